@@ -1,0 +1,234 @@
+/**
+ * Kubernetes `metav1.Status` errors, built in one place with apimachinery's names, reasons and messages
+ * (k8s.io/apimachinery/pkg/api/errors), so every error a client sees has the shape kubectl expects.
+ */
+
+export type StatusReason =
+  | 'BadRequest'
+  | 'Unauthorized'
+  | 'Forbidden'
+  | 'NotFound'
+  | 'AlreadyExists'
+  | 'Conflict'
+  | 'Gone'
+  | 'Expired'
+  | 'Invalid'
+  | 'MethodNotAllowed'
+  | 'NotAcceptable'
+  | 'RequestEntityTooLarge'
+  | 'UnsupportedMediaType'
+  | 'TooManyRequests'
+  | 'InternalError'
+  | 'ServiceUnavailable'
+  | 'Timeout'
+  | 'Unknown';
+
+export interface StatusCause {
+  reason?: string;
+  message?: string;
+  field?: string;
+}
+
+export interface StatusDetails {
+  name?: string;
+  group?: string;
+  kind?: string;
+  uid?: string;
+  causes?: StatusCause[];
+  retryAfterSeconds?: number;
+}
+
+export interface Status {
+  kind: 'Status';
+  apiVersion: 'v1';
+  metadata: { continue?: string; resourceVersion?: string };
+  status: 'Success' | 'Failure';
+  message?: string;
+  reason?: StatusReason;
+  details?: StatusDetails;
+  code: number;
+}
+
+/** A group and resource, as apimachinery's `schema.GroupResource`. */
+export interface GroupResource {
+  group: string;
+  resource: string;
+}
+
+/** An error that carries the Status the client will receive. */
+export class StatusError extends Error {
+  readonly status: Status;
+  /** Extra response headers, such as Retry-After. */
+  readonly headers: Record<string, string>;
+
+  constructor(status: Omit<Status, 'kind' | 'apiVersion' | 'metadata' | 'status'> & Partial<Pick<Status, 'metadata'>>,
+    headers: Record<string, string> = {}) {
+    super(status.message ?? status.reason ?? 'error');
+    this.name = 'StatusError';
+    this.status = { kind: 'Status', apiVersion: 'v1', metadata: status.metadata ?? {}, status: 'Failure', ...status };
+    this.headers = headers;
+  }
+
+  get code(): number {
+    return this.status.code;
+  }
+}
+
+export function isStatusError(err: unknown): err is StatusError {
+  return err instanceof StatusError;
+}
+
+/** `resource.group` as apimachinery prints a GroupResource (no trailing dot for the core group). */
+export function qualifiedResource(gr: GroupResource): string {
+  return gr.group ? `${gr.resource}.${gr.group}` : gr.resource;
+}
+
+export function newNotFound(gr: GroupResource, name: string): StatusError {
+  return new StatusError({
+    code: 404,
+    reason: 'NotFound',
+    message: `${qualifiedResource(gr)} "${name}" not found`,
+    details: { name, group: gr.group, kind: gr.resource },
+  });
+}
+
+export function newAlreadyExists(gr: GroupResource, name: string): StatusError {
+  return new StatusError({
+    code: 409,
+    reason: 'AlreadyExists',
+    message: `${qualifiedResource(gr)} "${name}" already exists`,
+    details: { name, group: gr.group, kind: gr.resource },
+  });
+}
+
+export function newConflict(gr: GroupResource, name: string, reason: string): StatusError {
+  return new StatusError({
+    code: 409,
+    reason: 'Conflict',
+    message: `Operation cannot be fulfilled on ${qualifiedResource(gr)} "${name}": ${reason}`,
+    details: { name, group: gr.group, kind: gr.resource },
+  });
+}
+
+/** The message storage conflicts carry upstream (`registry.OptimisticLockErrorMsg`). */
+export const OPTIMISTIC_LOCK_ERROR_MSG = 'the object has been modified; please apply your changes to the latest version and try again';
+
+/** A field error, as `field.Error`: its type decides the cause reason and the message wording. */
+export interface FieldError {
+  type: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueNotSupported' | 'FieldValueDuplicate'
+    | 'FieldValueForbidden' | 'FieldValueTooLong' | 'FieldValueTooMany' | 'FieldValueTypeInvalid' | 'InternalError';
+  field: string;
+  /** The whole message after `<field>: ` as `field.Error.Error()` renders it. */
+  message: string;
+}
+
+/** 422 Invalid, message as `errors.NewInvalid`: `Kind.group "name" is invalid: [a, b]`. */
+export function newInvalid(groupKind: { group: string; kind: string }, name: string, errs: FieldError[]): StatusError {
+  const qualifiedKind = groupKind.group ? `${groupKind.kind}.${groupKind.group}` : groupKind.kind;
+  const rendered = errs.map((e) => `${e.field}: ${e.message}`);
+  const aggregate = rendered.length === 1 ? rendered[0] : `[${rendered.join(', ')}]`;
+  return new StatusError({
+    code: 422,
+    reason: 'Invalid',
+    message: `${qualifiedKind} "${name}" is invalid: ${aggregate}`,
+    details: {
+      name,
+      group: groupKind.group,
+      kind: groupKind.kind,
+      causes: errs.map((e) => ({ reason: e.type, message: e.message, field: e.field })),
+    },
+  });
+}
+
+export function newForbidden(gr: GroupResource, name: string, reason: string): StatusError {
+  const what = name ? `${qualifiedResource(gr)} "${name}"` : qualifiedResource(gr);
+  return new StatusError({
+    code: 403,
+    reason: 'Forbidden',
+    message: `${what} is forbidden: ${reason}`,
+    details: { name: name || undefined, group: gr.group, kind: gr.resource },
+  });
+}
+
+export function newUnauthorized(message = 'Unauthorized'): StatusError {
+  return new StatusError({ code: 401, reason: 'Unauthorized', message });
+}
+
+export function newBadRequest(message: string): StatusError {
+  return new StatusError({ code: 400, reason: 'BadRequest', message });
+}
+
+export function newMethodNotSupported(gr: GroupResource, action: string): StatusError {
+  return new StatusError({
+    code: 405,
+    reason: 'MethodNotAllowed',
+    message: `${action} is not supported on resources of kind "${qualifiedResource(gr)}"`,
+    details: { group: gr.group, kind: gr.resource },
+  });
+}
+
+export function newNotAcceptable(message: string): StatusError {
+  return new StatusError({ code: 406, reason: 'NotAcceptable', message });
+}
+
+export function newUnsupportedMediaType(contentType: string, supported: string[]): StatusError {
+  return new StatusError({
+    code: 415,
+    reason: 'UnsupportedMediaType',
+    message: `the body of the request was in an unknown format - accepted media types include: ${supported.join(', ')}`,
+    details: { causes: [{ reason: 'UnexpectedServerResponse', message: contentType }] },
+  });
+}
+
+export function newRequestEntityTooLarge(message: string): StatusError {
+  return new StatusError({ code: 413, reason: 'RequestEntityTooLarge', message });
+}
+
+export function newGone(message: string): StatusError {
+  return new StatusError({ code: 410, reason: 'Gone', message });
+}
+
+/** 410 Expired, used for too-old resourceVersions and continue tokens. */
+export function newResourceExpired(message: string, continueToken?: string): StatusError {
+  return new StatusError({
+    code: 410,
+    reason: 'Expired',
+    message,
+    metadata: continueToken === undefined ? {} : { continue: continueToken },
+  });
+}
+
+export function newTooManyRequests(message: string, retryAfterSeconds: number): StatusError {
+  return new StatusError(
+    { code: 429, reason: 'TooManyRequests', message, details: { retryAfterSeconds } },
+    { 'Retry-After': String(retryAfterSeconds) },
+  );
+}
+
+export function newTimeout(message: string, retryAfterSeconds = 0): StatusError {
+  return new StatusError({ code: 504, reason: 'Timeout', message, details: { retryAfterSeconds } });
+}
+
+export function newServiceUnavailable(message: string): StatusError {
+  return new StatusError({ code: 503, reason: 'ServiceUnavailable', message });
+}
+
+export function newInternalError(err: unknown): StatusError {
+  const text = err instanceof Error ? err.message : String(err);
+  return new StatusError({
+    code: 500,
+    reason: 'InternalError',
+    message: `Internal error occurred: ${text}`,
+    details: { causes: [{ message: text }] },
+  });
+}
+
+/** A path that matches no route: kube-apiserver answers with a bare 404 Status. */
+export function newPathNotFound(): StatusError {
+  return new StatusError({ code: 404, reason: 'NotFound', message: 'the server could not find the requested resource', details: {} });
+}
+
+/** Any error as the Status the client receives; a non-StatusError is an internal error (a bug). */
+export function errorToStatus(err: unknown): StatusError {
+  return isStatusError(err) ? err : newInternalError(err);
+}

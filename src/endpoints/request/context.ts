@@ -1,0 +1,60 @@
+/**
+ * Per-request facts, set by one stage of the handler chain and read by the later ones
+ * (like k8s.io/apiserver's request context): the RequestInfo, the user, the audit event.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+/** What the path and method say about a request (`pkg/endpoints/request/requestinfo.go`). */
+export interface RequestInfo {
+  isResourceRequest: boolean;
+  /** The URL path, without the query. */
+  path: string;
+  /** get list watch create update patch delete deletecollection, or the lowercased HTTP method for non-resource requests. */
+  verb: string;
+  apiPrefix: string;
+  apiGroup: string;
+  apiVersion: string;
+  namespace: string;
+  resource: string;
+  subresource: string;
+  name: string;
+  parts: string[];
+}
+
+/** The authenticated user (`user.Info`). */
+export interface UserInfo {
+  name: string;
+  uid?: string;
+  groups: string[];
+  extra: Record<string, string[]>;
+}
+
+const requestInfoKey = Symbol('requestInfo');
+const userKey = Symbol('user');
+
+interface WithContext {
+  [requestInfoKey]?: RequestInfo;
+  [userKey]?: UserInfo;
+}
+
+export function setRequestInfo(req: FastifyRequest, info: RequestInfo): void {
+  (req as unknown as WithContext)[requestInfoKey] = info;
+}
+
+export function requestInfoFrom(req: FastifyRequest): RequestInfo | undefined {
+  return (req as unknown as WithContext)[requestInfoKey];
+}
+
+export function setUser(req: FastifyRequest, user: UserInfo): void {
+  (req as unknown as WithContext)[userKey] = user;
+}
+
+export function userFrom(req: FastifyRequest): UserInfo | undefined {
+  return (req as unknown as WithContext)[userKey];
+}
+
+/** Keeps Fastify's request shape stable (it optimises for properties known at start-up). */
+export function decorateRequestContext(app: FastifyInstance): void {
+  app.decorateRequest(requestInfoKey as unknown as string, undefined);
+  app.decorateRequest(userKey as unknown as string, undefined);
+}

@@ -1,0 +1,78 @@
+/**
+ * The served API, as read from CustomResourceDefinition-format YAML: what every other layer
+ * (registry, endpoints, discovery, OpenAPI, Table) needs to know about a resource and its versions.
+ */
+import type { KubeObject } from '../../apimachinery/types.js';
+
+/** `apiextensions.k8s.io/v1` JSONSchemaProps, kept as given (validated when the definition is loaded). */
+export interface JSONSchemaProps {
+  type?: string;
+  format?: string;
+  description?: string;
+  properties?: Record<string, JSONSchemaProps>;
+  additionalProperties?: JSONSchemaProps | boolean;
+  items?: JSONSchemaProps;
+  required?: string[];
+  enum?: unknown[];
+  default?: unknown;
+  nullable?: boolean;
+  'x-kubernetes-preserve-unknown-fields'?: boolean;
+  'x-kubernetes-int-or-string'?: boolean;
+  'x-kubernetes-embedded-resource'?: boolean;
+  [keyword: string]: unknown;
+}
+
+export interface PrinterColumn {
+  name: string;
+  type: 'integer' | 'number' | 'string' | 'boolean' | 'date';
+  format?: string;
+  description?: string;
+  priority: number;
+  /** A simple JSONPath such as `.spec.replicas`, as in a CRD. */
+  jsonPath: string;
+}
+
+export interface ScaleSubresource {
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  labelSelectorPath?: string;
+}
+
+export interface VersionDefinition {
+  name: string;
+  served: boolean;
+  storage: boolean;
+  deprecated: boolean;
+  deprecationWarning?: string;
+  schema?: JSONSchemaProps;
+  additionalPrinterColumns: PrinterColumn[];
+  /** JSONPaths (e.g. `.spec.color`) usable in fieldSelector besides metadata.name and metadata.namespace. */
+  selectableFields: string[];
+  subresources: { status: boolean; scale?: ScaleSubresource };
+}
+
+export interface Names {
+  plural: string;
+  singular: string;
+  kind: string;
+  listKind: string;
+  shortNames: string[];
+  categories: string[];
+}
+
+/** Converts a stored or received object to another version of the same group. */
+export type Converter = (obj: KubeObject, toVersion: string) => KubeObject;
+
+export interface ResourceDefinition {
+  group: string;
+  names: Names;
+  scope: 'Namespaced' | 'Cluster';
+  /** In the definition's order. */
+  versions: VersionDefinition[];
+  /** The name of the version with `storage: true`. */
+  storageVersion: string;
+  /** Strategy `None` sets apiVersion only; a built-in group may carry a real conversion. */
+  convert: Converter;
+  /** The file it came from, for error messages. */
+  source: string;
+}

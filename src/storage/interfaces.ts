@@ -1,0 +1,117 @@
+/**
+ * The storage contract every backend (LevelDB, etcd) implements, and that one conformance suite checks.
+ *
+ * Objects are stored whole, in the storage version, under keys such as
+ * `/<group>/<resource>/<namespace>/<name>` (`/<group>/<resource>/<name>` when cluster-scoped).
+ * resourceVersion is one monotonic integer per store: every write takes the next one, and a write and
+ * its watch event commit together, so a watch resumed from any retained resourceVersion misses nothing.
+ */
+import type { KubeObject } from '../apimachinery/types.js';
+
+export type StorageErrorCode =
+  /** The key does not exist (get, update, delete). */
+  | 'NotFound'
+  /** create on a key that exists. */
+  | 'AlreadyExists'
+  /** A precondition given to update or delete failed (stale resourceVersion, uid mismatch). */
+  | 'Conflict'
+  /** The requested resourceVersion is older than the retained history (compacted). */
+  | 'Expired'
+  /** The store is closed or failed to write. */
+  | 'Unavailable';
+
+/** Errors storage raises; the registry turns them into Kubernetes Status errors. */
+export class StorageError extends Error {
+  constructor(
+    readonly code: StorageErrorCode,
+    readonly key: string,
+    message: string,
+    /** For Expired: the oldest resourceVersion still available. */
+    readonly oldestResourceVersion?: number,
+  ) {
+    super(message);
+    this.name = 'StorageError';
+  }
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StorageEvent {
+  type: WatchEventType;
+  key: string;
+  /** The object after the change; for DELETED the last state, with metadata.resourceVersion = the delete's. */
+  object: KubeObject;
+  /** The object before the change (MODIFIED, DELETED). */
+  prevObject?: KubeObject;
+  resourceVersion: number;
+}
+
+/** Decides whether an object belongs in a list or a watch (label and field selectors). */
+export type Predicate = (obj: KubeObject) => boolean;
+
+export interface ListOptions {
+  /**
+   * Read the state as of this resourceVersion (a consistent snapshot for paging).
+   * Undefined: the current state. Older than the retained history: StorageError 'Expired'.
+   */
+  resourceVersion?: number;
+  /** Only keys strictly greater than this one (the continue position). */
+  startAfter?: string;
+  /** At most this many matching items; 0 or undefined: no limit. */
+  limit?: number;
+  predicate?: Predicate;
+}
+
+export interface ListResult {
+  /** Objects with metadata.resourceVersion set, in key order. */
+  items: KubeObject[];
+  /** The resourceVersion the list was read at. */
+  resourceVersion: number;
+  /** Set when `limit` cut the list: the last key returned, to pass as `startAfter`. */
+  lastKey?: string;
+  /** With a limit and no predicate: how many keys remain after this page. */
+  remainingItemCount?: number;
+}
+
+/** Computes the next object from the current one; it may throw to abort (e.g. a StatusError). */
+export type UpdateFunction = (current: KubeObject) => KubeObject | Promise<KubeObject>;
+
+/** Checks the current object before a delete; it may throw to abort. */
+export type DeletePrecondition = (current: KubeObject) => void;
+
+export interface WatchOptions {
+  /** Deliver events with resourceVersion strictly greater than this one. */
+  resourceVersion: number;
+  predicate?: Predicate;
+}
+
+/** A running watch. Events arrive in resourceVersion order; `stop` ends it and frees its buffer. */
+export interface Watch {
+  /** Resolves with the next event, or undefined once stopped. */
+  next(): Promise<StorageEvent | undefined>;
+  stop(): void;
+}
+
+export interface Storage {
+  /** Opens the store; rejects if another process holds it. */
+  open(): Promise<void>;
+  close(): Promise<void>;
+  /** The resourceVersion of the newest write (0 for an empty store). */
+  currentResourceVersion(): number;
+  /** The oldest resourceVersion a watch or a snapshot list may still start from. */
+  oldestResourceVersion(): number;
+
+  get(key: string): Promise<KubeObject>;
+  list(prefix: string, opts?: ListOptions): Promise<ListResult>;
+  /** Stores a new object; the result carries its resourceVersion. */
+  create(key: string, obj: KubeObject): Promise<KubeObject>;
+  /**
+   * Reads the current object, computes the next with `tryUpdate`, and writes it, atomically with respect
+   * to other writes of the key. Returning the current object unchanged (same JSON) writes nothing and
+   * returns it with its old resourceVersion, as kube-apiserver does for no-op updates.
+   */
+  update(key: string, tryUpdate: UpdateFunction): Promise<KubeObject>;
+  /** Deletes the key; the result is the last state with the delete's resourceVersion. */
+  delete(key: string, precondition?: DeletePrecondition): Promise<KubeObject>;
+  watch(prefix: string, opts: WatchOptions): Watch;
+}
