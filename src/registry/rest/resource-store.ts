@@ -1,0 +1,134 @@
+/**
+ * The generic REST store of one custom resource (k8s.io/apiserver's `registry/generic/registry.Store`):
+ * get, create, update, patch over the storage contract, converting between the URL's version and the
+ * storage version, and applying the strategy. Lists, watches and deletes live beside it.
+ */
+import {
+  newAlreadyExists, newBadRequest, newConflict, OPTIMISTIC_LOCK_ERROR_MSG,
+} from '../../apimachinery/errors.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import type { Storage } from '../../storage/interfaces.js';
+import type { ResourceDefinition } from '../definitions/types.js';
+import { objectKey } from '../keys.js';
+import { withStatusErrors } from '../storage-errors.js';
+import { decodeObject } from './decode.js';
+import type { ResourceScope, WriteOptions } from './scope.js';
+import { prepareForCreate, prepareForUpdate, validateCreate, validateUpdate } from './strategy.js';
+
+/** Computes the new object of a patch from the current one (in the URL's version). */
+export type PatchFunction = (current: KubeObject) => unknown;
+
+export class ResourceStore {
+  constructor(readonly def: ResourceDefinition, readonly storage: Storage) {}
+
+  /** An object from storage, in the version the client asked for. */
+  toVersion(stored: KubeObject, version: string): KubeObject {
+    return this.def.convert(stored, version);
+  }
+
+  toStorage(obj: KubeObject): KubeObject {
+    return this.def.convert(obj, this.def.storageVersion);
+  }
+
+  key(namespace: string, name: string): string {
+    return objectKey(this.def, namespace, name);
+  }
+
+  async get(scope: ResourceScope, namespace: string, name: string): Promise<KubeObject> {
+    const stored = await withStatusErrors(scope.gr, name, () => this.storage.get(this.key(namespace, name)));
+    return this.toVersion(stored, scope.version.name);
+  }
+
+  async create(scope: ResourceScope, namespace: string, body: unknown, opts: WriteOptions): Promise<KubeObject> {
+    const obj = decodeObject(body, scope, opts);
+    checkNamespace(obj, scope, namespace);
+    prepareForCreate(obj, scope, namespace);
+    validateCreate(obj, scope);
+    const name = obj.metadata.name as string;
+    if (opts.dryRun) {
+      // A dry run still reports a name that is taken, as kube-apiserver does.
+      const exists = await this.storage.get(this.key(namespace, name)).then(() => true, () => false);
+      if (exists) throw newAlreadyExists(scope.gr, name);
+      return obj;
+    }
+    const stored = await withStatusErrors(scope.gr, name, () => this.storage.create(this.key(namespace, name), this.toStorage(obj)));
+    return this.toVersion(stored, scope.version.name);
+  }
+
+  /** PUT of the object or its /status. Custom resources never create on update. */
+  async update(scope: ResourceScope, namespace: string, name: string, body: unknown, subresource: string,
+    opts: WriteOptions): Promise<KubeObject> {
+    const obj = decodeObject(body, scope, opts);
+    checkNamespace(obj, scope, namespace);
+    if (obj.metadata.name !== name) {
+      throw newBadRequest(`the name of the object (${obj.metadata.name ?? ''}) does not match the name on the URL (${name})`);
+    }
+    return this.guaranteedUpdate(scope, namespace, name, subresource, opts, () => structuredClone(obj));
+  }
+
+  async patch(scope: ResourceScope, namespace: string, name: string, subresource: string, patch: PatchFunction,
+    opts: WriteOptions): Promise<KubeObject> {
+    return this.guaranteedUpdate(scope, namespace, name, subresource, opts, (current) => {
+      const obj = decodeObject(patch(structuredClone(current)), scope, opts);
+      checkNamespace(obj, scope, namespace);
+      if (obj.metadata.name !== name) {
+        throw newBadRequest(`the name of the object (${obj.metadata.name ?? ''}) does not match the name on the URL (${name})`);
+      }
+      return obj;
+    });
+  }
+
+  /**
+   * Reads the current object, derives the new one, checks the resourceVersion precondition the new object
+   * carries, applies the strategy and writes; all inside storage's atomic update. An object being deleted
+   * whose last finalizer goes is deleted at once, as the generic store does.
+   */
+  private async guaranteedUpdate(scope: ResourceScope, namespace: string, name: string, subresource: string,
+    opts: WriteOptions, next: (current: KubeObject) => KubeObject): Promise<KubeObject> {
+    const key = this.key(namespace, name);
+    const derive = (stored: KubeObject): KubeObject => {
+      const current = this.toVersion(stored, scope.version.name);
+      const obj = next(current);
+      const wanted = obj.metadata.resourceVersion;
+      if (wanted && wanted !== current.metadata.resourceVersion) {
+        throw newConflict(scope.gr, name, OPTIMISTIC_LOCK_ERROR_MSG);
+      }
+      obj.metadata.resourceVersion = current.metadata.resourceVersion;
+      const updated = prepareForUpdate(obj, current, scope, subresource);
+      validateUpdate(updated, current, scope);
+      return updated;
+    };
+    if (opts.dryRun) {
+      const stored = await withStatusErrors(scope.gr, name, () => this.storage.get(key));
+      return derive(stored);
+    }
+    const stored = await withStatusErrors(scope.gr, name, () => this.storage.update(key, (cur) => this.toStorage(derive(cur))));
+    if (stored.metadata.deletionTimestamp && (stored.metadata.finalizers ?? []).length === 0) {
+      const deleted = await withStatusErrors(scope.gr, name, () => this.storage.delete(key, (cur) => {
+        if (cur.metadata.resourceVersion !== stored.metadata.resourceVersion) {
+          throw newConflict(scope.gr, name, OPTIMISTIC_LOCK_ERROR_MSG);
+        }
+      })).catch((err: unknown) => {
+        // Someone else finished the delete first: the object is gone either way.
+        if ((err as { status?: { code?: number } }).status?.code === 404) return stored;
+        throw err;
+      });
+      return this.toVersion(deleted, scope.version.name);
+    }
+    return this.toVersion(stored, scope.version.name);
+  }
+
+}
+
+/** The body's namespace must be the URL's (or empty); cluster-scoped objects have none. */
+function checkNamespace(obj: KubeObject, scope: ResourceScope, namespace: string): void {
+  if (scope.def.scope !== 'Namespaced') {
+    delete obj.metadata.namespace;
+    return;
+  }
+  const given = obj.metadata.namespace;
+  if (given && given !== namespace) {
+    throw newBadRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  obj.metadata.namespace = namespace;
+}

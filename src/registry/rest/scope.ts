@@ -1,0 +1,30 @@
+/** What a registry call knows about the resource and version it serves. */
+import type { GroupResource } from '../../apimachinery/errors.js';
+import type { ResourceDefinition, VersionDefinition } from '../definitions/types.js';
+
+export interface ResourceScope {
+  def: ResourceDefinition;
+  /** The version of the request's URL: bodies arrive and leave in it. */
+  version: VersionDefinition;
+  gr: GroupResource;
+  groupKind: { group: string; kind: string };
+  apiVersion: string;
+}
+
+export function resourceScope(def: ResourceDefinition, version: VersionDefinition): ResourceScope {
+  return {
+    def,
+    version,
+    gr: { group: def.group, resource: def.names.plural },
+    groupKind: { group: def.group, kind: def.names.kind },
+    apiVersion: `${def.group}/${version.name}`,
+  };
+}
+
+/** Options every write takes from the query string. */
+export interface WriteOptions {
+  dryRun: boolean;
+  fieldValidation: 'Strict' | 'Warn' | 'Ignore';
+  /** Warnings for the `Warning` response header. */
+  warnings: string[];
+}

@@ -1,0 +1,123 @@
+/**
+ * The rules a custom resource's create and update follow (apiextensions-apiserver's customresource
+ * strategy plus `rest.BeforeCreate`/`BeforeUpdate`): what the server sets, what it keeps from the old
+ * object, when generation moves, and which validations run.
+ */
+import { randomUUID } from 'node:crypto';
+import { type FieldError, newInvalid } from '../../apimachinery/errors.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import { generateName, validateObjectMeta, validateObjectMetaUpdate } from '../metadata/validate-object-meta.js';
+import { validate as validateSchema } from '../schema/validate.js';
+import type { ResourceScope } from './scope.js';
+
+/** Timestamps as kube-apiserver writes them: RFC 3339, whole seconds, UTC. */
+export function now(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function prepareForCreate(obj: KubeObject, scope: ResourceScope, namespace: string): void {
+  const meta = obj.metadata;
+  if (scope.def.scope === 'Namespaced') meta.namespace = namespace;
+  else delete meta.namespace;
+  if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
+  meta.uid = randomUUID();
+  meta.creationTimestamp = now();
+  meta.generation = 1;
+  delete meta.resourceVersion;
+  delete meta.deletionTimestamp;
+  delete meta.deletionGracePeriodSeconds;
+  // With a status subresource, status is written only through /status.
+  if (scope.version.subresources.status) delete obj.status;
+}
+
+/**
+ * Fills `obj` from `old` for an update of the main resource (`subresource` '') or of /status:
+ * the status endpoint changes only .status; the main endpoint leaves .status alone when the resource has
+ * a status subresource. Generation moves when anything but metadata (and status, when split) changed.
+ */
+export function prepareForUpdate(obj: KubeObject, old: KubeObject, scope: ResourceScope, subresource: string): KubeObject {
+  if (subresource === 'status') {
+    const next = structuredClone(old);
+    if (obj.status === undefined) delete next.status;
+    else next.status = obj.status;
+    return next;
+  }
+  const meta = obj.metadata;
+  const oldMeta = old.metadata;
+  if (scope.version.subresources.status) {
+    if (old.status === undefined) delete obj.status;
+    else obj.status = structuredClone(old.status);
+  }
+  meta.generation = oldMeta.generation ?? 1;
+  if (!meta.uid) meta.uid = oldMeta.uid;
+  if (oldMeta.creationTimestamp) meta.creationTimestamp = oldMeta.creationTimestamp;
+  if (oldMeta.deletionTimestamp) meta.deletionTimestamp = oldMeta.deletionTimestamp;
+  else delete meta.deletionTimestamp;
+  if (oldMeta.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
+  else delete meta.deletionGracePeriodSeconds;
+  if (specChanged(obj, old, scope.version.subresources.status)) meta.generation = (oldMeta.generation ?? 1) + 1;
+  return obj;
+}
+
+function specChanged(obj: KubeObject, old: KubeObject, statusSplit: boolean): boolean {
+  const strip = (o: KubeObject): Record<string, unknown> => {
+    const { metadata: _m, apiVersion: _a, kind: _k, ...rest } = o;
+    if (statusSplit) delete rest.status;
+    return rest;
+  };
+  return canonicalJSON(strip(obj)) !== canonicalJSON(strip(old));
+}
+
+/** JSON with sorted keys, so key order never counts as a change. */
+export function canonicalJSON(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return v;
+  });
+}
+
+export function validateCreate(obj: KubeObject, scope: ResourceScope): void {
+  const errs: FieldError[] = [
+    ...validateObjectMeta(obj.metadata, { namespaced: scope.def.scope === 'Namespaced', isCreate: true }),
+    ...validateBody(obj, scope),
+  ];
+  throwIfInvalid(errs, obj, scope);
+}
+
+export function validateUpdate(obj: KubeObject, old: KubeObject, scope: ResourceScope): void {
+  const errs: FieldError[] = [
+    ...validateObjectMeta(obj.metadata, { namespaced: scope.def.scope === 'Namespaced', isCreate: false }),
+    ...validateObjectMetaUpdate(obj.metadata, old.metadata),
+    ...validateFinalizersOnDeletion(obj, old),
+    ...validateBody(obj, scope),
+  ];
+  throwIfInvalid(errs, obj, scope);
+}
+
+function validateBody(obj: KubeObject, scope: ResourceScope): FieldError[] {
+  const errs: FieldError[] = [];
+  if (scope.version.schema) {
+    const { metadata: _m, ...rest } = obj;
+    errs.push(...validateSchema(rest, scope.version.schema));
+  }
+  errs.push(...(scope.def.strategy?.validate?.(obj, scope.version.name) ?? []));
+  return errs;
+}
+
+/** An object that is being deleted may lose finalizers but never gain new ones (`ValidateObjectMetaUpdate`). */
+function validateFinalizersOnDeletion(obj: KubeObject, old: KubeObject): FieldError[] {
+  if (!old.metadata.deletionTimestamp) return [];
+  const before = new Set(old.metadata.finalizers ?? []);
+  const added = (obj.metadata.finalizers ?? []).filter((f) => !before.has(f));
+  return added.length === 0 ? [] : [{
+    type: 'FieldValueForbidden',
+    field: 'metadata.finalizers',
+    message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`,
+  }];
+}
+
+function throwIfInvalid(errs: FieldError[], obj: KubeObject, scope: ResourceScope): void {
+  if (errs.length > 0) throw newInvalid(scope.groupKind, obj.metadata.name ?? '', errs);
+}

@@ -1,0 +1,85 @@
+/**
+ * Watches with kube-apiserver's start semantics: resourceVersion unset or "0" first sends the current state
+ * as ADDED events; N resumes strictly after N from the store's history (410 Expired when too old);
+ * sendInitialEvents=true sends the state, then a bookmark marking its end.
+ */
+import { newResourceExpired } from '../../apimachinery/errors.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import { StorageError, type Predicate, type Watch } from '../../storage/interfaces.js';
+import { listPrefix } from '../keys.js';
+import { parseResourceVersion, tooLargeResourceVersion } from './list.js';
+import type { ResourceStore } from './resource-store.js';
+import type { ResourceScope } from './scope.js';
+
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+  object: KubeObject;
+  /** The store's resourceVersion this event brings the watcher up to. */
+  resourceVersion: number;
+}
+
+export interface WatchParams {
+  namespace: string;
+  predicate?: Predicate;
+  resourceVersion?: string;
+  sendInitialEvents?: boolean;
+}
+
+export interface ObjectWatch {
+  next(): Promise<WatchEvent | undefined>;
+  stop(): void;
+}
+
+/** The bookmark that ends the initial events of a `sendInitialEvents=true` watch. */
+export const INITIAL_EVENTS_END_ANNOTATION = 'k8s.io/initial-events-end';
+
+export function bookmark(scope: ResourceScope, resourceVersion: number, initialEventsEnd = false): WatchEvent {
+  const metadata: KubeObject['metadata'] = { resourceVersion: String(resourceVersion) };
+  if (initialEventsEnd) metadata.annotations = { [INITIAL_EVENTS_END_ANNOTATION]: 'true' };
+  return { type: 'BOOKMARK', object: { apiVersion: scope.apiVersion, kind: scope.def.names.kind, metadata }, resourceVersion };
+}
+
+/** Throws the Expired Status with upstream's watch-cache wording. */
+function tooOld(requested: number, oldest: number): Error {
+  return newResourceExpired(`too old resource version: ${requested} (${oldest})`);
+}
+
+export async function startWatch(store: ResourceStore, scope: ResourceScope, params: WatchParams): Promise<ObjectWatch> {
+  const prefix = listPrefix(store.def, params.namespace);
+  const rv = parseResourceVersion(params.resourceVersion);
+  const initial: WatchEvent[] = [];
+  let from: number;
+  const sendInitial = params.sendInitialEvents ?? (rv === undefined || rv === 0);
+  if (sendInitial) {
+    const state = await store.storage.list(prefix, { predicate: params.predicate });
+    from = state.resourceVersion;
+    for (const obj of state.items) {
+      initial.push({ type: 'ADDED', object: store.toVersion(obj, scope.version.name), resourceVersion: from });
+    }
+    if (params.sendInitialEvents) initial.push(bookmark(scope, from, true));
+  } else {
+    from = rv ?? 0;
+    const current = store.storage.currentResourceVersion();
+    if (from > current) throw tooLargeResourceVersion(from, current);
+  }
+  let watch: Watch;
+  try {
+    watch = store.storage.watch(prefix, { resourceVersion: from, predicate: params.predicate });
+  } catch (err) {
+    if (err instanceof StorageError && err.code === 'Expired') throw tooOld(from, err.oldestResourceVersion ?? store.storage.oldestResourceVersion());
+    throw err;
+  }
+  return {
+    async next() {
+      const queued = initial.shift();
+      if (queued) return queued;
+      const ev = await watch.next();
+      if (!ev) return undefined;
+      return { type: ev.type, object: store.toVersion(ev.object, scope.version.name), resourceVersion: ev.resourceVersion };
+    },
+    stop() {
+      initial.length = 0;
+      watch.stop();
+    },
+  };
+}
