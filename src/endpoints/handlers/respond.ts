@@ -1,0 +1,73 @@
+/**
+ * Writing objects back: JSON, YAML or a Table as negotiated, with the `Warning` headers a write collected.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { stringify as toYaml } from 'yaml';
+import { newBadRequest } from '../../apimachinery/errors.js';
+import type { KubeObject, ListMeta } from '../../apimachinery/types.js';
+import type { ResourceScope } from '../../registry/rest/scope.js';
+import { negotiateOutput } from '../negotiation/accept.js';
+import { tableForObjects } from '../table/table.js';
+
+/** A query parameter's first value; repeated parameters keep the first as Go's `Query().Get` does. */
+export function queryParam(req: FastifyRequest, name: string): string | undefined {
+  const value = (req.query as Record<string, string | string[] | undefined>)[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function boolParam(req: FastifyRequest, name: string): boolean {
+  const v = queryParam(req, name);
+  return v === 'true' || v === '1';
+}
+
+export function intParam(req: FastifyRequest, name: string): number | undefined {
+  const v = queryParam(req, name);
+  if (v === undefined || v === '') return undefined;
+  if (!/^-?\d+$/.test(v)) throw newBadRequest(`invalid value for ${name}: ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+/** Warnings go out as RFC 7234 warn-code 299, one header each, as kube-apiserver sends them. */
+export function setWarnings(reply: FastifyReply, warnings: string[]): void {
+  if (warnings.length === 0) return;
+  reply.header('Warning', [...new Set(warnings)].map((w) => `299 - ${JSON.stringify(w)}`));
+}
+
+export function sendJson(reply: FastifyReply, code: number, body: unknown): FastifyReply {
+  return reply.code(code).type('application/json').send(JSON.stringify(body));
+}
+
+function send(req: FastifyRequest, reply: FastifyReply, code: number, body: unknown): FastifyReply {
+  if (negotiateOutput(req.headers.accept, false) === 'yaml') {
+    return reply.code(code).type('application/yaml').send(toYaml(body));
+  }
+  return sendJson(reply, code, body);
+}
+
+/** One object, or its one-row Table when kubectl asked for a Table. */
+export function sendObject(req: FastifyRequest, reply: FastifyReply, scope: ResourceScope, code: number,
+  obj: KubeObject): FastifyReply {
+  if (negotiateOutput(req.headers.accept) === 'table') {
+    const table = tableForObjects([obj], scope.version, {
+      includeObject: queryParam(req, 'includeObject'),
+      listMeta: { resourceVersion: obj.metadata.resourceVersion },
+    });
+    return sendJson(reply, code, table);
+  }
+  return send(req, reply, code, obj);
+}
+
+export function sendList(req: FastifyRequest, reply: FastifyReply, scope: ResourceScope, items: KubeObject[],
+  metadata: ListMeta): FastifyReply {
+  if (negotiateOutput(req.headers.accept) === 'table') {
+    return sendJson(reply, 200, tableForObjects(items, scope.version, {
+      includeObject: queryParam(req, 'includeObject'), listMeta: metadata,
+    }));
+  }
+  return send(req, reply, 200, { apiVersion: scope.apiVersion, kind: scope.def.names.listKind, metadata, items });
+}
+
+/** Any other body (Status, Scale) in the negotiated serialization. */
+export function sendOther(req: FastifyRequest, reply: FastifyReply, code: number, body: unknown): FastifyReply {
+  return send(req, reply, code, body);
+}

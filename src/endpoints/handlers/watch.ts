@@ -1,0 +1,125 @@
+/**
+ * The watch stream (`pkg/endpoints/handlers/watch.go`): HTTP 200 with chunked newline-delimited JSON
+ * WatchEvents, flushed per event; BOOKMARKs every minute and 2 s before the deadline when
+ * `allowWatchBookmarks`; a too-old resourceVersion is an ERROR event with a 410 Status, then the end.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isStatusError, newBadRequest, type StatusError } from '../../apimachinery/errors.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import { bookmark, type ObjectWatch, startWatch } from '../../registry/rest/watch.js';
+import { negotiateOutput } from '../negotiation/accept.js';
+import { tableForObjects } from '../table/table.js';
+import { boolParam, intParam, queryParam } from './respond.js';
+import { namespaceOf, type RouteContext } from './route-context.js';
+import { predicateFrom } from './selectors.js';
+
+/** kube-apiserver's `defaultBookmarkFrequency`. */
+const BOOKMARK_INTERVAL_MS = 60_000;
+/** `--min-request-timeout` default: a watch without timeoutSeconds lasts a random time in [min, 2*min]. */
+const MIN_REQUEST_TIMEOUT_SECONDS = 1800;
+
+function watchParams(req: FastifyRequest): { sendInitialEvents?: boolean; allowBookmarks: boolean; timeoutMs: number } {
+  const allowBookmarks = boolParam(req, 'allowWatchBookmarks');
+  const sie = queryParam(req, 'sendInitialEvents');
+  const sendInitialEvents = sie === undefined || sie === '' ? undefined : sie === 'true' || sie === '1';
+  const match = queryParam(req, 'resourceVersionMatch') ?? '';
+  if (sendInitialEvents !== undefined) {
+    if (match !== 'NotOlderThan') {
+      throw newBadRequest('sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless resourceVersionMatch is set to NotOlderThan');
+    }
+    if (sendInitialEvents && !allowBookmarks) {
+      throw newBadRequest('allowWatchBookmarks: Forbidden: allowWatchBookmarks must be set to true when sendInitialEvents is requested');
+    }
+  } else if (match !== '') {
+    throw newBadRequest('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
+  }
+  const timeoutSeconds = intParam(req, 'timeoutSeconds');
+  const seconds = timeoutSeconds !== undefined && timeoutSeconds > 0
+    ? timeoutSeconds
+    : MIN_REQUEST_TIMEOUT_SECONDS * (1 + Math.random());
+  return { sendInitialEvents, allowBookmarks, timeoutMs: seconds * 1000 };
+}
+
+export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const { scope } = ctx;
+  const params = watchParams(req);
+  const asTable = negotiateOutput(req.headers.accept) === 'table';
+  const includeObject = queryParam(req, 'includeObject');
+  let watch: ObjectWatch | undefined;
+  let expired: StatusError | undefined;
+  try {
+    watch = await startWatch(ctx.store, scope, {
+      namespace: namespaceOf(req),
+      predicate: predicateFrom(req, scope),
+      resourceVersion: queryParam(req, 'resourceVersion'),
+      sendInitialEvents: params.sendInitialEvents,
+    });
+  } catch (err) {
+    if (!isStatusError(err) || err.code !== 410) throw err;
+    expired = err;
+  }
+
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  res.flushHeaders();
+  if (!watch) {
+    res.end(`${JSON.stringify({ type: 'ERROR', object: expired?.status })}\n`);
+    return reply;
+  }
+  const active = watch;
+
+  let headersSent = false;
+  const encode = (type: string, object: KubeObject): string => {
+    if (!asTable || type === 'BOOKMARK') return `${JSON.stringify({ type, object })}\n`;
+    // Only the first Table of a watch carries column definitions, as upstream's NoHeaders.
+    const table = tableForObjects([object], scope.version, { includeObject, noHeaders: headersSent });
+    headersSent = true;
+    return `${JSON.stringify({ type, object: table })}\n`;
+  };
+
+  // Bookmarks promise every event up to their resourceVersion was sent; start from where the client is.
+  let lastResourceVersion = Number(queryParam(req, 'resourceVersion') ?? 0) || 0;
+  let ended = false;
+  const timers: NodeJS.Timeout[] = [];
+  const sendBookmark = (): void => {
+    if (!ended && params.allowBookmarks && lastResourceVersion > 0) {
+      res.write(encode('BOOKMARK', bookmark(scope, lastResourceVersion).object));
+    }
+  };
+  const end = (): void => {
+    if (ended) return;
+    ended = true;
+    for (const t of timers) clearTimeout(t);
+    active.stop();
+    unregister();
+    res.end();
+  };
+  const unregister = ctx.watches.add({ end });
+  res.on('close', end);
+  timers.push(setTimeout(end, params.timeoutMs));
+  if (params.allowBookmarks) {
+    timers.push(setInterval(sendBookmark, BOOKMARK_INTERVAL_MS));
+    if (params.timeoutMs > 2000) timers.push(setTimeout(sendBookmark, params.timeoutMs - 2000));
+  }
+
+  try {
+    while (!ended) {
+      const ev = await active.next();
+      if (!ev || ended) break;
+      lastResourceVersion = Math.max(lastResourceVersion, ev.resourceVersion);
+      if (!res.write(encode(ev.type, ev.object))) {
+        // A slow reader: wait for the socket rather than buffering without bound.
+        await new Promise<void>((resolve) => {
+          res.once('drain', resolve);
+          res.once('close', resolve);
+        });
+      }
+    }
+  } catch (err) {
+    req.log.error({ err }, 'watch stream failed');
+  } finally {
+    end();
+  }
+  return reply;
+}

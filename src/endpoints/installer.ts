@@ -1,0 +1,65 @@
+/**
+ * Installs the REST routes of every served version of every resource (`pkg/endpoints/installer.go`):
+ * collection, all-namespaces list, object, and the /status and /scale subresources the definition declares.
+ * Every method is routed, so a method a path does not support gets kube-apiserver's 405 Status.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import { StatusError } from '../apimachinery/errors.js';
+import type { ResourceDefinition } from '../registry/definitions/types.js';
+import { ResourceStore } from '../registry/rest/resource-store.js';
+import { resourceScope } from '../registry/rest/scope.js';
+import type { Storage } from '../storage/interfaces.js';
+import { createObject } from './handlers/create.js';
+import { deleteCollection, deleteOne } from './handlers/delete.js';
+import { getObject } from './handlers/get.js';
+import { listOrWatch } from './handlers/list.js';
+import { patchObject } from './handlers/patch.js';
+import type { RouteContext } from './handlers/route-context.js';
+import { getScale, updateScale } from './handlers/scale.js';
+import { updateObject } from './handlers/update.js';
+import type { WatchRegistry } from './handlers/watch-registry.js';
+
+type Handler = (ctx: RouteContext, req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
+
+const ALL_METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+function methodNotAllowed(): StatusError {
+  return new StatusError({
+    code: 405, reason: 'MethodNotAllowed', message: 'the server does not allow this method on the requested resource', details: {},
+  });
+}
+
+function route(app: FastifyInstance, url: string, ctx: RouteContext, handlers: Partial<Record<string, Handler>>): void {
+  app.route({
+    method: ALL_METHODS,
+    url,
+    exposeHeadRoute: false,
+    handler: async (req, reply) => {
+      const handler = handlers[req.method];
+      if (!handler) throw methodNotAllowed();
+      return handler(ctx, req, reply);
+    },
+  });
+}
+
+export function installResources(app: FastifyInstance, defs: ResourceDefinition[], storage: Storage, watches: WatchRegistry): void {
+  for (const def of defs) {
+    const store = new ResourceStore(def, storage);
+    for (const version of def.versions.filter((v) => v.served)) {
+      const ctx: RouteContext = { store, scope: resourceScope(def, version), watches };
+      const base = `/apis/${def.group}/${version.name}`;
+      const plural = def.names.plural;
+      const collection = def.scope === 'Namespaced' ? `${base}/namespaces/:namespace/${plural}` : `${base}/${plural}`;
+      const object = `${collection}/:name`;
+      route(app, collection, ctx, { GET: listOrWatch, POST: createObject, DELETE: deleteCollection });
+      if (def.scope === 'Namespaced') route(app, `${base}/${plural}`, ctx, { GET: listOrWatch });
+      route(app, object, ctx, { GET: getObject, PUT: updateObject(''), PATCH: patchObject(''), DELETE: deleteOne });
+      if (version.subresources.status) {
+        route(app, `${object}/status`, ctx, { GET: getObject, PUT: updateObject('status'), PATCH: patchObject('status') });
+      }
+      if (version.subresources.scale) {
+        route(app, `${object}/scale`, ctx, { GET: getScale, PUT: updateScale, PATCH: updateScale });
+      }
+    }
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The HTTPS server: Fastify over TLS that asks for (but does not require) a client certificate, the
+ * handler chain, the API routes, discovery, OpenAPI and health; and a graceful shutdown that turns
+ * /readyz false, ends watches, finishes requests in flight and closes storage.
+ */
+import type { SecureContextOptions } from 'node:tls';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { installDiscoveryRoutes } from '../endpoints/discovery/index.js';
+import { WatchRegistry } from '../endpoints/handlers/watch-registry.js';
+import { installResources } from '../endpoints/installer.js';
+import { installBodyParsers } from '../endpoints/negotiation/body.js';
+import { MAX_REQUEST_BODY_BYTES } from '../endpoints/negotiation/media-types.js';
+import { installOpenAPIRoutes } from '../endpoints/openapi/index.js';
+import { decorateRequestContext } from '../endpoints/request/context.js';
+import type { ResourceDefinition } from '../registry/definitions/types.js';
+import type { Storage } from '../storage/interfaces.js';
+import { buildHandlerChain, type ChainConfig } from './chain.js';
+import { installErrorHandler } from './error-handler.js';
+import { installHealth } from './health.js';
+
+export interface ServerConfig {
+  bindAddress: string;
+  securePort: number;
+  /** Serving certificate and key, and the CAs whose client certificates the TLS layer asks for. */
+  tls: SecureContextOptions;
+  definitions: ResourceDefinition[];
+  storage: Storage;
+  chain: ChainConfig;
+  /** Pino logger options, or false. */
+  logger: boolean | Record<string, unknown>;
+}
+
+export class APIServer {
+  readonly app: FastifyInstance;
+  private readonly watches = new WatchRegistry();
+  private ready = false;
+  private shuttingDown = false;
+
+  constructor(private readonly config: ServerConfig) {
+    this.app = Fastify({
+      https: { ...config.tls, requestCert: true, rejectUnauthorized: false },
+      bodyLimit: MAX_REQUEST_BODY_BYTES,
+      logger: config.logger,
+      disableRequestLogging: true,
+      // Kubernetes paths are case-sensitive and never carry trailing-slash aliases.
+      routerOptions: { ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 500 },
+      return503OnClosing: true,
+      forceCloseConnections: 'idle',
+    });
+    decorateRequestContext(this.app);
+    installErrorHandler(this.app);
+    installBodyParsers(this.app);
+    buildHandlerChain(this.app, config.chain);
+    installHealth(this.app, {
+      live: [{ name: 'ping', check: () => true }],
+      ready: [
+        { name: 'ping', check: () => true },
+        { name: 'storage', check: () => this.ready },
+        { name: 'shutdown', check: () => !this.shuttingDown },
+      ],
+    });
+    const defs = (): ResourceDefinition[] => config.definitions;
+    installDiscoveryRoutes(this.app, defs);
+    installOpenAPIRoutes(this.app, defs);
+    installResources(this.app, config.definitions, config.storage, this.watches);
+  }
+
+  /** Opens storage, then listens; /readyz turns true only once storage is open. */
+  async start(): Promise<string> {
+    await this.config.storage.open();
+    const address = await this.app.listen({ host: this.config.bindAddress, port: this.config.securePort });
+    this.ready = true;
+    return address;
+  }
+
+  /** The port actually bound (useful with --secure-port=0 in tests). */
+  port(): number {
+    const addr = this.app.server.address();
+    return typeof addr === 'object' && addr ? addr.port : 0;
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    this.watches.endAll();
+    await this.app.close();
+    await this.config.storage.close();
+  }
+}
