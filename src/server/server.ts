@@ -35,6 +35,7 @@ export class APIServer {
   private readonly watches = new WatchRegistry();
   private ready = false;
   private shuttingDown = false;
+  private closed = false;
 
   constructor(private readonly config: ServerConfig) {
     this.app = Fastify({
@@ -79,8 +80,14 @@ export class APIServer {
     return typeof addr === 'object' && addr ? addr.port : 0;
   }
 
+  /** Turns /readyz false while still serving, so endpoints stop sending new traffic. */
+  beginShutdown(): void {
+    this.shuttingDown = true;
+  }
+
   async shutdown(): Promise<void> {
-    if (this.shuttingDown) return;
+    if (this.closed) return;
+    this.closed = true;
     this.shuttingDown = true;
     this.watches.endAll();
     await this.app.close();

@@ -1,0 +1,186 @@
+/**
+ * `npm run bench`: throughput and latency of the real server (built `dist/`, local mode, LevelDB on disk) over
+ * TLS with client certificates and keep-alive, driven by autocannon from this process while the server runs in
+ * its own. Also a bare Fastify HTTPS server answering a small JSON body: the ceiling, for ratios.
+ * Figures are medians of the runs; the machines are shared and noisy.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const CONNECTIONS = 16;
+
+interface Tls { ca: string; cert: string; key: string }
+interface Figure { name: string; rps: number; p50: number; p99: number }
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+function startProcess(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /serving on (https:\/\/\S+)/.exec(out);
+      if (m?.[1]) resolve({ child, url: m[1] });
+    });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+}
+
+function send(url: string, tls: Tls, method: string, path: string, body?: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, url), { method, ...tls, headers: { 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+async function cannon(name: string, url: string, tls: Tls, opts: { method?: string; path: string; body?: unknown }): Promise<Figure> {
+  const rps: number[] = [];
+  const p50: number[] = [];
+  const p99: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const result = await autocannon({
+      url: new URL(opts.path, url).toString(),
+      method: (opts.method ?? 'GET') as 'GET',
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      headers: { 'content-type': 'application/json' },
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      tlsOptions: tls,
+    });
+    if (result.non2xx > 0 || result.errors > 0) {
+      throw new Error(`${name}: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+    }
+    rps.push(result.requests.average);
+    p50.push(result.latency.p50);
+    p99.push(result.latency.p99);
+  }
+  return { name, rps: median(rps), p50: median(p50), p99: median(p99) };
+}
+
+/** Latency from a create's acknowledgement to its event on an open watch. */
+async function watchDelivery(url: string, tls: Tls, path: string, count: number): Promise<Figure> {
+  const acked = new Map<string, number>();
+  const delays: number[] = [];
+  let done: () => void = () => {};
+  const finished = new Promise<void>((r) => { done = r; });
+  const req = request(new URL(`${path}?watch=true&resourceVersion=${await currentRv(url, tls, path)}`, url), tls, (res) => {
+    let buf = '';
+    res.on('data', (c: Buffer) => {
+      buf += c.toString();
+      let nl = buf.indexOf('\n');
+      while (nl >= 0) {
+        const ev = JSON.parse(buf.slice(0, nl)) as { object: { metadata: { name: string } } };
+        buf = buf.slice(nl + 1);
+        const seen = process.hrtime.bigint();
+        const name = ev.object.metadata.name;
+        const at = acked.get(name);
+        // An event may arrive before the create's answer: count that as zero delay.
+        delays.push(at === undefined ? 0 : Number(seen - BigInt(at)) / 1e6);
+        if (delays.length >= count) done();
+        nl = buf.indexOf('\n');
+      }
+    });
+  });
+  req.end();
+  await new Promise((r) => setTimeout(r, 200));
+  const started = Date.now();
+  for (let i = 0; i < count; i++) {
+    const name = `watched-${i}`;
+    await send(url, tls, 'POST', path, { apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name }, spec: {} });
+    acked.set(name, Number(process.hrtime.bigint()));
+  }
+  await finished;
+  req.destroy();
+  const sorted = [...delays].sort((a, b) => a - b);
+  return {
+    name: `watch delivery (${count} creates, one at a time)`,
+    rps: count / ((Date.now() - started) / 1000),
+    p50: sorted[Math.floor(sorted.length * 0.5)] ?? 0,
+    p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
+  };
+}
+
+async function currentRv(url: string, tls: Tls, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(`${path}?limit=1`, url), tls, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => { body += c.toString(); });
+      res.on('end', () => resolve((JSON.parse(body) as { metadata: { resourceVersion: string } }).metadata.resourceVersion));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function fill(url: string, tls: Tls, path: string, count: number): Promise<void> {
+  const inFlight = 64;
+  let next = 0;
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (next < count) {
+      const i = next++;
+      const code = await send(url, tls, 'POST', path, { apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name: `obj-${i}` }, spec: { reference: `ref-${i}` } });
+      if (code !== 201) throw new Error(`fill: create answered ${code}`);
+    }
+  }));
+}
+
+function print(figures: Figure[], ceiling: Figure): void {
+  console.log(`\nmedians of ${RUNS} runs of ${SECONDS}s, ${CONNECTIONS} connections, TLS with client certificates, keep-alive`);
+  console.log('scenario'.padEnd(52), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), '  of ceiling');
+  for (const f of [ceiling, ...figures]) {
+    const ratio = f === ceiling ? '' : `${((f.rps / ceiling.rps) * 100).toFixed(1)}%`;
+    console.log(f.name.padEnd(52), f.rps.toFixed(0).padStart(9), f.p50.toFixed(2).padStart(8), f.p99.toFixed(2).padStart(8), ratio.padStart(12));
+  }
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const server = await startProcess(['dist/main.js', 'local', '--data-dir', dataDir, '--secure-port', '0', '--log-level', 'warn']);
+  const ceilingServer = await startProcess(['--import', 'tsx', 'bench/ceiling.ts', join(dataDir, 'local')]);
+  try {
+    const local = join(dataDir, 'local');
+    const tls: Tls = {
+      ca: readFileSync(join(local, 'ca.crt'), 'utf8'),
+      cert: readFileSync(join(local, 'admin.crt'), 'utf8'),
+      key: readFileSync(join(local, 'admin.key'), 'utf8'),
+    };
+    const ns = (n: string): string => `/apis/wardle.example.com/v1alpha1/namespaces/${n}/flunders`;
+    const ceiling = await cannon('ceiling: bare Fastify HTTPS, small JSON', ceilingServer.url, tls, { path: '/' });
+    const figures: Figure[] = [];
+    figures.push(await cannon('create (generateName, synced to disk)', server.url, tls, {
+      method: 'POST', path: ns('create'),
+      body: { apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { generateName: 'b-' }, spec: { reference: 'r' } },
+    }));
+    await fill(server.url, tls, ns('small'), 100);
+    figures.push(await cannon('get one object', server.url, tls, { path: `${ns('small')}/obj-1` }));
+    figures.push(await cannon('list 100 objects', server.url, tls, { path: ns('small') }));
+    await fill(server.url, tls, ns('large'), 10_000);
+    figures.push(await cannon('list 10,000 objects', server.url, tls, { path: ns('large') }));
+    figures.push(await watchDelivery(server.url, tls, ns('watched'), 500));
+    print(figures, ceiling);
+  } finally {
+    server.child.kill('SIGTERM');
+    ceilingServer.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,59 @@
+/**
+ * `aggregated-apiserver local`: the embedded default. Creates once, under `<data-dir>/local`, a CA, a serving
+ * certificate and an admin client certificate, writes a kubeconfig for kubectl, and serves the API from
+ * LevelDB under `<data-dir>/leveldb`, authenticating client certificates of that CA.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { ensureLocalCertificates, writeKubeconfig } from '../server/certificates/index.js';
+import { APIServer } from '../server/server.js';
+import { LevelStorage } from '../storage/level/index.js';
+import { loadServedDefinitions } from './definitions.js';
+import { localChainConfig } from './local-chain.js';
+import { type Options, validateOptions } from './options.js';
+import { runUntilSignalled } from './run.js';
+
+export interface LocalServer {
+  server: APIServer;
+  /** `https://127.0.0.1:<port>` */
+  url: string;
+  kubeconfigPath: string;
+  ca: string;
+  adminCert: string;
+  adminKey: string;
+}
+
+export async function startLocal(opts: Options): Promise<LocalServer> {
+  const errs = validateOptions(opts);
+  if (errs.length > 0) throw new Error(errs.join('; '));
+  const dataDir = resolve(opts.dataDir);
+  const localDir = join(dataDir, 'local');
+  await ensureLocalCertificates(localDir);
+  const [ca, servingCert, servingKey, adminCert, adminKey] = await Promise.all(
+    ['ca.crt', 'serving.crt', 'serving.key', 'admin.crt', 'admin.key'].map((f) => readFile(join(localDir, f), 'utf8')),
+  ) as [string, string, string, string, string];
+  const definitions = await loadServedDefinitions(opts.apiDefinitions);
+  const server = new APIServer({
+    bindAddress: opts.bindAddress,
+    securePort: opts.securePort,
+    tls: { cert: servingCert, key: servingKey, ca },
+    definitions,
+    storage: new LevelStorage({ path: join(dataDir, 'leveldb') }),
+    chain: localChainConfig(ca, opts),
+    logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel },
+  });
+  await server.start();
+  const host = opts.bindAddress === '0.0.0.0' ? '127.0.0.1' : opts.bindAddress;
+  const url = `https://${host.includes(':') ? `[${host}]` : host}:${server.port()}`;
+  const kubeconfigPath = join(localDir, 'kubeconfig');
+  await writeKubeconfig(kubeconfigPath, { server: url, caPem: ca, clientCertPem: adminCert, clientKeyPem: adminKey, user: 'admin' });
+  return { server, url, kubeconfigPath, ca, adminCert, adminKey };
+}
+
+export async function runLocal(opts: Options): Promise<void> {
+  const local = await startLocal(opts);
+  const shown = relative(process.cwd(), local.kubeconfigPath) || local.kubeconfigPath;
+  process.stdout.write(`aggregated-apiserver is serving on ${local.url}\n`
+    + `Use it with:\n  kubectl --kubeconfig ${shown} get flunders\n`);
+  runUntilSignalled(local.server, opts.shutdownDelayDuration);
+}

@@ -1,0 +1,176 @@
+/**
+ * The wire contract over raw HTTPS against the real local mode: errors as Status for bad paths, methods,
+ * media types and bodies; list paging and resourceVersion rules; watch bookmarks, initial events,
+ * timeouts, Tables and 410 Expired.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalServer } from '../../src/cmd/local.js';
+import { call, type ClientIdentity, watchEvents } from '../support/client.js';
+import { startTestServer, tempDir } from '../support/local.js';
+
+const ns = '/apis/wardle.example.com/v1alpha1/namespaces/contract/flunders';
+const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
+const body = (name: string, labels: Record<string, string> = {}) => ({
+  apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name, labels }, spec: {},
+});
+
+describe('API contract', () => {
+  const dir = tempDir('contract-it-');
+  let local: LocalServer;
+  let id: ClientIdentity;
+  const req = (method: string, path: string, b?: unknown, h?: Record<string, string>) => call(local.url, id, method, path, b, h);
+
+  beforeAll(async () => {
+    local = await startTestServer(dir.path);
+    id = { ca: local.ca, cert: local.adminCert, key: local.adminKey };
+    for (let i = 0; i < 5; i++) {
+      expect((await req('POST', ns, body(`item-${i}`, { parity: i % 2 === 0 ? 'even' : 'odd' }))).status).toBe(201);
+    }
+  });
+  afterAll(async () => {
+    await local?.server.shutdown();
+    dir.remove();
+  });
+
+  describe('errors', () => {
+    it('answers an unknown path with a 404 Status', async () => {
+      const res = await req('GET', '/apis/wardle.example.com/v1alpha1/nothings');
+      expect(res.status).toBe(404);
+      expect(res.json).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'NotFound', code: 404 });
+    });
+    it('answers a method the path does not support with 405', async () => {
+      const res = await req('POST', `${ns}/item-0`, body('item-0'));
+      expect(res.status).toBe(405);
+      expect(res.json).toMatchObject({ reason: 'MethodNotAllowed', code: 405 });
+    });
+    it('answers an unknown media type with 415', async () => {
+      const res = await req('POST', ns, 'x', { 'content-type': 'text/plain' });
+      expect(res.status).toBe(415);
+      expect(res.json).toMatchObject({ reason: 'UnsupportedMediaType', code: 415 });
+    });
+    it('answers malformed JSON with 400 and changes nothing', async () => {
+      const res = await req('POST', ns, '{"apiVersion": ', { 'content-type': 'application/json' });
+      expect(res.status).toBe(400);
+      expect(res.json).toMatchObject({ reason: 'BadRequest', code: 400 });
+      expect((await req('GET', ns)).json.items).toHaveLength(5);
+    });
+    it('answers a body over 3 MiB with 413', async () => {
+      const big = { ...body('big'), spec: { reference: 'x'.repeat(3 * 1024 * 1024 + 10) } };
+      const res = await req('POST', ns, big);
+      expect(res.status).toBe(413);
+      expect(res.json).toMatchObject({ reason: 'RequestEntityTooLarge', code: 413 });
+    });
+    it('accepts YAML bodies', async () => {
+      const yaml = 'apiVersion: wardle.example.com/v1alpha1\nkind: Flunder\nmetadata:\n  name: from-yaml\nspec: {}\n';
+      const res = await req('POST', '/apis/wardle.example.com/v1alpha1/namespaces/yaml/flunders', yaml, { 'content-type': 'application/yaml' });
+      expect(res.status).toBe(201);
+      expect(res.json.metadata.namespace).toBe('yaml');
+    });
+    it('makes no change on dryRun=All', async () => {
+      const res = await req('POST', `${ns}?dryRun=All`, body('dry'));
+      expect(res.status).toBe(201);
+      expect((await req('GET', `${ns}/dry`)).status).toBe(404);
+    });
+  });
+
+  describe('lists', () => {
+    it('pages with limit and continue, with remainingItemCount', async () => {
+      const first = await req('GET', `${ns}?limit=2`);
+      expect(first.json.items).toHaveLength(2);
+      expect(first.json.metadata.remainingItemCount).toBe(3);
+      const rest = await req('GET', `${ns}?limit=10&continue=${encodeURIComponent(first.json.metadata.continue)}`);
+      expect(rest.json.items.map((o: any) => o.metadata.name)).toEqual(['item-2', 'item-3', 'item-4']);
+      expect(rest.json.metadata.continue).toBeUndefined();
+    });
+    it('filters with label and field selectors', async () => {
+      const even = await req('GET', `${ns}?labelSelector=${encodeURIComponent('parity in (even)')}`);
+      expect(even.json.items.map((o: any) => o.metadata.name)).toEqual(['item-0', 'item-2', 'item-4']);
+      const named = await req('GET', `${ns}?fieldSelector=metadata.name%3Ditem-3`);
+      expect(named.json.items.map((o: any) => o.metadata.name)).toEqual(['item-3']);
+      const bad = await req('GET', `${ns}?fieldSelector=spec.nothing%3Dx`);
+      expect(bad.status).toBe(400);
+    });
+    it('lists across all namespaces', async () => {
+      const all = await req('GET', '/apis/wardle.example.com/v1alpha1/flunders');
+      expect(all.json.kind).toBe('FlunderList');
+      expect(all.json.items.length).toBeGreaterThanOrEqual(5);
+    });
+    it('refuses continue with resourceVersion, and a resourceVersion from the future', async () => {
+      const first = await req('GET', `${ns}?limit=2`);
+      const both = await req('GET', `${ns}?limit=2&resourceVersion=3&continue=${encodeURIComponent(first.json.metadata.continue)}`);
+      expect(both.status).toBe(400);
+      expect(both.json.message).toBe('specifying resource version is not allowed when using continue');
+      const future = await req('GET', `${ns}?resourceVersion=999999&resourceVersionMatch=NotOlderThan`);
+      expect(future.status).toBe(504);
+    });
+    it('serves a Table to kubectl\'s Accept header, with metadata.continue when paged', async () => {
+      const res = await req('GET', `${ns}?limit=2`, undefined, { accept: TABLE_ACCEPT });
+      expect(res.json).toMatchObject({ kind: 'Table', apiVersion: 'meta.k8s.io/v1' });
+      expect(res.json.columnDefinitions[0].name).toBe('Name');
+      expect(res.json.rows).toHaveLength(2);
+      expect(res.json.rows[0].object.kind).toBe('PartialObjectMetadata');
+      expect(res.json.metadata.continue).toBeTruthy();
+    });
+  });
+
+  describe('watch', () => {
+    it('sends the current state as ADDED, then later events', async () => {
+      const pending = watchEvents(local.url, id, `${ns}?watch=true`, 6);
+      await new Promise((r) => setTimeout(r, 200));
+      await req('POST', ns, body('late'));
+      const { status, events } = await pending;
+      expect(status).toBe(200);
+      expect(events.map((e) => `${e.type} ${e.object.metadata.name}`).slice(-1)).toEqual(['ADDED late']);
+    });
+    it('ends initial events with the k8s.io/initial-events-end bookmark', async () => {
+      const { events } = await watchEvents(local.url, id,
+        `${ns}?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&resourceVersion=`, 7);
+      const bookmark = events.find((e) => e.type === 'BOOKMARK');
+      expect(bookmark?.object.metadata.annotations).toEqual({ 'k8s.io/initial-events-end': 'true' });
+      expect(events.indexOf(bookmark)).toBe(events.filter((e) => e.type === 'ADDED').length);
+    });
+    it('watches one object through fieldSelector=metadata.name', async () => {
+      const list = await req('GET', ns);
+      const rv = list.json.metadata.resourceVersion;
+      const pending = watchEvents(local.url, id, `${ns}?watch=true&resourceVersion=${rv}&fieldSelector=metadata.name%3Ditem-1`, 1);
+      await new Promise((r) => setTimeout(r, 200));
+      await req('PATCH', `${ns}/item-2`, { metadata: { labels: { touched: 'yes' } } }, { 'content-type': 'application/merge-patch+json' });
+      await req('PATCH', `${ns}/item-1`, { metadata: { labels: { touched: 'yes' } } }, { 'content-type': 'application/merge-patch+json' });
+      const { events } = await pending;
+      expect(events.map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual(['MODIFIED item-1']);
+    });
+    it('ends the stream after timeoutSeconds', async () => {
+      const started = Date.now();
+      const { status } = await watchEvents(local.url, id, `${ns}?watch=true&timeoutSeconds=1&resourceVersion=1`, 1000, 10_000);
+      expect(status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(5000);
+    });
+    it('sends watch events as one-row Tables, with column definitions only in the first', async () => {
+      const { events: tables } = await watchEvents(local.url, id, `${ns}?watch=true&labelSelector=parity%3Dodd`, 2, 5000,
+        { accept: TABLE_ACCEPT });
+      expect(tables[0].object.kind).toBe('Table');
+      expect(tables[0].object.columnDefinitions.length).toBeGreaterThan(0);
+      expect(tables[1].object.columnDefinitions ?? []).toEqual([]);
+      expect(tables[0].object.rows).toHaveLength(1);
+    });
+  });
+
+  describe('health and discovery', () => {
+    it('reports readiness, verbosely on request', async () => {
+      const res = await req('GET', '/readyz?verbose');
+      expect(res.status).toBe(200);
+      expect(res.text).toMatch(/\[\+\]storage ok/);
+      expect(res.text).toMatch(/readyz check passed/);
+    });
+    it('serves /apis as aggregated discovery v2 with an ETag, and 304 for a matching If-None-Match', async () => {
+      const accept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+      const res = await req('GET', '/apis', undefined, { accept });
+      expect(res.json.kind).toBe('APIGroupDiscoveryList');
+      const etag = String(res.headers.etag);
+      const again = await req('GET', '/apis', undefined, { accept, 'if-none-match': etag });
+      expect(again.status).toBe(304);
+      const v1 = await req('GET', '/apis');
+      expect(v1.json.kind).toBe('APIGroupList');
+    });
+  });
+});

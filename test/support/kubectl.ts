@@ -1,0 +1,62 @@
+/** Runs the machine's real kubectl against a test server, with a private discovery cache. */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export class Kubectl {
+  private readonly cacheDir = mkdtempSync(join(tmpdir(), 'kubectl-cache-'));
+
+  constructor(private readonly kubeconfig: string) {}
+
+  private args(args: string[]): string[] {
+    return ['--kubeconfig', this.kubeconfig, '--cache-dir', this.cacheDir, ...args];
+  }
+
+  /** Runs kubectl; resolves with its exit code and output (never rejects on a non-zero exit). */
+  run(args: string[], stdin?: string): Promise<KubectlResult> {
+    return new Promise((resolve, reject) => {
+      const child = execFile('kubectl', this.args(args), { timeout: 60_000, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
+        if (err && typeof (err as { code?: unknown }).code !== 'number') {
+          reject(err);
+          return;
+        }
+        resolve({ code: err ? Number((err as { code: number }).code) : 0, stdout, stderr });
+      });
+      if (stdin !== undefined) child.stdin?.end(stdin);
+    });
+  }
+
+  /** Runs kubectl and fails with its stderr unless it exits 0. */
+  async ok(args: string[], stdin?: string): Promise<string> {
+    const r = await this.run(args, stdin);
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  /** A long-running kubectl (e.g. `get -w`); the caller kills it. */
+  spawn(args: string[]): ChildProcess {
+    return spawn('kubectl', this.args(args), { stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+}
+
+/** Resolves once `pattern` appears in the child's stdout, or rejects after `timeoutMs`. */
+export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output so far:\n${out}`)), timeoutMs);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (pattern.test(out)) {
+        clearTimeout(timer);
+        resolve(out);
+      }
+    });
+  });
+}
