@@ -14,6 +14,8 @@ export interface GoTool {
   pkg: string;
   /** A module version: pinned, so every machine tests with the same tool. */
   version: string;
+  /** `-X` settings and such, as the project's own Makefile passes them to its release builds. */
+  ldflags?: string[];
 }
 
 export const toolCacheDir = join(homedir(), '.cache', 'aggregated-apiserver', 'bin');
@@ -55,10 +57,10 @@ export async function ensureGoTool(tool: GoTool, timeoutMs = 20 * 60_000): Promi
   // flock: test files run in parallel workers, and a second build of a large module would cost the
   // shared 2-core machine minutes; the waiter finds the binary in place once the lock is free.
   // nice: the build must not starve everyone else's tests. CGO_ENABLED=0: a static binary, no C compiler.
-  const script = '[ -x "$1" ] || { nice -n 19 go install "$2" && mv "$GOBIN/$3" "$1"; }';
+  const script = '[ -x "$1" ] || { nice -n 19 go install -ldflags "$4" "$2" && mv "$GOBIN/$3" "$1"; }';
   const env = { ...process.env, GOBIN: gobin, CGO_ENABLED: '0' };
   try {
-    await run('flock', [`${target}.lock`, 'sh', '-c', script, 'sh', target, `${tool.pkg}@${tool.version}`, tool.name], env, timeoutMs);
+    await run('flock', [`${target}.lock`, 'sh', '-c', script, 'sh', target, `${tool.pkg}@${tool.version}`, tool.name, (tool.ldflags ?? []).join(' ')], env, timeoutMs);
   } catch (err) {
     const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim();
     throw new Error(
