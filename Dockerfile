@@ -17,7 +17,7 @@ RUN npm run build && npm prune --omit=dev --ignore-scripts
 # Fail here, not at the first start in a cluster, if a target platform lost its LevelDB binary.
 RUN test -f node_modules/classic-level/prebuilds/linux-x64/classic-level.node \
  && test -f node_modules/classic-level/prebuilds/linux-arm64/classic-level.armv8.node \
- && mkdir -p /staging/data
+ && mkdir -p empty-data
 
 # distroless nodejs: glibc, libstdc++ (which the LevelDB binary needs), Node, and nothing else; no shell.
 FROM gcr.io/distroless/nodejs24-debian13:nonroot
@@ -28,7 +28,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # The built-in API (wardle.example.com), read at run time from beside dist/.
 COPY definitions ./definitions
-COPY --from=build --chown=65532:65532 /staging/data /var/lib/aggregated-apiserver
+# The LevelDB directory, owned by the server's user for a plain `docker run` with no volume.
+COPY --from=build --chown=65532:65532 /app/empty-data /var/lib/aggregated-apiserver
 # Numeric, so the kubelet can check runAsNonRoot without reading /etc/passwd.
 USER 65532:65532
 EXPOSE 8443

@@ -1,0 +1,105 @@
+/** The Dockerfile and .dockerignore, checked without a Docker engine (the project's machines have none). */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dockerignore, parseDockerfile, readDockerfile, splitFlags, stages, type Stage } from './dockerfile.js';
+import { repoRoot } from './manifests.js';
+
+const { stages: all, included } = readDockerfile(repoRoot);
+const build = all[0] as Stage;
+const runtime = all[all.length - 1] as Stage;
+const keyword = (stage: Stage, k: string) => stage.instructions.filter((i) => i.keyword === k);
+const execForm = (args: string): string[] => {
+  const parsed = JSON.parse(args) as unknown;
+  expect(Array.isArray(parsed) && parsed.every((a) => typeof a === 'string'), `${args} is exec form`).toBe(true);
+  return parsed as string[];
+};
+
+describe('Dockerfile', () => {
+  it('builds on node:24-bookworm-slim and runs on distroless nodejs24 as nonroot', () => {
+    expect(all).toHaveLength(2);
+    expect(build.image).toBe('node:24-bookworm-slim');
+    expect(build.name).toBe('build');
+    expect(runtime.image).toBe('gcr.io/distroless/nodejs24-debian13:nonroot');
+  });
+
+  it('installs exactly from the lockfile, compiles, then drops dev dependencies', () => {
+    const runs = keyword(build, 'RUN').map((r) => r.args).join(' && ');
+    expect(runs).toMatch(/npm ci\b/);
+    expect(runs).not.toMatch(/npm install\b/);
+    expect(runs.indexOf('npm ci')).toBeLessThan(runs.indexOf('npm run build'));
+    expect(runs.indexOf('npm run build')).toBeLessThan(runs.indexOf('npm prune --omit=dev'));
+  });
+
+  it('checks that the LevelDB prebuilds for linux/amd64 and arm64 are in the image', () => {
+    const runs = keyword(build, 'RUN').map((r) => r.args).join(' ');
+    expect(runs).toContain('prebuilds/linux-x64/classic-level.node');
+    expect(runs).toContain('prebuilds/linux-arm64/classic-level.armv8.node');
+  });
+
+  it('runs as numeric uid:gid 65532, so the kubelet can enforce runAsNonRoot', () => {
+    const users = keyword(runtime, 'USER');
+    expect(users.map((u) => u.args)).toEqual(['65532:65532']);
+  });
+
+  it('starts node itself on dist/main.js in exec form, so SIGTERM reaches the server', () => {
+    const [entrypoint] = keyword(runtime, 'ENTRYPOINT');
+    expect(execForm(entrypoint?.args ?? 'null')).toEqual(['/nodejs/bin/node', 'dist/main.js']);
+    const [cmd] = keyword(runtime, 'CMD');
+    const args = execForm(cmd?.args ?? 'null');
+    expect(args[0]).toBe('serve');
+    expect(args).toContain('--secure-port=8443');
+    expect(keyword(runtime, 'EXPOSE').map((e) => e.args)).toEqual(['8443']);
+    expect(all.flatMap((s) => s.instructions).some((i) => /npm (start|run start)/.test(i.args))).toBe(false);
+  });
+
+  it('gives the runtime what node dist/main.js needs: package.json, node_modules, dist, definitions', () => {
+    const copied = keyword(runtime, 'COPY').map((c) => splitFlags(c.args).operands.at(-1));
+    expect(copied).toEqual(expect.arrayContaining(['./', './node_modules', './dist', './definitions']));
+    expect(keyword(runtime, 'WORKDIR').map((w) => w.args)).toEqual(['/app']);
+  });
+
+  it('copies only from earlier stages and from files that exist and .dockerignore lets through', () => {
+    for (const [index, stage] of all.entries()) {
+      for (const copy of [...keyword(stage, 'COPY'), ...keyword(stage, 'ADD')]) {
+        expect(copy.keyword, 'COPY, not ADD').toBe('COPY');
+        const { flags, operands } = splitFlags(copy.args);
+        const from = flags.get('from');
+        if (from !== undefined) {
+          expect(all.slice(0, index).map((s) => s.name)).toContain(from);
+          continue;
+        }
+        for (const src of operands.slice(0, -1)) {
+          expect(existsSync(join(repoRoot, src)), `${src} (line ${copy.line}) exists`).toBe(true);
+          expect(included(src), `${src} (line ${copy.line}) is in the build context`).toBe(true);
+        }
+      }
+    }
+  });
+});
+
+describe('.dockerignore', () => {
+  it('keeps dependencies, build output, git, tests and deploy files out of the context', () => {
+    for (const path of ['node_modules/fastify/package.json', 'dist/main.js', '.git/HEAD', 'test/deploy/chart.test.ts', 'charts/aggregated-apiserver/values.yaml', 'deploy/tls/tls.key', 'data/leveldb/CURRENT', 'src/cmd/options.test.ts']) {
+      expect(included(path), path).toBe(false);
+    }
+    for (const path of ['package.json', 'package-lock.json', 'tsconfig.build.json', 'src/main.ts', 'src/cmd/options.ts', 'definitions/flunders.yaml']) {
+      expect(included(path), path).toBe(true);
+    }
+  });
+});
+
+describe('the checker itself', () => {
+  it('reads continuations, stages and flags as Docker does', () => {
+    const s = stages(parseDockerfile('# c\nFROM --platform=$BUILDPLATFORM a:1 AS b\nRUN x \\\n  # note\n  && y\nFROM c\nCOPY --from=b /x ./y\n'));
+    expect(s.map((x) => [x.platform, x.image, x.name])).toEqual([['$BUILDPLATFORM', 'a:1', 'b'], [undefined, 'c', undefined]]);
+    expect(s[0]?.instructions[0]?.args).toBe('x  && y');
+    expect(splitFlags('--from=b /x ./y')).toEqual({ flags: new Map([['from', 'b']]), operands: ['/x', './y'] });
+  });
+
+  it('matches .dockerignore patterns with the last match winning', () => {
+    const ok = dockerignore('*\n!src\nsrc/**/*.test.ts\n!src/keep.test.ts\n');
+    expect([ok('src/a.ts'), ok('src/a.test.ts'), ok('src/x/y/a.test.ts'), ok('src/keep.test.ts'), ok('other'), ok('other/src/a.ts')])
+      .toEqual([true, false, false, true, false, false]);
+  });
+});
