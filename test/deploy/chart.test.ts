@@ -1,6 +1,8 @@
 /** The Helm chart, linted and rendered by a real helm for the default values and each ci/*.yaml. */
 import { X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -140,5 +142,25 @@ describe('helm test', () => {
     expect(paths.sort()).toEqual(byKind(objs, 'APIService').map((a) => `/apis/${a.spec.group}/${a.spec.version}`).sort());
     expect(pod.spec.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
     expect(pod.spec.securityContext.runAsNonRoot).toBe(true);
+  });
+});
+
+describe('NOTES.txt', () => {
+  // helm renders NOTES only on install, which needs a cluster; render it as a template in a copy instead,
+  // so an error in it cannot first show up at someone's `helm install`.
+  it.each([[[]], [['ci/api-definitions-values.yaml']], [['ci/tls-certManager-values.yaml']]])('renders with %j', async (values) => {
+    const dir = await mkdtemp(join(tmpdir(), 'chart-notes-'));
+    try {
+      await cp(chartDir, dir, { recursive: true });
+      await cp(join(chartDir, 'templates', 'NOTES.txt'), join(dir, 'notes.txt'));
+      await writeFile(join(dir, 'templates', 'notes-check.yaml'),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: notes}\ndata:\n  notes: {{ tpl (.Files.Get "notes.txt") . | quote }}\n');
+      const args = ['template', 'release', dir, '-n', 'aas', '--show-only', 'templates/notes-check.yaml', ...values.flatMap((v) => ['--values', join(chartDir, v)])];
+      const notes = (parse(await execOk(helm, args)) as Obj).data.notes as string;
+      for (const a of byKind(await renderChart(helm, values), 'APIService')) expect(notes).toContain(a.metadata.name);
+      expect(notes).toContain('helm test release -n aas');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
