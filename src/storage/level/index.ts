@@ -1,0 +1,2 @@
+/** The LevelDB storage backend. */
+export { LevelStorage, type LevelStorageOptions } from './level-storage.js';
