@@ -2,6 +2,7 @@
  * The served API, as read from CustomResourceDefinition-format YAML: what every other layer
  * (registry, endpoints, discovery, OpenAPI, Table) needs to know about a resource and its versions.
  */
+import type { FieldError } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 
 /** `apiextensions.k8s.io/v1` JSONSchemaProps, kept as given (validated when the definition is loaded). */
@@ -75,4 +76,12 @@ export interface ResourceDefinition {
   convert: Converter;
   /** The file it came from, for error messages. */
   source: string;
+  /** Rules beyond the schema, which only a built-in group carries (CRD-format files have none). */
+  strategy?: Strategy;
+}
+
+/** Defaulting and validation in code, for a built-in group such as the sample-apiserver's. */
+export interface Strategy {
+  default?(obj: KubeObject, version: string): void;
+  validate?(obj: KubeObject, version: string): FieldError[];
 }

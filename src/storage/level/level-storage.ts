@@ -264,8 +264,10 @@ export class LevelStorage implements Storage {
       } catch (err) {
         this.state = 'failed';
         this.failure = err;
-        batch.reject(new StorageError('Unavailable', '', `storage write failed: ${String(err)}`));
-        this.batch?.reject(new StorageError('Unavailable', '', `storage write failed: ${String(err)}`));
+        const failed = new StorageError('Unavailable', '', `storage write failed: ${String(err)}`);
+        batch.reject(failed);
+        // Writes queued behind a failed batch were computed on state that never reached disk.
+        (this.batch as PendingBatch | undefined)?.reject(failed);
         this.batch = undefined;
         return;
       }

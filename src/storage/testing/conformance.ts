@@ -23,7 +23,7 @@ async function take(w: Watch, n: number, timeoutMs = 2000): Promise<StorageEvent
   const out: StorageEvent[] = [];
   const deadline = Date.now() + timeoutMs;
   while (out.length < n && Date.now() < deadline) {
-    const ev = await Promise.race([w.next(), new Promise<undefined>((r) => setTimeout(r, deadline - Date.now()))]);
+    const ev = await Promise.race([w.next(), new Promise<undefined>((r) => setTimeout(() => r(undefined), deadline - Date.now()))]);
     if (!ev) break;
     out.push(ev);
   }

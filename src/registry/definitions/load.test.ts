@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { builtinDefinitionsPath, loadDefinitions, parseDefinitions } from './load.js';
+
+const crd = (over: string) => `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.shop.example.com
+spec:
+  group: shop.example.com
+  scope: Namespaced
+  names:
+    plural: widgets
+    kind: Widget
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+${over}`;
+
+describe('loadDefinitions', () => {
+  it('loads the shipped wardle group with its conversion and strategy', async () => {
+    const defs = await loadDefinitions([builtinDefinitionsPath()]);
+    expect(defs.map((d) => `${d.names.plural}.${d.group} ${d.scope} ${d.storageVersion}`)).toEqual([
+      'flunders.wardle.example.com Namespaced v1alpha1',
+      'fischers.wardle.example.com Cluster v1alpha1',
+    ]);
+    const flunders = defs[0];
+    expect(flunders?.names).toMatchObject({ singular: 'flunder', listKind: 'FlunderList', shortNames: ['fl'] });
+    expect(flunders?.strategy).toBeDefined();
+    const beta = flunders?.convert({ apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: {}, spec: { reference: 'x', referenceType: 'Fischer' } }, 'v1beta1');
+    expect(beta).toMatchObject({ apiVersion: 'wardle.example.com/v1beta1', spec: { fischerReference: 'x', referenceType: 'Fischer' } });
+    const back = flunders?.convert(beta as never, 'v1alpha1');
+    expect(back?.spec).toEqual({ reference: 'x', referenceType: 'Fischer' });
+  });
+
+  it('defaults singular and listKind, and gives a user group conversion None', () => {
+    const [d] = parseDefinitions(crd(''), 'w.yaml');
+    expect(d?.names).toMatchObject({ singular: 'widget', listKind: 'WidgetList' });
+    expect(d?.strategy).toBeUndefined();
+    expect(d?.convert({ apiVersion: 'shop.example.com/v1', kind: 'Widget', metadata: {} }, 'v2').apiVersion).toBe('shop.example.com/v2');
+  });
+
+  it.each([
+    ['an unknown field', crd('          colour: red\n'), /w.yaml:18: CustomResourceDefinition "widgets.shop.example.com": spec.versions\[0\].schema.openAPIV3Schema.colour: Forbidden/],
+    ['an unknown spec field', crd('').replace('  scope: Namespaced', '  scope: Namespaced\n  scopes: x'), /w.yaml:8: .*spec.scopes: unknown field/],
+    ['two storage versions', crd('    - name: v2\n      served: true\n      storage: true\n'), /spec.versions: Invalid value: must have exactly one version marked as storage version, found 2/],
+    ['an untyped schema node', crd('          properties:\n            spec: {}\n'), /openAPIV3Schema.properties.spec.type: Required value/],
+    ['a wrong metadata.name', crd('').replace('name: widgets.shop.example.com', 'name: gadgets.shop.example.com'), /metadata.name: Invalid value: "gadgets.shop.example.com"/],
+    ['webhook conversion', crd('').replace('  scope: Namespaced', '  scope: Namespaced\n  conversion:\n    strategy: Webhook'), /spec.conversion.strategy: Unsupported value: "Webhook"/],
+    ['a bad printer column type', crd('').replace('      storage: true', '      storage: true\n      additionalPrinterColumns:\n        - name: X\n          type: color\n          jsonPath: .spec.x'), /additionalPrinterColumns\[0\].type: Unsupported value: "color"/],
+  ])('stops on %s, naming the file, line and field', (_name, text, message) => {
+    expect(() => parseDefinitions(text, 'w.yaml')).toThrow(message);
+  });
+
+  it('refuses two definitions of one plural, naming both files', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'defs-'));
+    writeFileSync(join(dir, 'a.yaml'), crd(''));
+    writeFileSync(join(dir, 'b.yaml'), crd(''));
+    await expect(loadDefinitions([dir])).rejects.toThrow(/b.yaml: .*plural shop.example.com\/widgets is already defined in .*a.yaml/);
+  });
+});
