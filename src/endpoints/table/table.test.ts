@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { VersionDefinition } from '../../registry/definitions/types.js';
+import { evaluate } from '../jsonpath/jsonpath.js';
+import { applyJsonPatch, applyMergePatch, patchTypeFromContentType } from '../patch/index.js';
+import { humanDuration } from './human-duration.js';
+import { tableForObjects } from './table.js';
+
+const version = (columns: VersionDefinition['additionalPrinterColumns']): VersionDefinition => ({
+  name: 'v1', served: true, storage: true, deprecated: false, additionalPrinterColumns: columns, selectableFields: [], subresources: { status: false },
+});
+const obj = {
+  apiVersion: 'g/v1', kind: 'W', metadata: { name: 'w1', creationTimestamp: new Date(Date.now() - 300_000).toISOString() },
+  spec: { replicas: 3, ready: true, tags: ['a', 'b'] },
+  status: { conditions: [{ type: 'Ready', status: 'True' }, { type: 'Synced', status: 'False' }] },
+};
+
+describe('jsonpath', () => {
+  it.each([
+    ['.spec.replicas', [3]], ['{.spec.tags[1]}', ['b']], ['.spec.tags[*]', ['a', 'b']],
+    ['.status.conditions[?(@.type=="Ready")].status', ['True']], ['.spec.missing', []], ['.metadata.name', ['w1']],
+  ])('%s', (path, want) => {
+    expect(evaluate(obj, path)).toEqual(want);
+  });
+});
+
+describe('tableForObjects', () => {
+  it('gives Name and Age when the definition declares no columns', () => {
+    const t = tableForObjects([obj], version([]), {});
+    expect(t.columnDefinitions.map((c) => c.name)).toEqual(['Name', 'Age']);
+    expect(t.rows[0]?.cells).toEqual(['w1', '5m']);
+    expect(t.rows[0]?.object).toEqual({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata });
+  });
+
+  it('types cells by column and honours priority, includeObject and noHeaders', () => {
+    const t = tableForObjects([obj], version([
+      { name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas', priority: 0 },
+      { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status', priority: 1 },
+      { name: 'Missing', type: 'string', jsonPath: '.spec.nothing', priority: 0 },
+    ]), { includeObject: 'None' });
+    expect(t.columnDefinitions.map((c) => `${c.name}:${c.priority}`)).toEqual(['Name:0', 'Replicas:0', 'Ready:1', 'Missing:0']);
+    expect(t.rows[0]).toEqual({ cells: ['w1', 3, 'True', null] });
+    expect(tableForObjects([obj], version([]), { noHeaders: true, includeObject: 'Object' })).toMatchObject({ columnDefinitions: [], rows: [{ object: obj }] });
+    expect(() => tableForObjects([obj], version([]), { includeObject: 'All' })).toThrow(/Unsupported value/);
+  });
+
+  it.each([[5_000, '5s'], [150_000, '2m30s'], [3_600_000, '60m'], [5 * 3_600_000, '5h'], [30 * 3_600_000, '30h'], [3 * 86_400_000, '3d'], [800 * 86_400_000, '2y70d']])('humanDuration(%d) = %s', (ms, want) => {
+    expect(humanDuration(ms)).toBe(want);
+  });
+});
+
+describe('patches', () => {
+  it('applies merge patches: null deletes, objects merge, arrays replace', () => {
+    expect(applyMergePatch({ a: 1, b: { c: 2, d: 3 }, e: [1, 2] }, { a: null, b: { c: 5 }, e: [9] })).toEqual({ b: { c: 5, d: 3 }, e: [9] });
+  });
+  it('applies JSON patches and refuses a failed test with 422', () => {
+    expect(applyJsonPatch({ a: 1 }, [{ op: 'add', path: '/b', value: 2 }])).toEqual({ a: 1, b: 2 });
+    expect(() => applyJsonPatch({ a: 1 }, [{ op: 'test', path: '/a', value: 2 }])).toThrow(expect.objectContaining({ status: expect.objectContaining({ code: 422 }) }));
+    expect(() => applyJsonPatch({ a: 1 }, { op: 'add' })).toThrow(expect.objectContaining({ status: expect.objectContaining({ code: 400 }) }));
+  });
+  it('knows the patch types by content type', () => {
+    expect(patchTypeFromContentType('application/merge-patch+json; charset=utf-8')).toBe('merge');
+    expect(patchTypeFromContentType('application/strategic-merge-patch+json')).toBe('strategic');
+    expect(patchTypeFromContentType('application/json')).toBeUndefined();
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * `meta.k8s.io/v1` Tables for `kubectl get`, built as apiextensions-apiserver's table convertor does: a Name
+ * column, then the version's additionalPrinterColumns (a definition with none gets an Age column, as CRD
+ * defaulting gives), cells typed by column (dates shown as ages), and each row's object per `includeObject`.
+ */
+import { newBadRequest } from '../../apimachinery/errors.js';
+import type { KubeObject, ListMeta } from '../../apimachinery/types.js';
+import type { PrinterColumn, VersionDefinition } from '../../registry/definitions/types.js';
+import { evaluate } from '../jsonpath/jsonpath.js';
+import { humanDuration } from './human-duration.js';
+
+export interface TableColumnDefinition {
+  name: string;
+  type: string;
+  format: string;
+  description: string;
+  priority: number;
+}
+
+export interface TableRow {
+  cells: unknown[];
+  object?: unknown;
+}
+
+export interface Table {
+  kind: 'Table';
+  apiVersion: 'meta.k8s.io/v1';
+  metadata: ListMeta;
+  columnDefinitions: TableColumnDefinition[];
+  rows: TableRow[];
+}
+
+const NAME_DESCRIPTION = 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names';
+const AGE_COLUMN: PrinterColumn = {
+  name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', priority: 0,
+  description: 'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
+};
+
+function columnsOf(version: VersionDefinition): PrinterColumn[] {
+  return version.additionalPrinterColumns.length > 0 ? version.additionalPrinterColumns : [AGE_COLUMN];
+}
+
+function cell(column: PrinterColumn, obj: KubeObject): unknown {
+  let results: unknown[];
+  try {
+    results = evaluate(obj, column.jsonPath);
+  } catch {
+    return null;
+  }
+  const value = results[0];
+  if (value === undefined || value === null) return null;
+  switch (column.type) {
+    case 'string': return typeof value === 'object' ? JSON.stringify(value) : String(value);
+    case 'integer': return typeof value === 'number' ? Math.trunc(value) : null;
+    case 'number': return typeof value === 'number' ? value : null;
+    case 'boolean': return typeof value === 'boolean' ? value : null;
+    case 'date': {
+      if (typeof value !== 'string') return null;
+      const t = Date.parse(value);
+      return Number.isNaN(t) ? '<invalid>' : humanDuration(Date.now() - t);
+    }
+  }
+  return null;
+}
+
+function rowObject(obj: KubeObject, includeObject: string): unknown {
+  if (includeObject === 'None') return undefined;
+  if (includeObject === 'Object') return obj;
+  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
+}
+
+export function tableForObjects(objects: KubeObject[], version: VersionDefinition,
+  opts: { includeObject?: string; listMeta?: ListMeta; noHeaders?: boolean }): Table {
+  const includeObject = opts.includeObject || 'Metadata';
+  if (!['None', 'Metadata', 'Object'].includes(includeObject)) {
+    throw newBadRequest(`includeObject: Unsupported value: "${includeObject}": supported values: "Metadata", "None", "Object"`);
+  }
+  const columns = columnsOf(version);
+  const columnDefinitions: TableColumnDefinition[] = opts.noHeaders ? [] : [
+    { name: 'Name', type: 'string', format: 'name', description: NAME_DESCRIPTION, priority: 0 },
+    ...columns.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? '', priority: c.priority })),
+  ];
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: opts.listMeta ?? {},
+    columnDefinitions,
+    rows: objects.map((obj) => {
+      const row: TableRow = { cells: [obj.metadata.name ?? '', ...columns.map((c) => cell(c, obj))] };
+      const object = rowObject(obj, includeObject);
+      if (object !== undefined) row.object = object;
+      return row;
+    }),
+  };
+}
