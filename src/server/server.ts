@@ -4,7 +4,7 @@
  * /readyz false, ends watches, finishes requests in flight and closes storage.
  */
 import type { SecureContextOptions } from 'node:tls';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { installDiscoveryRoutes } from '../endpoints/discovery/index.js';
 import { WatchRegistry } from '../endpoints/handlers/watch-registry.js';
 import { installResources } from '../endpoints/installer.js';
@@ -42,7 +42,8 @@ export class APIServer {
       https: { ...config.tls, requestCert: true, rejectUnauthorized: false },
       bodyLimit: MAX_REQUEST_BODY_BYTES,
       logger: config.logger,
-      disableRequestLogging: true,
+      // Per-request log lines cost more than the request; the audit log is the record of requests.
+      logController: new LogController({ disableRequestLogging: true }),
       // Kubernetes paths are case-sensitive and never carry trailing-slash aliases.
       routerOptions: { ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 500 },
       return503OnClosing: true,

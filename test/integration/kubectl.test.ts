@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalServer } from '../../src/cmd/local.js';
 import { call, type ClientIdentity } from '../support/client.js';
-import { Kubectl, waitForOutput } from '../support/kubectl.js';
+import { Kubectl, OutputWatcher } from '../support/kubectl.js';
 import { startTestServer, tempDir } from '../support/local.js';
 
 const flunder = (name: string, extra = ''): string => `apiVersion: wardle.example.com/v1alpha1
@@ -61,22 +61,25 @@ describe('kubectl against local mode', () => {
     expect(table).toMatch(/^applied\s+/m);
     const yaml = await kubectl.ok(['get', 'flunder', 'applied', '-n', 'default', '-o', 'yaml']);
     expect(yaml).toMatch(/sample-label: changed/);
-    expect(yaml).toMatch(/reference: applied-ref/);
+    // kubectl reads the preferred version, v1beta1, where the sample's reference is flunderReference.
+    expect(yaml).toMatch(/apiVersion: wardle.example.com\/v1beta1/);
+    expect(yaml).toMatch(/flunderReference: applied-ref/);
     expect(yaml).toMatch(/uid: [0-9a-f-]{36}/);
   });
 
   it('sees ADDED, MODIFIED and DELETED in get -w, made by another kubectl', async () => {
     const watcher = kubectl.spawn(['get', 'flunders', '-n', 'default', '-w', '--output-watch-events']);
+    const output = new OutputWatcher(watcher);
     try {
-      await waitForOutput(watcher, /ADDED\s+applied/);
+      await output.waitFor(/ADDED\s+applied/);
       const file = join(dir.path, 'watched.yaml');
       writeFileSync(file, flunder('watched'));
       await kubectl.ok(['apply', '-f', file]);
-      await waitForOutput(watcher, /ADDED\s+watched/);
+      await output.waitFor(/ADDED\s+watched/);
       await kubectl.ok(['label', 'flunder', 'watched', '-n', 'default', 'color=blue']);
-      await waitForOutput(watcher, /MODIFIED\s+watched/);
+      await output.waitFor(/MODIFIED\s+watched/);
       await kubectl.ok(['delete', 'flunder', 'watched', '-n', 'default']);
-      await waitForOutput(watcher, /DELETED\s+watched/);
+      await output.waitFor(/DELETED\s+watched/);
     } finally {
       watcher.kill();
     }
@@ -93,10 +96,12 @@ describe('kubectl against local mode', () => {
     writeFileSync(file, flunder('patched'));
     await kubectl.ok(['apply', '-f', file]);
     await kubectl.ok(['label', 'flunder', 'patched', '-n', 'default', 'tier=gold']);
-    await kubectl.ok(['patch', 'flunder', 'patched', '-n', 'default', '--type=merge', '-p', '{"spec":{"reference":"merged"}}']);
-    await kubectl.ok(['patch', 'flunder', 'patched', '-n', 'default', '--type=json', '-p',
+    // Fully qualified, to patch the v1alpha1 shape rather than the preferred v1beta1 one.
+    const v1alpha1 = 'flunders.v1alpha1.wardle.example.com';
+    await kubectl.ok(['patch', v1alpha1, 'patched', '-n', 'default', '--type=merge', '-p', '{"spec":{"reference":"merged"}}']);
+    await kubectl.ok(['patch', v1alpha1, 'patched', '-n', 'default', '--type=json', '-p',
       '[{"op":"add","path":"/metadata/annotations","value":{"patched-by":"json"}}]']);
-    const obj = JSON.parse(await kubectl.ok(['get', 'flunder', 'patched', '-n', 'default', '-o', 'json']));
+    const obj = JSON.parse(await kubectl.ok(['get', v1alpha1, 'patched', '-n', 'default', '-o', 'json']));
     expect(obj.metadata.labels.tier).toBe('gold');
     expect(obj.spec.reference).toBe('merged');
     expect(obj.metadata.annotations['patched-by']).toBe('json');

@@ -46,17 +46,47 @@ export class Kubectl {
   }
 }
 
-/** Resolves once `pattern` appears in the child's stdout, or rejects after `timeoutMs`. */
-export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output so far:\n${out}`)), timeoutMs);
+/**
+ * Collects a long-running child's output from the start, so a line printed before anyone waits for it is
+ * not lost; `waitFor` looks at everything after the previous match.
+ */
+export class OutputWatcher {
+  private out = '';
+  private err = '';
+  private consumed = 0;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(readonly child: ChildProcess) {
     child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (pattern.test(out)) {
-        clearTimeout(timer);
-        resolve(out);
-      }
+      this.out += chunk.toString();
+      for (const l of this.listeners) l();
     });
-  });
+    child.stderr?.on('data', (chunk: Buffer) => { this.err += chunk.toString(); });
+  }
+
+  waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const m = pattern.exec(this.out.slice(this.consumed));
+        if (!m) return false;
+        this.consumed += m.index + m[0].length;
+        return true;
+      };
+      if (check()) {
+        resolve(this.out);
+        return;
+      }
+      const listener = (): void => {
+        if (!check()) return;
+        clearTimeout(timer);
+        this.listeners.delete(listener);
+        resolve(this.out);
+      };
+      const timer = setTimeout(() => {
+        this.listeners.delete(listener);
+        reject(new Error(`timed out waiting for ${pattern}; output so far:\n${this.out}\nstderr:\n${this.err}`));
+      }, timeoutMs);
+      this.listeners.add(listener);
+    });
+  }
 }

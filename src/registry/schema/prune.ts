@@ -26,6 +26,8 @@ function walk(value: unknown, schema: JSONSchemaProps | undefined, path: string,
   const additional = isPlainObject(schema.additionalProperties) ? schema.additionalProperties as JSONSchemaProps : undefined;
   for (const key of Object.keys(value)) {
     const child = path ? `${path}.${key}` : key;
+    // A resource's metadata is ObjectMeta whatever the schema says; the decoder checks its fields.
+    if (isResource && key === 'metadata') continue;
     const sub = schema.properties?.[key] ?? additional;
     if (sub) {
       walk(value[key], sub, child, Boolean(sub['x-kubernetes-embedded-resource']), removed);

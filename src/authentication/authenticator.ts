@@ -1,0 +1,42 @@
+/**
+ * The authenticator contract and the union that tries authenticators in Kubernetes' order
+ * (`authenticatorfactory/delegating.go`): the first user wins; errors are remembered, and anonymous is
+ * used only when no authenticator failed.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { UserInfo } from '../endpoints/request/context.js';
+
+export interface AuthResponse {
+  user: UserInfo;
+}
+
+export interface Authenticator {
+  /** A user, undefined for no opinion (no credentials of this kind); throws when credentials are bad. */
+  authenticate(req: FastifyRequest): Promise<AuthResponse | undefined>;
+}
+
+/** Tries each authenticator in order; throws the collected errors only if none produced a user. */
+export function unionAuthenticator(...authenticators: Authenticator[]): Authenticator {
+  return {
+    async authenticate(req) {
+      const errors: unknown[] = [];
+      for (const a of authenticators) {
+        try {
+          const res = await a.authenticate(req);
+          if (res) return res;
+        } catch (err) {
+          errors.push(err);
+        }
+      }
+      if (errors.length > 0) throw new AggregateError(errors, errors.map((e) => (e instanceof Error ? e.message : String(e))).join(', '));
+      return undefined;
+    },
+  };
+}
+
+export const ANONYMOUS: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'], extra: {} };
+
+/** The anonymous fallback: only reached when every earlier authenticator had no opinion. */
+export function anonymousAuthenticator(): Authenticator {
+  return { authenticate: async () => ({ user: ANONYMOUS }) };
+}

@@ -1,0 +1,65 @@
+/**
+ * Discovery routes: `/apis` (aggregated v2 when the Accept header asks for it, with ETag and 304; the v1
+ * APIGroupList otherwise), `/apis/<group>`, `/apis/<group>/<version>`, and `/version`.
+ */
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { newPathNotFound } from '../../apimachinery/errors.js';
+import type { ResourceDefinition } from '../../registry/definitions/types.js';
+import { parseAccept } from '../negotiation/accept.js';
+import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, etagOf } from './documents.js';
+
+const V2_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+/** True when the first acceptable type the client lists is aggregated discovery v2. */
+export function wantsAggregatedDiscovery(accept: string | undefined): boolean {
+  for (const r of parseAccept(accept)) {
+    if (r.params.as === 'APIGroupDiscoveryList' && r.params.g === 'apidiscovery.k8s.io' && r.params.v === 'v2') return true;
+    if (r.params.as === undefined && (r.type === 'application/json' || r.type === '*/*')) return false;
+  }
+  return false;
+}
+
+function serverVersion() {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const [major = '0', minor = '0'] = pkg.version.split('.');
+  return {
+    major, minor, gitVersion: `v${pkg.version}`, gitCommit: '', gitTreeState: '', buildDate: '',
+    goVersion: `node ${process.version}`, compiler: 'tsc', platform: `${process.platform}/${process.arch}`,
+  };
+}
+
+const json = (reply: FastifyReply, body: unknown): FastifyReply => reply.type('application/json').send(JSON.stringify(body));
+
+export function installDiscoveryRoutes(app: FastifyInstance, getDefs: () => ResourceDefinition[]): void {
+  let cached: { defs: ResourceDefinition[]; body: string; etag: string } | undefined;
+  const v2 = (): { body: string; etag: string } => {
+    const defs = getDefs();
+    if (cached?.defs !== defs) {
+      const body = JSON.stringify(aggregatedDiscovery(defs));
+      cached = { defs, body, etag: etagOf(body) };
+    }
+    return cached;
+  };
+  const version = serverVersion();
+
+  app.get('/apis', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!wantsAggregatedDiscovery(req.headers.accept)) return json(reply.header('Vary', 'Accept'), apiGroupList(getDefs()));
+    const doc = v2();
+    reply.header('Vary', 'Accept').header('Cache-Control', 'public').header('ETag', doc.etag);
+    if (req.headers['if-none-match'] === doc.etag) return reply.code(304).send();
+    return reply.type(V2_CONTENT_TYPE).send(doc.body);
+  });
+  app.get('/apis/:group', async (req, reply) => {
+    const g = apiGroup(getDefs(), (req.params as { group: string }).group);
+    if (!g) throw newPathNotFound();
+    return json(reply, g);
+  });
+  app.get('/apis/:group/:version', async (req, reply) => {
+    const { group, version: v } = req.params as { group: string; version: string };
+    const list = apiResourceList(getDefs(), group, v);
+    if (!list) throw newPathNotFound();
+    return json(reply, list);
+  });
+  app.get('/version', async (_req, reply) => json(reply, version));
+}

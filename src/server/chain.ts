@@ -1,0 +1,20 @@
+/**
+ * The handler chain, written once and in order, like k8s.io/apiserver's `DefaultBuildHandlerChain`. Every
+ * stage runs in `onRequest`, so a request is refused before its body is read.
+ */
+import type { FastifyInstance } from 'fastify';
+import { type AuthenticationOptions, installAuthentication } from '../authentication/filter.js';
+import type { Authorizer } from '../authorization/authorizer.js';
+import { installAuthorization } from '../authorization/filter.js';
+import { installRequestInfo } from '../endpoints/request/request-info.js';
+
+export interface ChainConfig {
+  authentication: AuthenticationOptions;
+  authorization: { authorizer: Authorizer };
+}
+
+export function buildHandlerChain(app: FastifyInstance, cfg: ChainConfig): void {
+  installRequestInfo(app);                               // path + method -> RequestInfo
+  installAuthentication(app, cfg.authentication);        // -> 401
+  installAuthorization(app, cfg.authorization);          // -> 403
+}
