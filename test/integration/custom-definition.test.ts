@@ -58,7 +58,7 @@ spec:
               properties:
                 replicas:
                   type: integer
-    - name: v2
+    - name: v1beta1
       served: true
       storage: false
       subresources:
@@ -140,10 +140,10 @@ describe('a definition of our own', () => {
   });
 
   it('serves the same objects in its second version', async () => {
-    const v2 = await call(local.url, admin, 'GET', '/apis/shop.example.com/v2/namespaces/default/widgets/w1');
-    expect(v2.status).toBe(200);
-    expect(v2.json.apiVersion).toBe('shop.example.com/v2');
-    expect(v2.json.spec.color).toBe('green');
+    const beta = await call(local.url, admin, 'GET', '/apis/shop.example.com/v1beta1/namespaces/default/widgets/w1');
+    expect(beta.status).toBe(200);
+    expect(beta.json.apiVersion).toBe('shop.example.com/v1beta1');
+    expect(beta.json.spec.color).toBe('green');
   });
 
   it('refuses strategic merge patch with 415, as for any custom resource', async () => {
