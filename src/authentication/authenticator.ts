@@ -1,7 +1,8 @@
 /**
  * The authenticator contract and the union that tries authenticators in Kubernetes' order
- * (`authenticatorfactory/delegating.go`): the first user wins; errors are remembered, and anonymous is
- * used only when no authenticator failed.
+ * (`authenticatorfactory/delegating.go`): the first user wins; errors are remembered and reported when no
+ * authenticator produced a user. (Anonymous is not part of the union: the filter falls back to it only
+ * when every authenticator had no opinion.)
  */
 import type { FastifyRequest } from 'fastify';
 import type { UserInfo } from '../endpoints/request/context.js';
@@ -35,8 +36,3 @@ export function unionAuthenticator(...authenticators: Authenticator[]): Authenti
 }
 
 export const ANONYMOUS: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'], extra: {} };
-
-/** The anonymous fallback: only reached when every earlier authenticator had no opinion. */
-export function anonymousAuthenticator(): Authenticator {
-  return { authenticate: async () => ({ user: ANONYMOUS }) };
-}

@@ -6,19 +6,17 @@
 import type { FastifyInstance } from 'fastify';
 import { newUnauthorized } from '../apimachinery/errors.js';
 import { setUser } from '../endpoints/request/context.js';
-import type { Authenticator } from './authenticator.js';
+import { ANONYMOUS, type Authenticator } from './authenticator.js';
 
 export interface AuthenticationOptions {
   authenticator: Authenticator;
-  /** Header names that carry identity (front-proxy headers); removed after authentication. */
-  identityHeaders?: string[];
-  /** Header prefixes that carry identity extras; removed after authentication. */
-  identityHeaderPrefixes?: string[];
+  /** Requests with no credentials at all become `system:anonymous`; bad credentials are always a 401. */
+  anonymous: boolean;
+  /** The front-proxy identity headers and extra-header prefixes, removed once a request is authenticated. */
+  identityHeaders?: () => { names: string[]; prefixes: string[] };
 }
 
 export function installAuthentication(app: FastifyInstance, opts: AuthenticationOptions): void {
-  const names = (opts.identityHeaders ?? []).map((h) => h.toLowerCase());
-  const prefixes = (opts.identityHeaderPrefixes ?? []).map((h) => h.toLowerCase());
   app.addHook('onRequest', async (req) => {
     let res;
     try {
@@ -27,9 +25,12 @@ export function installAuthentication(app: FastifyInstance, opts: Authentication
       req.log.debug({ err }, 'unable to authenticate the request');
       throw newUnauthorized();
     }
-    if (!res) throw newUnauthorized();
-    setUser(req, res.user);
+    if (!res && !opts.anonymous) throw newUnauthorized();
+    setUser(req, res?.user ?? ANONYMOUS);
     delete req.headers.authorization;
+    const identity = opts.identityHeaders?.() ?? { names: [], prefixes: [] };
+    const names = identity.names.map((h) => h.toLowerCase());
+    const prefixes = identity.prefixes.map((h) => h.toLowerCase());
     for (const h of Object.keys(req.headers)) {
       if (names.includes(h) || prefixes.some((p) => h.startsWith(p))) delete req.headers[h];
     }

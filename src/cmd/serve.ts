@@ -1,10 +1,101 @@
 /**
- * `aggregated-apiserver serve`: in a cluster, behind kube-apiserver's aggregation layer. Delegated
- * authentication (front-proxy certificates, TokenReview) and authorization (SubjectAccessReview) are not
- * in this release yet, so `serve` refuses to start rather than run without them.
+ * `aggregated-apiserver serve`: in a cluster, behind kube-apiserver's aggregation layer. Trust comes from the
+ * flags and the `extension-apiserver-authentication` ConfigMap; users are authenticated by front-proxy
+ * certificate, client certificate or TokenReview, and every request is authorized by SubjectAccessReview.
  */
-import type { Options } from './options.js';
+import { join, resolve } from 'node:path';
+import { unionAuthenticator } from '../authentication/authenticator.js';
+import { identityHeaders, requestHeaderAuthenticator } from '../authentication/requestheader.js';
+import { tokenReviewAuthenticator } from '../authentication/token-review.js';
+import { TrustSource } from '../authentication/trust.js';
+import { x509Authenticator } from '../authentication/x509.js';
+import { unionAuthorizer } from '../authorization/authorizer.js';
+import { alwaysAllowGroups, alwaysAllowPaths } from '../authorization/always-allow.js';
+import { subjectAccessReviewAuthorizer } from '../authorization/subject-access-review.js';
+import { loadServingCertificate, reloadOnChange } from '../server/dynamiccertificates/serving.js';
+import { configMapReader, loadKubeConfig, subjectAccessReviewer, tokenReviewer } from '../server/kube-client.js';
+import { APIServer } from '../server/server.js';
+import { LevelStorage } from '../storage/level/index.js';
+import { loadServedDefinitions } from './definitions.js';
+import { DEFAULT_ALWAYS_ALLOW_PATHS, type Options, validateOptions } from './options.js';
+import { runUntilSignalled } from './run.js';
 
-export async function runServe(_opts: Options): Promise<void> {
-  throw new Error('serve: delegated authentication and authorization are not available yet; use `local` for now');
+export async function startServe(opts: Options): Promise<APIServer> {
+  const errs = validateOptions(opts);
+  if (errs.length > 0) throw new Error(errs.join('; '));
+  const definitions = await loadServedDefinitions(opts.apiDefinitions);
+  const serving = await loadServingCertificate(opts);
+  let authnConfig;
+  let authzConfig;
+  try {
+    authnConfig = loadKubeConfig(opts.authenticationKubeconfig ?? opts.kubeconfig);
+    authzConfig = loadKubeConfig(opts.authorizationKubeconfig ?? opts.kubeconfig);
+  } catch (err) {
+    throw new Error(`cannot reach the kube-apiserver for delegated authentication and authorization: ${err instanceof Error ? err.message : String(err)}; `
+      + 'run in a cluster or pass --kubeconfig (or --authentication-kubeconfig and --authorization-kubeconfig)');
+  }
+  const warn = (msg: string, err?: unknown): void => {
+    process.stderr.write(`${msg}${err ? `: ${err instanceof Error ? err.message : String(err)}` : ''}\n`);
+  };
+  const trust = new TrustSource({
+    clientCaFile: opts.clientCaFile,
+    requestheaderClientCaFile: opts.requestheaderClientCaFile,
+    requestheaderAllowedNames: opts.requestheaderAllowedNames,
+    requestheaderUsernameHeaders: opts.requestheaderUsernameHeaders,
+    requestheaderUidHeaders: opts.requestheaderUidHeaders,
+    requestheaderGroupHeaders: opts.requestheaderGroupHeaders,
+    requestheaderExtraHeadersPrefix: opts.requestheaderExtraHeadersPrefix,
+    skipLookup: opts.authenticationSkipLookup,
+    tolerateLookupFailure: opts.authenticationTolerateLookupFailure,
+  }, configMapReader(authnConfig), warn);
+  await trust.start();
+
+  const server = new APIServer({
+    bindAddress: opts.bindAddress,
+    securePort: opts.securePort,
+    tls: { cert: serving.cert, key: serving.key },
+    definitions,
+    storage: new LevelStorage({ path: join(resolve(opts.dataDir), 'leveldb') }),
+    chain: {
+      authentication: {
+        authenticator: unionAuthenticator(
+          requestHeaderAuthenticator(() => trust.current().requestHeader),
+          x509Authenticator(() => trust.current().clientCA),
+          tokenReviewAuthenticator(tokenReviewer(authnConfig), opts.authenticationTokenWebhookCacheTtl),
+        ),
+        anonymous: true,
+        identityHeaders: () => {
+          const rh = trust.current().requestHeader;
+          return rh ? identityHeaders(rh) : { names: [], prefixes: [] };
+        },
+      },
+      maxInFlight: opts,
+      authorization: {
+        authorizer: unionAuthorizer(
+          { name: 'kubernetes.io/always-allow-groups', authorizer: alwaysAllowGroups() },
+          { name: 'kubernetes.io/always-allow-paths', authorizer: alwaysAllowPaths(opts.authorizationAlwaysAllowPaths ?? DEFAULT_ALWAYS_ALLOW_PATHS) },
+          { name: 'kubernetes.io/webhook', authorizer: subjectAccessReviewAuthorizer(subjectAccessReviewer(authzConfig), {
+            authorizedTTLSeconds: opts.authorizationWebhookCacheAuthorizedTtl,
+            unauthorizedTTLSeconds: opts.authorizationWebhookCacheUnauthorizedTtl,
+          }) },
+        ),
+      },
+    },
+    logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel },
+  });
+  await server.start();
+  const stopWatching = reloadOnChange(server.app.server as import('node:https').Server, serving, warn);
+  server.onShutdown(() => {
+    stopWatching();
+    trust.stop();
+  });
+  return server;
+}
+
+export async function runServe(opts: Options): Promise<void> {
+  const server = await startServe(opts);
+  const addr = server.app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : opts.securePort;
+  process.stdout.write(`aggregated-apiserver is serving on https://${opts.bindAddress}:${port}\n`);
+  runUntilSignalled(server, opts.shutdownDelayDuration);
 }

@@ -7,14 +7,17 @@ import { type AuthenticationOptions, installAuthentication } from '../authentica
 import type { Authorizer } from '../authorization/authorizer.js';
 import { installAuthorization } from '../authorization/filter.js';
 import { installRequestInfo } from '../endpoints/request/request-info.js';
+import { installMaxInFlight, type MaxInFlightOptions } from './filters/max-in-flight.js';
 
 export interface ChainConfig {
   authentication: AuthenticationOptions;
+  maxInFlight: MaxInFlightOptions;
   authorization: { authorizer: Authorizer };
 }
 
 export function buildHandlerChain(app: FastifyInstance, cfg: ChainConfig): void {
   installRequestInfo(app);                               // path + method -> RequestInfo
   installAuthentication(app, cfg.authentication);        // -> 401
+  installMaxInFlight(app, cfg.maxInFlight);              // -> 429
   installAuthorization(app, cfg.authorization);          // -> 403
 }

@@ -36,6 +36,7 @@ export class APIServer {
   private ready = false;
   private shuttingDown = false;
   private closed = false;
+  private readonly shutdownHooks: (() => void)[] = [];
 
   constructor(private readonly config: ServerConfig) {
     this.app = Fastify({
@@ -81,6 +82,11 @@ export class APIServer {
     return typeof addr === 'object' && addr ? addr.port : 0;
   }
 
+  /** Runs `fn` when the server shuts down (watchers, timers of start-up's making). */
+  onShutdown(fn: () => void): void {
+    this.shutdownHooks.push(fn);
+  }
+
   /** Turns /readyz false while still serving, so endpoints stop sending new traffic. */
   beginShutdown(): void {
     this.shuttingDown = true;
@@ -91,6 +97,7 @@ export class APIServer {
     this.closed = true;
     this.shuttingDown = true;
     this.watches.endAll();
+    for (const fn of this.shutdownHooks) fn();
     await this.app.close();
     await this.config.storage.close();
   }

@@ -1,0 +1,74 @@
+/**
+ * Authorization by SubjectAccessReview to the kube-apiserver (`plugin/pkg/authorizer/webhook`): the review's
+ * attributes are built from the request exactly as upstream does, decisions are cached (allowed and denied
+ * for their own TTLs, 8192 entries, keyed on the review's spec), and identical reviews in flight share one
+ * call. An error is never an Allow: the caller answers 500.
+ */
+import { LRUCache } from 'lru-cache';
+import type { Attributes, Authorization, Authorizer } from './authorizer.js';
+
+export interface SubjectAccessReviewSpec {
+  user: string;
+  uid?: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
+  resourceAttributes?: { namespace: string; verb: string; group: string; version: string; resource: string; subresource: string; name: string };
+  nonResourceAttributes?: { path: string; verb: string };
+}
+
+export interface SubjectAccessReviewStatus {
+  allowed?: boolean;
+  denied?: boolean;
+  reason?: string;
+  evaluationError?: string;
+}
+
+export type SubjectAccessReviewer = (spec: SubjectAccessReviewSpec) => Promise<SubjectAccessReviewStatus>;
+
+export function reviewSpec(a: Attributes): SubjectAccessReviewSpec {
+  const spec: SubjectAccessReviewSpec = { user: a.user.name, groups: a.user.groups };
+  if (a.user.uid) spec.uid = a.user.uid;
+  if (Object.keys(a.user.extra).length > 0) spec.extra = a.user.extra;
+  if (a.isResourceRequest) {
+    spec.resourceAttributes = {
+      namespace: a.namespace, verb: a.verb, group: a.apiGroup, version: a.apiVersion, resource: a.resource, subresource: a.subresource, name: a.name,
+    };
+  } else {
+    spec.nonResourceAttributes = { path: a.path, verb: a.verb };
+  }
+  return spec;
+}
+
+export interface ReviewCacheOptions {
+  authorizedTTLSeconds: number;
+  unauthorizedTTLSeconds: number;
+}
+
+export function subjectAccessReviewAuthorizer(review: SubjectAccessReviewer, opts: ReviewCacheOptions): Authorizer {
+  const cache = new LRUCache<string, Authorization>({ max: 8192, ttl: 1000, ttlAutopurge: false });
+  const inFlight = new Map<string, Promise<Authorization>>();
+  return {
+    async authorize(attrs) {
+      const spec = reviewSpec(attrs);
+      const key = JSON.stringify(spec);
+      const cached = cache.get(key);
+      if (cached) return cached;
+      let pending = inFlight.get(key);
+      if (!pending) {
+        pending = review(spec).then((status) => {
+          const decision: Authorization = status.allowed
+            ? { decision: 'Allow', reason: status.reason ?? '' }
+            : { decision: status.denied ? 'Deny' : 'NoOpinion', reason: status.reason ?? '' };
+          // Upstream caches nothing for very large attributes; the key length is our measure of that.
+          if (key.length < 10_000) {
+            const ttl = (decision.decision === 'Allow' ? opts.authorizedTTLSeconds : opts.unauthorizedTTLSeconds) * 1000;
+            if (ttl > 0) cache.set(key, decision, { ttl });
+          }
+          return decision;
+        }).finally(() => inFlight.delete(key));
+        inFlight.set(key, pending);
+      }
+      return pending;
+    },
+  };
+}

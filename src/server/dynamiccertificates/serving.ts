@@ -1,0 +1,66 @@
+/**
+ * The serving certificate (`pkg/server/dynamiccertificates`): from --tls-cert-file/--tls-private-key-file,
+ * or self-signed once into --cert-dir; reloaded without a restart when the files change. The folder is
+ * watched, not the files, because the kubelet updates a mounted Secret by swapping a `..data` symlink.
+ */
+import { watch } from 'node:fs';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Server } from 'node:https';
+import { createCertificate } from '../certificates/generate.js';
+
+export interface ServingFiles {
+  certFile: string;
+  keyFile: string;
+}
+
+export interface ServingCertificate extends ServingFiles {
+  cert: string;
+  key: string;
+}
+
+export async function loadServingCertificate(opts: { tlsCertFile?: string; tlsPrivateKeyFile?: string; certDir: string }): Promise<ServingCertificate> {
+  let files: ServingFiles;
+  if (opts.tlsCertFile && opts.tlsPrivateKeyFile) {
+    files = { certFile: opts.tlsCertFile, keyFile: opts.tlsPrivateKeyFile };
+  } else {
+    files = { certFile: join(opts.certDir, 'apiserver.crt'), keyFile: join(opts.certDir, 'apiserver.key') };
+    const present = await access(files.certFile).then(() => access(files.keyFile)).then(() => true, () => false);
+    if (!present) {
+      const self = await createCertificate(undefined, { commonName: `localhost@${Math.floor(Date.now() / 1000)}`, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], usage: 'serverAuth' });
+      await mkdir(opts.certDir, { recursive: true, mode: 0o700 });
+      await writeFile(files.certFile, self.cert, { mode: 0o644 });
+      await writeFile(files.keyFile, self.key, { mode: 0o600 });
+    }
+  }
+  const [cert, key] = await Promise.all([readFile(files.certFile, 'utf8'), readFile(files.keyFile, 'utf8')]);
+  return { ...files, cert, key };
+}
+
+/** Applies new certificate files to the running server; returns a function that stops watching. */
+export function reloadOnChange(server: Server, files: ServingFiles, log: (msg: string, err?: unknown) => void): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let last = '';
+  const reload = async (): Promise<void> => {
+    try {
+      const [cert, key] = await Promise.all([readFile(files.certFile, 'utf8'), readFile(files.keyFile, 'utf8')]);
+      if (cert + key === last) return;
+      server.setSecureContext({ cert, key });
+      last = cert + key;
+      log('serving certificate reloaded');
+    } catch (err) {
+      // A half-written pair fails to load; the next change event retries, and the old pair keeps serving.
+      log('serving certificate not reloaded', err);
+    }
+  };
+  const dirs = [...new Set([dirname(files.certFile), dirname(files.keyFile)])];
+  const watchers = dirs.map((d) => watch(d, () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void reload(), 200);
+  }));
+  void readFile(files.certFile, 'utf8').then(async (c) => { last = c + await readFile(files.keyFile, 'utf8'); }, () => {});
+  return () => {
+    clearTimeout(timer);
+    for (const w of watchers) w.close();
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * `serve`'s delegated security over real TLS with certificates made here. The kube-apiserver's part
+ * (the trust ConfigMap, TokenReview, SubjectAccessReview) is a small HTTPS server in the test; the real
+ * kube-apiserver judges the same flow in the end-to-end suite.
+ */
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startServe } from '../../src/cmd/serve.js';
+import type { APIServer } from '../../src/server/server.js';
+import { createCA, createCertificate, type CertificateAuthority, type KeyPairPem } from '../../src/server/certificates/index.js';
+import { call, type ClientIdentity } from '../support/client.js';
+import { localOptions, tempDir } from '../support/local.js';
+
+interface Review { kind: string; spec: Record<string, any> }
+
+describe('serve: delegated authentication and authorization', () => {
+  const dir = tempDir('serve-sec-');
+  const reviews: Review[] = [];
+  let fake: Server;
+  let fakeUp = true;
+  let server: APIServer;
+  let url: string;
+  let frontProxyCA: CertificateAuthority;
+  let clientCA: CertificateAuthority;
+  let frontProxy: KeyPairPem;
+  let ca: string;
+
+  beforeAll(async () => {
+    frontProxyCA = await createCA({ commonName: 'front-proxy-ca' });
+    clientCA = await createCA({ commonName: 'client-ca' });
+    frontProxy = await createCertificate(frontProxyCA, { commonName: 'front-proxy-client' });
+    const apiCA = await createCA({ commonName: 'kube-ca' });
+    const apiServing = await createCertificate(apiCA, { commonName: '127.0.0.1', ipAddresses: ['127.0.0.1'], usage: 'serverAuth' });
+    fake = createServer({ cert: apiServing.cert, key: apiServing.key }, (req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => { body += c.toString(); });
+      req.on('end', () => {
+        if (!fakeUp) {
+          res.writeHead(503).end();
+          return;
+        }
+        res.setHeader('content-type', 'application/json');
+        if (req.method === 'GET' && req.url?.startsWith('/api/v1/namespaces/kube-system/configmaps/extension-apiserver-authentication')) {
+          res.end(JSON.stringify({
+            apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'extension-apiserver-authentication', namespace: 'kube-system' },
+            data: {
+              'client-ca-file': clientCA.cert,
+              'requestheader-client-ca-file': frontProxyCA.cert,
+              'requestheader-allowed-names': '["front-proxy-client"]',
+              'requestheader-username-headers': '["X-Remote-User"]',
+              'requestheader-group-headers': '["X-Remote-Group"]',
+              'requestheader-extra-headers-prefix': '["X-Remote-Extra-"]',
+            },
+          }));
+          return;
+        }
+        const review = JSON.parse(body || '{}') as Review;
+        reviews.push(review);
+        if (req.url?.startsWith('/apis/authentication.k8s.io/v1/tokenreviews')) {
+          const ok = review.spec.token === 'good-token';
+          res.end(JSON.stringify({ ...review, status: ok ? { authenticated: true, user: { username: 'tina', groups: ['token-users'] } } : { authenticated: false } }));
+          return;
+        }
+        if (req.url?.startsWith('/apis/authorization.k8s.io/v1/subjectaccessreviews')) {
+          const allowed = ['alice', 'tina', 'carol'].includes(review.spec.user) && review.spec.resourceAttributes?.verb !== 'delete';
+          res.end(JSON.stringify({ ...review, status: { allowed, ...(allowed ? {} : { reason: 'no RBAC policy matched' }) } }));
+          return;
+        }
+        res.writeHead(404).end('{}');
+      });
+    });
+    await new Promise<void>((r) => fake.listen(0, '127.0.0.1', () => r()));
+    const port = (fake.address() as { port: number }).port;
+    const kubeconfig = join(dir.path, 'kubeconfig');
+    writeFileSync(kubeconfig, JSON.stringify({
+      apiVersion: 'v1', kind: 'Config', 'current-context': 'x',
+      clusters: [{ name: 'c', cluster: { server: `https://127.0.0.1:${port}`, 'certificate-authority-data': Buffer.from(apiCA.cert).toString('base64') } }],
+      users: [{ name: 'u', user: { token: 'server-token' } }],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+    }));
+    server = await startServe(localOptions(join(dir.path, 'data'), { kubeconfig, authenticationSkipLookup: false }));
+    url = `https://127.0.0.1:${server.port()}`;
+    const { readFileSync } = await import('node:fs');
+    ca = readFileSync(join(dir.path, 'data', 'certs', 'apiserver.crt'), 'utf8');
+  });
+  afterAll(async () => {
+    await server?.shutdown();
+    fake?.close();
+    dir.remove();
+  });
+  beforeEach(() => { reviews.length = 0; });
+
+  const flunders = '/apis/wardle.example.com/v1alpha1/namespaces/default/flunders';
+  const sars = (): Review[] => reviews.filter((r) => r.kind === 'SubjectAccessReview');
+  const as = (pair: KeyPairPem | undefined): ClientIdentity => ({ ca, ...(pair ? { cert: pair.cert, key: pair.key } : {}) });
+
+  it('believes the front proxy: user, repeated groups and decoded extras reach the SubjectAccessReview', async () => {
+    const res = await call(url, as(frontProxy), 'GET', `${flunders}?limit=1`, undefined, {
+      'X-Remote-User': 'alice', 'X-Remote-Group': 'dev', 'X-Remote-Extra-Acme.com%2Fproject': 'blue',
+    });
+    expect(res.status).toBe(200);
+    expect(sars()[0]?.spec).toEqual({
+      user: 'alice', groups: ['dev'], extra: { 'acme.com/project': ['blue'] },
+      resourceAttributes: { namespace: 'default', verb: 'list', group: 'wardle.example.com', version: 'v1alpha1', resource: 'flunders', subresource: '', name: '' },
+    });
+  });
+
+  it('keeps repeated X-Remote-Group headers as separate groups', async () => {
+    const { request } = await import('node:https');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(new URL(`${flunders}/x`, url), { ca, cert: frontProxy.cert, key: frontProxy.key, method: 'GET' }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      req.setHeader('X-Remote-User', 'alice');
+      req.setHeader('X-Remote-Group', ['a, b', 'c']);
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(404);
+    expect(sars()[0]?.spec.groups).toEqual(['a, b', 'c']);
+  });
+
+  it('does not believe X-Remote-User from a client-CA certificate: the certificate speaks for itself', async () => {
+    const bob = await createCertificate(clientCA, { commonName: 'bob', organizations: ['staff'] });
+    const res = await call(url, as(bob), 'GET', flunders, undefined, { 'X-Remote-User': 'alice' });
+    expect(res.status).toBe(403);
+    expect(sars().map((r) => r.spec.user)).toEqual(['bob']);
+    expect(res.json.message).toBe('flunders.wardle.example.com is forbidden: User "bob" cannot list resource "flunders" in API group "wardle.example.com" in the namespace "default": kubernetes.io/webhook: no RBAC policy matched');
+  });
+
+  it('ignores identity headers without a client certificate', async () => {
+    const res = await call(url, as(undefined), 'GET', flunders, undefined, { 'X-Remote-User': 'alice', 'X-Remote-Group': 'system:masters' });
+    expect(res.status).toBe(403);
+    expect(sars().map((r) => r.spec.user)).toEqual(['system:anonymous']);
+  });
+
+  it.each([
+    ['a front-proxy-CA certificate with a CN that is not allowed', async () => createCertificate(frontProxyCA, { commonName: 'mallory' })],
+    ['an expired front-proxy certificate', async () => createCertificate(frontProxyCA, { commonName: 'front-proxy-client', notBefore: new Date(Date.now() - 2 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) })],
+    ['a front-proxy certificate without client-auth usage', async () => createCertificate(frontProxyCA, { commonName: 'front-proxy-client', usage: 'serverAuth' })],
+    ['a self-signed certificate with the allowed CN', async () => createCertificate(undefined, { commonName: 'front-proxy-client' })],
+  ])('answers 401 to %s, and never asks about the claimed user', async (_name, make) => {
+    const res = await call(url, as(await make()), 'GET', flunders, undefined, { 'X-Remote-User': 'alice', 'X-Remote-Group': 'system:masters' });
+    expect(res.status).toBe(401);
+    expect(res.json).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+    expect(sars()).toEqual([]);
+  });
+
+  it('authenticates bearer tokens by TokenReview, cached', async () => {
+    const first = await call(url, as(undefined), 'GET', flunders, undefined, { authorization: 'Bearer good-token' });
+    const second = await call(url, as(undefined), 'GET', flunders, undefined, { authorization: 'Bearer good-token' });
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(reviews.filter((r) => r.kind === 'TokenReview')).toHaveLength(1);
+    expect(sars()[0]?.spec.user).toBe('tina');
+    const bad = await call(url, as(undefined), 'GET', flunders, undefined, { authorization: 'Bearer bad-token' });
+    expect(bad.status).toBe(401);
+  });
+
+  it('builds the review for a subresource, a cluster-scoped resource and a non-resource path', async () => {
+    const hdr = { 'X-Remote-User': 'carol' };
+    await call(url, as(frontProxy), 'PUT', `${flunders}/f/status`, {}, hdr);
+    await call(url, as(frontProxy), 'DELETE', '/apis/wardle.example.com/v1alpha1/fischers', undefined, hdr);
+    await call(url, as(frontProxy), 'GET', '/openapi/v2', undefined, hdr);
+    expect(sars().map((r) => r.spec.resourceAttributes ?? r.spec.nonResourceAttributes)).toEqual([
+      { namespace: 'default', verb: 'update', group: 'wardle.example.com', version: 'v1alpha1', resource: 'flunders', subresource: 'status', name: 'f' },
+      { namespace: '', verb: 'deletecollection', group: 'wardle.example.com', version: 'v1alpha1', resource: 'fischers', subresource: '', name: '' },
+      { path: '/openapi/v2', verb: 'get' },
+    ]);
+  });
+
+  it('lets health checks through without credentials or reviews', async () => {
+    const res = await call(url, as(undefined), 'GET', '/readyz');
+    expect(res.status).toBe(200);
+    expect(sars()).toEqual([]);
+  });
+
+  it('answers 500, never allows, when the reviewer cannot be asked', async () => {
+    fakeUp = false;
+    try {
+      const res = await call(url, as(frontProxy), 'GET', `${flunders}/never-cached`, undefined, { 'X-Remote-User': 'dave' });
+      expect(res.status).toBe(500);
+    } finally {
+      fakeUp = true;
+    }
+  });
+});
