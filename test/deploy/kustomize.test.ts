@@ -1,4 +1,4 @@
-/** deploy/: `kubectl kustomize` output with an operator-made serving certificate, as INSTALL.md describes. */
+/** deploy/: `kubectl kustomize` output with an operator-made serving certificate, as the README describes. */
 import { X509Certificate } from 'node:crypto';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

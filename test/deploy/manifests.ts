@@ -59,7 +59,7 @@ export async function renderChart(helm: string, valuesFiles: string[] = [], set:
   return parseManifests(await execOk(helm, args));
 }
 
-/** The serving certificate files deploy/ expects in tls/, made with the openssl commands of INSTALL.md. */
+/** The serving certificate files deploy/ expects in tls/, made with the openssl commands of the README. */
 export async function makeServingCert(dir: string): Promise<void> {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   const svc = 'aggregated-apiserver.aggregated-apiserver.svc';

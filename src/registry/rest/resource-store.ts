@@ -13,7 +13,10 @@ import { objectKey } from '../keys.js';
 import { withStatusErrors } from '../storage-errors.js';
 import { decodeObject } from './decode.js';
 import type { ResourceScope, WriteOptions } from './scope.js';
+import { generateName } from '../metadata/validate-object-meta.js';
 import { prepareForCreate, prepareForUpdate, validateCreate, validateUpdate } from './strategy.js';
+
+const MAX_GENERATE_NAME_ATTEMPTS = 8;
 
 /** Computes the new object of a patch from the current one (in the URL's version). */
 export type PatchFunction = (current: KubeObject) => unknown;
@@ -42,17 +45,26 @@ export class ResourceStore {
   async create(scope: ResourceScope, namespace: string, body: unknown, opts: WriteOptions): Promise<KubeObject> {
     const obj = decodeObject(body, scope, opts);
     checkNamespace(obj, scope, namespace);
+    const generated = !obj.metadata.name && Boolean(obj.metadata.generateName);
     prepareForCreate(obj, scope, namespace);
     validateCreate(obj, scope);
-    const name = obj.metadata.name as string;
-    if (opts.dryRun) {
-      // A dry run still reports a name that is taken, as kube-apiserver does.
-      const exists = await this.storage.get(this.key(namespace, name)).then(() => true, () => false);
-      if (exists) throw newAlreadyExists(scope.gr, name);
-      return obj;
+    // A generated name that is taken is generated again, as kube-apiserver does (RetryGenerateName).
+    for (let attempt = 1; ; attempt++) {
+      const name = obj.metadata.name as string;
+      const key = this.key(namespace, name);
+      try {
+        if (opts.dryRun) {
+          if (await this.storage.get(key).then(() => true, () => false)) throw newAlreadyExists(scope.gr, name);
+          return obj;
+        }
+        const stored = await withStatusErrors(scope.gr, name, () => this.storage.create(key, this.toStorage(obj)));
+        return this.toVersion(stored, scope.version.name);
+      } catch (err) {
+        const taken = (err as { status?: { reason?: string } }).status?.reason === 'AlreadyExists';
+        if (!generated || !taken || attempt >= MAX_GENERATE_NAME_ATTEMPTS) throw err;
+        obj.metadata.name = generateName(obj.metadata.generateName as string);
+      }
     }
-    const stored = await withStatusErrors(scope.gr, name, () => this.storage.create(this.key(namespace, name), this.toStorage(obj)));
-    return this.toVersion(stored, scope.version.name);
   }
 
   /** PUT of the object or its /status. Custom resources never create on update. */
