@@ -9,7 +9,7 @@ import type { X509Certificate } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { UserInfo } from '../endpoints/request/context.js';
 import type { Authenticator } from './authenticator.js';
-import { CertificateError, peerChain, subjectNames, verifyChain } from './x509.js';
+import { CertificateError, subjectNames, verifiedPeer } from './x509.js';
 
 export interface RequestHeaderConfig {
   caBundle: X509Certificate[];
@@ -43,9 +43,8 @@ export function requestHeaderAuthenticator(config: () => RequestHeaderConfig | u
     async authenticate(req) {
       const c = config();
       if (!c || c.caBundle.length === 0 || c.usernameHeaders.length === 0) return undefined;
-      const chain = peerChain(req);
-      if (chain.length === 0) return undefined;
-      const leaf = verifyChain(chain, c.caBundle);
+      const leaf = verifiedPeer(req, c.caBundle);
+      if (!leaf) return undefined;
       const { commonName } = subjectNames(leaf);
       if (c.allowedNames.length > 0 && !c.allowedNames.includes(commonName)) {
         throw new CertificateError(`x509: subject with cn=${commonName} is not in the allowed list`);

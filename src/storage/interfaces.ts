@@ -60,11 +60,18 @@ export interface ListOptions {
   /** At most this many matching items; 0 or undefined: no limit. */
   limit?: number;
   predicate?: Predicate;
+  /**
+   * Return the items as their stored JSON text in `rawItems` (and none in `items`), so a list served in the
+   * storage version is never parsed and re-serialised. Not with a predicate.
+   */
+  raw?: boolean;
 }
 
 export interface ListResult {
   /** Objects with metadata.resourceVersion set, in key order. */
   items: KubeObject[];
+  /** With `raw`: the same objects as JSON text. */
+  rawItems?: string[];
   /** The resourceVersion the list was read at. */
   resourceVersion: number;
   /** Set when `limit` cut the list: the last key returned, to pass as `startAfter`. */

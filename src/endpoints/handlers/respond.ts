@@ -33,8 +33,9 @@ export function setWarnings(reply: FastifyReply, warnings: string[]): void {
   reply.header('Warning', [...new Set(warnings)].map((w) => `299 - ${JSON.stringify(w)}`));
 }
 
-export function sendJson(reply: FastifyReply, code: number, body: unknown): FastifyReply {
-  return reply.code(code).type('application/json').send(JSON.stringify(body));
+/** `body` as JSON; `serialized` when it already is JSON text. */
+export function sendJson(reply: FastifyReply, code: number, body: unknown, serialized = false): FastifyReply {
+  return reply.code(code).type('application/json').send(serialized ? body as string : JSON.stringify(body));
 }
 
 function send(req: FastifyRequest, reply: FastifyReply, code: number, body: unknown): FastifyReply {

@@ -18,10 +18,14 @@ export interface ListParams {
   continueToken?: string;
   resourceVersion?: string;
   resourceVersionMatch?: string;
+  /** Ask for the stored JSON text of the items (`rawItems`) when they need no conversion. */
+  raw?: boolean;
 }
 
 export interface ListOutcome {
   items: KubeObject[];
+  /** The items as JSON text, when `raw` was asked and possible (storage version, no predicate). */
+  rawItems?: string[];
   metadata: ListMeta;
 }
 
@@ -62,14 +66,16 @@ export async function listObjects(store: ResourceStore, scope: ResourceScope, pa
     if (match === 'Exact') readAt = rv;
   }
   try {
+    const raw = params.raw === true && !params.predicate && scope.version.name === store.def.storageVersion;
     const result = await store.storage.list(prefix, {
-      resourceVersion: readAt, startAfter, limit: params.limit, predicate: params.predicate,
+      resourceVersion: readAt, startAfter, limit: params.limit, predicate: params.predicate, raw,
     });
     const metadata: ListMeta = { resourceVersion: String(result.resourceVersion) };
     if (result.lastKey !== undefined) {
       metadata.continue = encodeContinue(result.resourceVersion, prefix, result.lastKey);
       if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;
     }
+    if (result.rawItems) return { items: [], rawItems: result.rawItems, metadata };
     return { items: result.items.map((o) => store.toVersion(o, scope.version.name)), metadata };
   } catch (err) {
     if (err instanceof StorageError && err.code === 'Expired' && params.continueToken && startAfter !== undefined) {

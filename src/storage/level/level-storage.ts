@@ -132,20 +132,27 @@ export class LevelStorage implements Storage {
     const view = at >= this.committedRv ? undefined : this.snapshotOverrides(prefix, at);
     const candidates = view ? mergeSorted(this.keys.range(prefix, opts.startAfter), [...view.keys()].filter((k) => k.startsWith(prefix) && (opts.startAfter === undefined || k > opts.startAfter)).sort()) : this.keys.range(prefix, opts.startAfter);
     const items: KubeObject[] = [];
+    const raw = opts.raw && !opts.predicate ? [] as string[] : undefined;
     const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
     let lastKey: string | undefined;
+    let count = 0;
     let i = 0;
-    for (; i < candidates.length && items.length < limit; i++) {
+    for (; i < candidates.length && count < limit; i++) {
       const key = candidates[i] as string;
       const json = view?.has(key) ? view.get(key) : this.objects.get(key)?.json;
       if (json === undefined || json === null) continue;
-      const obj = JSON.parse(json) as KubeObject;
-      if (opts.predicate && !opts.predicate(obj)) continue;
-      items.push(obj);
+      if (raw) {
+        raw.push(json);
+      } else {
+        const obj = JSON.parse(json) as KubeObject;
+        if (opts.predicate && !opts.predicate(obj)) continue;
+        items.push(obj);
+      }
+      count++;
       lastKey = key;
     }
     const more = i < candidates.length && hasMore(candidates, i, view, this.objects, opts.predicate);
-    const result: ListResult = { items, resourceVersion: at };
+    const result: ListResult = { items, resourceVersion: at, ...(raw ? { rawItems: raw } : {}) };
     if (more && lastKey !== undefined) {
       result.lastKey = lastKey;
       if (!opts.predicate) result.remainingItemCount = countRemaining(candidates, i, view, this.objects);

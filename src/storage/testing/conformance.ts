@@ -88,6 +88,15 @@ export function runStorageConformance(name: string, factory: () => Promise<Stora
       expect(rest.lastKey).toBeUndefined();
     });
 
+    it('lists raw JSON text equal to the objects, pages included', async () => {
+      for (const n of ['a', 'b', 'c']) await s.create(`/g/things/ns/${n}`, obj(n));
+      const objects = await s.list('/g/things/', { limit: 2 });
+      const raw = await s.list('/g/things/', { limit: 2, raw: true });
+      expect(raw.items).toEqual([]);
+      expect(raw.rawItems?.map((j) => JSON.parse(j))).toEqual(objects.items);
+      expect([raw.lastKey, raw.remainingItemCount]).toEqual([objects.lastKey, objects.remainingItemCount]);
+    });
+
     it('lists a consistent snapshot at an older resourceVersion', async () => {
       await s.create('/g/things/ns/a', obj('a'));
       await s.create('/g/things/ns/b', obj('b'));
