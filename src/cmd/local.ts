@@ -8,6 +8,7 @@ import { join, relative, resolve } from 'node:path';
 import { ensureLocalCertificates, writeKubeconfig } from '../server/certificates/index.js';
 import { APIServer } from '../server/server.js';
 import { LevelStorage } from '../storage/level/index.js';
+import { auditConfig } from './audit.js';
 import { loadServedDefinitions } from './definitions.js';
 import { localChainConfig } from './local-chain.js';
 import { type Options, validateOptions } from './options.js';
@@ -39,7 +40,7 @@ export async function startLocal(opts: Options): Promise<LocalServer> {
     tls: { cert: servingCert, key: servingKey, ca },
     definitions,
     storage: new LevelStorage({ path: join(dataDir, 'leveldb') }),
-    chain: localChainConfig(ca, opts),
+    chain: { ...localChainConfig(ca, opts), audit: await auditConfig(opts) },
     logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel },
   });
   await server.start();

@@ -16,6 +16,7 @@ import { loadServingCertificate, reloadOnChange } from '../server/dynamiccertifi
 import { configMapReader, loadKubeConfig, subjectAccessReviewer, tokenReviewer } from '../server/kube-client.js';
 import { APIServer } from '../server/server.js';
 import { LevelStorage } from '../storage/level/index.js';
+import { auditConfig } from './audit.js';
 import { loadServedDefinitions } from './definitions.js';
 import { DEFAULT_ALWAYS_ALLOW_PATHS, type Options, validateOptions } from './options.js';
 import { runUntilSignalled } from './run.js';
@@ -69,6 +70,7 @@ export async function startServe(opts: Options): Promise<APIServer> {
           return rh ? identityHeaders(rh) : { names: [], prefixes: [] };
         },
       },
+      audit: await auditConfig(opts),
       maxInFlight: opts,
       authorization: {
         authorizer: unionAuthorizer(

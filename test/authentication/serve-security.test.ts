@@ -26,6 +26,11 @@ describe('serve: delegated authentication and authorization', () => {
   let clientCA: CertificateAuthority;
   let frontProxy: KeyPairPem;
   let ca: string;
+  let auditLog: string;
+  const auditEvents = async (): Promise<any[]> => {
+    const { readFileSync } = await import('node:fs');
+    return readFileSync(auditLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  };
 
   beforeAll(async () => {
     frontProxyCA = await createCA({ commonName: 'front-proxy-ca' });
@@ -80,7 +85,23 @@ describe('serve: delegated authentication and authorization', () => {
       users: [{ name: 'u', user: { token: 'server-token' } }],
       contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
     }));
-    server = await startServe(localOptions(join(dir.path, 'data'), { kubeconfig, authenticationSkipLookup: false }));
+    const policy = join(dir.path, 'audit-policy.yaml');
+    writeFileSync(policy, `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [ResponseStarted]
+rules:
+  - level: None
+    nonResourceURLs: ["/readyz", "/healthz", "/livez"]
+  - level: RequestResponse
+    resources:
+      - group: wardle.example.com
+        resources: [flunders, flunders/status]
+  - level: Metadata
+`);
+    auditLog = join(dir.path, 'audit', 'audit.log');
+    server = await startServe(localOptions(join(dir.path, 'data'), {
+      kubeconfig, authenticationSkipLookup: false, auditPolicyFile: policy, auditLogPath: auditLog,
+    }));
     url = `https://127.0.0.1:${server.port()}`;
     const { readFileSync } = await import('node:fs');
     ca = readFileSync(join(dir.path, 'data', 'certs', 'apiserver.crt'), 'utf8');
@@ -172,6 +193,28 @@ describe('serve: delegated authentication and authorization', () => {
     const res = await call(url, as(undefined), 'GET', '/readyz');
     expect(res.status).toBe(200);
     expect(sars()).toEqual([]);
+  });
+
+  it('audits by policy and stage with the original user, never the front proxy or a forged identity', async () => {
+    const res = await call(url, as(frontProxy), 'POST', flunders, { apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name: 'audited' }, spec: {} },
+      { 'X-Remote-User': 'alice', 'Audit-ID': 'test-audit-id' });
+    expect(res.status).toBe(201);
+    expect(res.headers['audit-id']).toBe('test-audit-id');
+    await call(url, as(undefined), 'GET', '/readyz');
+    const events = await auditEvents();
+    const mine = events.filter((e) => e.auditID === 'test-audit-id');
+    expect(mine.map((e) => e.stage)).toEqual(['RequestReceived', 'ResponseComplete']);
+    expect(mine[1]).toMatchObject({
+      level: 'RequestResponse', verb: 'create', user: { username: 'alice' },
+      objectRef: { resource: 'flunders', namespace: 'default', apiGroup: 'wardle.example.com', apiVersion: 'v1alpha1' },
+      requestObject: { metadata: { name: 'audited' } }, responseObject: { metadata: { name: 'audited' } }, responseStatus: { code: 201 },
+    });
+    expect(events.map((e) => e.user.username)).not.toContain('front-proxy-client');
+    expect(events.some((e) => e.requestURI === '/readyz')).toBe(false);
+    // The forged requests of the earlier tests were audited as who they really were.
+    const forged = events.filter((e) => e.responseStatus?.code === 403 && e.verb === 'list');
+    expect(forged.map((e) => e.user.username)).toEqual(expect.arrayContaining(['bob', 'system:anonymous']));
+    expect(forged.find((e) => e.user.username === 'bob')?.responseStatus).toMatchObject({ reason: 'Forbidden', status: 'Failure' });
   });
 
   it('answers 500, never allows, when the reviewer cannot be asked', async () => {

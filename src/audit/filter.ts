@@ -1,0 +1,111 @@
+/**
+ * The audit stage (`pkg/endpoints/filters/audit.go`): after authentication, so the event names the original
+ * user (never the front proxy); an Event at RequestReceived and ResponseComplete, with the request and
+ * response bodies when the policy's level asks for them. `Audit-ID` from the client is kept, else one is
+ * made, and it is echoed in the response.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { attributesOf } from '../authorization/authorizer.js';
+import { requestInfoFrom, userFrom } from '../endpoints/request/context.js';
+import type { AuditBackend } from './log-backend.js';
+import { atLeast, auditConfigFor, type Level, type Policy, type Stage } from './policy.js';
+
+export const AUDIT_ID_HEADER = 'Audit-ID';
+
+interface AuditState {
+  level: Level;
+  omitStages: Stage[];
+  event: Record<string, unknown>;
+  /** The Status of a failed response, whose message and reason the event carries at every level. */
+  failure?: { status?: string; message?: string; reason?: string };
+}
+
+const auditKey = Symbol('audit');
+type WithAudit = { [auditKey]?: AuditState };
+
+const microTime = (): string => new Date().toISOString().replace('Z', '000Z');
+
+/** The client and the proxies it came through, as `utilnet.SourceIPs`: X-Forwarded-For, X-Real-Ip, then the peer. */
+function sourceIPs(req: FastifyRequest): string[] {
+  const ips = (req.headers['x-forwarded-for'] as string | undefined)?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+  const real = req.headers['x-real-ip'] as string | undefined;
+  if (real && !ips.includes(real)) ips.push(real);
+  const remote = req.raw.socket.remoteAddress?.replace(/^::ffff:/, '');
+  if (remote && !ips.includes(remote)) ips.push(remote);
+  return ips;
+}
+
+function parseJson(payload: unknown): unknown {
+  if (typeof payload !== 'string') return undefined;
+  try {
+    return JSON.parse(payload);
+  } catch {
+    return undefined;
+  }
+}
+
+export function installAudit(app: FastifyInstance, opts: { policy: Policy; backend: AuditBackend }): void {
+  const emit = (state: AuditState, stage: Stage): void => {
+    if (state.omitStages.includes(stage)) return;
+    opts.backend.write({ ...state.event, stage, stageTimestamp: microTime() });
+  };
+  app.addHook('onRequest', async (req, reply) => {
+    const user = userFrom(req);
+    const info = requestInfoFrom(req);
+    if (!user || !info) return;
+    const { level, omitStages } = auditConfigFor(opts.policy, attributesOf(user, info));
+    if (level === 'None') return;
+    const given = req.headers[AUDIT_ID_HEADER.toLowerCase()];
+    const auditID = typeof given === 'string' && given ? given : randomUUID();
+    reply.header(AUDIT_ID_HEADER, auditID);
+    const event: Record<string, unknown> = {
+      kind: 'Event',
+      apiVersion: 'audit.k8s.io/v1',
+      level,
+      auditID,
+      requestURI: req.url,
+      verb: info.verb,
+      user: { username: user.name, ...(user.uid ? { uid: user.uid } : {}), groups: user.groups, ...(Object.keys(user.extra).length ? { extra: user.extra } : {}) },
+      sourceIPs: sourceIPs(req),
+      userAgent: req.headers['user-agent'] ?? '',
+      requestReceivedTimestamp: microTime(),
+    };
+    if (info.isResourceRequest) {
+      event.objectRef = {
+        resource: info.resource, ...(info.namespace ? { namespace: info.namespace } : {}), ...(info.name ? { name: info.name } : {}),
+        apiGroup: info.apiGroup, apiVersion: info.apiVersion, ...(info.subresource ? { subresource: info.subresource } : {}),
+      };
+    }
+    const state: AuditState = { level, omitStages, event };
+    (req as unknown as WithAudit)[auditKey] = state;
+    emit(state, 'RequestReceived');
+  });
+  app.addHook('preHandler', async (req) => {
+    const state = (req as unknown as WithAudit)[auditKey];
+    if (state && atLeast(state.level, 'Request') && req.body !== undefined && typeof req.body === 'object') {
+      state.event.requestObject = req.body;
+    }
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    const state = (req as unknown as WithAudit)[auditKey];
+    if (!state) return payload;
+    const wantBody = atLeast(state.level, 'RequestResponse');
+    if (wantBody || reply.statusCode >= 400) {
+      const body = parseJson(payload) as AuditState['failure'] & { kind?: string } | undefined;
+      if (wantBody && body !== undefined) state.event.responseObject = body;
+      if (reply.statusCode >= 400 && body?.kind === 'Status') state.failure = body;
+    }
+    return payload;
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const state = (req as unknown as WithAudit)[auditKey];
+    if (!state) return;
+    const responseStatus: Record<string, unknown> = { metadata: {}, code: reply.statusCode };
+    if (state.failure) {
+      Object.assign(responseStatus, { status: state.failure.status, message: state.failure.message, reason: state.failure.reason });
+    }
+    state.event.responseStatus = responseStatus;
+    emit(state, 'ResponseComplete');
+  });
+}
