@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { attributesOf } from '../authorization/authorizer.js';
 import { requestInfoFrom, userFrom } from '../endpoints/request/context.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { AuditBackend } from './log-backend.js';
 import { atLeast, auditConfigFor, type Level, type Policy, type Stage } from './policy.js';
 
@@ -45,10 +46,11 @@ function parseJson(payload: unknown): unknown {
   }
 }
 
-export function installAudit(app: FastifyInstance, opts: { policy: Policy; backend: AuditBackend }): void {
+export function installAudit(app: FastifyInstance, opts: { policy: Policy; backend: AuditBackend; metrics?: Metrics }): void {
   const emit = (state: AuditState, stage: Stage): void => {
     if (state.omitStages.includes(stage)) return;
     opts.backend.write({ ...state.event, stage, stageTimestamp: microTime() });
+    opts.metrics?.auditEvents.inc();
   };
   app.addHook('onRequest', async (req, reply) => {
     const user = userFrom(req);

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { UserInfo } from '../endpoints/request/context.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { Authenticator } from './authenticator.js';
 
 export interface TokenReviewStatus {
@@ -17,7 +18,7 @@ export interface TokenReviewStatus {
 /** Sends one TokenReview and returns its status. */
 export type TokenReviewer = (token: string) => Promise<TokenReviewStatus>;
 
-export function tokenReviewAuthenticator(review: TokenReviewer, ttlSeconds: number): Authenticator {
+export function tokenReviewAuthenticator(review: TokenReviewer, ttlSeconds: number, metrics?: Metrics): Authenticator {
   const cache = new LRUCache<string, { user?: UserInfo }>({ max: 8192, ttl: Math.max(1, ttlSeconds * 1000) });
   return {
     async authenticate(req) {
@@ -27,8 +28,10 @@ export function tokenReviewAuthenticator(review: TokenReviewer, ttlSeconds: numb
       if (!m?.[1]) return undefined;
       const key = createHash('sha256').update(m[1]).digest('hex');
       let entry = cache.get(key);
+      metrics?.tokenCache.inc({ status: entry ? 'hit' : 'miss' });
       if (!entry) {
-        const status = await review(m[1]);
+        const token = m[1];
+        const status = metrics ? await metrics.timeReview(metrics.authnRequests, metrics.authnDuration, () => review(token)) : await review(token);
         const u = status.user;
         entry = status.authenticated && u?.username
           ? { user: { name: u.username, ...(u.uid ? { uid: u.uid } : {}), groups: u.groups ?? [], extra: u.extra ?? {} } }

@@ -5,6 +5,7 @@
  * call. An error is never an Allow: the caller answers 500.
  */
 import { LRUCache } from 'lru-cache';
+import type { Metrics } from '../metrics/metrics.js';
 import type { Attributes, Authorization, Authorizer } from './authorizer.js';
 
 export interface SubjectAccessReviewSpec {
@@ -44,7 +45,7 @@ export interface ReviewCacheOptions {
   unauthorizedTTLSeconds: number;
 }
 
-export function subjectAccessReviewAuthorizer(review: SubjectAccessReviewer, opts: ReviewCacheOptions): Authorizer {
+export function subjectAccessReviewAuthorizer(review: SubjectAccessReviewer, opts: ReviewCacheOptions, metrics?: Metrics): Authorizer {
   const cache = new LRUCache<string, Authorization>({ max: 8192, ttl: 1000, ttlAutopurge: false });
   const inFlight = new Map<string, Promise<Authorization>>();
   return {
@@ -52,10 +53,15 @@ export function subjectAccessReviewAuthorizer(review: SubjectAccessReviewer, opt
       const spec = reviewSpec(attrs);
       const key = JSON.stringify(spec);
       const cached = cache.get(key);
-      if (cached) return cached;
+      if (cached) {
+        metrics?.authzCache.inc({ status: 'hit' });
+        return cached;
+      }
       let pending = inFlight.get(key);
+      metrics?.authzCache.inc({ status: pending ? 'shared' : 'miss' });
       if (!pending) {
-        pending = review(spec).then((status) => {
+        const call = (): Promise<SubjectAccessReviewStatus> => review(spec);
+        pending = (metrics ? metrics.timeReview(metrics.authzRequests, metrics.authzDuration, call) : call()).then((status) => {
           const decision: Authorization = status.allowed
             ? { decision: 'Allow', reason: status.reason ?? '' }
             : { decision: status.denied ? 'Deny' : 'NoOpinion', reason: status.reason ?? '' };

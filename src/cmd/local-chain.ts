@@ -9,7 +9,7 @@ import { allowAuthenticated, alwaysAllowGroups, alwaysAllowPaths } from '../auth
 import type { ChainConfig } from '../server/chain.js';
 import { DEFAULT_ALWAYS_ALLOW_PATHS, type Options } from './options.js';
 
-export function localChainConfig(caPem: string, opts: Options): ChainConfig {
+export function localChainConfig(caPem: string, opts: Options): Omit<ChainConfig, 'metrics' | 'audit'> {
   const ca = parseBundle(caPem);
   return {
     authentication: { authenticator: unionAuthenticator(x509Authenticator(() => ca)), anonymous: true },

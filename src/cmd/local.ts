@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { ensureLocalCertificates, writeKubeconfig } from '../server/certificates/index.js';
+import { Metrics } from '../metrics/metrics.js';
 import { APIServer } from '../server/server.js';
 import { LevelStorage } from '../storage/level/index.js';
 import { auditConfig } from './audit.js';
@@ -34,13 +35,14 @@ export async function startLocal(opts: Options): Promise<LocalServer> {
     ['ca.crt', 'serving.crt', 'serving.key', 'admin.crt', 'admin.key'].map((f) => readFile(join(localDir, f), 'utf8')),
   ) as [string, string, string, string, string];
   const definitions = await loadServedDefinitions(opts.apiDefinitions);
+  const metrics = new Metrics();
   const server = new APIServer({
     bindAddress: opts.bindAddress,
     securePort: opts.securePort,
     tls: { cert: servingCert, key: servingKey, ca },
     definitions,
     storage: new LevelStorage({ path: join(dataDir, 'leveldb') }),
-    chain: { ...localChainConfig(ca, opts), audit: await auditConfig(opts) },
+    chain: { ...localChainConfig(ca, opts), metrics, audit: await auditConfig(opts, metrics) },
     logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel },
   });
   await server.start();

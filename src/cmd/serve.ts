@@ -14,6 +14,7 @@ import { alwaysAllowGroups, alwaysAllowPaths } from '../authorization/always-all
 import { subjectAccessReviewAuthorizer } from '../authorization/subject-access-review.js';
 import { loadServingCertificate, reloadOnChange } from '../server/dynamiccertificates/serving.js';
 import { configMapReader, loadKubeConfig, subjectAccessReviewer, tokenReviewer } from '../server/kube-client.js';
+import { Metrics } from '../metrics/metrics.js';
 import { APIServer } from '../server/server.js';
 import { LevelStorage } from '../storage/level/index.js';
 import { auditConfig } from './audit.js';
@@ -51,6 +52,7 @@ export async function startServe(opts: Options): Promise<APIServer> {
   }, configMapReader(authnConfig), warn);
   await trust.start();
 
+  const metrics = new Metrics();
   const server = new APIServer({
     bindAddress: opts.bindAddress,
     securePort: opts.securePort,
@@ -62,7 +64,7 @@ export async function startServe(opts: Options): Promise<APIServer> {
         authenticator: unionAuthenticator(
           requestHeaderAuthenticator(() => trust.current().requestHeader),
           x509Authenticator(() => trust.current().clientCA),
-          tokenReviewAuthenticator(tokenReviewer(authnConfig), opts.authenticationTokenWebhookCacheTtl),
+          tokenReviewAuthenticator(tokenReviewer(authnConfig), opts.authenticationTokenWebhookCacheTtl, metrics),
         ),
         anonymous: true,
         identityHeaders: () => {
@@ -70,7 +72,8 @@ export async function startServe(opts: Options): Promise<APIServer> {
           return rh ? identityHeaders(rh) : { names: [], prefixes: [] };
         },
       },
-      audit: await auditConfig(opts),
+      metrics,
+      audit: await auditConfig(opts, metrics),
       maxInFlight: opts,
       authorization: {
         authorizer: unionAuthorizer(
@@ -79,7 +82,7 @@ export async function startServe(opts: Options): Promise<APIServer> {
           { name: 'kubernetes.io/webhook', authorizer: subjectAccessReviewAuthorizer(subjectAccessReviewer(authzConfig), {
             authorizedTTLSeconds: opts.authorizationWebhookCacheAuthorizedTtl,
             unauthorizedTTLSeconds: opts.authorizationWebhookCacheUnauthorizedTtl,
-          }) },
+          }, metrics) },
         ),
       },
     },

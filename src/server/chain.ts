@@ -10,9 +10,12 @@ import { type AuthenticationOptions, installAuthentication } from '../authentica
 import type { Authorizer } from '../authorization/authorizer.js';
 import { installAuthorization } from '../authorization/filter.js';
 import { installRequestInfo } from '../endpoints/request/request-info.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { installMetrics } from '../metrics/metrics.js';
 import { installMaxInFlight, type MaxInFlightOptions } from './filters/max-in-flight.js';
 
 export interface ChainConfig {
+  metrics: Metrics;
   authentication: AuthenticationOptions;
   /** Absent: no audit log (as upstream, without a policy file). */
   audit?: { policy: Policy; backend: AuditBackend };
@@ -21,9 +24,10 @@ export interface ChainConfig {
 }
 
 export function buildHandlerChain(app: FastifyInstance, cfg: ChainConfig): void {
+  installMetrics(app, cfg.metrics);                      // apiserver_request_total, durations; /metrics
   installRequestInfo(app);                               // path + method -> RequestInfo
   installAuthentication(app, cfg.authentication);        // -> 401
-  if (cfg.audit) installAudit(app, cfg.audit);           // RequestReceived ... ResponseComplete
-  installMaxInFlight(app, cfg.maxInFlight);              // -> 429
+  if (cfg.audit) installAudit(app, { ...cfg.audit, metrics: cfg.metrics }); // RequestReceived ... ResponseComplete
+  installMaxInFlight(app, cfg.maxInFlight, cfg.metrics); // -> 429
   installAuthorization(app, cfg.authorization);          // -> 403
 }

@@ -217,6 +217,17 @@ rules:
     expect(forged.find((e) => e.user.username === 'bob')?.responseStatus).toMatchObject({ reason: 'Forbidden', status: 'Failure' });
   });
 
+  it('serves Prometheus metrics with kube-apiserver\'s names, cache hits and review latency', async () => {
+    const res = await call(url, as(frontProxy), 'GET', '/metrics', undefined, { 'X-Remote-User': 'alice' });
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/apiserver_request_total\{verb="LIST",group="wardle.example.com",version="v1alpha1",resource="flunders",subresource="",scope="namespace",component="apiserver",code="200"\} \d+/);
+    expect(res.text).toMatch(/apiserver_request_duration_seconds_bucket\{/);
+    expect(res.text).toMatch(/apiserver_authentication_token_cache_request_total\{status="hit"\} 1/);
+    expect(res.text).toMatch(/apiserver_authorization_webhook_cache_request_total\{status="miss"\} \d+/);
+    expect(res.text).toMatch(/apiserver_delegated_authz_request_duration_seconds_count\{code="200"\} \d+/);
+    expect(res.text).toMatch(/apiserver_audit_event_total \d+/);
+  });
+
   it('answers 500, never allows, when the reviewer cannot be asked', async () => {
     fakeUp = false;
     try {

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { newTooManyRequests } from '../../apimachinery/errors.js';
 import { requestInfoFrom, userFrom } from '../../endpoints/request/context.js';
+import type { Metrics } from '../../metrics/metrics.js';
 
 const MUTATING = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
 
@@ -14,7 +15,7 @@ export interface MaxInFlightOptions {
   maxMutatingRequestsInflight: number;
 }
 
-export function installMaxInFlight(app: FastifyInstance, opts: MaxInFlightOptions): void {
+export function installMaxInFlight(app: FastifyInstance, opts: MaxInFlightOptions, metrics?: Metrics): void {
   const inFlight = { readOnly: 0, mutating: 0 };
   app.addHook('onRequest', async (req, reply) => {
     const info = requestInfoFrom(req);
@@ -25,6 +26,10 @@ export function installMaxInFlight(app: FastifyInstance, opts: MaxInFlightOption
     if (limit <= 0) return;
     if (inFlight[kind] >= limit) throw newTooManyRequests('Too many requests, please try again later.', 1);
     inFlight[kind]++;
-    reply.raw.once('close', () => { inFlight[kind]--; });
+    metrics?.inflight.set({ request_kind: kind }, inFlight[kind]);
+    reply.raw.once('close', () => {
+      inFlight[kind]--;
+      metrics?.inflight.set({ request_kind: kind }, inFlight[kind]);
+    });
   });
 }
