@@ -1,0 +1,43 @@
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { decorateRequestContext, setUser } from '../../endpoints/request/context.js';
+import { installRequestInfo } from '../../endpoints/request/request-info.js';
+import { installErrorHandler } from '../error-handler.js';
+import { installMaxInFlight } from './max-in-flight.js';
+
+describe('max in flight', () => {
+  it('answers 429 with Retry-After past the limit, exempts watches and system:masters, and recovers', async () => {
+    const app = Fastify();
+    decorateRequestContext(app);
+    installErrorHandler(app);
+    installRequestInfo(app);
+    app.addHook('onRequest', async (req) => {
+      setUser(req, { name: 'u', groups: req.headers['x-admin'] ? ['system:masters'] : [], extra: {} });
+    });
+    installMaxInFlight(app, { maxRequestsInflight: 1, maxMutatingRequestsInflight: 1 });
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => { release = r; });
+    app.get('/apis/g/v1/things', async () => {
+      await held;
+      return { ok: true };
+    });
+    app.get('/apis/g/v1/things/:name', async () => ({ ok: true }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+      const slow = fetch(`${base}/apis/g/v1/things`);
+      await new Promise((r) => setTimeout(r, 100));
+      const refused = await fetch(`${base}/apis/g/v1/things/a`);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(await refused.json()).toMatchObject({ kind: 'Status', reason: 'TooManyRequests', code: 429 });
+      expect((await fetch(`${base}/apis/g/v1/things/a`, { headers: { 'x-admin': '1' } })).status).toBe(200);
+      release();
+      expect((await slow).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 50));
+      expect((await fetch(`${base}/apis/g/v1/things/a`)).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});
