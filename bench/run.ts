@@ -10,6 +10,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { startReviewer } from './reviewer.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -47,7 +48,7 @@ function send(url: string, tls: Tls, method: string, path: string, body?: unknow
   });
 }
 
-async function cannon(name: string, url: string, tls: Tls, opts: { method?: string; path: string; body?: unknown }): Promise<Figure> {
+async function cannon(name: string, url: string, tls: Tls, opts: { method?: string; path: string; body?: unknown; headers?: Record<string, string> }): Promise<Figure> {
   const rps: number[] = [];
   const p50: number[] = [];
   const p99: number[] = [];
@@ -56,7 +57,7 @@ async function cannon(name: string, url: string, tls: Tls, opts: { method?: stri
       url: new URL(opts.path, url).toString(),
       method: (opts.method ?? 'GET') as 'GET',
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...opts.headers },
       connections: CONNECTIONS,
       duration: SECONDS,
       tlsOptions: tls,
@@ -138,6 +139,38 @@ async function fill(url: string, tls: Tls, path: string, count: number): Promise
   }));
 }
 
+/**
+ * The same GET through `serve`: front-proxy certificate and X-Remote-* headers, SubjectAccessReview answered
+ * by a stand-in reviewer and then from the cache. Per-request server time is 1/throughput while the
+ * server's one thread is saturated, so the chain's cost is the difference of the two inverses.
+ */
+async function chainCost(dataDir: string, local: Figure): Promise<{ figure: Figure; microseconds: number }> {
+  const reviewer = await startReviewer(join(dataDir, 'serve'));
+  const served = await startProcess(['dist/main.js', 'serve', '--secure-port', '0', '--bind-address', '127.0.0.1', '--log-level', 'warn',
+    '--data-dir', join(dataDir, 'serve', 'data'), '--cert-dir', join(dataDir, 'serve', 'certs'), '--kubeconfig', reviewer.kubeconfig,
+    '--authentication-skip-lookup', '--requestheader-client-ca-file', reviewer.frontProxyCAFile, '--requestheader-allowed-names', 'front-proxy-client',
+    '--requestheader-username-headers', 'X-Remote-User', '--requestheader-group-headers', 'X-Remote-Group']);
+  try {
+    const tls = { ca: '', cert: reviewer.frontProxy.cert, key: reviewer.frontProxy.key };
+    const headers = { 'X-Remote-User': 'alice', 'X-Remote-Group': 'bench' };
+    const path = '/apis/wardle.example.com/v1alpha1/namespaces/small/flunders';
+    const created = await new Promise<number>((resolve, reject) => {
+      const req = request(new URL(path, served.url), { method: 'POST', ...tls, rejectUnauthorized: false, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name: 'obj-1' }, spec: {} }));
+    });
+    if (created !== 201) throw new Error(`serve: create answered ${created}`);
+    const figure = await cannon('get one object via serve (front proxy + SAR cache)', served.url, tls, { path: `${path}/obj-1`, headers });
+    return { figure, microseconds: (1 / figure.rps - 1 / local.rps) * 1e6 };
+  } finally {
+    served.child.kill('SIGTERM');
+    reviewer.close();
+  }
+}
+
 function print(figures: Figure[], ceiling: Figure): void {
   console.log(`\nmedians of ${RUNS} runs of ${SECONDS}s, ${CONNECTIONS} connections, TLS with client certificates, keep-alive`);
   console.log('scenario'.padEnd(52), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), '  of ceiling');
@@ -171,7 +204,12 @@ async function main(): Promise<void> {
     await fill(server.url, tls, ns('large'), 10_000);
     figures.push(await cannon('list 10,000 objects', server.url, tls, { path: ns('large') }));
     figures.push(await watchDelivery(server.url, tls, ns('watched'), 500));
+    const chain = await chainCost(dataDir, figures[1] as Figure);
+    figures.push(chain.figure);
     print(figures, ceiling);
+    console.log(`\nthe delegated chain (front-proxy certificate, identity headers, SubjectAccessReview from a warm cache) costs `
+      + `${chain.microseconds.toFixed(0)} us of server time per request beside local mode (client certificate, no review): `
+      + `1/${chain.figure.rps.toFixed(0)} s - 1/${(figures[1] as Figure).rps.toFixed(0)} s`);
   } finally {
     server.child.kill('SIGTERM');
     ceilingServer.child.kill('SIGTERM');

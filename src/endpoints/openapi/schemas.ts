@@ -8,6 +8,9 @@ import type { JSONSchemaProps, ResourceDefinition, VersionDefinition } from '../
 export const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 export const LIST_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta';
 
+const API_VERSION_PROPERTY: JSONSchemaProps = { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources' };
+const KIND_PROPERTY: JSONSchemaProps = { type: 'string', description: 'Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds' };
+
 export function definitionName(group: string, version: string, kind: string): string {
   return `${group.split('.').reverse().join('.')}.${version}.${kind}`;
 }
@@ -32,8 +35,8 @@ function kindSchema(def: ResourceDefinition, version: VersionDefinition, ref: (n
   schema.type = 'object';
   schema.properties = {
     ...schema.properties,
-    apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources' },
-    kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds' },
+    apiVersion: API_VERSION_PROPERTY,
+    kind: KIND_PROPERTY,
     metadata: { description: "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata", ...(v2 ? { $ref: ref(OBJECT_META) } : { allOf: [{ $ref: ref(OBJECT_META) }] }) },
   };
   schema['x-kubernetes-group-version-kind'] = [{ group: def.group, version: version.name, kind: def.names.kind }];
@@ -46,8 +49,8 @@ function listSchema(def: ResourceDefinition, version: VersionDefinition, ref: (n
     description: `${def.names.listKind} is a list of ${def.names.kind}`,
     required: ['items'],
     properties: {
-      apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' },
-      kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
+      apiVersion: API_VERSION_PROPERTY,
+      kind: KIND_PROPERTY,
       items: { type: 'array', description: `List of ${def.names.plural}.`, items: { $ref: ref(definitionName(def.group, version.name, def.names.kind)) } as JSONSchemaProps },
       metadata: { $ref: ref(LIST_META) } as JSONSchemaProps,
     },
