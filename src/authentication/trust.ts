@@ -66,7 +66,8 @@ export class TrustSource {
 
   constructor(private readonly flags: TrustFlags,
     private readonly readConfigMap: ((ns: string, name: string) => Promise<Record<string, string> | undefined>) | undefined,
-    private readonly log: (msg: string, err?: unknown) => void) {}
+    private readonly log: (msg: string, err?: unknown) => void,
+    private readonly refreshMs = REFRESH_MS) {}
 
   current(): Trust {
     return this.trust;
@@ -95,7 +96,7 @@ export class TrustSource {
     }
     this.timer = setInterval(() => {
       this.load().catch((err: unknown) => this.log('refreshing the authentication configuration failed; keeping the last one', err));
-    }, REFRESH_MS);
+    }, this.refreshMs);
     this.timer.unref();
   }
 
