@@ -12,6 +12,7 @@ import { installAuthorization } from '../authorization/filter.js';
 import { installRequestInfo } from '../endpoints/request/request-info.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { installMetrics } from '../metrics/metrics.js';
+import { installLoadShedding, type LoadSheddingOptions } from './filters/load-shedding.js';
 import { installMaxInFlight, type MaxInFlightOptions } from './filters/max-in-flight.js';
 
 export interface ChainConfig {
@@ -20,6 +21,8 @@ export interface ChainConfig {
   /** Absent: no audit log (as upstream, without a policy file). */
   audit?: { policy: Policy; backend: AuditBackend };
   maxInFlight: MaxInFlightOptions;
+  /** Defaults to DEFAULT_LOAD_SHEDDING. */
+  loadShedding?: LoadSheddingOptions;
   authorization: { authorizer: Authorizer };
 }
 
@@ -29,5 +32,6 @@ export function buildHandlerChain(app: FastifyInstance, cfg: ChainConfig): void 
   installAuthentication(app, cfg.authentication);        // -> 401
   if (cfg.audit) installAudit(app, { ...cfg.audit, metrics: cfg.metrics }); // RequestReceived ... ResponseComplete
   installMaxInFlight(app, cfg.maxInFlight, cfg.metrics); // -> 429
+  installLoadShedding(app, cfg.loadShedding);            // -> 429 while the event loop lags or the heap is full
   installAuthorization(app, cfg.authorization);          // -> 403
 }
