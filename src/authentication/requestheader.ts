@@ -20,14 +20,25 @@ export interface RequestHeaderConfig {
   extraHeaderPrefixes: string[];
 }
 
-/** Every value of a header, one per occurrence (Node would join repeats with ", "). */
-function values(req: FastifyRequest, name: string): string[] {
-  return req.raw.headersDistinct[name.toLowerCase()] ?? [];
+/**
+ * Every header's values, one per occurrence, from the raw header list: the parsed headers join repeats with
+ * ", ", which would turn two groups into one.
+ */
+function distinctHeaders(req: FastifyRequest): Map<string, string[]> {
+  const raw = req.raw.rawHeaders;
+  const out = new Map<string, string[]>();
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    const list = out.get(name) ?? [];
+    list.push(raw[i + 1] as string);
+    out.set(name, list);
+  }
+  return out;
 }
 
-function first(req: FastifyRequest, names: string[]): string {
+function first(headers: Map<string, string[]>, names: string[]): string {
   for (const n of names) {
-    const v = values(req, n).find((x) => x.length > 0);
+    const v = headers.get(n.toLowerCase())?.find((x) => x.length > 0);
     if (v) return v;
   }
   return '';
@@ -49,14 +60,15 @@ export function requestHeaderAuthenticator(config: () => RequestHeaderConfig | u
       if (c.allowedNames.length > 0 && !c.allowedNames.includes(commonName)) {
         throw new CertificateError(`x509: subject with cn=${commonName} is not in the allowed list`);
       }
-      const name = first(req, c.usernameHeaders);
+      const headers = distinctHeaders(req);
+      const name = first(headers, c.usernameHeaders);
       if (!name) return undefined;
       const user: UserInfo = { name, groups: [], extra: {} };
-      const uid = first(req, c.uidHeaders);
+      const uid = first(headers, c.uidHeaders);
       if (uid) user.uid = uid;
-      for (const h of c.groupHeaders) user.groups.push(...values(req, h));
+      for (const h of c.groupHeaders) user.groups.push(...(headers.get(h.toLowerCase()) ?? []));
       const prefixes = c.extraHeaderPrefixes.map((p) => p.toLowerCase());
-      for (const [header, vs] of Object.entries(req.raw.headersDistinct)) {
+      for (const [header, vs] of headers) {
         const prefix = prefixes.find((p) => header.startsWith(p));
         if (!prefix || !vs) continue;
         let key = header.slice(prefix.length);

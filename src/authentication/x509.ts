@@ -15,7 +15,7 @@ export class CertificateError extends Error {}
 
 /** The peer's certificates, leaf first, as the TLS handshake presented them. */
 export function peerChain(req: FastifyRequest): X509Certificate[] {
-  const socket = req.raw.socket as TLSSocket;
+  const socket = connectionOf(req);
   if (typeof socket.getPeerCertificate !== 'function') return [];
   const chain: X509Certificate[] = [];
   let cur = socket.getPeerCertificate(true);
@@ -74,6 +74,12 @@ interface Verified {
   error?: Error;
 }
 
+/** The TLS socket a request came on: for HTTP/2, the session's (its streams' sockets are per-stream proxies). */
+export function connectionOf(req: FastifyRequest): TLSSocket {
+  const stream = (req.raw as { stream?: { session?: { socket?: TLSSocket } } }).stream;
+  return stream?.session?.socket ?? (req.raw.socket as TLSSocket);
+}
+
 /** Per TLS socket, per CA bundle: the outcome of verifying the connection's certificate chain. */
 const verifiedPeers = new WeakMap<object, WeakMap<X509Certificate[], Verified>>();
 
@@ -84,7 +90,7 @@ const verifiedPeers = new WeakMap<object, WeakMap<X509Certificate[], Verified>>(
  * the signature checks, which measured as the largest per-request cost of authentication.
  */
 export function verifiedPeer(req: FastifyRequest, roots: X509Certificate[]): X509Certificate | undefined {
-  const socket = req.raw.socket;
+  const socket = connectionOf(req);
   let bySocket = verifiedPeers.get(socket);
   if (!bySocket) {
     bySocket = new WeakMap();

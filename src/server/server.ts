@@ -39,8 +39,12 @@ export class APIServer {
   private readonly shutdownHooks: (() => void)[] = [];
 
   constructor(private readonly config: ServerConfig) {
+    // Typed as the HTTP/1 instance the stages are written against: every raw call they make (headers,
+    // rawHeaders, socket, writeHead, write, end, close and drain events) exists on both protocols' objects.
     this.app = Fastify({
-      https: { ...config.tls, requestCert: true, rejectUnauthorized: false },
+      // HTTP/2 for kubectl and kube-apiserver's proxy, HTTP/1.1 for everything else (probes, curl).
+      http2: true,
+      https: { ...config.tls, allowHTTP1: true, requestCert: true, rejectUnauthorized: false },
       bodyLimit: MAX_REQUEST_BODY_BYTES,
       logger: config.logger,
       // Per-request log lines cost more than the request; the audit log is the record of requests.
@@ -49,7 +53,7 @@ export class APIServer {
       routerOptions: { ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 500 },
       return503OnClosing: true,
       forceCloseConnections: 'idle',
-    });
+    }) as unknown as FastifyInstance;
     decorateRequestContext(this.app);
     installErrorHandler(this.app);
     installBodyParsers(this.app);

@@ -155,6 +155,32 @@ describe('API contract', () => {
     });
   });
 
+  describe('HTTP/2', () => {
+    it('serves a GET and a watch stream over one HTTP/2 session, with the client certificate', async () => {
+      const { connect } = await import('node:http2');
+      const session = connect(local.url, { ca: id.ca, cert: id.cert, key: id.key });
+      try {
+        const get = (path: string): Promise<{ status: number; body: string }> => new Promise((resolve, reject) => {
+          const stream = session.request({ ':path': path });
+          let status = 0;
+          let body = '';
+          stream.on('response', (h) => { status = Number(h[':status']); });
+          stream.on('data', (c: Buffer) => { body += c.toString(); });
+          stream.on('end', () => resolve({ status, body }));
+          stream.on('error', reject);
+        });
+        const one = await get(`${ns}/item-0`);
+        expect(one.status).toBe(200);
+        expect(JSON.parse(one.body).metadata.name).toBe('item-0');
+        const watched = await get(`${ns}?watch=true&labelSelector=parity%3Dodd&timeoutSeconds=1`);
+        expect(watched.status).toBe(200);
+        expect(watched.body.trim().split('\n').map((l) => JSON.parse(l).type)).toEqual(['ADDED', 'ADDED']);
+      } finally {
+        session.close();
+      }
+    });
+  });
+
   describe('health and discovery', () => {
     it('reports readiness, verbosely on request', async () => {
       const res = await req('GET', '/readyz?verbose');

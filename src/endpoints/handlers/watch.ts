@@ -62,7 +62,8 @@ export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: 
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
-  res.flushHeaders();
+  // HTTP/1.1 sends headers at once with flushHeaders; HTTP/2 has no such call and sends them with the first write.
+  (res as { flushHeaders?: () => void }).flushHeaders?.();
   if (!watch) {
     res.end(`${JSON.stringify({ type: 'ERROR', object: expired?.status })}\n`);
     return reply;
