@@ -32,6 +32,25 @@ describe('TrustSource', () => {
     }
   });
 
+  it('applies a watched change at once, without waiting for the next re-read', async () => {
+    const first = await createCA({ commonName: 'client-ca-1' });
+    const second = await createCA({ commonName: 'client-ca-2' });
+    let push: (data: Record<string, string> | undefined) => void = () => {};
+    const source = new TrustSource(flags(), async () => ({ 'client-ca-file': first.cert }), () => {}, 60_000, (_ns, _name, onChange) => {
+      push = onChange;
+      return () => {};
+    });
+    await source.start();
+    try {
+      expect(source.current().clientCA[0]?.subject).toBe('CN=client-ca-1');
+      push({ 'client-ca-file': second.cert });
+      await new Promise((r) => setTimeout(r, 20));
+      expect(source.current().clientCA[0]?.subject).toBe('CN=client-ca-2');
+    } finally {
+      source.stop();
+    }
+  });
+
   it('fails start-up when the ConfigMap cannot be read, unless told to tolerate it', async () => {
     const down = async (): Promise<never> => { throw new Error('connection refused'); };
     await expect(new TrustSource(flags(), down, () => {}).start()).rejects.toThrow(/unable to load configmap based request-header-client-ca-file: connection refused/);

@@ -1,8 +1,8 @@
 /**
  * Where trust comes from (`options/authentication.go`): the flags, or, for what they leave unset, the
  * ConfigMap `kube-system/extension-apiserver-authentication` that kube-apiserver publishes (client CA, and
- * the request-header CA, allowed names and header names). The ConfigMap is read at start and every minute
- * after, so a rotated front-proxy CA applies without a restart.
+ * the request-header CA, allowed names and header names). The ConfigMap is read at start, then watched, and
+ * read again every minute in case a watch event was missed, so a rotated CA applies without a restart.
  */
 import { readFile } from 'node:fs/promises';
 import type { X509Certificate } from 'node:crypto';
@@ -67,19 +67,23 @@ export class TrustSource {
   constructor(private readonly flags: TrustFlags,
     private readonly readConfigMap: ((ns: string, name: string) => Promise<Record<string, string> | undefined>) | undefined,
     private readonly log: (msg: string, err?: unknown) => void,
-    private readonly refreshMs = REFRESH_MS) {}
+    private readonly refreshMs = REFRESH_MS,
+    private readonly watchConfigMap?: (ns: string, name: string, onChange: (data: Record<string, string> | undefined) => void) => () => void) {}
+
+  private stopWatch: (() => void) | undefined;
 
   current(): Trust {
     return this.trust;
   }
 
-  private async load(): Promise<void> {
+  private async load(pushed?: { data: Record<string, string> | undefined }): Promise<void> {
     const files = {
       clientCA: this.flags.clientCaFile ? await readFile(this.flags.clientCaFile, 'utf8') : undefined,
       requestHeaderCA: this.flags.requestheaderClientCaFile ? await readFile(this.flags.requestheaderClientCaFile, 'utf8') : undefined,
     };
     const needLookup = !this.flags.skipLookup && this.readConfigMap && (!files.clientCA || !files.requestHeaderCA);
-    const data = needLookup ? await this.readConfigMap?.(AUTHENTICATION_CONFIGMAP.namespace, AUTHENTICATION_CONFIGMAP.name) : undefined;
+    const data = !needLookup ? undefined
+      : pushed ? pushed.data : await this.readConfigMap?.(AUTHENTICATION_CONFIGMAP.namespace, AUTHENTICATION_CONFIGMAP.name);
     if (needLookup && data === undefined) this.log(`configmap ${AUTHENTICATION_CONFIGMAP.namespace}/${AUTHENTICATION_CONFIGMAP.name} not found: no client or front-proxy CA from the cluster`);
     this.trust = trustFrom(this.flags, files, data);
   }
@@ -98,9 +102,15 @@ export class TrustSource {
       this.load().catch((err: unknown) => this.log('refreshing the authentication configuration failed; keeping the last one', err));
     }, this.refreshMs);
     this.timer.unref();
+    if (this.watchConfigMap && !this.flags.skipLookup) {
+      this.stopWatch = this.watchConfigMap(AUTHENTICATION_CONFIGMAP.namespace, AUTHENTICATION_CONFIGMAP.name, (data) => {
+        this.load({ data }).catch((err: unknown) => this.log('applying the changed authentication configuration failed; keeping the last one', err));
+      });
+    }
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    this.stopWatch?.();
   }
 }

@@ -13,7 +13,7 @@ import { unionAuthorizer } from '../authorization/authorizer.js';
 import { alwaysAllowGroups, alwaysAllowPaths } from '../authorization/always-allow.js';
 import { subjectAccessReviewAuthorizer } from '../authorization/subject-access-review.js';
 import { loadServingCertificate, reloadOnChange } from '../server/dynamiccertificates/serving.js';
-import { configMapReader, loadKubeConfig, subjectAccessReviewer, tokenReviewer } from '../server/kube-client.js';
+import { configMapReader, configMapWatcher, loadKubeConfig, subjectAccessReviewer, tokenReviewer } from '../server/kube-client.js';
 import { Metrics } from '../metrics/metrics.js';
 import { APIServer } from '../server/server.js';
 import { LevelStorage } from '../storage/level/index.js';
@@ -49,7 +49,7 @@ export async function startServe(opts: Options): Promise<APIServer> {
     requestheaderExtraHeadersPrefix: opts.requestheaderExtraHeadersPrefix,
     skipLookup: opts.authenticationSkipLookup,
     tolerateLookupFailure: opts.authenticationTolerateLookupFailure,
-  }, configMapReader(authnConfig), warn);
+  }, configMapReader(authnConfig), warn, undefined, configMapWatcher(authnConfig));
   await trust.start();
 
   const metrics = new Metrics();

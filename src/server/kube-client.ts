@@ -29,6 +29,29 @@ export function subjectAccessReviewer(kc: k8s.KubeConfig): (spec: SubjectAccessR
   };
 }
 
+/**
+ * Watches one ConfigMap and calls `onChange` with its data on every change; the watch is re-opened when the
+ * kube-apiserver ends it. Returns a function that stops watching.
+ */
+export function configMapWatcher(kc: k8s.KubeConfig): (namespace: string, name: string, onChange: (data: Record<string, string> | undefined) => void) => () => void {
+  return (namespace, name, onChange) => {
+    let stopped = false;
+    let current: { abort: () => void } | undefined;
+    const open = (): void => {
+      if (stopped) return;
+      new k8s.Watch(kc).watch(`/api/v1/namespaces/${namespace}/configmaps`, { fieldSelector: `metadata.name=${name}` },
+        (type: string, obj: { data?: Record<string, string> }) => onChange(type === 'DELETED' ? undefined : obj.data ?? {}),
+        () => { if (!stopped) setTimeout(open, 1000).unref(); },
+      ).then((req) => { current = req; }, () => { if (!stopped) setTimeout(open, 5000).unref(); });
+    };
+    open();
+    return () => {
+      stopped = true;
+      current?.abort();
+    };
+  };
+}
+
 /** The data of a ConfigMap, or undefined when it does not exist. */
 export function configMapReader(kc: k8s.KubeConfig): (namespace: string, name: string) => Promise<Record<string, string> | undefined> {
   const api = kc.makeApiClient(k8s.CoreV1Api);
