@@ -17,6 +17,15 @@ export interface Attributes {
   resource: string;
   subresource: string;
   name: string;
+  /** The request's selectors, for list, watch and deletecollection (authorization with selectors). */
+  labelSelector?: SelectorRequirement[];
+  fieldSelector?: SelectorRequirement[];
+}
+
+export interface SelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values?: string[];
 }
 
 export interface Authorization {

@@ -6,7 +6,9 @@
 import type { FastifyInstance } from 'fastify';
 import { StatusError } from '../apimachinery/errors.js';
 import { requestInfoFrom, userFrom } from '../endpoints/request/context.js';
-import { type Attributes, attributesOf, type Authorizer } from './authorizer.js';
+import { parseFieldSelector } from '../endpoints/selectors/fields.js';
+import { parseLabelSelector } from '../endpoints/selectors/labels.js';
+import { type Attributes, attributesOf, type Authorizer, type SelectorRequirement } from './authorizer.js';
 
 const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -37,12 +39,48 @@ export function forbidden(a: Attributes, reason: string): StatusError {
   }, { 'X-Content-Type-Options': 'nosniff' });
 }
 
+const SELECTOR_VERBS = new Set(['list', 'watch', 'deletecollection']);
+
+/** Adds a list's selectors as requirements; a selector that does not parse is left out (the handler refuses it). */
+export function withSelectors(a: Attributes, url: string): Attributes {
+  if (!a.isResourceRequest || !SELECTOR_VERBS.has(a.verb)) return a;
+  const q = url.indexOf('?');
+  const query = new URLSearchParams(q >= 0 ? url.slice(q + 1) : '');
+  const out = { ...a };
+  const labels = query.get('labelSelector');
+  if (labels) {
+    try {
+      out.labelSelector = parseLabelSelector(labels).flatMap((r): SelectorRequirement[] => {
+        switch (r.operator) {
+          case '=': case '==': case 'in': return [{ key: r.key, operator: 'In', values: r.values }];
+          case '!=': case 'notin': return [{ key: r.key, operator: 'NotIn', values: r.values }];
+          case 'exists': return [{ key: r.key, operator: 'Exists' }];
+          case '!': return [{ key: r.key, operator: 'DoesNotExist' }];
+          default: return [];
+        }
+      });
+    } catch {
+      // Left out of the review; the list itself answers 400.
+    }
+  }
+  const fields = query.get('fieldSelector');
+  if (fields) {
+    try {
+      out.fieldSelector = parseFieldSelector(fields, () => true)
+        .map((r) => ({ key: r.field, operator: r.operator === '=' ? 'In' as const : 'NotIn' as const, values: [r.value] }));
+    } catch {
+      // As above.
+    }
+  }
+  return out;
+}
+
 export function installAuthorization(app: FastifyInstance, opts: { authorizer: Authorizer }): void {
   app.addHook('onRequest', async (req) => {
     const user = userFrom(req);
     const info = requestInfoFrom(req);
     if (!user || !info) throw new Error('authorization ran before authentication or request info');
-    const attrs = attributesOf(user, info);
+    const attrs = withSelectors(attributesOf(user, info), req.url);
     let res;
     try {
       res = await opts.authorizer.authorize(attrs);

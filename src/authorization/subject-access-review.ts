@@ -6,14 +6,18 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { Metrics } from '../metrics/metrics.js';
-import type { Attributes, Authorization, Authorizer } from './authorizer.js';
+import type { Attributes, Authorization, Authorizer, SelectorRequirement } from './authorizer.js';
 
 export interface SubjectAccessReviewSpec {
   user: string;
   uid?: string;
   groups: string[];
   extra?: Record<string, string[]>;
-  resourceAttributes?: { namespace: string; verb: string; group: string; version: string; resource: string; subresource: string; name: string };
+  resourceAttributes?: {
+    namespace?: string; verb?: string; group?: string; version?: string; resource?: string; subresource?: string; name?: string;
+    fieldSelector?: { requirements: SelectorRequirement[] };
+    labelSelector?: { requirements: SelectorRequirement[] };
+  };
   nonResourceAttributes?: { path: string; verb: string };
 }
 
@@ -31,9 +35,11 @@ export function reviewSpec(a: Attributes): SubjectAccessReviewSpec {
   if (a.user.uid) spec.uid = a.user.uid;
   if (Object.keys(a.user.extra).length > 0) spec.extra = a.user.extra;
   if (a.isResourceRequest) {
-    spec.resourceAttributes = {
-      namespace: a.namespace, verb: a.verb, group: a.apiGroup, version: a.apiVersion, resource: a.resource, subresource: a.subresource, name: a.name,
-    };
+    // Empty strings are left out, as Go's omitempty does on the wire.
+    const fields = { namespace: a.namespace, verb: a.verb, group: a.apiGroup, version: a.apiVersion, resource: a.resource, subresource: a.subresource, name: a.name };
+    spec.resourceAttributes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== ''));
+    if (a.fieldSelector?.length) spec.resourceAttributes.fieldSelector = { requirements: a.fieldSelector };
+    if (a.labelSelector?.length) spec.resourceAttributes.labelSelector = { requirements: a.labelSelector };
   } else {
     spec.nonResourceAttributes = { path: a.path, verb: a.verb };
   }
@@ -62,9 +68,10 @@ export function subjectAccessReviewAuthorizer(review: SubjectAccessReviewer, opt
       if (!pending) {
         const call = (): Promise<SubjectAccessReviewStatus> => review(spec);
         pending = (metrics ? metrics.timeReview(metrics.authzRequests, metrics.authzDuration, call) : call()).then((status) => {
-          const decision: Authorization = status.allowed
-            ? { decision: 'Allow', reason: status.reason ?? '' }
-            : { decision: status.denied ? 'Deny' : 'NoOpinion', reason: status.reason ?? '' };
+          // Denied wins over allowed when a reviewer says both.
+          const decision: Authorization = status.denied ? { decision: 'Deny', reason: status.reason ?? '' }
+            : status.allowed ? { decision: 'Allow', reason: status.reason ?? '' }
+              : { decision: 'NoOpinion', reason: status.reason ?? '' };
           // Upstream caches nothing for very large attributes; the key length is our measure of that.
           if (key.length < 10_000) {
             const ttl = (decision.decision === 'Allow' ? opts.authorizedTTLSeconds : opts.unauthorizedTTLSeconds) * 1000;

@@ -124,7 +124,7 @@ rules:
     expect(res.status).toBe(200);
     expect(sars()[0]?.spec).toEqual({
       user: 'alice', groups: ['dev'], extra: { 'acme.com/project': ['blue'] },
-      resourceAttributes: { namespace: 'default', verb: 'list', group: 'wardle.example.com', version: 'v1alpha1', resource: 'flunders', subresource: '', name: '' },
+      resourceAttributes: { namespace: 'default', verb: 'list', group: 'wardle.example.com', version: 'v1alpha1', resource: 'flunders' },
     });
   });
 
@@ -184,7 +184,7 @@ rules:
     await call(url, as(frontProxy), 'GET', '/openapi/v2', undefined, hdr);
     expect(sars().map((r) => r.spec.resourceAttributes ?? r.spec.nonResourceAttributes)).toEqual([
       { namespace: 'default', verb: 'update', group: 'wardle.example.com', version: 'v1alpha1', resource: 'flunders', subresource: 'status', name: 'f' },
-      { namespace: '', verb: 'deletecollection', group: 'wardle.example.com', version: 'v1alpha1', resource: 'fischers', subresource: '', name: '' },
+      { verb: 'deletecollection', group: 'wardle.example.com', version: 'v1alpha1', resource: 'fischers' },
       { path: '/openapi/v2', verb: 'get' },
     ]);
   });

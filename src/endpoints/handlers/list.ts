@@ -2,13 +2,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { listObjects } from '../../registry/rest/list.js';
 import { negotiateOutput } from '../negotiation/accept.js';
-import { boolParam, intParam, queryParam, sendJson, sendList } from './respond.js';
+import { isTruthy } from '../request/request-info.js';
+import { intParam, queryParam, sendJson, sendList } from './respond.js';
 import { namespaceOf, type RouteContext } from './route-context.js';
 import { predicateFrom } from './selectors.js';
 import { serveWatch } from './watch.js';
 
 export async function listOrWatch(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  if (boolParam(req, 'watch')) return serveWatch(ctx, req, reply);
+  if (isTruthy(queryParam(req, 'watch'))) return serveWatch(ctx, req, reply);
   const limit = intParam(req, 'limit');
   const asJson = negotiateOutput(req.headers.accept) === 'json';
   const listed = await listObjects(ctx.store, ctx.scope, {

@@ -12,6 +12,11 @@ const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 const SPECIAL_VERBS_NO_SUBRESOURCES = new Set(['proxy']);
 const VERB_OF_METHOD: Record<string, string> = { POST: 'create', GET: 'get', HEAD: 'get', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
 
+/** A query flag as `?watch=` reads it: present and not `false` or `0`. */
+export function isTruthy(value: string | null | undefined): boolean {
+  return value !== null && value !== undefined && value !== 'false' && value !== '0';
+}
+
 export function newRequestInfo(method: string, url: string): RequestInfo {
   const q = url.indexOf('?');
   const path = q >= 0 ? url.slice(0, q) : url;
@@ -34,7 +39,8 @@ export function newRequestInfo(method: string, url: string): RequestInfo {
   parts = parts.slice(1);
   if (parts.length < 1) return info;
   info.isResourceRequest = true;
-  info.verb = VERB_OF_METHOD[method.toUpperCase()] ?? method.toLowerCase();
+  // Any other method on a resource has no verb, so no rule can allow it.
+  info.verb = VERB_OF_METHOD[method.toUpperCase()] ?? '';
   if (parts[0] === 'watch') {
     info.verb = 'watch';
     parts = parts.slice(1);
@@ -50,8 +56,7 @@ export function newRequestInfo(method: string, url: string): RequestInfo {
   if (parts.length >= 2) info.name = parts[1] as string;
   if (parts.length >= 1) info.resource = parts[0] as string;
   if (!info.name && info.verb === 'get') {
-    const watch = query.get('watch');
-    info.verb = watch === 'true' || watch === '1' ? 'watch' : 'list';
+    info.verb = isTruthy(query.get('watch')) ? 'watch' : 'list';
     // A single-object list or watch is about that object (`fieldSelector=metadata.name=<x>`).
     const m = /^metadata\.name==?([^,]+)$/.exec(query.get('fieldSelector') ?? '');
     if (m?.[1] && !/[/%]/.test(m[1]) && m[1] !== '.' && m[1] !== '..') info.name = m[1];
