@@ -20,6 +20,7 @@ interface AuditState {
   event: Record<string, unknown>;
   /** The Status of a failed response, whose message and reason the event carries at every level. */
   failure?: { status?: string; message?: string; reason?: string };
+  completed?: boolean;
 }
 
 const auditKey = Symbol('audit');
@@ -82,6 +83,8 @@ export function installAudit(app: FastifyInstance, opts: { policy: Policy; backe
     const state: AuditState = { level, omitStages, event };
     (req as unknown as WithAudit)[auditKey] = state;
     emit(state, 'RequestReceived');
+    // A watch stream leaves Fastify's lifecycle (no onResponse): it completes when its connection closes.
+    if (info.verb === 'watch') reply.raw.once('close', () => complete(state, reply.raw.statusCode));
   });
   app.addHook('preHandler', async (req) => {
     const state = (req as unknown as WithAudit)[auditKey];
@@ -100,14 +103,18 @@ export function installAudit(app: FastifyInstance, opts: { policy: Policy; backe
     }
     return payload;
   });
-  app.addHook('onResponse', async (req, reply) => {
-    const state = (req as unknown as WithAudit)[auditKey];
-    if (!state) return;
-    const responseStatus: Record<string, unknown> = { metadata: {}, code: reply.statusCode };
+  const complete = (state: AuditState, code: number): void => {
+    if (state.completed) return;
+    state.completed = true;
+    const responseStatus: Record<string, unknown> = { metadata: {}, code };
     if (state.failure) {
       Object.assign(responseStatus, { status: state.failure.status, message: state.failure.message, reason: state.failure.reason });
     }
     state.event.responseStatus = responseStatus;
     emit(state, 'ResponseComplete');
+  };
+  app.addHook('onResponse', async (req, reply) => {
+    const state = (req as unknown as WithAudit)[auditKey];
+    if (state) complete(state, reply.statusCode);
   });
 }

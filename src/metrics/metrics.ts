@@ -3,7 +3,7 @@
  * `pkg/authorization`), one registry per server. Served at `/metrics`, which is authorized like any other
  * non-resource path (RBAC's `nonResourceURLs: ["/metrics"]`).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { requestInfoFrom } from '../endpoints/request/context.js';
 
@@ -41,13 +41,21 @@ export class Metrics {
 }
 
 const startKey = Symbol('requestStart');
-type Timed = { [startKey]?: bigint };
+const observedKey = Symbol('requestObserved');
+type Timed = { [startKey]?: bigint; [observedKey]?: boolean };
 
 export function installMetrics(app: FastifyInstance, metrics: Metrics): void {
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     (req as unknown as Timed)[startKey] = process.hrtime.bigint();
+    // A watch stream leaves Fastify's lifecycle (no onResponse): count it when its connection closes.
+    if (/[?&]watch=(?!false|0(&|$))/.test(req.url)) reply.raw.once('close', () => observe(req, reply.raw.statusCode));
   });
   app.addHook('onResponse', async (req, reply) => {
+    if (!(req as unknown as Timed)[observedKey]) observe(req, reply.statusCode);
+  });
+  const observe = (req: FastifyRequest, statusCode: number): void => {
+    if ((req as unknown as Timed)[observedKey]) return;
+    (req as unknown as Timed)[observedKey] = true;
     const info = requestInfoFrom(req);
     const start = (req as unknown as Timed)[startKey];
     const labels = {
@@ -55,8 +63,8 @@ export function installMetrics(app: FastifyInstance, metrics: Metrics): void {
       resource: info?.resource ?? '', subresource: info?.subresource ?? '',
       scope: !info?.isResourceRequest ? '' : info.name ? 'resource' : info.namespace ? 'namespace' : 'cluster', component: 'apiserver',
     };
-    metrics.requests.inc({ ...labels, code: String(reply.statusCode) });
+    metrics.requests.inc({ ...labels, code: String(statusCode) });
     if (start !== undefined) metrics.duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
-  });
+  };
   app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 }

@@ -211,6 +211,12 @@ rules:
     });
     expect(events.map((e) => e.user.username)).not.toContain('front-proxy-client');
     expect(events.some((e) => e.requestURI === '/readyz')).toBe(false);
+    // A watch stream completes when it ends.
+    await call(url, as(frontProxy), 'GET', `${flunders}?watch=1&timeoutSeconds=1&resourceVersion=1`, undefined, { 'X-Remote-User': 'alice', 'Audit-ID': 'watch-audit-id' });
+    await new Promise((r) => setTimeout(r, 100));
+    const watch = (await auditEvents()).filter((e) => e.auditID === 'watch-audit-id');
+    expect(watch.map((e) => `${e.stage} ${e.verb}`)).toEqual(['RequestReceived watch', 'ResponseComplete watch']);
+    expect(watch[1].responseStatus).toEqual({ metadata: {}, code: 200 });
     // The forged requests of the earlier tests were audited as who they really were.
     const forged = events.filter((e) => e.responseStatus?.code === 403 && e.verb === 'list');
     expect(forged.map((e) => e.user.username)).toEqual(expect.arrayContaining(['bob', 'system:anonymous']));
@@ -226,6 +232,7 @@ rules:
     expect(res.text).toMatch(/apiserver_authorization_webhook_cache_request_total\{status="miss"\} \d+/);
     expect(res.text).toMatch(/apiserver_delegated_authz_request_duration_seconds_count\{code="200"\} \d+/);
     expect(res.text).toMatch(/apiserver_audit_event_total \d+/);
+    expect(res.text).toMatch(/apiserver_request_total\{verb="WATCH",[^}]*code="200"\} 1/);
   });
 
   it('answers 500, never allows, when the reviewer cannot be asked', async () => {
