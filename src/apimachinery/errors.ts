@@ -140,16 +140,6 @@ export function newInvalid(groupKind: { group: string; kind: string }, name: str
   });
 }
 
-export function newForbidden(gr: GroupResource, name: string, reason: string): StatusError {
-  const what = name ? `${qualifiedResource(gr)} "${name}"` : qualifiedResource(gr);
-  return new StatusError({
-    code: 403,
-    reason: 'Forbidden',
-    message: `${what} is forbidden: ${reason}`,
-    details: { name: name || undefined, group: gr.group, kind: gr.resource },
-  });
-}
-
 export function newUnauthorized(message = 'Unauthorized'): StatusError {
   return new StatusError({ code: 401, reason: 'Unauthorized', message });
 }
@@ -158,12 +148,10 @@ export function newBadRequest(message: string): StatusError {
   return new StatusError({ code: 400, reason: 'BadRequest', message });
 }
 
-export function newMethodNotSupported(gr: GroupResource, action: string): StatusError {
+/** A method the path does not serve, with kube-apiserver's generic 405 body. */
+export function newMethodNotAllowed(): StatusError {
   return new StatusError({
-    code: 405,
-    reason: 'MethodNotAllowed',
-    message: `${action} is not supported on resources of kind "${qualifiedResource(gr)}"`,
-    details: { group: gr.group, kind: gr.resource },
+    code: 405, reason: 'MethodNotAllowed', message: 'the server does not allow this method on the requested resource', details: {},
   });
 }
 
@@ -182,10 +170,6 @@ export function newUnsupportedMediaType(contentType: string, supported: string[]
 
 export function newRequestEntityTooLarge(message: string): StatusError {
   return new StatusError({ code: 413, reason: 'RequestEntityTooLarge', message });
-}
-
-export function newGone(message: string): StatusError {
-  return new StatusError({ code: 410, reason: 'Gone', message });
 }
 
 /** 410 Expired, used for too-old resourceVersions and continue tokens. */
@@ -226,9 +210,4 @@ export function newInternalError(err: unknown): StatusError {
 /** A path that matches no route: kube-apiserver answers with a bare 404 Status. */
 export function newPathNotFound(): StatusError {
   return new StatusError({ code: 404, reason: 'NotFound', message: 'the server could not find the requested resource', details: {} });
-}
-
-/** Any error as the Status the client receives; a non-StatusError is an internal error (a bug). */
-export function errorToStatus(err: unknown): StatusError {
-  return isStatusError(err) ? err : newInternalError(err);
 }

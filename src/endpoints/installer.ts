@@ -4,7 +4,7 @@
  * Every method is routed, so a method a path does not support gets kube-apiserver's 405 Status.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
-import { StatusError } from '../apimachinery/errors.js';
+import { newMethodNotAllowed } from '../apimachinery/errors.js';
 import type { ResourceDefinition } from '../registry/definitions/types.js';
 import { ResourceStore } from '../registry/rest/resource-store.js';
 import { resourceScope } from '../registry/rest/scope.js';
@@ -23,12 +23,6 @@ type Handler = (ctx: RouteContext, req: FastifyRequest, reply: FastifyReply) => 
 
 const ALL_METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
-function methodNotAllowed(): StatusError {
-  return new StatusError({
-    code: 405, reason: 'MethodNotAllowed', message: 'the server does not allow this method on the requested resource', details: {},
-  });
-}
-
 function route(app: FastifyInstance, url: string, ctx: RouteContext, handlers: Partial<Record<string, Handler>>): void {
   app.route({
     method: ALL_METHODS,
@@ -36,7 +30,7 @@ function route(app: FastifyInstance, url: string, ctx: RouteContext, handlers: P
     exposeHeadRoute: false,
     handler: async (req, reply) => {
       const handler = handlers[req.method];
-      if (!handler) throw methodNotAllowed();
+      if (!handler) throw newMethodNotAllowed();
       return handler(ctx, req, reply);
     },
   });

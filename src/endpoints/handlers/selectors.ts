@@ -22,7 +22,7 @@ export function predicateFrom(req: FastifyRequest, scope: ResourceScope): Predic
   if (fieldText.trim() !== '') {
     const selectable = new Set(['metadata.name', 'metadata.namespace', ...scope.version.selectableFields.map((p) => p.replace(/^\./, ''))]);
     const selector = parseFieldSelector(fieldText, (field) => selectable.has(field));
-    const match = fieldSelectorMatcher(selector, scope.def, scope.version);
+    const match = fieldSelectorMatcher(selector);
     const needsConversion = scope.version.selectableFields.length > 0 && scope.version.name !== scope.def.storageVersion;
     predicates.push(needsConversion
       ? (obj: KubeObject) => match(scope.def.convert(obj, scope.version.name))

@@ -5,7 +5,6 @@
  */
 import { newBadRequest } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import type { ResourceDefinition, VersionDefinition } from '../../registry/definitions/types.js';
 import { evaluate } from '../jsonpath/jsonpath.js';
 
 export interface FieldRequirement {
@@ -53,12 +52,6 @@ function fieldValue(obj: KubeObject, field: string): string {
   return first === undefined || first === null ? '' : String(first);
 }
 
-export function fieldSelectorMatcher(selector: FieldSelector, _def: ResourceDefinition, _version: VersionDefinition): (obj: KubeObject) => boolean {
+export function fieldSelectorMatcher(selector: FieldSelector): (obj: KubeObject) => boolean {
   return (obj) => selector.every((r) => (fieldValue(obj, r.field) === r.value) === (r.operator === '='));
-}
-
-/** The name of a selector that is exactly `metadata.name=<x>` (a single-object watch), else undefined. */
-export function singleObjectName(selector: FieldSelector): string | undefined {
-  const [only] = selector;
-  return selector.length === 1 && only?.field === 'metadata.name' && only.operator === '=' ? only.value : undefined;
 }

@@ -125,15 +125,3 @@ export function matches(selector: LabelSelector, labels: Record<string, string> 
     return false;
   });
 }
-
-/** A metav1.LabelSelector object (`matchLabels`, `matchExpressions`) as its string form. */
-export function labelSelectorAsString(sel: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] }): string {
-  const parts = Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of sel.matchExpressions ?? []) {
-    const op = e.operator.toLowerCase();
-    if (op === 'exists') parts.push(e.key);
-    else if (op === 'doesnotexist') parts.push(`!${e.key}`);
-    else parts.push(`${e.key} ${op} (${[...(e.values ?? [])].sort().join(',')})`);
-  }
-  return parts.sort().join(',');
-}

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseFieldSelector, singleObjectName } from './fields.js';
-import { labelSelectorAsString, matches, parseLabelSelector } from './labels.js';
+import { fieldSelectorMatcher, parseFieldSelector } from './fields.js';
+import { matches, parseLabelSelector } from './labels.js';
 
 const labels = { app: 'web', tier: 'front', version: '3' };
 
@@ -32,21 +32,18 @@ describe('label selectors', () => {
       }
     }));
   });
-
-  it('prints a metav1.LabelSelector as a string', () => {
-    expect(labelSelectorAsString({ matchLabels: { b: '2', a: '1' }, matchExpressions: [{ key: 'c', operator: 'In', values: ['y', 'x'] }] }))
-      .toBe('a=1,b=2,c in (x,y)');
-  });
 });
 
 describe('field selectors', () => {
   const supported = (f: string) => ['metadata.name', 'metadata.namespace', 'spec.color'].includes(f);
-  it('parses terms with escapes and finds single-object watches', () => {
-    expect(parseFieldSelector('metadata.name=a\\,b,spec.color!=red', supported)).toEqual([
+  it('parses terms with escapes, and matches metadata and selectable fields', () => {
+    const sel = parseFieldSelector('metadata.name=a\\,b,spec.color!=red', supported);
+    expect(sel).toEqual([
       { field: 'metadata.name', operator: '=', value: 'a,b' }, { field: 'spec.color', operator: '!=', value: 'red' },
     ]);
-    expect(singleObjectName(parseFieldSelector('metadata.name==x', supported))).toBe('x');
-    expect(singleObjectName(parseFieldSelector('metadata.name!=x', supported))).toBeUndefined();
+    const match = fieldSelectorMatcher(sel);
+    const obj = (color: string) => ({ apiVersion: 'g/v1', kind: 'W', metadata: { name: 'a,b' }, spec: { color } });
+    expect([match(obj('blue')), match(obj('red'))]).toEqual([true, false]);
   });
   it('refuses unknown fields and bad terms with 400', () => {
     expect(() => parseFieldSelector('spec.size=1', supported)).toThrow('field label not supported: spec.size');

@@ -69,7 +69,7 @@ function specChanged(obj: KubeObject, old: KubeObject, statusSplit: boolean): bo
 }
 
 /** JSON with sorted keys, so key order never counts as a change. */
-export function canonicalJSON(value: unknown): string {
+function canonicalJSON(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
