@@ -176,7 +176,7 @@ function toDefinition(r: Reader, value: unknown, builtin: boolean): ResourceDefi
     storageVersion: (storage[0] as VersionDefinition).name,
     convert: builtin && group === 'wardle.example.com' ? wardleConversion(group, convertNone) : convertNone,
     source: r.file,
-    ...(builtin && group === 'wardle.example.com' ? { strategy: wardleStrategy } : {}),
+    ...(builtin && group === 'wardle.example.com' ? { strategy: wardleStrategy(group) } : {}),
   };
 }
 

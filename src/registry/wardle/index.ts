@@ -40,42 +40,39 @@ export function wardleConversion(group: string, none: Converter): Converter {
   };
 }
 
-function validateFlunder(obj: KubeObject, version: string): FieldError[] {
-  const spec = specOf(obj);
+/**
+ * Upstream validates the internal version, whose spec has v1beta1's shape, so a v1alpha1 object is
+ * checked after conversion: its errors name flunderReference/fischerReference, exactly as the sample's do.
+ */
+function validateFlunder(obj: KubeObject, version: string, toBeta: Converter): FieldError[] {
+  const spec = specOf(version === 'v1alpha1' ? toBeta(obj, 'v1beta1') : obj);
   const errs: FieldError[] = [];
   const type = spec.referenceType;
-  if (version === 'v1alpha1') {
-    if (type !== undefined && spec.reference === undefined) {
-      errs.push({ type: 'FieldValueRequired', field: 'spec.reference', message: `Required value: cannot be empty if referenceType is ${String(type)}` });
-    }
-    return errs;
-  }
   const flunder = spec.flunderReference;
   const fischer = spec.fischerReference;
-  if (flunder !== undefined && fischer !== undefined) {
-    errs.push({ type: 'FieldValueForbidden', field: 'spec.fischerReference', message: 'Forbidden: cannot be set with flunderReference at the same time' });
-  } else if (flunder !== undefined && type !== 'Flunder') {
-    errs.push({ type: 'FieldValueForbidden', field: 'spec.flunderReference', message: 'Forbidden: cannot be set if referenceType is not Flunder' });
-  } else if (fischer !== undefined && type !== 'Fischer') {
-    errs.push({ type: 'FieldValueForbidden', field: 'spec.fischerReference', message: 'Forbidden: cannot be set if referenceType is not Fischer' });
-  } else if (type === 'Flunder' && flunder === undefined) {
-    errs.push({ type: 'FieldValueRequired', field: 'spec.flunderReference', message: 'Required value: cannot be empty if referenceType is Flunder' });
-  } else if (type === 'Fischer' && fischer === undefined) {
-    errs.push({ type: 'FieldValueRequired', field: 'spec.fischerReference', message: 'Required value: cannot be empty if referenceType is Fischer' });
-  }
+  const invalid = (field: string, value: unknown, msg: string): FieldError =>
+    ({ type: 'FieldValueInvalid', field: `spec.${field}`, message: `Invalid value: ${JSON.stringify(value)}: ${msg}` });
+  const required = (field: string, msg: string): FieldError =>
+    ({ type: 'FieldValueRequired', field: `spec.${field}`, message: `Required value: ${msg}` });
+  if (flunder && fischer) errs.push(invalid('fischerReference', fischer, 'cannot be set with flunderReference at the same time'));
+  else if (flunder && type !== 'Flunder') errs.push(invalid('flunderReference', flunder, 'cannot be set if referenceType is not Flunder'));
+  else if (fischer && type !== 'Fischer') errs.push(invalid('fischerReference', fischer, 'cannot be set if referenceType is not Fischer'));
+  else if (!fischer && type === 'Fischer') errs.push(required('fischerReference', 'cannot be empty if referenceType is Fischer'));
+  else if (!flunder && type === 'Flunder') errs.push(required('flunderReference', 'cannot be empty if referenceType is Flunder'));
+  if (type && type !== 'Flunder' && type !== 'Fischer') errs.push(invalid('referenceType', type, 'must be Flunder or Fischer'));
   return errs;
 }
 
-export const wardleStrategy: Strategy = {
-  default(obj, version) {
-    if (obj.kind !== 'Flunder' || !isPlainObject(obj.spec)) return;
-    const spec = obj.spec;
-    if (spec.referenceType !== undefined) return;
-    if (version === 'v1alpha1' && spec.reference !== undefined) spec.referenceType = 'Flunder';
-    if (version === 'v1beta1' && spec.flunderReference !== undefined) spec.referenceType = 'Flunder';
-    if (version === 'v1beta1' && spec.fischerReference !== undefined && spec.flunderReference === undefined) spec.referenceType = 'Fischer';
-  },
-  validate(obj, version) {
-    return obj.kind === 'Flunder' ? validateFlunder(obj, version) : [];
-  },
-};
+/** Only v1alpha1 has defaults upstream (`SetDefaults_FlunderSpec`); v1beta1 has none. */
+export function wardleStrategy(group: string): Strategy {
+  const toBeta = wardleConversion(group, (obj, to) => ({ ...obj, apiVersion: `${group}/${to}` }));
+  return {
+    default(obj, version) {
+      if (obj.kind !== 'Flunder' || version !== 'v1alpha1' || !isPlainObject(obj.spec)) return;
+      if (!obj.spec.referenceType && obj.spec.reference) obj.spec.referenceType = 'Flunder';
+    },
+    validate(obj, version) {
+      return obj.kind === 'Flunder' ? validateFlunder(obj, version, toBeta) : [];
+    },
+  };
+}
