@@ -47,6 +47,22 @@ function parseJson(payload: unknown): unknown {
   }
 }
 
+type RequestObject = { metadata?: { namespace?: unknown; name?: unknown; uid?: unknown; resourceVersion?: unknown } };
+
+/**
+ * What `audit.LogRequestObject` adds at level Metadata and above: the fields of objectRef the URL did not
+ * give, from the object sent (so a create's event names the object it created).
+ */
+function completeObjectRef(event: Record<string, unknown>, obj: RequestObject): void {
+  const ref = event.objectRef as Record<string, unknown> | undefined;
+  const meta = obj.metadata;
+  if (!ref || !meta || typeof meta !== 'object') return;
+  for (const field of ['namespace', 'name', 'uid', 'resourceVersion'] as const) {
+    const value = meta[field];
+    if (!ref[field] && typeof value === 'string' && value) ref[field] = value;
+  }
+}
+
 export function installAudit(app: FastifyInstance, opts: { policy: Policy; backend: AuditBackend; metrics?: Metrics }): void {
   const emit = (state: AuditState, stage: Stage): void => {
     if (state.omitStages.includes(stage)) return;
@@ -88,9 +104,10 @@ export function installAudit(app: FastifyInstance, opts: { policy: Policy; backe
   });
   app.addHook('preHandler', async (req) => {
     const state = (req as unknown as WithAudit)[auditKey];
-    if (state && atLeast(state.level, 'Request') && req.body !== undefined && typeof req.body === 'object') {
-      state.event.requestObject = req.body;
-    }
+    if (!state || req.body === null || typeof req.body !== 'object') return;
+    if (atLeast(state.level, 'Request')) state.event.requestObject = req.body;
+    const verb = requestInfoFrom(req)?.verb;
+    if (verb === 'create' || verb === 'update') completeObjectRef(state.event, req.body as RequestObject);
   });
   app.addHook('onSend', async (req, reply, payload) => {
     const state = (req as unknown as WithAudit)[auditKey];

@@ -206,7 +206,8 @@ rules:
     expect(mine.map((e) => e.stage)).toEqual(['RequestReceived', 'ResponseComplete']);
     expect(mine[1]).toMatchObject({
       level: 'RequestResponse', verb: 'create', user: { username: 'alice' },
-      objectRef: { resource: 'flunders', namespace: 'default', apiGroup: 'wardle.example.com', apiVersion: 'v1alpha1' },
+      // The name comes from the object sent, as upstream's LogRequestObject completes objectRef.
+      objectRef: { resource: 'flunders', namespace: 'default', name: 'audited', apiGroup: 'wardle.example.com', apiVersion: 'v1alpha1' },
       requestObject: { metadata: { name: 'audited' } }, responseObject: { metadata: { name: 'audited' } }, responseStatus: { code: 201 },
     });
     expect(events.map((e) => e.user.username)).not.toContain('front-proxy-client');

@@ -5,6 +5,8 @@ export interface ClientIdentity {
   ca: string;
   cert?: string;
   key?: string;
+  /** The name the server's certificate is checked against (and sent as SNI), when it is not the URL's host. */
+  servername?: string;
 }
 
 export interface Response {
@@ -24,6 +26,7 @@ export function call(baseUrl: string, id: ClientIdentity, method: string, path: 
       ca: id.ca,
       cert: id.cert,
       key: id.key,
+      servername: id.servername,
       headers: { ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
     }, (res) => {
       const chunks: Buffer[] = [];
@@ -50,7 +53,7 @@ export function watchEvents(baseUrl: string, id: ClientIdentity, path: string, c
   return new Promise((resolve, reject) => {
     const events: any[] = [];
     let buffered = '';
-    const req = httpsRequest(new URL(path, baseUrl), { method: 'GET', ca: id.ca, cert: id.cert, key: id.key, headers }, (res) => {
+    const req = httpsRequest(new URL(path, baseUrl), { method: 'GET', ca: id.ca, cert: id.cert, key: id.key, servername: id.servername, headers }, (res) => {
       const finish = (): void => {
         clearTimeout(timer);
         req.destroy();

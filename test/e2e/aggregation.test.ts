@@ -1,0 +1,296 @@
+/**
+ * deploy/ installed into a real kube-apiserver, and everything proven through it with the machine's kubectl:
+ * user -> kube-apiserver (authn, authz) -> aggregator proxy (front-proxy certificate, X-Remote-* headers)
+ * -> our server (verify, SubjectAccessReview back to kube-apiserver) -> response.
+ */
+import { cp as copy, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { createCA, createCertificate } from '../../src/server/certificates/index.js';
+import { deployDir, execOk, makeServingCert, parseManifests } from '../deploy/manifests.js';
+import { call, type ClientIdentity } from '../support/client.js';
+import { type Kubectl, OutputWatcher } from '../support/kubectl.js';
+import { waitAvailable } from './apiservice.js';
+import type { ControlPlane } from './control-plane.js';
+import { type ExtensionServer, startFromStatefulSet } from './extension-server.js';
+import { toLoopback } from './loopback.js';
+import { FRONT_PROXY_CLIENT } from './pki.js';
+import { eventually, freePort } from './process.js';
+import { BUILD_TIMEOUT_MS, skipE2E, startControlPlane } from './suite.js';
+
+const NAMESPACE = 'aggregated-apiserver';
+const API_SERVICES = ['v1alpha1.wardle.example.com', 'v1beta1.wardle.example.com'];
+const AGGREGATED_DISCOVERY = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+const flunder = (name: string, namespace: string, extra = ''): string => `apiVersion: wardle.example.com/v1alpha1
+kind: Flunder
+metadata:
+  name: ${name}
+  namespace: ${namespace}
+  labels:
+    sample-label: "true"
+spec:
+  reference: ${name}-ref
+  referenceType: Flunder
+${extra}`;
+
+let cp: ControlPlane;
+let server: ExtensionServer;
+let admin: Kubectl;
+let auditLog: string;
+
+describe.skipIf(skipE2E)('deploy/ behind a real kube-apiserver', () => {
+  beforeAll(async () => {
+    cp = await startControlPlane('deploy');
+    admin = cp.kubectl();
+    const port = await freePort();
+
+    // As the README tells an operator: a serving certificate in tls/, then kubectl apply -k.
+    const deploy = join(cp.dir, 'deploy');
+    await copy(deployDir, deploy, { recursive: true });
+    await makeServingCert(join(deploy, 'tls'));
+    const objs = toLoopback(parseManifests(await execOk('kubectl', ['kustomize', deploy])), port);
+    await admin.ok(['apply', '-f', '-'], objs.map((o) => stringify(o)).join('---\n'));
+
+    auditLog = join(cp.dir, 'aggregated-apiserver-audit.log');
+    const policy = join(cp.dir, 'aggregated-apiserver-audit-policy.yaml');
+    await writeFile(policy, stringify({ apiVersion: 'audit.k8s.io/v1', kind: 'Policy', rules: [{ level: 'Metadata' }] }));
+    server = await startFromStatefulSet({
+      controlPlane: cp, namespace: NAMESPACE, statefulSet: 'aggregated-apiserver', port, dir: cp.dir,
+      extraArgs: [`--audit-log-path=${auditLog}`, `--audit-policy-file=${policy}`],
+    });
+    await waitAvailable(admin, API_SERVICES, () => `${server.process.tail()}\n${cp.logTail()}`);
+
+    for (const ns of ['team-a', 'team-b', 'paging']) await admin.ok(['create', 'namespace', ns]);
+  }, BUILD_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await server?.process.stop();
+    await cp?.stop();
+  });
+
+  describe('aggregation', () => {
+    it('reports every APIService Available with "all checks passed"', async () => {
+      const conditions = await waitAvailable(admin, API_SERVICES, () => server.process.tail());
+      for (const c of conditions) expect(c).toMatchObject({ status: 'True', reason: 'Passed', message: 'all checks passed' });
+    });
+
+    it('lists our resources in kubectl api-resources', async () => {
+      const out = await eventually('api-resources to list flunders', async () => {
+        const o = await admin.ok(['api-resources', '--api-group=wardle.example.com', '--no-headers']);
+        return /^flunders\s/m.test(o) ? o : undefined;
+      }, { timeoutMs: 90_000, intervalMs: 2000 });
+      const rows = out.trim().split('\n').map((l) => l.trim().split(/\s+/));
+      expect(rows).toContainEqual(['flunders', 'fl', 'wardle.example.com/v1beta1', 'true', 'Flunder']);
+      expect(rows).toContainEqual(['fischers', 'fi', 'wardle.example.com/v1alpha1', 'false', 'Fischer']);
+    });
+
+    it('serves our group in kube-apiserver\'s aggregated discovery (v2), v1beta1 preferred', async () => {
+      const id = await cp.identity('admin', ['system:masters']);
+      const group = await eventually('aggregated discovery to include wardle.example.com', async () => {
+        const res = await cp.request(id, 'GET', '/apis', undefined, { accept: AGGREGATED_DISCOVERY });
+        expect(res.status).toBe(200);
+        expect(res.headers['content-type']).toMatch(/apidiscovery\.k8s\.io;v=v2/);
+        return (res.json.items as any[]).find((g) => g.metadata.name === 'wardle.example.com');
+      }, { timeoutMs: 90_000, intervalMs: 2000 });
+      expect(group.versions.map((v: any) => v.version)).toEqual(['v1beta1', 'v1alpha1']);
+      const v1alpha1 = group.versions.find((v: any) => v.version === 'v1alpha1');
+      const flunders = v1alpha1.resources.find((r: any) => r.resource === 'flunders');
+      expect(flunders).toMatchObject({ scope: 'Namespaced', responseKind: { kind: 'Flunder' }, shortNames: ['fl'] });
+      expect(flunders.verbs).toEqual(expect.arrayContaining(['create', 'delete', 'get', 'list', 'patch', 'update', 'watch']));
+      expect(v1alpha1.resources.map((r: any) => r.resource).sort()).toEqual(['fischers', 'flunders']);
+    });
+  });
+
+  describe('kubectl through kube-apiserver', () => {
+    it('creates, applies, patches and labels a Flunder, and gets it with its printer columns', async () => {
+      const file = join(cp.dir, 'crud.yaml');
+      await writeFile(file, flunder('crud', 'default'));
+      expect(await admin.ok(['create', '-f', file])).toMatch(/flunder.wardle.example.com\/crud created/);
+      await writeFile(file, flunder('crud', 'default').replace('sample-label: "true"', 'sample-label: "applied"'));
+      expect(await admin.ok(['apply', '-f', file])).toMatch(/flunder.wardle.example.com\/crud configured/);
+      await admin.ok(['patch', 'flunder', 'crud', '-n', 'default', '--type=merge', '-p', '{"metadata":{"annotations":{"patched":"yes"}}}']);
+      await admin.ok(['label', 'flunder', 'crud', '-n', 'default', 'tier=gold']);
+
+      const obj = JSON.parse(await admin.ok(['get', 'flunder', 'crud', '-n', 'default', '-o', 'json']));
+      expect(obj.metadata.labels).toEqual({ 'sample-label': 'applied', tier: 'gold' });
+      expect(obj.metadata.annotations.patched).toBe('yes');
+      // kubectl reads the preferred version, v1beta1, where the sample's reference is flunderReference.
+      expect(obj.spec).toEqual({ flunderReference: 'crud-ref', referenceType: 'Flunder' });
+
+      const table = await admin.ok(['get', 'flunders', '-n', 'default']);
+      const [header, row] = table.trim().split('\n').map((l) => l.trim().split(/\s+/));
+      expect(header).toEqual(['NAME', 'TYPE', 'AGE']);
+      expect(row?.slice(0, 2)).toEqual(['crud', 'Flunder']);
+      expect(await admin.ok(['get', 'flunders.v1alpha1.wardle.example.com', 'crud', '-n', 'default', '--no-headers', '-o', 'custom-columns=REF:.spec.reference'])).toBe('crud-ref\n');
+    });
+
+    it('streams ADDED, MODIFIED and DELETED to kubectl get -w', async () => {
+      const watcher = new OutputWatcher(admin.spawn(['get', 'flunders', '-n', 'team-b', '-w', '--output-watch-events', '--no-headers']));
+      try {
+        // The watch is open once kubectl has listed (nothing yet): give it a moment before the first write.
+        await new Promise((r) => setTimeout(r, 1500));
+        const file = join(cp.dir, 'watched.yaml');
+        await writeFile(file, flunder('watched', 'team-b'));
+        await admin.ok(['create', '-f', file]);
+        await watcher.waitFor(/ADDED\s+watched/, 30_000);
+        await admin.ok(['label', 'flunder', 'watched', '-n', 'team-b', 'color=blue']);
+        await watcher.waitFor(/MODIFIED\s+watched/, 30_000);
+        await admin.ok(['delete', 'flunder', 'watched', '-n', 'team-b']);
+        await watcher.waitFor(/DELETED\s+watched/, 30_000);
+      } finally {
+        watcher.child.kill();
+      }
+    });
+
+    it('pages a list with --chunk-size: limit and continue pass through the aggregator', async () => {
+      const docs = Array.from({ length: 7 }, (_, i) => flunder(`chunk-${i}`, 'paging')).join('---\n');
+      await admin.ok(['create', '-f', '-'], docs);
+      const r = await admin.run(['get', 'flunders', '-n', 'paging', '--chunk-size=2', '-o', 'name', '-v=6']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trim().split('\n').sort()).toEqual(Array.from({ length: 7 }, (_, i) => `flunder.wardle.example.com/chunk-${i}`));
+      const requests = r.stderr.split('\n').filter((l) => /GET .*\/flunders\?/.test(l));
+      expect(requests.length).toBe(4);
+      expect(requests.every((l) => /limit=2/.test(l))).toBe(true);
+      expect(requests.filter((l) => /continue=/.test(l))).toHaveLength(3);
+    });
+
+    it('deletes, and then answers NotFound', async () => {
+      const file = join(cp.dir, 'doomed.yaml');
+      await writeFile(file, flunder('doomed', 'default'));
+      await admin.ok(['create', '-f', file]);
+      expect(await admin.ok(['delete', 'flunder', 'doomed', '-n', 'default'])).toMatch(/flunder.wardle.example.com "doomed" deleted/);
+      const r = await admin.run(['get', 'flunder', 'doomed', '-n', 'default']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/Error from server \(NotFound\): flunders.wardle.example.com "doomed" not found/);
+    });
+
+    it('explains flunders from the OpenAPI that kube-apiserver aggregates from ours', async () => {
+      const out = await eventually('kubectl explain to know flunders', async () => {
+        const r = await admin.run(['explain', 'flunders.spec']);
+        return r.code === 0 ? r.stdout : undefined;
+      }, { timeoutMs: 120_000, intervalMs: 3000 });
+      expect(out).toMatch(/GROUP:\s+wardle.example.com/);
+      expect(out).toMatch(/What the Flunder refers to; at most one reference is set\./);
+      expect(out).toMatch(/referenceType\s+<string>/);
+      const v1alpha1 = await admin.ok(['explain', 'flunders.spec', '--api-version=wardle.example.com/v1alpha1']);
+      expect(v1alpha1).toMatch(/reference\s+<string>/);
+    }, 150_000);
+  });
+
+  describe('authorization through kube-apiserver', () => {
+    it('forbids a user with no RBAC', async () => {
+      const eve = cp.kubectl(await cp.userKubeconfig('eve'));
+      const r = await eve.run(['get', 'flunders', '-n', 'team-a']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/Error from server \(Forbidden\): flunders.wardle.example.com is forbidden: User "eve" cannot list resource "flunders" in API group "wardle.example.com" in the namespace "team-a"/);
+    });
+
+    it('lets a Role on flunders in one namespace work there and nowhere else', async () => {
+      await admin.ok(['create', 'role', 'flunder-editor', '-n', 'team-a', '--verb=get,list,watch,create,update,patch,delete', '--resource=flunders.wardle.example.com']);
+      await admin.ok(['create', 'rolebinding', 'alice-flunders', '-n', 'team-a', '--role=flunder-editor', '--user=alice']);
+      const alice = cp.kubectl(await cp.userKubeconfig('alice'));
+      const file = join(cp.dir, 'alice.yaml');
+      await writeFile(file, flunder('alices', 'team-a'));
+      expect(await alice.ok(['create', '-f', file])).toMatch(/flunder.wardle.example.com\/alices created/);
+      expect(await alice.ok(['get', 'flunders', '-n', 'team-a', '-o', 'name'])).toBe('flunder.wardle.example.com/alices\n');
+
+      const elsewhere = await alice.run(['get', 'flunders', '-n', 'team-b']);
+      expect(elsewhere.code).toBe(1);
+      expect(elsewhere.stderr).toMatch(/Forbidden.*User "alice" cannot list resource "flunders" in API group "wardle.example.com" in the namespace "team-b"/);
+      const fischers = await alice.run(['get', 'fischers']);
+      expect(fischers.stderr).toMatch(/Forbidden.*User "alice" cannot list resource "fischers" in API group "wardle.example.com" at the cluster scope/);
+    });
+
+    it('writes the original user to our audit log, never front-proxy-client', async () => {
+      const alice = cp.kubectl(await cp.userKubeconfig('alice'));
+      await alice.ok(['get', 'flunder', 'alices', '-n', 'team-a']);
+      const events = await eventually('our audit log to show alice', async () => {
+        const lines = (await readFile(auditLog, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+        return lines.some((e) => e.user?.username === 'alice' && e.verb === 'get' && e.stage === 'ResponseComplete') ? lines : undefined;
+      }, { timeoutMs: 15_000 });
+      const created = events.find((e) => e.user?.username === 'alice' && e.verb === 'create' && e.stage === 'ResponseComplete');
+      expect(created).toMatchObject({ objectRef: { resource: 'flunders', namespace: 'team-a', name: 'alices', apiGroup: 'wardle.example.com' }, responseStatus: { code: 201 } });
+      expect(created.user.groups).toEqual(expect.arrayContaining(['system:authenticated']));
+      // The aggregator's availability probe says who it is too.
+      expect(events.some((e) => e.user?.username === 'system:kube-aggregator')).toBe(true);
+      expect(events.filter((e) => e.user?.username === FRONT_PROXY_CLIENT)).toEqual([]);
+    });
+  });
+
+  describe('requests that do not come through the aggregator', () => {
+    const path = '/apis/wardle.example.com/v1alpha1/namespaces/team-a/flunders';
+    const forged = { 'x-remote-user': 'admin', 'x-remote-group': 'system:masters' };
+    const direct = (id: Partial<ClientIdentity>, method = 'GET', body?: unknown) =>
+      call(server.url, { ...server.serverTrust, ...id }, method, path, body, forged);
+
+    it('refuses forged X-Remote-* headers without a front-proxy certificate: they are never believed', async () => {
+      const read = await direct({});
+      expect(read.status).toBe(403);
+      expect(read.json.message).toMatch(/User "system:anonymous" cannot list resource "flunders"/);
+      const write = await direct({}, 'POST', { apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name: 'forged' }, spec: {} });
+      expect(write.status).toBe(403);
+      expect((await admin.run(['get', 'flunder', 'forged', '-n', 'team-a'])).code).toBe(1);
+    });
+
+    it('takes a client certificate of the cluster CA as its own user, not the headers\' user', async () => {
+      const mallory = await cp.identity('mallory');
+      const res = await direct({ cert: mallory.cert, key: mallory.key });
+      expect(res.status).toBe(403);
+      expect(res.json.message).toMatch(/User "mallory" cannot list resource "flunders"/);
+    });
+
+    it('refuses front-proxy CA certificates with a name not allowed, and look-alikes from another CA', async () => {
+      const wrongName = await createCertificate(cp.pki.frontProxyCA, { commonName: 'not-front-proxy' });
+      expect((await direct({ cert: wrongName.cert, key: wrongName.key })).status).toBe(401);
+      const otherCA = await createCA({ commonName: 'front-proxy-ca' });
+      const lookAlike = await createCertificate(otherCA, { commonName: FRONT_PROXY_CLIENT });
+      expect((await direct({ cert: lookAlike.cert, key: lookAlike.key })).status).toBe(401);
+    });
+
+    it('believes the headers with the aggregator\'s own front-proxy certificate (the control)', async () => {
+      const f = cp.pki.files;
+      const cert = await readFile(f.proxyClientCert, 'utf8');
+      const key = await readFile(f.proxyClientKey, 'utf8');
+      const res = await call(server.url, { ...server.serverTrust, cert, key }, 'GET', path, undefined, { 'x-remote-user': 'alice' });
+      expect(res.status).toBe(200);
+      expect(res.json.items.map((i: any) => i.metadata.name)).toEqual(['alices']);
+    });
+  });
+
+  describe('trust rotation', () => {
+    it('picks up a new front-proxy CA from the ConfigMap without a restart', async () => {
+      const pid = server.process.child.pid;
+      const f = cp.pki.files;
+      const newCA = await createCA({ commonName: 'front-proxy-ca-2' });
+      const newClient = await createCertificate(newCA, { commonName: FRONT_PROXY_CLIENT });
+      const withNewClient = (): Promise<{ status: number }> => call(server.url, { ...server.serverTrust, cert: newClient.cert, key: newClient.key }, 'GET',
+        '/apis/wardle.example.com/v1alpha1/namespaces/team-a/flunders', undefined, { 'x-remote-user': 'alice' });
+      // Before the rotation, the new CA's certificate is nobody's front proxy.
+      expect((await withNewClient()).status).toBe(401);
+
+      // As an operator rotates it: the new CA, then the proxy client certificate it signed; kube-apiserver
+      // reloads both files and republishes the CA in kube-system/extension-apiserver-authentication.
+      await writeFile(f.frontProxyCACert, newCA.cert);
+      await writeFile(f.proxyClientKey, newClient.key);
+      await writeFile(f.proxyClientCert, newClient.cert);
+
+      const normalize = (pem: string): string => pem.replace(/\s/g, '');
+      await eventually('the ConfigMap to carry the new front-proxy CA', async () => {
+        const bundle = await admin.ok(['get', 'configmap', 'extension-apiserver-authentication', '-n', 'kube-system', '-o', 'jsonpath={.data.requestheader-client-ca-file}']);
+        return normalize(bundle).includes(normalize(newCA.cert)) ? true : undefined;
+      }, { timeoutMs: 120_000, intervalMs: 2000, describe: () => cp.logTail() });
+
+      await eventually('our server to accept the new front-proxy certificate', async () => ((await withNewClient()).status === 200 ? true : undefined), { timeoutMs: 90_000, intervalMs: 1000, describe: () => server.process.tail() });
+
+      const alice = cp.kubectl(await cp.userKubeconfig('alice'));
+      await eventually('kubectl through the aggregator after the rotation', async () => {
+        const r = await alice.run(['get', 'flunders', '-n', 'team-a', '-o', 'name']);
+        return r.code === 0 && r.stdout === 'flunder.wardle.example.com/alices\n' ? true : undefined;
+      }, { timeoutMs: 90_000, intervalMs: 2000 });
+      expect(server.process.alive).toBe(true);
+      expect(server.process.child.pid).toBe(pid);
+    }, 300_000);
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * A real control plane on 127.0.0.1: etcd, then kube-apiserver with the aggregation layer configured as the
+ * Kubernetes documentation says (front-proxy CA apart from the client CA, proxy client certificate
+ * `front-proxy-client`, X-Remote-* headers), RBAC authorization, service-account tokens and an audit log.
+ * kube-apiserver writes kube-system/extension-apiserver-authentication itself from these flags.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { call, type ClientIdentity, type Response } from '../support/client.js';
+import { Kubectl } from '../support/kubectl.js';
+import { createControlPlanePki, type ControlPlanePki, userCertificate } from './pki.js';
+import { eventually, freePort, GaveUp, type ManagedProcess, startProcess } from './process.js';
+
+export interface ControlPlaneBinaries {
+  etcd: string;
+  kubeApiserver: string;
+}
+
+const AUDIT_POLICY = { apiVersion: 'audit.k8s.io/v1', kind: 'Policy', omitStages: ['RequestReceived'], rules: [{ level: 'Metadata' }] };
+
+export class ControlPlane {
+  private readonly processes: ManagedProcess[] = [];
+  readonly url: string;
+  readonly pki: ControlPlanePki;
+  /** A kubeconfig for `admin` in `system:masters`. */
+  adminKubeconfig = '';
+  readonly auditLog: string;
+
+  private constructor(readonly dir: string, pki: ControlPlanePki, readonly port: number) {
+    this.pki = pki;
+    this.url = `https://127.0.0.1:${port}`;
+    this.auditLog = join(dir, 'kube-apiserver-audit.log');
+  }
+
+  static async start(dir: string, bin: ControlPlaneBinaries): Promise<ControlPlane> {
+    await mkdir(dir, { recursive: true });
+    const pki = await createControlPlanePki(join(dir, 'pki'));
+    const cp = new ControlPlane(dir, pki, await freePort());
+    try {
+      await cp.startEtcd(bin.etcd);
+      await cp.startKubeApiserver(bin.kubeApiserver);
+      cp.adminKubeconfig = await cp.userKubeconfig('admin', ['system:masters']);
+    } catch (err) {
+      await cp.stop();
+      throw err;
+    }
+    return cp;
+  }
+
+  private etcdUrl = '';
+
+  private async startEtcd(etcd: string): Promise<void> {
+    const [client, peer] = [await freePort(), await freePort()];
+    this.etcdUrl = `http://127.0.0.1:${client}`;
+    const peerUrl = `http://127.0.0.1:${peer}`;
+    const p = startProcess('etcd', etcd, [
+      '--name=e2e', `--data-dir=${join(this.dir, 'etcd')}`,
+      `--listen-client-urls=${this.etcdUrl}`, `--advertise-client-urls=${this.etcdUrl}`,
+      `--listen-peer-urls=${peerUrl}`, `--initial-advertise-peer-urls=${peerUrl}`, `--initial-cluster=e2e=${peerUrl}`,
+      // A throw-away cluster: durability is not what these tests measure, and fsync on a shared disk is slow.
+      '--unsafe-no-fsync', '--log-level=warn',
+    ], join(this.dir, 'etcd.log'));
+    this.processes.push(p);
+    await eventually('etcd to answer /health', async () => {
+      if (!p.alive) throw new GaveUp('etcd exited');
+      const res = await fetch(`${this.etcdUrl}/health`);
+      return res.ok ? true : undefined;
+    }, { timeoutMs: 30_000, describe: () => `etcd log:\n${p.tail()}` });
+  }
+
+  private async startKubeApiserver(kubeApiserver: string): Promise<void> {
+    const f = this.pki.files;
+    const policy = join(this.dir, 'audit-policy.yaml');
+    await writeFile(policy, stringify(AUDIT_POLICY));
+    const p = startProcess('kube-apiserver', kubeApiserver, [
+      `--etcd-servers=${this.etcdUrl}`,
+      '--bind-address=127.0.0.1', `--secure-port=${this.port}`, '--advertise-address=127.0.0.1',
+      `--cert-dir=${join(this.dir, 'kube-apiserver-certs')}`,
+      `--tls-cert-file=${f.servingCert}`, `--tls-private-key-file=${f.servingKey}`,
+      `--client-ca-file=${f.caCert}`,
+      '--authorization-mode=RBAC',
+      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      `--service-account-key-file=${f.serviceAccountPublicKey}`, `--service-account-signing-key-file=${f.serviceAccountKey}`,
+      // Only allocated, never dialled: the aggregator reaches us through an ExternalName Service on loopback.
+      '--service-cluster-ip-range=10.96.0.0/24',
+      // No kubelet or kube-proxy here: the `kubernetes` Service's endpoints would name loopback, which the
+      // Endpoints API refuses.
+      '--endpoint-reconciler-type=none',
+      // The aggregation layer (https://kubernetes.io/docs/tasks/extend-kubernetes/configure-aggregation-layer/).
+      `--requestheader-client-ca-file=${f.frontProxyCACert}`,
+      '--requestheader-allowed-names=front-proxy-client',
+      '--requestheader-username-headers=X-Remote-User',
+      '--requestheader-group-headers=X-Remote-Group',
+      '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+      `--proxy-client-cert-file=${f.proxyClientCert}`, `--proxy-client-key-file=${f.proxyClientKey}`,
+      `--audit-policy-file=${policy}`, `--audit-log-path=${this.auditLog}`,
+    ], join(this.dir, 'kube-apiserver.log'));
+    this.processes.push(p);
+    const admin = await this.identity('admin', ['system:masters']);
+    await eventually('kube-apiserver to report /readyz ok', async () => {
+      if (!p.alive) throw new GaveUp('kube-apiserver exited');
+      const res = await call(this.url, admin, 'GET', '/readyz');
+      if (res.status !== 200) throw new Error(`/readyz answered ${res.status}: ${res.text}`);
+      return true;
+    }, { timeoutMs: 120_000, intervalMs: 1000, describe: () => `kube-apiserver log:\n${p.tail()}` });
+  }
+
+  /** A client certificate identity of the cluster CA, for raw requests. */
+  async identity(user: string, groups: string[] = []): Promise<ClientIdentity> {
+    const pair = await userCertificate(this.pki, user, groups);
+    return { ca: this.pki.clusterCA.cert, cert: pair.cert, key: pair.key };
+  }
+
+  /** Writes a kubeconfig that authenticates as `user` in `groups` with a client certificate. */
+  async userKubeconfig(user: string, groups: string[] = []): Promise<string> {
+    const id = await this.identity(user, groups);
+    return this.writeKubeconfig(user, { 'client-certificate-data': b64(id.cert ?? ''), 'client-key-data': b64(id.key ?? '') });
+  }
+
+  /** Writes a kubeconfig that authenticates with a bearer token (a ServiceAccount's, from the TokenRequest API). */
+  tokenKubeconfig(name: string, token: string): Promise<string> {
+    return this.writeKubeconfig(name, { token });
+  }
+
+  private async writeKubeconfig(name: string, user: Record<string, string>): Promise<string> {
+    const path = join(this.dir, `${name.replace(/[^\w.-]/g, '_')}.kubeconfig`);
+    await writeFile(path, stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'e2e', cluster: { server: this.url, 'certificate-authority-data': b64(this.pki.clusterCA.cert) } }],
+      users: [{ name, user }],
+      contexts: [{ name: 'e2e', context: { cluster: 'e2e', user: name, namespace: 'default' } }],
+      'current-context': 'e2e',
+    }), { mode: 0o600 });
+    return path;
+  }
+
+  kubectl(kubeconfig = this.adminKubeconfig): Kubectl {
+    return new Kubectl(kubeconfig);
+  }
+
+  async request(id: ClientIdentity, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response> {
+    return call(this.url, id, method, path, body, headers);
+  }
+
+  /** The kube-apiserver log's tail, for failure messages. */
+  logTail(): string {
+    return this.processes.map((p) => `--- ${p.name} (${p.alive ? 'running' : 'exited'}):\n${p.tail(30)}`).join('\n');
+  }
+
+  async stop(): Promise<void> {
+    for (const p of [...this.processes].reverse()) await p.stop();
+  }
+}
+
+const b64 = (s: string): string => Buffer.from(s).toString('base64');

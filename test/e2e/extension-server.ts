@@ -1,0 +1,119 @@
+/**
+ * Runs our server as a local process the way the kubelet would run the installed StatefulSet's container:
+ * its args, its env, and its volumes (Secrets and ConfigMaps read from the cluster, data volumes as empty
+ * directories) at local paths, authenticated as its ServiceAccount with a token from the TokenRequest API.
+ * Only what needs a kubelet changes: the port (a free one on 127.0.0.1) and the in-cluster config (a
+ * kubeconfig with that token).
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { ClientIdentity } from '../support/client.js';
+import { call } from '../support/client.js';
+import type { Kubectl } from '../support/kubectl.js';
+import type { ControlPlane } from './control-plane.js';
+import { eventually, GaveUp, type ManagedProcess, startProcess } from './process.js';
+
+// Loose on purpose: objects as kubectl prints them.
+type Obj = Record<string, any>;
+
+const repoRoot = resolve(import.meta.dirname, '..', '..');
+
+export interface ExtensionServer {
+  process: ManagedProcess;
+  url: string;
+  /** Trusts the serving certificate, checked against the Service's DNS name as the aggregator checks it. */
+  serverTrust: ClientIdentity;
+  /** Every argument the process was started with. */
+  args: string[];
+}
+
+async function getJson(kubectl: Kubectl, args: string[]): Promise<Obj> {
+  return JSON.parse(await kubectl.ok(['get', ...args, '-o', 'json'])) as Obj;
+}
+
+/** Writes a Secret's or ConfigMap's keys as files, as a volume of it would show them. */
+async function writeKeys(dir: string, data: Record<string, string>, base64: boolean): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const [key, value] of Object.entries(data)) await writeFile(join(dir, key), base64 ? Buffer.from(value, 'base64') : value, { mode: 0o600 });
+}
+
+/** Local directories for the container's volume mounts, filled from the cluster. */
+async function materializeVolumes(kubectl: Kubectl, namespace: string, sts: Obj, dir: string): Promise<Map<string, string>> {
+  const pod = sts.spec.template.spec;
+  const container = pod.containers[0];
+  const mounts = new Map<string, string>();
+  for (const m of container.volumeMounts as Obj[]) {
+    const local = join(dir, 'volumes', m.name);
+    const volume = (pod.volumes as Obj[] | undefined)?.find((v) => v.name === m.name);
+    if (volume?.secret) {
+      const secret = await getJson(kubectl, ['secret', volume.secret.secretName, '-n', namespace]);
+      await writeKeys(local, secret.data ?? {}, true);
+    } else if (volume?.configMap) {
+      const cm = await getJson(kubectl, ['configmap', volume.configMap.name, '-n', namespace]);
+      await writeKeys(local, cm.data ?? {}, false);
+    } else {
+      // emptyDir or a volumeClaimTemplate: an empty directory of the pod's own.
+      await mkdir(local, { recursive: true });
+    }
+    mounts.set(m.mountPath, local);
+  }
+  return mounts;
+}
+
+function localPath(value: string, mounts: Map<string, string>): string {
+  for (const [mountPath, local] of mounts) {
+    if (value === mountPath || value.startsWith(`${mountPath}/`)) return local + value.slice(mountPath.length);
+  }
+  return value;
+}
+
+export interface StartOptions {
+  controlPlane: ControlPlane;
+  namespace: string;
+  statefulSet: string;
+  port: number;
+  dir: string;
+  /** Flags an operator would add through the chart's `args` or a kustomize patch (audit, log level). */
+  extraArgs?: string[];
+}
+
+/** Starts our server from the installed StatefulSet and waits until /readyz answers 200. */
+export async function startFromStatefulSet(o: StartOptions): Promise<ExtensionServer> {
+  const admin = o.controlPlane.kubectl();
+  const sts = await getJson(admin, ['statefulset', o.statefulSet, '-n', o.namespace]);
+  const pod = sts.spec.template.spec;
+  const container = pod.containers[0];
+  const serviceAccount = pod.serviceAccountName as string;
+  const mounts = await materializeVolumes(admin, o.namespace, sts, o.dir);
+
+  const token = (await admin.ok(['create', 'token', serviceAccount, '-n', o.namespace, '--duration=2h'])).trim();
+  const kubeconfig = await o.controlPlane.tokenKubeconfig(`${o.namespace}-${serviceAccount}`, token);
+
+  const args = (container.args as string[]).map((a) => {
+    const m = /^(--[\w-]+)=(.*)$/.exec(a);
+    if (!m) return a;
+    const [, flag, value] = m as unknown as [string, string, string];
+    if (flag === '--secure-port') return `--secure-port=${o.port}`;
+    return `${flag}=${localPath(value, mounts)}`;
+  });
+  args.push('--bind-address=127.0.0.1', `--kubeconfig=${kubeconfig}`, ...(o.extraArgs ?? []));
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const e of (container.env as Obj[] | undefined) ?? []) if (typeof e.value === 'string') env[e.name] = e.value;
+
+  const proc = startProcess('aggregated-apiserver', process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'main.ts'), ...args],
+    join(o.dir, 'aggregated-apiserver.log'), env);
+  const url = `https://127.0.0.1:${o.port}`;
+  // The serving certificate's Secret holds the CA that signed it (ca.crt), the one the APIServices' caBundle carries.
+  const certFile = args.find((a) => a.startsWith('--tls-cert-file='))?.slice('--tls-cert-file='.length);
+  if (!certFile) throw new Error(`StatefulSet ${o.statefulSet} passes no --tls-cert-file`);
+  const ca = await readFile(join(dirname(certFile), 'ca.crt'), 'utf8');
+  const serviceName = sts.spec.serviceName as string;
+  const serverTrust: ClientIdentity = { ca, servername: `${serviceName}.${o.namespace}.svc` };
+  await eventually('our server to report /readyz ok', async () => {
+    if (!proc.alive) throw new GaveUp('the server exited');
+    const res = await call(url, serverTrust, 'GET', '/readyz');
+    if (res.status !== 200) throw new Error(`/readyz answered ${res.status}: ${res.text}`);
+    return true;
+  }, { timeoutMs: 60_000, describe: () => `server log:\n${proc.tail()}` });
+  return { process: proc, url, serverTrust, args };
+}
