@@ -35,4 +35,24 @@ export function unionAuthenticator(...authenticators: Authenticator[]): Authenti
   };
 }
 
+export const ALL_AUTHENTICATED = 'system:authenticated';
+const ALL_UNAUTHENTICATED = 'system:unauthenticated';
+
+/**
+ * Adds `system:authenticated` to every user an authenticator produces (`group.NewAuthenticatedGroupAdder`,
+ * which wraps the delegating union upstream). RBAC grants discovery and /openapi to that group, and a
+ * front proxy may name a user with no groups: the aggregator fetches our OpenAPI as `system:aggregator`
+ * alone.
+ */
+export function authenticatedGroupAdder(authenticator: Authenticator): Authenticator {
+  return {
+    async authenticate(req) {
+      const res = await authenticator.authenticate(req);
+      if (!res || res.user.name === ANONYMOUS.name) return res;
+      if (res.user.groups.some((g) => g === ALL_AUTHENTICATED || g === ALL_UNAUTHENTICATED)) return res;
+      return { ...res, user: { ...res.user, groups: [...res.user.groups, ALL_AUTHENTICATED] } };
+    },
+  };
+}
+
 export const ANONYMOUS: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'], extra: {} };

@@ -2,7 +2,7 @@
  * Local mode's security: client certificates of the local CA (CN the user, O the groups), anonymous
  * otherwise; authenticated users may do everything, anonymous ones only reach the health endpoints.
  */
-import { unionAuthenticator } from '../authentication/authenticator.js';
+import { authenticatedGroupAdder, unionAuthenticator } from '../authentication/authenticator.js';
 import { parseBundle, x509Authenticator } from '../authentication/x509.js';
 import { unionAuthorizer } from '../authorization/authorizer.js';
 import { allowAuthenticated, alwaysAllowGroups, alwaysAllowPaths } from '../authorization/always-allow.js';
@@ -12,7 +12,7 @@ import { DEFAULT_ALWAYS_ALLOW_PATHS, type Options } from './options.js';
 export function localChainConfig(caPem: string, opts: Options): Omit<ChainConfig, 'metrics' | 'audit'> {
   const ca = parseBundle(caPem);
   return {
-    authentication: { authenticator: unionAuthenticator(x509Authenticator(() => ca)), anonymous: true },
+    authentication: { authenticator: authenticatedGroupAdder(unionAuthenticator(x509Authenticator(() => ca))), anonymous: true },
     maxInFlight: opts,
     authorization: {
       authorizer: unionAuthorizer(

@@ -4,7 +4,7 @@
  * certificate, client certificate or TokenReview, and every request is authorized by SubjectAccessReview.
  */
 import { join, resolve } from 'node:path';
-import { unionAuthenticator } from '../authentication/authenticator.js';
+import { authenticatedGroupAdder, unionAuthenticator } from '../authentication/authenticator.js';
 import { identityHeaders, requestHeaderAuthenticator } from '../authentication/requestheader.js';
 import { tokenReviewAuthenticator } from '../authentication/token-review.js';
 import { TrustSource } from '../authentication/trust.js';
@@ -61,11 +61,11 @@ export async function startServe(opts: Options): Promise<APIServer> {
     storage: new LevelStorage({ path: join(resolve(opts.dataDir), 'leveldb') }),
     chain: {
       authentication: {
-        authenticator: unionAuthenticator(
+        authenticator: authenticatedGroupAdder(unionAuthenticator(
           requestHeaderAuthenticator(() => trust.current().requestHeader),
           x509Authenticator(() => trust.current().clientCA),
           tokenReviewAuthenticator(tokenReviewer(authnConfig), opts.authenticationTokenWebhookCacheTtl, metrics),
-        ),
+        )),
         anonymous: true,
         identityHeaders: () => {
           const rh = trust.current().requestHeader;

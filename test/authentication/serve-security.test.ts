@@ -123,7 +123,8 @@ rules:
     });
     expect(res.status).toBe(200);
     expect(sars()[0]?.spec).toEqual({
-      user: 'alice', groups: ['dev'], extra: { 'acme.com/project': ['blue'] },
+      // system:authenticated added as upstream's AuthenticatedGroupAdder adds it.
+      user: 'alice', groups: ['dev', 'system:authenticated'], extra: { 'acme.com/project': ['blue'] },
       resourceAttributes: { namespace: 'default', verb: 'list', group: 'wardle.example.com', version: 'v1alpha1', resource: 'flunders' },
     });
   });
@@ -138,7 +139,14 @@ rules:
       req.end();
     });
     expect(status).toBe(404);
-    expect(sars()[0]?.spec.groups).toEqual(['a, b', 'c']);
+    expect(sars()[0]?.spec.groups).toEqual(['a, b', 'c', 'system:authenticated']);
+  });
+
+  it('adds system:authenticated once: to a user named with no groups, not to one that has it', async () => {
+    // The aggregator fetches /openapi/v2 as system:aggregator with no groups; RBAC lets system:authenticated read it.
+    await call(url, as(frontProxy), 'GET', '/openapi/v2', undefined, { 'X-Remote-User': 'system:aggregator' });
+    await call(url, as(frontProxy), 'GET', `${flunders}/y`, undefined, { 'X-Remote-User': 'carol', 'X-Remote-Group': 'system:authenticated' });
+    expect(sars().map((r) => r.spec.groups)).toEqual([['system:authenticated'], ['system:authenticated']]);
   });
 
   it('does not believe X-Remote-User from a client-CA certificate: the certificate speaks for itself', async () => {

@@ -169,7 +169,8 @@ describe.skipIf(skipE2E)('deploy/ behind a real kube-apiserver', () => {
     it('explains flunders from the OpenAPI that kube-apiserver aggregates from ours', async () => {
       const out = await eventually('kubectl explain to know flunders', async () => {
         const r = await admin.run(['explain', 'flunders.spec']);
-        return r.code === 0 ? r.stdout : undefined;
+        if (r.code !== 0) throw new Error(r.stderr);
+        return r.stdout;
       }, { timeoutMs: 120_000, intervalMs: 3000 });
       expect(out).toMatch(/GROUP:\s+wardle.example.com/);
       expect(out).toMatch(/What the Flunder refers to; at most one reference is set\./);
