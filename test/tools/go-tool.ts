@@ -84,8 +84,8 @@ export interface GoModuleBuild {
   version: string;
   /** The main package to build. */
   pkg: string;
-  /** The go.mod text the build runs in: its requirements and replace directives pin every version. */
-  goMod: string;
+  /** The go.mod text the build runs in (its requirements and replace directives pin every version); asked only for a build. */
+  goMod: () => Promise<string>;
   ldflags?: string[];
 }
 
@@ -101,7 +101,7 @@ export async function ensureGoModuleBuild(build: GoModuleBuild, timeoutMs = 60 *
 
   const moduleDir = join(toolCacheDir, `.module-${build.name}-${build.version}`);
   await mkdir(moduleDir, { recursive: true });
-  await writeFile(join(moduleDir, 'go.mod'), build.goMod);
+  await writeFile(join(moduleDir, 'go.mod'), await build.goMod());
   // The same flock and nice as ensureGoTool: one build at a time, never starving the tests around it.
   const script = '[ -x "$1" ] || { cd "$2" && nice -n 19 go build -mod=mod -ldflags "$4" -o "$1.tmp" "$3" && mv "$1.tmp" "$1"; }';
   const env = { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' };
