@@ -4,7 +4,7 @@
  * `front-proxy-client`, X-Remote-* headers), RBAC authorization, service-account tokens and an audit log.
  * kube-apiserver writes kube-system/extension-apiserver-authentication itself from these flags.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { call, type ClientIdentity, type Response } from '../support/client.js';
@@ -149,8 +149,10 @@ export class ControlPlane {
     return this.processes.map((p) => `--- ${p.name} (${p.alive ? 'running' : 'exited'}):\n${p.tail(30)}`).join('\n');
   }
 
+  /** Stops every process and removes the directory (etcd's data, certificates, logs: tens of megabytes a run). */
   async stop(): Promise<void> {
     for (const p of [...this.processes].reverse()) await p.stop();
+    await rm(this.dir, { recursive: true, force: true });
   }
 }
 
