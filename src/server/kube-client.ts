@@ -13,19 +13,52 @@ export function loadKubeConfig(path: string | undefined): k8s.KubeConfig {
   return kc;
 }
 
+// What fixes a 403 from the kube-apiserver: the bindings every extension apiserver needs, which operators
+// most often miss (upstream gives the first hint only).
+const AUTH_DELEGATOR_HINT = "usually fixed by 'kubectl create clusterrolebinding CLUSTERROLEBINDING_NAME --clusterrole=system:auth-delegator --serviceaccount=YOUR_NS:YOUR_SA'";
+const AUTH_READER_HINT = "usually fixed by 'kubectl create rolebinding -n kube-system ROLEBINDING_NAME --role=extension-apiserver-authentication-reader --serviceaccount=YOUR_NS:YOUR_SA'";
+
+/**
+ * The kube-apiserver's own message for a failed call (its Status, not the client library's dump of
+ * headers), with what usually fixes a 403.
+ */
+export function kubeApiError(err: unknown, forbiddenHint: string): Error {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'number') return err instanceof Error ? err : new Error(String(err));
+  let body = (err as { body?: unknown }).body;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      // not a Status: keep the text
+    }
+  }
+  const message = (body as { message?: unknown } | undefined)?.message;
+  const text = typeof message === 'string' ? message : typeof body === 'string' && body ? body : `HTTP ${code}`;
+  return Object.assign(new Error(code === 403 ? `${text}; ${forbiddenHint}` : text), { code });
+}
+
 export function tokenReviewer(kc: k8s.KubeConfig): (token: string) => Promise<TokenReviewStatus> {
   const api = kc.makeApiClient(k8s.AuthenticationV1Api);
   return async (token) => {
-    const res = await api.createTokenReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } } });
-    return (res.status ?? {}) as TokenReviewStatus;
+    try {
+      const res = await api.createTokenReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } } });
+      return (res.status ?? {}) as TokenReviewStatus;
+    } catch (err) {
+      throw kubeApiError(err, AUTH_DELEGATOR_HINT);
+    }
   };
 }
 
 export function subjectAccessReviewer(kc: k8s.KubeConfig): (spec: SubjectAccessReviewSpec) => Promise<SubjectAccessReviewStatus> {
   const api = kc.makeApiClient(k8s.AuthorizationV1Api);
   return async (spec) => {
-    const res = await api.createSubjectAccessReview({ body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec } });
-    return (res.status ?? {}) as SubjectAccessReviewStatus;
+    try {
+      const res = await api.createSubjectAccessReview({ body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec } });
+      return (res.status ?? {}) as SubjectAccessReviewStatus;
+    } catch (err) {
+      throw kubeApiError(err, AUTH_DELEGATOR_HINT);
+    }
   };
 }
 
@@ -61,7 +94,7 @@ export function configMapReader(kc: k8s.KubeConfig): (namespace: string, name: s
       return cm.data ?? {};
     } catch (err) {
       if ((err as { code?: number }).code === 404) return undefined;
-      throw err;
+      throw kubeApiError(err, AUTH_READER_HINT);
     }
   };
 }

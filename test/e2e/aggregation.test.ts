@@ -260,6 +260,39 @@ describe.skipIf(skipE2E)('deploy/ behind a real kube-apiserver', () => {
     });
   });
 
+  describe('the bindings operators most often miss', () => {
+    const startAs = async (serviceAccount: string, waitReady: boolean): Promise<ExtensionServer> => {
+      await admin.ok(['create', 'serviceaccount', serviceAccount, '-n', NAMESPACE]);
+      return startFromStatefulSet({
+        controlPlane: cp, namespace: NAMESPACE, statefulSet: 'aggregated-apiserver', port: await freePort(),
+        dir: join(cp.dir, serviceAccount), serviceAccount, waitReady,
+      });
+    };
+
+    it('without extension-apiserver-authentication-reader, refuses to start and says which binding fixes it', async () => {
+      const unbound = await startAs('no-bindings', false);
+      expect(await unbound.process.exit(60_000)).not.toBe(0);
+      const log = unbound.process.tail();
+      expect(log).toMatch(/unable to load configmap based request-header-client-ca-file: configmaps "extension-apiserver-authentication" is forbidden: User "system:serviceaccount:aggregated-apiserver:no-bindings" cannot get resource "configmaps"/);
+      expect(log).toMatch(/kubectl create rolebinding -n kube-system ROLEBINDING_NAME --role=extension-apiserver-authentication-reader --serviceaccount=YOUR_NS:YOUR_SA/);
+    });
+
+    it('without system:auth-delegator, answers 500 naming the missing binding, and allows nothing', async () => {
+      await admin.ok(['create', 'rolebinding', 'no-delegator-auth-reader', '-n', 'kube-system', '--role=extension-apiserver-authentication-reader', `--serviceaccount=${NAMESPACE}:no-delegator`]);
+      const half = await startAs('no-delegator', true);
+      try {
+        const cert = await readFile(cp.pki.files.proxyClientCert, 'utf8');
+        const key = await readFile(cp.pki.files.proxyClientKey, 'utf8');
+        const res = await call(half.url, { ...half.serverTrust, cert, key }, 'GET', '/apis/wardle.example.com/v1alpha1/namespaces/team-a/flunders', undefined, { 'x-remote-user': 'alice' });
+        expect(res.status).toBe(500);
+        expect(res.json.message).toMatch(/subjectaccessreviews.authorization.k8s.io is forbidden: User "system:serviceaccount:aggregated-apiserver:no-delegator" cannot create resource "subjectaccessreviews"/);
+        expect(res.json.message).toMatch(/--clusterrole=system:auth-delegator/);
+      } finally {
+        await half.process.stop();
+      }
+    });
+  });
+
   describe('trust rotation', () => {
     it('picks up a new front-proxy CA from the ConfigMap without a restart', async () => {
       const pid = server.process.child.pid;

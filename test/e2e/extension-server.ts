@@ -75,15 +75,19 @@ export interface StartOptions {
   dir: string;
   /** Flags an operator would add through the chart's `args` or a kustomize patch (audit, log level). */
   extraArgs?: string[];
+  /** Another ServiceAccount than the pod's (to show what a missing binding does). */
+  serviceAccount?: string;
+  /** Wait for /readyz (the default); false returns at once, for a server expected to fail. */
+  waitReady?: boolean;
 }
 
-/** Starts our server from the installed StatefulSet and waits until /readyz answers 200. */
+/** Starts our server from the installed StatefulSet and (unless told not to) waits until /readyz answers 200. */
 export async function startFromStatefulSet(o: StartOptions): Promise<ExtensionServer> {
   const admin = o.controlPlane.kubectl();
   const sts = await getJson(admin, ['statefulset', o.statefulSet, '-n', o.namespace]);
   const pod = sts.spec.template.spec;
   const container = pod.containers[0];
-  const serviceAccount = pod.serviceAccountName as string;
+  const serviceAccount = o.serviceAccount ?? (pod.serviceAccountName as string);
   const mounts = await materializeVolumes(admin, o.namespace, sts, o.dir);
 
   const token = (await admin.ok(['create', 'token', serviceAccount, '-n', o.namespace, '--duration=2h'])).trim();
@@ -109,6 +113,7 @@ export async function startFromStatefulSet(o: StartOptions): Promise<ExtensionSe
   const ca = await readFile(join(dirname(certFile), 'ca.crt'), 'utf8');
   const serviceName = sts.spec.serviceName as string;
   const serverTrust: ClientIdentity = { ca, servername: `${serviceName}.${o.namespace}.svc` };
+  if (o.waitReady === false) return { process: proc, url, serverTrust, args };
   await eventually('our server to report /readyz ok', async () => {
     if (!proc.alive) throw new GaveUp('the server exited');
     const res = await call(url, serverTrust, 'GET', '/readyz');

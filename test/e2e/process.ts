@@ -39,6 +39,20 @@ export class ManagedProcess {
     }
   }
 
+  /** The exit code (or signal) once the process has exited; rejects if it still runs after `timeoutMs`. */
+  async exit(timeoutMs: number): Promise<number | string | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${this.name} still running after ${timeoutMs} ms:\n${this.tail()}`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.exited, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+    return this.exitCode ?? null;
+  }
+
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
   async stop(graceMs = 10_000): Promise<void> {
     if (!this.alive) return;
