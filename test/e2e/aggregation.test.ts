@@ -42,7 +42,7 @@ let auditLog: string;
 
 describe.skipIf(skipE2E)('deploy/ behind a real kube-apiserver', () => {
   beforeAll(async () => {
-    cp = await startControlPlane('deploy');
+    cp = await startControlPlane('deploy', { controllers: true });
     admin = cp.kubectl();
     const port = await freePort();
 
@@ -218,6 +218,69 @@ describe.skipIf(skipE2E)('deploy/ behind a real kube-apiserver', () => {
       expect(events.some((e) => e.user?.username === 'system:kube-aggregator')).toBe(true);
       expect(events.filter((e) => e.user?.username === FRONT_PROXY_CLIENT)).toEqual([]);
     });
+  });
+
+  describe('kube-controller-manager, which reaches us through discovery', () => {
+    it('aggregates our ClusterRoles into edit and view: a RoleBinding to edit is all a namespace needs', async () => {
+      await admin.ok(['create', 'namespace', 'team-d']);
+      await admin.ok(['create', 'rolebinding', 'erin-edit', '-n', 'team-d', '--clusterrole=edit', '--user=erin']);
+      await admin.ok(['create', 'rolebinding', 'frank-view', '-n', 'team-d', '--clusterrole=view', '--user=frank']);
+      const erin = cp.kubectl(await cp.userKubeconfig('erin'));
+      const frank = cp.kubectl(await cp.userKubeconfig('frank'));
+      await eventually('edit to cover flunders', async () => {
+        const r = await erin.run(['create', '-f', '-'], flunder('erins', 'team-d'));
+        if (r.code !== 0) throw new Error(r.stderr);
+        return true;
+      }, { timeoutMs: 60_000, intervalMs: 1000 });
+      await eventually('view to cover flunders', async () => {
+        const r = await frank.run(['get', 'flunders', '-n', 'team-d', '-o', 'name']);
+        if (r.code !== 0) throw new Error(r.stderr);
+        return r.stdout === 'flunder.wardle.example.com/erins\n' ? true : undefined;
+      }, { timeoutMs: 60_000, intervalMs: 1000 });
+      expect((await frank.run(['delete', 'flunder', 'erins', '-n', 'team-d'])).stderr).toMatch(/Forbidden.*User "frank" cannot delete resource "flunders"/);
+    }, 150_000);
+
+    it('deletes a namespace with Flunders in it: the namespace controller empties it through us', async () => {
+      await admin.ok(['create', 'namespace', 'doomed']);
+      await admin.ok(['create', '-f', '-'], Array.from({ length: 3 }, (_, i) => flunder(`doomed-${i}`, 'doomed')).join('---\n'));
+      const r = await admin.run(['delete', 'namespace', 'doomed', '--timeout=90s']);
+      expect(r.code, `${r.stderr}\n${await admin.run(['get', 'namespace', 'doomed', '-o', 'jsonpath={.status}']).then((x) => x.stdout)}`).toBe(0);
+      expect((await admin.run(['get', 'namespace', 'doomed'])).stderr).toMatch(/NotFound/);
+      const id = await cp.identity('admin', ['system:masters']);
+      const left = await cp.request(id, 'GET', '/apis/wardle.example.com/v1alpha1/namespaces/doomed/flunders');
+      expect(left.json.items).toEqual([]);
+      // With its own ServiceAccount, authorized by SubjectAccessReview like anyone.
+      const events = (await readFile(auditLog, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+      expect(events).toContainEqual(expect.objectContaining({
+        stage: 'ResponseComplete', verb: 'deletecollection', user: expect.objectContaining({ username: 'system:serviceaccount:kube-system:namespace-controller' }),
+        objectRef: expect.objectContaining({ resource: 'flunders', namespace: 'doomed' }), responseStatus: expect.objectContaining({ code: 200 }),
+      }));
+    }, 120_000);
+
+    it('garbage-collects a Flunder whose owner is deleted, and a dependent whose owner is a Flunder', async () => {
+      await admin.ok(['create', 'namespace', 'team-gc']);
+      await admin.ok(['create', 'configmap', 'owner', '-n', 'team-gc']);
+      const ownerUid = (await admin.ok(['get', 'configmap', 'owner', '-n', 'team-gc', '-o', 'jsonpath={.metadata.uid}'])).trim();
+      await admin.ok(['create', '-f', '-'], flunder('owned', 'team-gc').replace('  labels:', `  ownerReferences:\n    - {apiVersion: v1, kind: ConfigMap, name: owner, uid: ${ownerUid}}\n  labels:`));
+      await admin.ok(['create', '-f', '-'], flunder('parent', 'team-gc'));
+      const parentUid = (await admin.ok(['get', 'flunder', 'parent', '-n', 'team-gc', '-o', 'jsonpath={.metadata.uid}'])).trim();
+      await admin.ok(['create', '-f', '-'], `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: child
+  namespace: team-gc
+  ownerReferences:
+    - {apiVersion: wardle.example.com/v1beta1, kind: Flunder, name: parent, uid: ${parentUid}}
+`);
+      await admin.ok(['delete', 'configmap', 'owner', '-n', 'team-gc']);
+      await admin.ok(['delete', 'flunder', 'parent', '-n', 'team-gc']);
+      // The garbage collector finds our resources by discovery, every 30 s, and then watches them.
+      await eventually('the garbage collector to delete both dependents', async () => {
+        const owned = await admin.run(['get', 'flunder', 'owned', '-n', 'team-gc']);
+        const child = await admin.run(['get', 'configmap', 'child', '-n', 'team-gc']);
+        return owned.code !== 0 && child.code !== 0 ? true : undefined;
+      }, { timeoutMs: 120_000, intervalMs: 2000, describe: () => cp.logTail() });
+    }, 150_000);
   });
 
   describe('requests that do not come through the aggregator', () => {

@@ -4,8 +4,8 @@
  * cores nor hides inside a test's time.
  */
 import { ensureHelm } from '../tools/helm.js';
-import { ensureEtcd, ensureKubeApiserver } from './components.js';
+import { ensureEtcd, ensureKubeApiserver, ensureKubeControllerManager } from './components.js';
 
 const started = Date.now();
-const [etcd, kubeApiserver, helm] = await Promise.all([ensureEtcd(), ensureKubeApiserver(), ensureHelm()]);
-process.stdout.write(`${[etcd, kubeApiserver, helm].join('\n')}\nready in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+const built = await Promise.all([ensureEtcd(), ensureKubeApiserver(), ensureKubeControllerManager(), ensureHelm()]);
+process.stdout.write(`${built.join('\n')}\nready in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);

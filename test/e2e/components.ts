@@ -21,16 +21,16 @@ export function stagingReplaces(kubernetesGoMod: string, kubernetesVersion: stri
   return modules.map((m) => `${m} => ${m} ${stagingVersion}`);
 }
 
-/** Builds kube-apiserver (the first time: about 5 minutes on 2 cores, plus downloads) and returns its path. */
-export function ensureKubeApiserver(): Promise<string> {
+/** Builds one of Kubernetes' commands (`cmd/<name>`) at KUBERNETES_VERSION, once, and returns its path. */
+function ensureKubernetesCommand(name: string): Promise<string> {
   const [, major, minor] = /^v(\d+)\.(\d+)\./.exec(KUBERNETES_VERSION) ?? [];
   return ensureGoModuleBuild({
-    name: 'kube-apiserver',
+    name,
     version: KUBERNETES_VERSION,
-    pkg: 'k8s.io/kubernetes/cmd/kube-apiserver',
+    pkg: `k8s.io/kubernetes/cmd/${name}`,
     goMod: async () => {
       const replaces = stagingReplaces(await goModOf('k8s.io/kubernetes', KUBERNETES_VERSION), KUBERNETES_VERSION);
-      return `module e2e/kube-apiserver\n\ngo 1.26.0\n\nrequire k8s.io/kubernetes ${KUBERNETES_VERSION}\n\nreplace (\n${replaces.map((r) => `\t${r}\n`).join('')})\n`;
+      return `module e2e/${name}\n\ngo 1.26.0\n\nrequire k8s.io/kubernetes ${KUBERNETES_VERSION}\n\nreplace (\n${replaces.map((r) => `\t${r}\n`).join('')})\n`;
     },
     // What Kubernetes' release build stamps (hack/lib/version.sh), so /version and kubectl's skew check
     // see the real release rather than v0.0.0-master.
@@ -41,6 +41,19 @@ export function ensureKubeApiserver(): Promise<string> {
       `-X ${pkg}.gitTreeState=clean`,
     ]),
   });
+}
+
+/** kube-apiserver: the first build takes about 5 minutes on 2 cores, plus downloads. */
+export function ensureKubeApiserver(): Promise<string> {
+  return ensureKubernetesCommand('kube-apiserver');
+}
+
+/**
+ * kube-controller-manager, for the controllers that act on every API group through discovery: namespace
+ * deletion, garbage collection, ClusterRole aggregation. Mostly the same packages as kube-apiserver.
+ */
+export function ensureKubeControllerManager(): Promise<string> {
+  return ensureKubernetesCommand('kube-controller-manager');
 }
 
 /** Builds etcd (about a minute) and returns its path. Its module's main package is go.etcd.io/etcd/server/v3. */

@@ -15,6 +15,8 @@ import { eventually, freePort, GaveUp, type ManagedProcess, startProcess } from 
 export interface ControlPlaneBinaries {
   etcd: string;
   kubeApiserver: string;
+  /** Started when given: namespace deletion, garbage collection and ClusterRole aggregation. */
+  kubeControllerManager?: string;
 }
 
 const AUDIT_POLICY = { apiVersion: 'audit.k8s.io/v1', kind: 'Policy', omitStages: ['RequestReceived'], rules: [{ level: 'Metadata' }] };
@@ -41,6 +43,7 @@ export class ControlPlane {
       await cp.startEtcd(bin.etcd);
       await cp.startKubeApiserver(bin.kubeApiserver);
       cp.adminKubeconfig = await cp.userKubeconfig('admin', ['system:masters']);
+      if (bin.kubeControllerManager) await cp.startKubeControllerManager(bin.kubeControllerManager);
     } catch (err) {
       await cp.stop();
       throw err;
@@ -104,6 +107,31 @@ export class ControlPlane {
       if (res.status !== 200) throw new Error(`/readyz answered ${res.status}: ${res.text}`);
       return true;
     }, { timeoutMs: 120_000, intervalMs: 1000, describe: () => `kube-apiserver log:\n${p.tail()}` });
+  }
+
+  /**
+   * Only the controllers that reach every API group through discovery, each with its own ServiceAccount as
+   * kubeadm runs them (--use-service-account-credentials), so their requests to us are authorized by
+   * SubjectAccessReview like anyone's.
+   */
+  private async startKubeControllerManager(kubeControllerManager: string): Promise<void> {
+    const kubeconfig = await this.userKubeconfig('system:kube-controller-manager');
+    const p = startProcess('kube-controller-manager', kubeControllerManager, [
+      `--kubeconfig=${kubeconfig}`, `--authentication-kubeconfig=${kubeconfig}`, `--authorization-kubeconfig=${kubeconfig}`,
+      '--bind-address=127.0.0.1', `--secure-port=${await freePort()}`, `--cert-dir=${join(this.dir, 'kube-controller-manager-certs')}`,
+      '--leader-elect=false', '--use-service-account-credentials=true',
+      '--controllers=namespace-controller,garbage-collector-controller,clusterrole-aggregation-controller',
+      `--root-ca-file=${this.pki.files.caCert}`,
+    ], join(this.dir, 'kube-controller-manager.log'));
+    this.processes.push(p);
+    const admin = this.kubectl();
+    // Each controller gets its ServiceAccount as it starts.
+    await eventually('kube-controller-manager to start its controllers', async () => {
+      if (!p.alive) throw new GaveUp('kube-controller-manager exited');
+      const r = await admin.run(['get', 'serviceaccounts', '-n', 'kube-system', '-o', 'name']);
+      const names = r.stdout.split('\n');
+      return ['namespace-controller', 'generic-garbage-collector', 'clusterrole-aggregation-controller'].every((n) => names.includes(`serviceaccount/${n}`)) ? true : undefined;
+    }, { timeoutMs: 90_000, intervalMs: 1000, describe: () => `kube-controller-manager log:\n${p.tail()}` });
   }
 
   /** A client certificate identity of the cluster CA, for raw requests. */

@@ -5,7 +5,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureEtcd, ensureKubeApiserver } from './components.js';
+import { ensureEtcd, ensureKubeApiserver, ensureKubeControllerManager } from './components.js';
 import { ControlPlane } from './control-plane.js';
 
 /**
@@ -17,8 +17,10 @@ export const skipE2E = process.env.AGGREGATED_APISERVER_SKIP_E2E === '1' && proc
 /** Room for the first build of kube-apiserver on a fresh 2-core machine (about 5 minutes measured, plus downloads). */
 export const BUILD_TIMEOUT_MS = 45 * 60_000;
 
-export async function startControlPlane(prefix: string): Promise<ControlPlane> {
-  const [etcd, kubeApiserver] = await Promise.all([ensureEtcd(), ensureKubeApiserver()]);
+export async function startControlPlane(prefix: string, opts: { controllers?: boolean } = {}): Promise<ControlPlane> {
+  const [etcd, kubeApiserver, kubeControllerManager] = await Promise.all([
+    ensureEtcd(), ensureKubeApiserver(), opts.controllers ? ensureKubeControllerManager() : undefined,
+  ]);
   const dir = await mkdtemp(join(tmpdir(), `e2e-${prefix}-`));
-  return ControlPlane.start(dir, { etcd, kubeApiserver });
+  return ControlPlane.start(dir, { etcd, kubeApiserver, kubeControllerManager });
 }
