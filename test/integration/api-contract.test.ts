@@ -155,6 +155,39 @@ describe('API contract', () => {
     });
   });
 
+  describe('PartialObjectMetadata, as client-go\'s metadata client asks for it', () => {
+    // The Accept headers of k8s.io/client-go/metadata (less protobuf, which is not served).
+    const META = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
+    const META_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+
+    it('answers a get with the object\'s metadata alone', async () => {
+      const res = await req('GET', `${ns}/item-0`, undefined, { accept: META });
+      expect(res.status).toBe(200);
+      expect(Object.keys(res.json).sort()).toEqual(['apiVersion', 'kind', 'metadata']);
+      expect(res.json).toMatchObject({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: { name: 'item-0', labels: { parity: 'even' } } });
+    });
+
+    it('answers a list with a PartialObjectMetadataList, paged like any list', async () => {
+      const res = await req('GET', `${ns}?limit=2&labelSelector=parity%3Deven`, undefined, { accept: META_LIST });
+      expect(res.status).toBe(200);
+      expect(res.json).toMatchObject({ kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: { continue: expect.any(String) } });
+      expect(res.json.items).toEqual([expect.objectContaining({ metadata: expect.objectContaining({ name: 'item-0' }) }), expect.objectContaining({ metadata: expect.objectContaining({ name: 'item-2' }) })]);
+      expect(res.json.items.every((i: Record<string, unknown>) => Object.keys(i).join() === 'metadata')).toBe(true);
+    });
+
+    it('answers 406 when the kind does not fit the response, as upstream does', async () => {
+      expect((await req('GET', ns, undefined, { accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1' })).json)
+        .toMatchObject({ code: 406, reason: 'NotAcceptable', message: 'you requested PartialObjectMetadata, but the requested object is a list (FlunderList)' });
+      expect((await req('GET', `${ns}/item-0`, undefined, { accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1' })).status).toBe(406);
+    });
+
+    it('sends watch events whose objects are PartialObjectMetadata', async () => {
+      const { events } = await watchEvents(local.url, id, `${ns}?watch=true&labelSelector=parity%3Dodd`, 2, 5000, { accept: META });
+      expect(events.map((e) => `${e.type} ${e.object.kind} ${e.object.metadata.name}`)).toEqual(['ADDED PartialObjectMetadata item-1', 'ADDED PartialObjectMetadata item-3']);
+      expect(events[0].object.spec).toBeUndefined();
+    });
+  });
+
   describe('HTTP/2', () => {
     it('serves a GET and a watch stream over one HTTP/2 session, with the client certificate', async () => {
       const { connect } = await import('node:http2');

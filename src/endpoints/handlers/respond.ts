@@ -1,9 +1,10 @@
 /**
- * Writing objects back: JSON, YAML or a Table as negotiated, with the `Warning` headers a write collected.
+ * Writing objects back: JSON, YAML, a Table or PartialObjectMetadata as negotiated, with the `Warning`
+ * headers a write collected.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringify as toYaml } from 'yaml';
-import { newBadRequest } from '../../apimachinery/errors.js';
+import { newBadRequest, newNotAcceptable } from '../../apimachinery/errors.js';
 import type { KubeObject, ListMeta } from '../../apimachinery/types.js';
 import type { ResourceScope } from '../../registry/rest/scope.js';
 import { negotiateOutput } from '../negotiation/accept.js';
@@ -45,10 +46,22 @@ function send(req: FastifyRequest, reply: FastifyReply, code: number, body: unkn
   return sendJson(reply, code, body);
 }
 
-/** One object, or its one-row Table when kubectl asked for a Table. */
+const META_V1 = 'meta.k8s.io/v1';
+
+/** An object's metadata alone (`meta.AsPartialObjectMetadata`). */
+export function partialObjectMetadata(obj: KubeObject): { kind: string; apiVersion: string; metadata: KubeObject['metadata'] } {
+  return { kind: 'PartialObjectMetadata', apiVersion: META_V1, metadata: obj.metadata };
+}
+
+/** One object, its one-row Table when kubectl asked for a Table, or its PartialObjectMetadata. */
 export function sendObject(req: FastifyRequest, reply: FastifyReply, scope: ResourceScope, code: number,
   obj: KubeObject): FastifyReply {
-  if (negotiateOutput(req.headers.accept) === 'table') {
+  const format = negotiateOutput(req.headers.accept);
+  if (format === 'PartialObjectMetadata') return sendJson(reply, code, partialObjectMetadata(obj));
+  if (format === 'PartialObjectMetadataList') {
+    throw newNotAcceptable(`you requested PartialObjectMetadataList, but the requested object is not a list (${scope.def.names.kind})`);
+  }
+  if (format === 'table') {
     const table = tableForObjects([obj], scope.version, {
       includeObject: queryParam(req, 'includeObject'),
       listMeta: { resourceVersion: obj.metadata.resourceVersion },
@@ -60,7 +73,15 @@ export function sendObject(req: FastifyRequest, reply: FastifyReply, scope: Reso
 
 export function sendList(req: FastifyRequest, reply: FastifyReply, scope: ResourceScope, items: KubeObject[],
   metadata: ListMeta): FastifyReply {
-  if (negotiateOutput(req.headers.accept) === 'table') {
+  const format = negotiateOutput(req.headers.accept);
+  if (format === 'PartialObjectMetadataList') {
+    // Items carry no kind or apiVersion, as upstream's asPartialObjectMetadataList writes them.
+    return sendJson(reply, 200, { kind: 'PartialObjectMetadataList', apiVersion: META_V1, metadata, items: items.map((i) => ({ metadata: i.metadata })) });
+  }
+  if (format === 'PartialObjectMetadata') {
+    throw newNotAcceptable(`you requested PartialObjectMetadata, but the requested object is a list (${scope.def.names.listKind})`);
+  }
+  if (format === 'table') {
     return sendJson(reply, 200, tableForObjects(items, scope.version, {
       includeObject: queryParam(req, 'includeObject'), listMeta: metadata,
     }));

@@ -9,7 +9,7 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import { bookmark, type ObjectWatch, startWatch } from '../../registry/rest/watch.js';
 import { negotiateOutput } from '../negotiation/accept.js';
 import { tableForObjects } from '../table/table.js';
-import { boolParam, intParam, queryParam } from './respond.js';
+import { boolParam, intParam, partialObjectMetadata, queryParam } from './respond.js';
 import { namespaceOf, type RouteContext } from './route-context.js';
 import { predicateFrom } from './selectors.js';
 
@@ -43,7 +43,10 @@ function watchParams(req: FastifyRequest): { sendInitialEvents?: boolean; allowB
 export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { scope } = ctx;
   const params = watchParams(req);
-  const asTable = negotiateOutput(req.headers.accept) === 'table';
+  const format = negotiateOutput(req.headers.accept);
+  const asTable = format === 'table';
+  // A watch's events carry single objects, whichever of the two metadata kinds was asked for.
+  const asMetadata = format === 'PartialObjectMetadata' || format === 'PartialObjectMetadataList';
   const includeObject = queryParam(req, 'includeObject');
   let watch: ObjectWatch | undefined;
   let expired: StatusError | undefined;
@@ -72,6 +75,7 @@ export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: 
 
   let headersSent = false;
   const encode = (type: string, object: KubeObject): string => {
+    if (asMetadata) return `${JSON.stringify({ type, object: partialObjectMetadata(object) })}\n`;
     if (!asTable || type === 'BOOKMARK') return `${JSON.stringify({ type, object })}\n`;
     // Only the first Table of a watch carries column definitions, as upstream's NoHeaders.
     const table = tableForObjects([object], scope.version, { includeObject, noHeaders: headersSent });

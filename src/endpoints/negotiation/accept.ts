@@ -1,10 +1,12 @@
 /**
- * Output negotiation from the Accept header: a meta.k8s.io Table (what `kubectl get` asks for), YAML, or
- * JSON (the default). Protobuf is not served; a client that accepts only protobuf gets 406.
+ * Output negotiation from the Accept header: a meta.k8s.io Table (what `kubectl get` asks for), a
+ * meta.k8s.io PartialObjectMetadata or PartialObjectMetadataList (what client-go's metadata client asks for:
+ * the garbage collector and the namespace controller), YAML, or JSON (the default). Protobuf is not served;
+ * a client that accepts only protobuf gets 406.
  */
 import { newNotAcceptable } from '../../apimachinery/errors.js';
 
-export type OutputFormat = 'json' | 'yaml' | 'table';
+export type OutputFormat = 'json' | 'yaml' | 'table' | 'PartialObjectMetadata' | 'PartialObjectMetadataList';
 
 interface MediaRange {
   type: string;
@@ -32,8 +34,11 @@ export function negotiateOutput(header: string | undefined, supportsTable = true
   if (ranges.length === 0) return 'json';
   for (const r of ranges) {
     if (r.params.as !== undefined) {
-      if (r.type === 'application/json' && r.params.as === 'Table' && r.params.g === 'meta.k8s.io'
-        && (r.params.v === 'v1' || r.params.v === 'v1beta1') && supportsTable) return 'table';
+      if (r.type !== 'application/json' || r.params.g !== 'meta.k8s.io') continue;
+      if (r.params.as === 'Table' && (r.params.v === 'v1' || r.params.v === 'v1beta1') && supportsTable) return 'table';
+      // Either kind is accepted on any endpoint, as upstream's AllowsMediaTypeTransform; a kind that does not
+      // fit the response (a list for one object, or the reverse) is a 406 where the response is written.
+      if ((r.params.as === 'PartialObjectMetadata' || r.params.as === 'PartialObjectMetadataList') && r.params.v === 'v1' && supportsTable) return r.params.as;
       continue;
     }
     if (isJsonLike(r.type)) return 'json';
