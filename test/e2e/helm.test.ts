@@ -21,6 +21,7 @@ let helm: string;
 let cp: ControlPlane;
 let server: ExtensionServer;
 let admin: Kubectl;
+let postRenderer: string[];
 
 const runHelm = (args: string[]): Promise<string> =>
   execOk(helm, [...args, '--kubeconfig', cp.adminKubeconfig, '--namespace', NAMESPACE], { cwd: repoRoot, timeoutMs: 120_000 });
@@ -31,10 +32,9 @@ describe.skipIf(skipE2E)('the Helm chart behind a real kube-apiserver', () => {
     admin = cp.kubectl();
     const port = await freePort();
     // The post-renderer points the Service and APIServices at our local process (see loopback.ts).
-    await runHelm(['install', RELEASE, chartDir, '--create-namespace',
-      '--post-renderer', process.execPath,
-      '--post-renderer-args', '--import', '--post-renderer-args', 'tsx',
-      '--post-renderer-args', join(repoRoot, 'test', 'e2e', 'loopback-post-renderer.ts'), '--post-renderer-args', String(port)]);
+    postRenderer = ['--post-renderer', process.execPath,
+      ...['--import', 'tsx', join(repoRoot, 'test', 'e2e', 'loopback-post-renderer.ts'), String(port)].flatMap((a) => ['--post-renderer-args', a])];
+    await runHelm(['install', RELEASE, chartDir, '--create-namespace', ...postRenderer]);
     const statefulSet = (await admin.ok(['get', 'statefulsets', '-n', NAMESPACE, '-l', `app.kubernetes.io/instance=${RELEASE}`, '-o', 'jsonpath={.items[*].metadata.name}'])).trim();
     server = await startFromStatefulSet({ controlPlane: cp, namespace: NAMESPACE, statefulSet, port, dir: cp.dir });
     await waitAvailable(admin, API_SERVICES, () => `${server.process.tail()}\n${cp.logTail()}`);
@@ -84,6 +84,22 @@ disallowedFlunders: [bad]
     await dana.ok(['create', '-f', '-'], 'apiVersion: wardle.example.com/v1alpha1\nkind: Flunder\nmetadata:\n  name: danas\n  namespace: team-c\n');
     expect(await dana.ok(['get', 'flunders', '-n', 'team-c', '-o', 'name'])).toBe('flunder.wardle.example.com/danas\n');
     expect((await dana.run(['get', 'flunders', '-n', 'default'])).stderr).toMatch(/Forbidden.*User "dana" cannot list resource "flunders"/);
+  });
+
+  it('keeps the serving certificate and caBundle across helm upgrade, so the server needs no restart', async () => {
+    const servingCert = async (): Promise<{ crt: string; caBundles: string[] }> => {
+      const secrets = JSON.parse(await admin.ok(['get', 'secrets', '-n', NAMESPACE, '-l', `app.kubernetes.io/instance=${RELEASE}`, '-o', 'json'])).items;
+      const tls = secrets.filter((x: { type: string }) => x.type === 'kubernetes.io/tls');
+      expect(tls).toHaveLength(1);
+      const caBundles = await Promise.all(API_SERVICES.map((n) => admin.ok(['get', 'apiservice', n, '-o', 'jsonpath={.spec.caBundle}'])));
+      return { crt: tls[0].data['tls.crt'], caBundles };
+    };
+    const before = await servingCert();
+    expect(await runHelm(['upgrade', RELEASE, chartDir, '--reuse-values', ...postRenderer])).toMatch(/has been upgraded/);
+    expect(await servingCert()).toEqual(before);
+    expect(await runHelm(['status', RELEASE])).toMatch(/REVISION: 2/);
+    await waitAvailable(admin, API_SERVICES, () => server.process.tail());
+    expect(await admin.ok(['get', 'flunders', '-n', 'default', '-o', 'name'])).toBe('flunder.wardle.example.com/charted\n');
   });
 
   it('uninstalls cleanly: the APIServices go, and with them the resources', async () => {
