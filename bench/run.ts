@@ -1,28 +1,19 @@
 /**
  * `npm run bench`: throughput and latency of the real server (built `dist/`, local mode, LevelDB on disk) over
  * TLS with client certificates and keep-alive, driven by autocannon from this process while the server runs in
- * its own. Also a bare Fastify HTTPS server answering a small JSON body: the ceiling, for ratios.
+ * its own. Also a bare Fastify HTTPS server answering a small JSON body: the ceiling, for ratios; and the same
+ * operations against a real kube-apiserver, as a CRD and through its aggregation layer to us (kube-apiserver.ts).
  * Figures are medians of the runs; the machines are shared and noisy.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import autocannon from 'autocannon';
+import { join, resolve } from 'node:path';
+import { cannon, CONNECTIONS, type Figure, fill, RUNS, SECONDS, send, type Tls } from './cannon.js';
+import { ETCD_VERSION, KUBERNETES_VERSION } from '../test/e2e/components.js';
+import { benchKubeApiserver, type KubeApiserverFigures } from './kube-apiserver.js';
 import { startReviewer } from './reviewer.js';
-
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
-const CONNECTIONS = 16;
-
-interface Tls { ca: string; cert: string; key: string }
-interface Figure { name: string; rps: number; p50: number; p99: number }
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-}
 
 function startProcess(args: string[]): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
@@ -35,41 +26,6 @@ function startProcess(args: string[]): Promise<{ child: ChildProcess; url: strin
     });
     child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
   });
-}
-
-function send(url: string, tls: Tls, method: string, path: string, body?: unknown): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(path, url), { method, ...tls, headers: { 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
-
-async function cannon(name: string, url: string, tls: Tls, opts: { method?: string; path: string; body?: unknown; headers?: Record<string, string> }): Promise<Figure> {
-  const rps: number[] = [];
-  const p50: number[] = [];
-  const p99: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const result = await autocannon({
-      url: new URL(opts.path, url).toString(),
-      method: (opts.method ?? 'GET') as 'GET',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      headers: { 'content-type': 'application/json', ...opts.headers },
-      connections: CONNECTIONS,
-      duration: SECONDS,
-      tlsOptions: tls,
-    });
-    if (result.non2xx > 0 || result.errors > 0) {
-      throw new Error(`${name}: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
-    }
-    rps.push(result.requests.average);
-    p50.push(result.latency.p50);
-    p99.push(result.latency.p99);
-  }
-  return { name, rps: median(rps), p50: median(p50), p99: median(p99) };
 }
 
 /** Latency from a create's acknowledgement to its event on an open watch. */
@@ -127,18 +83,6 @@ async function currentRv(url: string, tls: Tls, path: string): Promise<string> {
   });
 }
 
-async function fill(url: string, tls: Tls, path: string, count: number): Promise<void> {
-  const inFlight = 64;
-  let next = 0;
-  await Promise.all(Array.from({ length: inFlight }, async () => {
-    while (next < count) {
-      const i = next++;
-      const code = await send(url, tls, 'POST', path, { apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name: `obj-${i}` }, spec: { reference: `ref-${i}` } });
-      if (code !== 201) throw new Error(`fill: create answered ${code}`);
-    }
-  }));
-}
-
 /**
  * The same GET through `serve`: front-proxy certificate and X-Remote-* headers, SubjectAccessReview answered
  * by a stand-in reviewer and then from the cache. Per-request server time is 1/throughput while the
@@ -180,6 +124,20 @@ function print(figures: Figure[], ceiling: Figure): void {
   }
 }
 
+/** Each operation three ways, with ratios to kube-apiserver serving the same objects as a CRD. */
+function printAgainstKubeApiserver(kube: KubeApiserverFigures, direct: KubeApiserverFigures['crd']): void {
+  console.log(`\nagainst kube-apiserver ${KUBERNETES_VERSION} (etcd ${ETCD_VERSION}, fsync on), same machine, same load; ratios of req/s to the CRD`);
+  console.log('scenario'.padEnd(52), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), '  vs CRD');
+  for (const op of ['create', 'get', 'list'] as const) {
+    const crd = kube.crd[op];
+    const rows: Figure[] = [crd, kube.aggregated[op], { ...direct[op], name: `ours, direct: ${direct[op].name}` }];
+    for (const f of rows) {
+      const ratio = f === crd ? '' : `${(f.rps / crd.rps).toFixed(2)}x`;
+      console.log(f.name.padEnd(52), f.rps.toFixed(0).padStart(9), f.p50.toFixed(2).padStart(8), f.p99.toFixed(2).padStart(8), ratio.padStart(9));
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-'));
   const server = await startProcess(['dist/main.js', 'local', '--data-dir', dataDir, '--secure-port', '0', '--log-level', 'warn']);
@@ -210,6 +168,10 @@ async function main(): Promise<void> {
     console.log(`\nthe delegated chain (front-proxy certificate, identity headers, SubjectAccessReview from a warm cache) costs `
       + `${chain.microseconds.toFixed(0)} us of server time per request beside local mode (client certificate, no review): `
       + `1/${chain.figure.rps.toFixed(0)} s - 1/${(figures[1] as Figure).rps.toFixed(0)} s`);
+
+    const kube = await benchKubeApiserver(resolve(import.meta.dirname, '..'));
+    const direct = { create: figures[0] as Figure, get: figures[1] as Figure, list: figures[2] as Figure };
+    printAgainstKubeApiserver(kube, direct);
   } finally {
     server.child.kill('SIGTERM');
     ceilingServer.child.kill('SIGTERM');

@@ -3,24 +3,23 @@
  * user -> kube-apiserver (authn, authz) -> aggregator proxy (front-proxy certificate, X-Remote-* headers)
  * -> our server (verify, SubjectAccessReview back to kube-apiserver) -> response.
  */
-import { cp as copy, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createCA, createCertificate } from '../../src/server/certificates/index.js';
-import { deployDir, execOk, makeServingCert, parseManifests } from '../deploy/manifests.js';
 import { call, type ClientIdentity } from '../support/client.js';
 import { type Kubectl, OutputWatcher } from '../support/kubectl.js';
 import { waitAvailable } from './apiservice.js';
 import type { ControlPlane } from './control-plane.js';
 import { type ExtensionServer, startFromStatefulSet } from './extension-server.js';
-import { toLoopback } from './loopback.js';
+import { DEPLOY_NAMESPACE, DEPLOY_STATEFULSET, installDeploy, WARDLE_API_SERVICES } from './install.js';
 import { FRONT_PROXY_CLIENT } from './pki.js';
 import { eventually, freePort } from './process.js';
 import { BUILD_TIMEOUT_MS, skipE2E, startControlPlane } from './suite.js';
 
-const NAMESPACE = 'aggregated-apiserver';
-const API_SERVICES = ['v1alpha1.wardle.example.com', 'v1beta1.wardle.example.com'];
+const NAMESPACE = DEPLOY_NAMESPACE;
+const API_SERVICES = WARDLE_API_SERVICES;
 const AGGREGATED_DISCOVERY = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
 const flunder = (name: string, namespace: string, extra = ''): string => `apiVersion: wardle.example.com/v1alpha1
@@ -46,18 +45,13 @@ describe.skipIf(skipE2E)('deploy/ behind a real kube-apiserver', () => {
     admin = cp.kubectl();
     const port = await freePort();
 
-    // As the README tells an operator: a serving certificate in tls/, then kubectl apply -k.
-    const deploy = join(cp.dir, 'deploy');
-    await copy(deployDir, deploy, { recursive: true });
-    await makeServingCert(join(deploy, 'tls'));
-    const objs = toLoopback(parseManifests(await execOk('kubectl', ['kustomize', deploy])), port);
-    await admin.ok(['apply', '-f', '-'], objs.map((o) => stringify(o)).join('---\n'));
+    await installDeploy(cp, port);
 
     auditLog = join(cp.dir, 'aggregated-apiserver-audit.log');
     const policy = join(cp.dir, 'aggregated-apiserver-audit-policy.yaml');
     await writeFile(policy, stringify({ apiVersion: 'audit.k8s.io/v1', kind: 'Policy', rules: [{ level: 'Metadata' }] }));
     server = await startFromStatefulSet({
-      controlPlane: cp, namespace: NAMESPACE, statefulSet: 'aggregated-apiserver', port, dir: cp.dir,
+      controlPlane: cp, namespace: NAMESPACE, statefulSet: DEPLOY_STATEFULSET, port, dir: cp.dir,
       extraArgs: [`--audit-log-path=${auditLog}`, `--audit-policy-file=${policy}`],
     });
     await waitAvailable(admin, API_SERVICES, () => `${server.process.tail()}\n${cp.logTail()}`);
@@ -327,7 +321,7 @@ metadata:
     const startAs = async (serviceAccount: string, waitReady: boolean): Promise<ExtensionServer> => {
       await admin.ok(['create', 'serviceaccount', serviceAccount, '-n', NAMESPACE]);
       return startFromStatefulSet({
-        controlPlane: cp, namespace: NAMESPACE, statefulSet: 'aggregated-apiserver', port: await freePort(),
+        controlPlane: cp, namespace: NAMESPACE, statefulSet: DEPLOY_STATEFULSET, port: await freePort(),
         dir: join(cp.dir, serviceAccount), serviceAccount, waitReady,
       });
     };

@@ -19,6 +19,13 @@ export interface ControlPlaneBinaries {
   kubeControllerManager?: string;
 }
 
+export interface ControlPlaneOptions {
+  /** etcd syncs every write to disk, as in production (benchmarks); tests skip the fsync. */
+  durable?: boolean;
+  /** kube-apiserver's audit log (on by default); a benchmark of kube-apiserver's own speed turns it off. */
+  audit?: boolean;
+}
+
 const AUDIT_POLICY = { apiVersion: 'audit.k8s.io/v1', kind: 'Policy', omitStages: ['RequestReceived'], rules: [{ level: 'Metadata' }] };
 
 export class ControlPlane {
@@ -35,13 +42,13 @@ export class ControlPlane {
     this.auditLog = join(dir, 'kube-apiserver-audit.log');
   }
 
-  static async start(dir: string, bin: ControlPlaneBinaries): Promise<ControlPlane> {
+  static async start(dir: string, bin: ControlPlaneBinaries, opts: ControlPlaneOptions = {}): Promise<ControlPlane> {
     await mkdir(dir, { recursive: true });
     const pki = await createControlPlanePki(join(dir, 'pki'));
     const cp = new ControlPlane(dir, pki, await freePort());
     try {
-      await cp.startEtcd(bin.etcd);
-      await cp.startKubeApiserver(bin.kubeApiserver);
+      await cp.startEtcd(bin.etcd, opts.durable ?? false);
+      await cp.startKubeApiserver(bin.kubeApiserver, opts.audit ?? true);
       cp.adminKubeconfig = await cp.userKubeconfig('admin', ['system:masters']);
       if (bin.kubeControllerManager) await cp.startKubeControllerManager(bin.kubeControllerManager);
     } catch (err) {
@@ -53,7 +60,7 @@ export class ControlPlane {
 
   private etcdUrl = '';
 
-  private async startEtcd(etcd: string): Promise<void> {
+  private async startEtcd(etcd: string, durable: boolean): Promise<void> {
     const [client, peer] = [await freePort(), await freePort()];
     this.etcdUrl = `http://127.0.0.1:${client}`;
     const peerUrl = `http://127.0.0.1:${peer}`;
@@ -61,8 +68,8 @@ export class ControlPlane {
       '--name=e2e', `--data-dir=${join(this.dir, 'etcd')}`,
       `--listen-client-urls=${this.etcdUrl}`, `--advertise-client-urls=${this.etcdUrl}`,
       `--listen-peer-urls=${peerUrl}`, `--initial-advertise-peer-urls=${peerUrl}`, `--initial-cluster=e2e=${peerUrl}`,
-      // A throw-away cluster: durability is not what these tests measure, and fsync on a shared disk is slow.
-      '--unsafe-no-fsync', '--log-level=warn',
+      // A throw-away cluster: durability is not what the tests check, and fsync on a shared disk is slow.
+      ...(durable ? [] : ['--unsafe-no-fsync']), '--log-level=warn',
     ], join(this.dir, 'etcd.log'));
     this.processes.push(p);
     await eventually('etcd to answer /health', async () => {
@@ -72,7 +79,7 @@ export class ControlPlane {
     }, { timeoutMs: 30_000, describe: () => `etcd log:\n${p.tail()}` });
   }
 
-  private async startKubeApiserver(kubeApiserver: string): Promise<void> {
+  private async startKubeApiserver(kubeApiserver: string, audit: boolean): Promise<void> {
     const f = this.pki.files;
     const policy = join(this.dir, 'audit-policy.yaml');
     await writeFile(policy, stringify(AUDIT_POLICY));
@@ -97,7 +104,7 @@ export class ControlPlane {
       '--requestheader-group-headers=X-Remote-Group',
       '--requestheader-extra-headers-prefix=X-Remote-Extra-',
       `--proxy-client-cert-file=${f.proxyClientCert}`, `--proxy-client-key-file=${f.proxyClientKey}`,
-      `--audit-policy-file=${policy}`, `--audit-log-path=${this.auditLog}`,
+      ...(audit ? [`--audit-policy-file=${policy}`, `--audit-log-path=${this.auditLog}`] : []),
     ], join(this.dir, 'kube-apiserver.log'));
     this.processes.push(p);
     const admin = await this.identity('admin', ['system:masters']);

@@ -79,6 +79,8 @@ export interface StartOptions {
   serviceAccount?: string;
   /** Wait for /readyz (the default); false returns at once, for a server expected to fail. */
   waitReady?: boolean;
+  /** Node's arguments before the server's: the TypeScript source through tsx by default (no build needed). */
+  entrypoint?: string[];
 }
 
 /** Starts our server from the installed StatefulSet and (unless told not to) waits until /readyz answers 200. */
@@ -104,7 +106,8 @@ export async function startFromStatefulSet(o: StartOptions): Promise<ExtensionSe
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const e of (container.env as Obj[] | undefined) ?? []) if (typeof e.value === 'string') env[e.name] = e.value;
 
-  const proc = startProcess('aggregated-apiserver', process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'main.ts'), ...args],
+  const entrypoint = o.entrypoint ?? ['--import', 'tsx', join(repoRoot, 'src', 'main.ts')];
+  const proc = startProcess('aggregated-apiserver', process.execPath, [...entrypoint, ...args],
     join(o.dir, 'aggregated-apiserver.log'), env);
   const url = `https://127.0.0.1:${o.port}`;
   // The serving certificate's Secret holds the CA that signed it (ca.crt), the one the APIServices' caBundle carries.

@@ -6,7 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureEtcd, ensureKubeApiserver, ensureKubeControllerManager } from './components.js';
-import { ControlPlane } from './control-plane.js';
+import { ControlPlane, type ControlPlaneOptions } from './control-plane.js';
 
 /**
  * A developer may skip the suite locally (AGGREGATED_APISERVER_SKIP_E2E=1); CI never does, so a machine
@@ -17,10 +17,10 @@ export const skipE2E = process.env.AGGREGATED_APISERVER_SKIP_E2E === '1' && proc
 /** Room for the first build of kube-apiserver on a fresh 2-core machine (about 5 minutes measured, plus downloads). */
 export const BUILD_TIMEOUT_MS = 45 * 60_000;
 
-export async function startControlPlane(prefix: string, opts: { controllers?: boolean } = {}): Promise<ControlPlane> {
+export async function startControlPlane(prefix: string, opts: { controllers?: boolean } & ControlPlaneOptions = {}): Promise<ControlPlane> {
   const [etcd, kubeApiserver, kubeControllerManager] = await Promise.all([
     ensureEtcd(), ensureKubeApiserver(), opts.controllers ? ensureKubeControllerManager() : undefined,
   ]);
   const dir = await mkdtemp(join(tmpdir(), `e2e-${prefix}-`));
-  return ControlPlane.start(dir, { etcd, kubeApiserver, kubeControllerManager });
+  return ControlPlane.start(dir, { etcd, kubeApiserver, kubeControllerManager }, { durable: opts.durable, audit: opts.audit });
 }

@@ -1,0 +1,66 @@
+/**
+ * The load generator every benchmark shares: autocannon over TLS with client certificates and keep-alive,
+ * repeated RUNS times; figures are medians, because the machines are shared and noisy.
+ */
+import { request } from 'node:https';
+import autocannon from 'autocannon';
+
+export const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+export const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+export const CONNECTIONS = 16;
+
+export interface Tls { ca: string; cert: string; key: string }
+export interface Figure { name: string; rps: number; p50: number; p99: number }
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+export function send(url: string, tls: Tls, method: string, path: string, body?: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, url), { method, ...tls, headers: { 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+export async function cannon(name: string, url: string, tls: Tls, opts: { method?: string; path: string; body?: unknown; headers?: Record<string, string> }): Promise<Figure> {
+  const rps: number[] = [];
+  const p50: number[] = [];
+  const p99: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const result = await autocannon({
+      url: new URL(opts.path, url).toString(),
+      method: (opts.method ?? 'GET') as 'GET',
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      headers: { 'content-type': 'application/json', ...opts.headers },
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      tlsOptions: tls,
+    });
+    if (result.non2xx > 0 || result.errors > 0) {
+      throw new Error(`${name}: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+    }
+    rps.push(result.requests.average);
+    p50.push(result.latency.p50);
+    p99.push(result.latency.p99);
+  }
+  return { name, rps: median(rps), p50: median(p50), p99: median(p99) };
+}
+
+/** Creates `count` Flunders named obj-<i> under `path`, 64 at a time. */
+export async function fill(url: string, tls: Tls, path: string, count: number, apiVersion = 'wardle.example.com/v1alpha1'): Promise<void> {
+  const inFlight = 64;
+  let next = 0;
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (next < count) {
+      const i = next++;
+      const code = await send(url, tls, 'POST', path, { apiVersion, kind: 'Flunder', metadata: { name: `obj-${i}` }, spec: { reference: `ref-${i}` } });
+      if (code !== 201) throw new Error(`fill: create answered ${code}`);
+    }
+  }));
+}
