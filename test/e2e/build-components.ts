@@ -7,5 +7,11 @@ import { ensureHelm } from '../tools/helm.js';
 import { ensureEtcd, ensureKubeApiserver, ensureKubeControllerManager } from './components.js';
 
 const started = Date.now();
-const built = await Promise.all([ensureEtcd(), ensureKubeApiserver(), ensureKubeControllerManager(), ensureHelm()]);
-process.stdout.write(`${built.join('\n')}\nready in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+// kube-controller-manager after kube-apiserver: it then reuses most of the compiled packages (about 1.5 minutes
+// instead of a second full build competing for the same two cores).
+const [etcd, [kubeApiserver, kubeControllerManager], helm] = await Promise.all([
+  ensureEtcd(),
+  ensureKubeApiserver().then(async (kas) => [kas, await ensureKubeControllerManager()]),
+  ensureHelm(),
+]);
+process.stdout.write(`${[etcd, kubeApiserver, kubeControllerManager, helm].join('\n')}\nready in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);

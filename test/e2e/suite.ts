@@ -18,8 +18,10 @@ export const skipE2E = process.env.AGGREGATED_APISERVER_SKIP_E2E === '1' && proc
 export const BUILD_TIMEOUT_MS = 45 * 60_000;
 
 export async function startControlPlane(prefix: string, opts: { controllers?: boolean } & ControlPlaneOptions = {}): Promise<ControlPlane> {
-  const [etcd, kubeApiserver, kubeControllerManager] = await Promise.all([
-    ensureEtcd(), ensureKubeApiserver(), opts.controllers ? ensureKubeControllerManager() : undefined,
+  // kube-controller-manager after kube-apiserver, so that a first build reuses its compiled packages.
+  const [etcd, [kubeApiserver, kubeControllerManager]] = await Promise.all([
+    ensureEtcd(),
+    ensureKubeApiserver().then(async (kas) => [kas, opts.controllers ? await ensureKubeControllerManager() : undefined] as const),
   ]);
   const dir = await mkdtemp(join(tmpdir(), `e2e-${prefix}-`));
   return ControlPlane.start(dir, { etcd, kubeApiserver, kubeControllerManager }, { durable: opts.durable, audit: opts.audit });
