@@ -16,12 +16,19 @@ import { cannon, type Figure, fill, type Tls } from './cannon.js';
 /** The CRD's group: the built-in definitions under another name, so both can be served at once. */
 const CRD_GROUP = 'crd.wardle.example.com';
 
-export interface KubeApiserverFigures {
-  crd: { create: Figure; get: Figure; list: Figure };
-  aggregated: { create: Figure; get: Figure; list: Figure };
+/** The operations measured each way. */
+export interface Operations {
+  create: Figure;
+  get: Figure;
+  list: Figure;
 }
 
-async function scenarios(label: string, url: string, tls: Tls, group: string): Promise<{ create: Figure; get: Figure; list: Figure }> {
+export interface KubeApiserverFigures {
+  crd: Operations;
+  aggregated: Operations;
+}
+
+async function scenarios(label: string, url: string, tls: Tls, group: string): Promise<Operations> {
   const ns = (n: string): string => `/apis/${group}/v1alpha1/namespaces/${n}/flunders`;
   const create = await cannon(`${label}: create`, url, tls, {
     method: 'POST', path: ns('create'),

@@ -38,6 +38,8 @@ let cp: ControlPlane;
 let server: ExtensionServer;
 let admin: Kubectl;
 let auditLog: string;
+/** Our server's audit events so far. */
+const auditEvents = async (): Promise<any[]> => (await readFile(auditLog, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
 
 describe.skipIf(skipE2E)('deploy/ behind a real kube-apiserver', () => {
   beforeAll(async () => {
@@ -202,7 +204,7 @@ describe.skipIf(skipE2E)('deploy/ behind a real kube-apiserver', () => {
       const alice = cp.kubectl(await cp.userKubeconfig('alice'));
       await alice.ok(['get', 'flunder', 'alices', '-n', 'team-a']);
       const events = await eventually('our audit log to show alice', async () => {
-        const lines = (await readFile(auditLog, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+        const lines = await auditEvents();
         return lines.some((e) => e.user?.username === 'alice' && e.verb === 'get' && e.stage === 'ResponseComplete') ? lines : undefined;
       }, { timeoutMs: 15_000 });
       const created = events.find((e) => e.user?.username === 'alice' && e.verb === 'create' && e.stage === 'ResponseComplete');
@@ -244,7 +246,7 @@ describe.skipIf(skipE2E)('deploy/ behind a real kube-apiserver', () => {
       const left = await cp.request(id, 'GET', '/apis/wardle.example.com/v1alpha1/namespaces/doomed/flunders');
       expect(left.json.items).toEqual([]);
       // With its own ServiceAccount, authorized by SubjectAccessReview like anyone.
-      const events = (await readFile(auditLog, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+      const events = await auditEvents();
       expect(events).toContainEqual(expect.objectContaining({
         stage: 'ResponseComplete', verb: 'deletecollection', user: expect.objectContaining({ username: 'system:serviceaccount:kube-system:namespace-controller' }),
         objectRef: expect.objectContaining({ resource: 'flunders', namespace: 'doomed' }), responseStatus: expect.objectContaining({ code: 200 }),
@@ -308,10 +310,7 @@ metadata:
     });
 
     it('believes the headers with the aggregator\'s own front-proxy certificate (the control)', async () => {
-      const f = cp.pki.files;
-      const cert = await readFile(f.proxyClientCert, 'utf8');
-      const key = await readFile(f.proxyClientKey, 'utf8');
-      const res = await call(server.url, { ...server.serverTrust, cert, key }, 'GET', path, undefined, { 'x-remote-user': 'alice' });
+      const res = await call(server.url, { ...server.serverTrust, ...await cp.frontProxyClient() }, 'GET', path, undefined, { 'x-remote-user': 'alice' });
       expect(res.status).toBe(200);
       expect(res.json.items.map((i: any) => i.metadata.name)).toEqual(['alices']);
     });
@@ -338,9 +337,7 @@ metadata:
       await admin.ok(['create', 'rolebinding', 'no-delegator-auth-reader', '-n', 'kube-system', '--role=extension-apiserver-authentication-reader', `--serviceaccount=${NAMESPACE}:no-delegator`]);
       const half = await startAs('no-delegator', true);
       try {
-        const cert = await readFile(cp.pki.files.proxyClientCert, 'utf8');
-        const key = await readFile(cp.pki.files.proxyClientKey, 'utf8');
-        const res = await call(half.url, { ...half.serverTrust, cert, key }, 'GET', '/apis/wardle.example.com/v1alpha1/namespaces/team-a/flunders', undefined, { 'x-remote-user': 'alice' });
+        const res = await call(half.url, { ...half.serverTrust, ...await cp.frontProxyClient() }, 'GET', '/apis/wardle.example.com/v1alpha1/namespaces/team-a/flunders', undefined, { 'x-remote-user': 'alice' });
         expect(res.status).toBe(500);
         expect(res.json.message).toMatch(/subjectaccessreviews.authorization.k8s.io is forbidden: User "system:serviceaccount:aggregated-apiserver:no-delegator" cannot create resource "subjectaccessreviews"/);
         expect(res.json.message).toMatch(/--clusterrole=system:auth-delegator/);

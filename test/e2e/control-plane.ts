@@ -4,7 +4,7 @@
  * `front-proxy-client`, X-Remote-* headers), RBAC authorization, service-account tokens and an audit log.
  * kube-apiserver writes kube-system/extension-apiserver-authentication itself from these flags.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { call, type ClientIdentity, type Response } from '../support/client.js';
@@ -145,6 +145,12 @@ export class ControlPlane {
   async identity(user: string, groups: string[] = []): Promise<ClientIdentity> {
     const pair = await userCertificate(this.pki, user, groups);
     return { ca: this.pki.clusterCA.cert, cert: pair.cert, key: pair.key };
+  }
+
+  /** The aggregator's front-proxy client certificate as kube-apiserver has it now (files, so after a rotation too). */
+  async frontProxyClient(): Promise<{ cert: string; key: string }> {
+    const f = this.pki.files;
+    return { cert: await readFile(f.proxyClientCert, 'utf8'), key: await readFile(f.proxyClientKey, 'utf8') };
   }
 
   /** Writes a kubeconfig that authenticates as `user` in `groups` with a client certificate. */

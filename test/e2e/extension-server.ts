@@ -23,8 +23,6 @@ export interface ExtensionServer {
   url: string;
   /** Trusts the serving certificate, checked against the Service's DNS name as the aggregator checks it. */
   serverTrust: ClientIdentity;
-  /** Every argument the process was started with. */
-  args: string[];
 }
 
 async function getJson(kubectl: Kubectl, args: string[]): Promise<Obj> {
@@ -116,12 +114,12 @@ export async function startFromStatefulSet(o: StartOptions): Promise<ExtensionSe
   const ca = await readFile(join(dirname(certFile), 'ca.crt'), 'utf8');
   const serviceName = sts.spec.serviceName as string;
   const serverTrust: ClientIdentity = { ca, servername: `${serviceName}.${o.namespace}.svc` };
-  if (o.waitReady === false) return { process: proc, url, serverTrust, args };
+  if (o.waitReady === false) return { process: proc, url, serverTrust };
   await eventually('our server to report /readyz ok', async () => {
     if (!proc.alive) throw new GaveUp('the server exited');
     const res = await call(url, serverTrust, 'GET', '/readyz');
     if (res.status !== 200) throw new Error(`/readyz answered ${res.status}: ${res.text}`);
     return true;
   }, { timeoutMs: 60_000, describe: () => `server log:\n${proc.tail()}` });
-  return { process: proc, url, serverTrust, args };
+  return { process: proc, url, serverTrust };
 }
