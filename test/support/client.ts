@@ -27,7 +27,8 @@ export function call(baseUrl: string, id: ClientIdentity, method: string, path: 
       cert: id.cert,
       key: id.key,
       servername: id.servername,
-      headers: { ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      // Node sends a DELETE body without a length unless told one, which no server can read.
+      headers: { ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}), ...headers },
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

@@ -5,7 +5,7 @@ import { namespaceOf, type RouteContext } from './route-context.js';
 import { writeOptions } from './write-options.js';
 
 export async function createObject(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const opts = writeOptions(req);
+  const opts = writeOptions(req, 'CreateOptions');
   const obj = await ctx.store.create(ctx.scope, namespaceOf(req), req.body, opts);
   setWarnings(reply, opts.warnings);
   return sendObject(req, reply, ctx.scope, 201, obj);

@@ -1,20 +1,22 @@
 /**
  * DELETE of one object (a Status of success once gone, or the object while finalizers hold it) and of a
- * collection (the list of what was deleted).
+ * collection (the list of what was selected for deletion), with DeleteOptions from the body or the query.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { deleteObject, preconditionsFrom } from '../../registry/rest/delete.js';
-import { listObjects } from '../../registry/rest/list.js';
-import { queryParam, sendList, sendObject, sendOther } from './respond.js';
+import { deleteOptionsFrom } from './delete-options.js';
+import { queryParam } from './query.js';
+import { sendList, sendObject, sendOther } from './respond.js';
 import { nameOf, namespaceOf, type RouteContext } from './route-context.js';
 import { predicateFrom } from './selectors.js';
-import { writeOptions } from './write-options.js';
 
 export async function deleteOne(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const opts = writeOptions(req);
   const { scope } = ctx;
-  const result = await deleteObject(ctx.store, scope, namespaceOf(req), nameOf(req), preconditionsFrom(req.body), opts.dryRun);
-  if (!result.deleted) return sendObject(req, reply, scope, 200, result.object);
+  const options = deleteOptionsFrom(req, scope);
+  const result = await ctx.store.delete(scope, namespaceOf(req), nameOf(req), options);
+  if (!result.deleted) {
+    // 202 only where upstream keeps it for old clients: a cascading delete asked with orphanDependents=false.
+    return sendObject(req, reply, scope, options.orphanDependents === false ? 202 : 200, result.object);
+  }
   // The generic store answers a completed delete with a Status naming what went (Kind is the resource).
   return sendOther(req, reply, 200, {
     kind: 'Status',
@@ -26,24 +28,13 @@ export async function deleteOne(ctx: RouteContext, req: FastifyRequest, reply: F
 }
 
 export async function deleteCollection(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const opts = writeOptions(req);
-  const namespace = namespaceOf(req);
-  const listed = await listObjects(ctx.store, ctx.scope, {
-    namespace,
+  const listParams = {
+    namespace: namespaceOf(req),
     predicate: predicateFrom(req, ctx.scope),
     resourceVersion: queryParam(req, 'resourceVersion'),
     resourceVersionMatch: queryParam(req, 'resourceVersionMatch'),
-  });
-  const deleted = [];
-  for (const item of listed.items) {
-    const ns = item.metadata.namespace ?? '';
-    try {
-      const result = await deleteObject(ctx.store, ctx.scope, ns, item.metadata.name ?? '', preconditionsFrom(req.body), opts.dryRun);
-      deleted.push(result.object);
-    } catch (err) {
-      // Gone since the list was read: deleted by someone else, which is what was asked.
-      if ((err as { status?: { code?: number } }).status?.code !== 404) throw err;
-    }
-  }
-  return sendList(req, reply, ctx.scope, deleted, { resourceVersion: listed.metadata.resourceVersion });
+  };
+  const options = deleteOptionsFrom(req, ctx.scope);
+  const listed = await ctx.store.deleteCollection(ctx.scope, options, listParams);
+  return sendList(req, reply, ctx.scope, listed.items, listed.metadata);
 }

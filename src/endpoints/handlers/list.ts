@@ -3,7 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { listObjects } from '../../registry/rest/list.js';
 import { negotiateOutput } from '../negotiation/accept.js';
 import { isTruthy } from '../request/request-info.js';
-import { intParam, queryParam, sendJson, sendList } from './respond.js';
+import { boolParam, intParam, queryParam } from './query.js';
+import { sendJson, sendList } from './respond.js';
 import { namespaceOf, type RouteContext } from './route-context.js';
 import { predicateFrom } from './selectors.js';
 import { serveWatch } from './watch.js';
@@ -20,6 +21,7 @@ export async function listOrWatch(ctx: RouteContext, req: FastifyRequest, reply:
     continueToken: queryParam(req, 'continue'),
     resourceVersion: queryParam(req, 'resourceVersion'),
     resourceVersionMatch: queryParam(req, 'resourceVersionMatch'),
+    sendInitialEvents: queryParam(req, 'sendInitialEvents') === undefined ? undefined : boolParam(req, 'sendInitialEvents'),
   });
   if (listed.rawItems) {
     // The stored JSON of each item, spliced into the list without a parse and re-serialisation.

@@ -14,7 +14,7 @@ export function patchObject(subresource: string) {
     const contentType = req.headers['content-type'] ?? '';
     const type = patchTypeFromContentType(contentType);
     if (type !== 'json' && type !== 'merge') throw unsupportedPatchType(contentType);
-    const opts = writeOptions(req);
+    const opts = writeOptions(req, 'PatchOptions');
     const body = req.body;
     const obj = await ctx.store.patch(ctx.scope, namespaceOf(req), nameOf(req), subresource,
       (current) => (type === 'json' ? applyJsonPatch(current, body) : applyMergePatch(current, body)), opts);

@@ -4,29 +4,12 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringify as toYaml } from 'yaml';
-import { newBadRequest, newNotAcceptable } from '../../apimachinery/errors.js';
+import { newNotAcceptable } from '../../apimachinery/errors.js';
 import type { KubeObject, ListMeta } from '../../apimachinery/types.js';
 import type { ResourceScope } from '../../registry/rest/scope.js';
 import { negotiateOutput } from '../negotiation/accept.js';
 import { tableForObjects } from '../table/table.js';
-
-/** A query parameter's first value; repeated parameters keep the first as Go's `Query().Get` does. */
-export function queryParam(req: FastifyRequest, name: string): string | undefined {
-  const value = (req.query as Record<string, string | string[] | undefined>)[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-export function boolParam(req: FastifyRequest, name: string): boolean {
-  const v = queryParam(req, name);
-  return v === 'true' || v === '1';
-}
-
-export function intParam(req: FastifyRequest, name: string): number | undefined {
-  const v = queryParam(req, name);
-  if (v === undefined || v === '') return undefined;
-  if (!/^-?\d+$/.test(v)) throw newBadRequest(`invalid value for ${name}: ${JSON.stringify(v)}`);
-  return Number(v);
-}
+import { queryParam } from './query.js';
 
 /** Warnings go out as RFC 7234 warn-code 299, one header each, as kube-apiserver sends them. */
 export function setWarnings(reply: FastifyReply, warnings: string[]): void {

@@ -19,7 +19,7 @@ export async function getScale(ctx: RouteContext, req: FastifyRequest, reply: Fa
 
 export async function updateScale(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const sub = scaleSpec(ctx);
-  const opts = writeOptions(req);
+  const opts = writeOptions(req, req.method === 'PATCH' ? 'PatchOptions' : 'UpdateOptions');
   let patchType: 'json' | 'merge' | undefined;
   if (req.method === 'PATCH') {
     const contentType = req.headers['content-type'] ?? '';
@@ -32,7 +32,7 @@ export async function updateScale(ctx: RouteContext, req: FastifyRequest, reply:
     const scale = scaleOf(current, sub);
     const wanted = patchType === undefined ? body
       : patchType === 'json' ? applyJsonPatch(scale, body) : applyMergePatch(scale, body);
-    return applyScale(current, wanted, sub);
+    return applyScale(current, wanted, sub, patchType === undefined ? nameOf(req) : undefined);
   }, opts);
   setWarnings(reply, opts.warnings);
   return sendOther(req, reply, 200, scaleOf(obj, sub));

@@ -9,7 +9,7 @@ import type { ResourceScope } from '../../registry/rest/scope.js';
 import type { Predicate } from '../../storage/interfaces.js';
 import { parseFieldSelector, fieldSelectorMatcher } from '../selectors/fields.js';
 import { matches, parseLabelSelector } from '../selectors/labels.js';
-import { queryParam } from './respond.js';
+import { queryParam } from './query.js';
 
 export function predicateFrom(req: FastifyRequest, scope: ResourceScope): Predicate | undefined {
   const labelText = queryParam(req, 'labelSelector') ?? '';

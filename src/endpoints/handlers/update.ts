@@ -6,7 +6,7 @@ import { writeOptions } from './write-options.js';
 
 export function updateObject(subresource: string) {
   return async (ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const opts = writeOptions(req);
+    const opts = writeOptions(req, 'UpdateOptions');
     const obj = await ctx.store.update(ctx.scope, namespaceOf(req), nameOf(req), req.body, subresource, opts);
     setWarnings(reply, opts.warnings);
     return sendObject(req, reply, ctx.scope, 200, obj);

@@ -4,12 +4,14 @@
  * `allowWatchBookmarks`; a too-old resourceVersion is an ERROR event with a 410 Status, then the end.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isStatusError, newBadRequest, type StatusError } from '../../apimachinery/errors.js';
+import { isStatusError, type StatusError } from '../../apimachinery/errors.js';
+import { newInvalidOptions, validateListOptions } from '../../apimachinery/options.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { bookmark, type ObjectWatch, startWatch } from '../../registry/rest/watch.js';
 import { negotiateOutput } from '../negotiation/accept.js';
 import { tableForObjects } from '../table/table.js';
-import { boolParam, intParam, partialObjectMetadata, queryParam } from './respond.js';
+import { boolParam, intParam, parseQueryBool, queryParam } from './query.js';
+import { partialObjectMetadata } from './respond.js';
 import { namespaceOf, type RouteContext } from './route-context.js';
 import { predicateFrom } from './selectors.js';
 
@@ -21,18 +23,15 @@ const MIN_REQUEST_TIMEOUT_SECONDS = 1800;
 function watchParams(req: FastifyRequest): { sendInitialEvents?: boolean; allowBookmarks: boolean; timeoutMs: number } {
   const allowBookmarks = boolParam(req, 'allowWatchBookmarks');
   const sie = queryParam(req, 'sendInitialEvents');
-  const sendInitialEvents = sie === undefined || sie === '' ? undefined : sie === 'true' || sie === '1';
-  const match = queryParam(req, 'resourceVersionMatch') ?? '';
-  if (sendInitialEvents !== undefined) {
-    if (match !== 'NotOlderThan') {
-      throw newBadRequest('sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless resourceVersionMatch is set to NotOlderThan');
-    }
-    if (sendInitialEvents && !allowBookmarks) {
-      throw newBadRequest('allowWatchBookmarks: Forbidden: allowWatchBookmarks must be set to true when sendInitialEvents is requested');
-    }
-  } else if (match !== '') {
-    throw newBadRequest('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
-  }
+  const sendInitialEvents = sie === undefined ? undefined : parseQueryBool(sie);
+  const errs = validateListOptions({
+    watch: true,
+    resourceVersion: queryParam(req, 'resourceVersion'),
+    resourceVersionMatch: queryParam(req, 'resourceVersionMatch'),
+    continueToken: queryParam(req, 'continue'),
+    sendInitialEvents,
+  });
+  if (errs.length > 0) throw newInvalidOptions('ListOptions', errs);
   const timeoutSeconds = intParam(req, 'timeoutSeconds');
   const seconds = timeoutSeconds !== undefined && timeoutSeconds > 0
     ? timeoutSeconds
@@ -112,6 +111,8 @@ export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: 
     while (!ended) {
       const ev = await active.next();
       if (!ev || ended) break;
+      // The end-of-initial-events bookmark too is sent only to clients that allow bookmarks.
+      if (ev.type === 'BOOKMARK' && !params.allowBookmarks) continue;
       lastResourceVersion = Math.max(lastResourceVersion, ev.resourceVersion);
       if (!res.write(encode(ev.type, ev.object))) {
         // A slow reader: wait for the socket rather than buffering without bound.

@@ -1,17 +1,22 @@
-/** The query options every write shares: dryRun and fieldValidation (default Warn, as kube-apiserver). */
+/**
+ * The query options every write shares: dryRun, fieldValidation (default Warn, as kube-apiserver) and
+ * fieldManager, decoded and validated as the create, update and patch handlers do (422 on the options kind).
+ */
 import type { FastifyRequest } from 'fastify';
-import { newBadRequest } from '../../apimachinery/errors.js';
+import {
+  type FieldValidation, newInvalidOptions, validateDryRun, validateFieldManager, validateFieldValidation,
+} from '../../apimachinery/options.js';
 import type { WriteOptions } from '../../registry/rest/scope.js';
+import { queryParam, queryParams } from './query.js';
 
-export function writeOptions(req: FastifyRequest): WriteOptions {
-  const query = req.query as Record<string, string | string[] | undefined>;
-  const dryRun = ([] as string[]).concat(query.dryRun ?? []);
-  for (const v of dryRun) {
-    if (v !== 'All') throw newBadRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
-  }
-  const fv = ([] as string[]).concat(query.fieldValidation ?? [])[0] ?? 'Warn';
-  if (fv !== 'Strict' && fv !== 'Warn' && fv !== 'Ignore') {
-    throw newBadRequest(`fieldValidation: Unsupported value: "${fv}": supported values: "Ignore", "Strict", "Warn"`);
-  }
-  return { dryRun: dryRun.length > 0, fieldValidation: fv, warnings: [] };
+export function writeOptions(req: FastifyRequest, kind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions'): WriteOptions {
+  const dryRun = queryParams(req, 'dryRun');
+  const fieldValidation = queryParam(req, 'fieldValidation') ?? '';
+  const errs = [
+    ...validateFieldManager(queryParam(req, 'fieldManager') ?? ''),
+    ...validateDryRun(dryRun),
+    ...validateFieldValidation(fieldValidation),
+  ];
+  if (errs.length > 0) throw newInvalidOptions(kind, errs);
+  return { dryRun: dryRun.length > 0, fieldValidation: (fieldValidation || 'Warn') as FieldValidation, warnings: [] };
 }

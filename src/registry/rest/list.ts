@@ -3,6 +3,7 @@
  * resourceVersionMatch Exact or NotOlderThan) and paging with continue tokens over a consistent snapshot.
  */
 import { newBadRequest, newResourceExpired, newTimeout } from '../../apimachinery/errors.js';
+import { newInvalidOptions, validateListOptions } from '../../apimachinery/options.js';
 import type { KubeObject, ListMeta } from '../../apimachinery/types.js';
 import { StorageError, type Predicate } from '../../storage/interfaces.js';
 import { listPrefix } from '../keys.js';
@@ -18,6 +19,8 @@ export interface ListParams {
   continueToken?: string;
   resourceVersion?: string;
   resourceVersionMatch?: string;
+  /** Only to be refused: sendInitialEvents is for watches. */
+  sendInitialEvents?: boolean;
   /** Ask for the stored JSON text of the items (`rawItems`) when they need no conversion. */
   raw?: boolean;
 }
@@ -44,15 +47,11 @@ export async function listObjects(store: ResourceStore, scope: ResourceScope, pa
   const prefix = listPrefix(store.def, params.namespace);
   const rv = parseResourceVersion(params.resourceVersion);
   const match = params.resourceVersionMatch ?? '';
-  if (match !== '' && match !== 'Exact' && match !== 'NotOlderThan') {
-    throw newBadRequest(`resourceVersionMatch: Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`);
-  }
-  if (match !== '' && rv === undefined) {
-    throw newBadRequest('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided');
-  }
-  if (match === 'Exact' && rv === 0) {
-    throw newBadRequest('resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
-  }
+  const errs = validateListOptions({
+    watch: false, resourceVersion: params.resourceVersion, resourceVersionMatch: match,
+    continueToken: params.continueToken, sendInitialEvents: params.sendInitialEvents,
+  });
+  if (errs.length > 0) throw newInvalidOptions('ListOptions', errs);
   let readAt: number | undefined;
   let startAfter: string | undefined;
   if (params.continueToken) {

@@ -1,17 +1,21 @@
 /**
  * The generic REST store of one custom resource (k8s.io/apiserver's `registry/generic/registry.Store`):
- * get, create, update, patch over the storage contract, converting between the URL's version and the
- * storage version, and applying the strategy. Lists, watches and deletes live beside it.
+ * get, create, update, patch, delete and deletecollection over the storage contract, converting between the
+ * URL's version and the storage version, and applying the strategy. Lists and watches live beside it.
  */
 import {
-  newAlreadyExists, newBadRequest, newConflict, OPTIMISTIC_LOCK_ERROR_MSG,
+  newAlreadyExists, newBadRequest, newConflict, newInvalid, OPTIMISTIC_LOCK_ERROR_MSG,
 } from '../../apimachinery/errors.js';
+import { invalid } from '../../apimachinery/field.js';
+import type { DeleteOptions } from '../../apimachinery/options.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { Storage } from '../../storage/interfaces.js';
 import type { ResourceDefinition } from '../definitions/types.js';
 import { objectKey } from '../keys.js';
 import { withStatusErrors } from '../storage-errors.js';
 import { decodeObject } from './decode.js';
+import { checkStoragePreconditions, deleteObject, type DeleteResult } from './delete.js';
+import { type ListOutcome, type ListParams, listObjects } from './list.js';
 import type { ResourceScope, WriteOptions } from './scope.js';
 import { generateName } from '../metadata/validate-object-meta.js';
 import { prepareForCreate, prepareForUpdate, validateCreate, validateUpdate } from './strategy.js';
@@ -75,7 +79,9 @@ export class ResourceStore {
     if (obj.metadata.name !== name) {
       throw newBadRequest(`the name of the object (${obj.metadata.name ?? ''}) does not match the name on the URL (${name})`);
     }
-    return this.guaranteedUpdate(scope, namespace, name, subresource, opts, () => structuredClone(obj));
+    // A PUT that names a uid may only replace that object (`defaultUpdatedObjectInfo.Preconditions`).
+    const preconditions = obj.metadata.uid ? { uid: obj.metadata.uid } : undefined;
+    return this.guaranteedUpdate(scope, namespace, name, subresource, opts, () => structuredClone(obj), preconditions);
   }
 
   async patch(scope: ResourceScope, namespace: string, name: string, subresource: string, patch: PatchFunction,
@@ -96,13 +102,19 @@ export class ResourceStore {
    * whose last finalizer goes is deleted at once, as the generic store does.
    */
   private async guaranteedUpdate(scope: ResourceScope, namespace: string, name: string, subresource: string,
-    opts: WriteOptions, next: (current: KubeObject) => KubeObject): Promise<KubeObject> {
+    opts: WriteOptions, next: (current: KubeObject) => KubeObject, preconditions?: { uid: string }): Promise<KubeObject> {
     const key = this.key(namespace, name);
     const derive = (stored: KubeObject): KubeObject => {
+      checkStoragePreconditions(stored, preconditions, scope, key);
       const current = this.toVersion(stored, scope.version.name);
       const obj = next(current);
       const wanted = obj.metadata.resourceVersion;
-      if (wanted && wanted !== current.metadata.resourceVersion) {
+      // Custom resources never allow an unconditional update (`AllowUnconditionalUpdate` is false).
+      if (!wanted) {
+        throw newInvalid({ group: scope.gr.group, kind: scope.gr.resource }, name,
+          [invalid('metadata.resourceVersion', 0, 'must be specified for an update')]);
+      }
+      if (wanted !== current.metadata.resourceVersion) {
         throw newConflict(scope.gr, name, OPTIMISTIC_LOCK_ERROR_MSG);
       }
       obj.metadata.resourceVersion = current.metadata.resourceVersion;
@@ -130,6 +142,29 @@ export class ResourceStore {
     return this.toVersion(stored, scope.version.name);
   }
 
+  async list(scope: ResourceScope, params: ListParams): Promise<ListOutcome> {
+    return listObjects(this, scope, params);
+  }
+
+  async delete(scope: ResourceScope, namespace: string, name: string, options: DeleteOptions): Promise<DeleteResult> {
+    return deleteObject(this, scope, namespace, name, options);
+  }
+
+  /**
+   * Deletes every object the list selects, one by one with the same options (`Store.DeleteCollection`), and
+   * returns the list as it was read. An object gone meanwhile was deleted by someone else, as was asked.
+   */
+  async deleteCollection(scope: ResourceScope, options: DeleteOptions, params: ListParams): Promise<ListOutcome> {
+    const listed = await this.list(scope, { ...params, raw: false });
+    for (const item of listed.items) {
+      try {
+        await this.delete(scope, item.metadata.namespace ?? '', item.metadata.name ?? '', options);
+      } catch (err) {
+        if ((err as { status?: { code?: number } }).status?.code !== 404) throw err;
+      }
+    }
+    return listed;
+  }
 }
 
 /** The body's namespace must be the URL's (or empty); cluster-scoped objects have none. */

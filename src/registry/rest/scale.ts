@@ -2,7 +2,8 @@
  * The /scale subresource of a custom resource: an `autoscaling/v1` Scale read from and written to the
  * paths the definition names (specReplicasPath, statusReplicasPath, labelSelectorPath).
  */
-import { newBadRequest } from '../../apimachinery/errors.js';
+import { newBadRequest, newInvalid } from '../../apimachinery/errors.js';
+import { invalid } from '../../apimachinery/field.js';
 import { isPlainObject, type KubeObject } from '../../apimachinery/types.js';
 import type { ScaleSubresource } from '../definitions/types.js';
 
@@ -56,18 +57,29 @@ export function scaleOf(obj: KubeObject, sub: ScaleSubresource): Scale {
   };
 }
 
-/** Writes a Scale's spec.replicas into the object, carrying its resourceVersion as the precondition. */
-export function applyScale(obj: KubeObject, scale: unknown, sub: ScaleSubresource): KubeObject {
+/**
+ * Writes a Scale's spec.replicas into the object (`scaleUpdatedObjectInfo`). A Scale that names a
+ * resourceVersion makes it the precondition; one that does not updates whatever is current, as upstream's
+ * scale subresource allows. A PUT's Scale must carry the URL's name.
+ */
+export function applyScale(obj: KubeObject, scale: unknown, sub: ScaleSubresource, urlName?: string): KubeObject {
   if (!isPlainObject(scale) || scale.kind !== 'Scale') {
     throw newBadRequest(`the kind in the data (${String(isPlainObject(scale) ? scale.kind : '')}) does not match the expected kind (Scale)`);
   }
-  const spec = isPlainObject(scale.spec) ? scale.spec : {};
-  const replicas = spec.replicas;
-  if (replicas !== undefined && (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)) {
-    throw newBadRequest(`spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`);
-  }
-  setPath(obj, sub.specReplicasPath, replicas ?? 0);
   const meta = isPlainObject(scale.metadata) ? scale.metadata : {};
-  obj.metadata.resourceVersion = typeof meta.resourceVersion === 'string' ? meta.resourceVersion : undefined;
+  if (urlName !== undefined && (meta.name ?? '') !== urlName) {
+    throw newBadRequest(`the name of the object (${String(meta.name ?? '')}) does not match the name on the URL (${urlName})`);
+  }
+  const spec = isPlainObject(scale.spec) ? scale.spec : {};
+  const replicas = spec.replicas ?? 0;
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas > 2147483647 || replicas < -2147483648) {
+    throw newBadRequest(`json: cannot unmarshal ${typeof replicas} into Go struct field ScaleSpec.spec.replicas of type int32`);
+  }
+  if (replicas < 0) {
+    throw newInvalid({ group: 'autoscaling', kind: 'Scale' }, obj.metadata.name ?? '',
+      [invalid('spec.replicas', replicas, 'must be greater than or equal to 0')]);
+  }
+  setPath(obj, sub.specReplicasPath, replicas);
+  if (typeof meta.resourceVersion === 'string' && meta.resourceVersion !== '') obj.metadata.resourceVersion = meta.resourceVersion;
   return obj;
 }

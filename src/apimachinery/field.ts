@@ -1,0 +1,47 @@
+/**
+ * Field errors as apimachinery's `util/validation/field` builds them (`field.Required`, `field.Invalid`,
+ * `field.NotSupported`, ...), with `ErrorBody`'s wording and its rendering of the bad value, so causes and
+ * messages read exactly as kube-apiserver's.
+ */
+import type { FieldError } from './errors.js';
+
+/**
+ * The bad value as `ErrorBody` prints it: numbers and booleans bare, strings quoted (`%q`), null as `null`,
+ * string lists as Go's `%#v` of a `[]string`, anything else as JSON.
+ */
+export function goValue(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
+    return `[]string{${value.map((v) => JSON.stringify(v)).join(', ')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const withDetail = (head: string, detail?: string): string => (detail ? `${head}: ${detail}` : head);
+
+export function required(field: string, detail?: string): FieldError {
+  return { type: 'FieldValueRequired', field, message: withDetail('Required value', detail) };
+}
+
+export function invalid(field: string, value: unknown, detail?: string): FieldError {
+  return { type: 'FieldValueInvalid', field, message: withDetail(`Invalid value: ${goValue(value)}`, detail) };
+}
+
+export function notSupported(field: string, value: unknown, supported: string[]): FieldError {
+  const list = supported.map((s) => JSON.stringify(s)).join(', ');
+  return { type: 'FieldValueNotSupported', field, message: withDetail(`Unsupported value: ${goValue(value)}`, list && `supported values: ${list}`) };
+}
+
+export function forbidden(field: string, detail?: string): FieldError {
+  return { type: 'FieldValueForbidden', field, message: withDetail('Forbidden', detail) };
+}
+
+export function tooLong(field: string, maxBytes: number): FieldError {
+  return { type: 'FieldValueTooLong', field, message: `Too long: may not be more than ${maxBytes} bytes` };
+}
+
+export function duplicate(field: string, value: unknown): FieldError {
+  return { type: 'FieldValueDuplicate', field, message: `Duplicate value: ${goValue(value)}` };
+}
