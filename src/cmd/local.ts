@@ -8,7 +8,7 @@ import { join, relative, resolve } from 'node:path';
 import { ensureLocalCertificates, writeKubeconfig } from '../server/certificates/index.js';
 import { Metrics } from '../metrics/metrics.js';
 import { APIServer } from '../server/server.js';
-import { LevelStorage } from '../storage/level/index.js';
+import { newStorage } from '../storage/factory.js';
 import { auditConfig } from './audit.js';
 import { loadServedDefinitions } from './definitions.js';
 import { localChainConfig } from './local-chain.js';
@@ -41,7 +41,7 @@ export async function startLocal(opts: Options): Promise<LocalServer> {
     securePort: opts.securePort,
     tls: { cert: servingCert, key: servingKey, ca },
     definitions,
-    storage: new LevelStorage({ path: join(dataDir, 'leveldb') }),
+    storage: newStorage({ backend: 'leveldb', path: join(dataDir, 'leveldb'), historySize: opts.eventHistorySize, historyBytes: opts.eventHistoryBytes }),
     chain: { ...localChainConfig(ca, opts), metrics, audit: await auditConfig(opts, metrics) },
     logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel },
   });

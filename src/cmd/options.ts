@@ -38,6 +38,9 @@ export interface Options {
   apiDefinitions: string[];
   dataDir: string;
   storageBackend: 'leveldb' | 'etcd';
+  /** Events kept for watches to resume from and for consistent paging, by count and by bytes. */
+  eventHistorySize: number;
+  eventHistoryBytes: number;
   /** Seconds /readyz reports failure before the server stops listening (`--shutdown-delay-duration`). */
   shutdownDelayDuration: number;
   logLevel: string;
@@ -49,6 +52,14 @@ const int = (v: string): number => {
   if (!/^\d+$/.test(v)) throw new Error(`not a whole number: ${v}`);
   return Number(v);
 };
+
+/** A byte quantity as Kubernetes writes one: `67108864`, `64Mi`, `1Gi`, `500k`, `2M`. */
+export function parseQuantity(v: string): number {
+  const m = /^(\d+)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(v.trim());
+  if (!m) throw new Error(`invalid quantity: ${v} (e.g. 64Mi)`);
+  const unit: Record<string, number> = { '': 1, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+  return Number(m[1]) * (unit[m[2] ?? ''] as number);
+}
 
 /** Go durations as the upstream flags take them: `10s`, `1m30s`, `500ms`, `2h`; a bare number is seconds. */
 export function parseDuration(v: string): number {
@@ -73,6 +84,8 @@ export function addCommonFlags(cmd: Command, defaults: { securePort: number; bin
     .option('--api-definitions <path>', 'a file or folder of CustomResourceDefinition-format YAML describing the API to serve (repeatable); default: the built-in wardle.example.com group', repeat, [])
     .option('--data-dir <dir>', 'directory for LevelDB data (and, in local mode, certificates and kubeconfig)', './data')
     .addOption(new Option('--storage-backend <backend>', 'where objects are kept').choices(['leveldb', 'etcd']).default('leveldb'))
+    .option('--event-history-size <n>', 'how many events are kept for watches to resume from and for consistent paging; older resourceVersions get 410 Expired', int, 10_000)
+    .option('--event-history-bytes <quantity>', 'how many bytes of events are kept, whatever their count (e.g. 64Mi)', parseQuantity, 64 * 2 ** 20)
     .option('--etcd-servers <urls>', 'etcd servers to connect with (scheme://ip:port), comma separated (with --storage-backend=etcd)', list, [])
     .option('--max-requests-inflight <n>', 'maximum number of non-mutating requests in flight at a given time; 0 means no limit', int, 400)
     .option('--max-mutating-requests-inflight <n>', 'maximum number of mutating requests in flight at a given time; 0 means no limit', int, 200)
@@ -118,6 +131,8 @@ export function validateOptions(o: Partial<Options>): string[] {
   if (o.securePort !== undefined && o.securePort > 65535) errs.push(`--secure-port ${o.securePort} must be between 0 and 65535`);
   if (Boolean(o.tlsCertFile) !== Boolean(o.tlsPrivateKeyFile)) errs.push('--tls-cert-file and --tls-private-key-file must be given together');
   if (o.storageBackend === 'etcd' && (o.etcdServers ?? []).length === 0) errs.push('--etcd-servers must be set with --storage-backend=etcd');
+  if (o.eventHistorySize !== undefined && o.eventHistorySize < 1) errs.push('--event-history-size must be at least 1');
+  if (o.eventHistoryBytes !== undefined && o.eventHistoryBytes < 1024 * 1024) errs.push('--event-history-bytes must be at least 1Mi');
   if (o.storageBackend === 'etcd') errs.push('--storage-backend=etcd is not available yet in this release; use leveldb');
   return errs;
 }

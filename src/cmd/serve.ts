@@ -16,7 +16,7 @@ import { loadServingCertificate, reloadOnChange } from '../server/dynamiccertifi
 import { configMapReader, configMapWatcher, loadKubeConfig, subjectAccessReviewer, tokenReviewer } from '../server/kube-client.js';
 import { Metrics } from '../metrics/metrics.js';
 import { APIServer } from '../server/server.js';
-import { LevelStorage } from '../storage/level/index.js';
+import { newStorage } from '../storage/factory.js';
 import { auditConfig } from './audit.js';
 import { loadServedDefinitions } from './definitions.js';
 import { DEFAULT_ALWAYS_ALLOW_PATHS, type Options, validateOptions } from './options.js';
@@ -58,7 +58,7 @@ export async function startServe(opts: Options): Promise<APIServer> {
     securePort: opts.securePort,
     tls: { cert: serving.cert, key: serving.key },
     definitions,
-    storage: new LevelStorage({ path: join(resolve(opts.dataDir), 'leveldb') }),
+    storage: newStorage({ backend: 'leveldb', path: join(resolve(opts.dataDir), 'leveldb'), historySize: opts.eventHistorySize, historyBytes: opts.eventHistoryBytes }),
     chain: {
       authentication: {
         authenticator: authenticatedGroupAdder(unionAuthenticator(

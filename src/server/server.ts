@@ -58,11 +58,14 @@ export class APIServer {
     installErrorHandler(this.app);
     installBodyParsers(this.app);
     buildHandlerChain(this.app, config.chain);
+    // Storage is in /livez too, as etcd is in kube-apiserver's: a store that failed a write stays failed, and
+    // only a restart (which the kubelet does on a failing liveness probe) recovers it.
+    const storageHealthy = (): boolean => this.ready && config.storage.health() === undefined;
     installHealth(this.app, {
-      live: [{ name: 'ping', check: () => true }],
+      live: [{ name: 'ping', check: () => true }, { name: 'storage', check: () => !this.ready || storageHealthy() }],
       ready: [
         { name: 'ping', check: () => true },
-        { name: 'storage', check: () => this.ready },
+        { name: 'storage', check: storageHealthy },
         { name: 'shutdown', check: () => !this.shuttingDown },
       ],
     });

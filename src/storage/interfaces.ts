@@ -107,6 +107,8 @@ export interface Storage {
   currentResourceVersion(): number;
   /** The oldest resourceVersion a watch or a snapshot list may still start from. */
   oldestResourceVersion(): number;
+  /** Why the store cannot serve now (closed, a failed write), or undefined when it can; /livez and /readyz report it. */
+  health(): string | undefined;
 
   get(key: string): Promise<KubeObject>;
   list(prefix: string, opts?: ListOptions): Promise<ListResult>;

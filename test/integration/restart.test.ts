@@ -47,4 +47,26 @@ describe('restart', () => {
   it('refuses a second server on the same data directory with a clear error', async () => {
     await expect(startTestServer(dir.path)).rejects.toThrow(/in use|lock/i);
   });
+
+  it('fails /readyz and /livez once a disk write fails, so the kubelet restarts it', async () => {
+    const broken = tempDir('broken-it-');
+    const server = await startTestServer(broken.path);
+    try {
+      const id = { ca: server.ca, cert: server.adminCert, key: server.adminKey };
+      expect((await call(server.url, id, 'GET', '/readyz')).status).toBe(200);
+      // The disk goes away under the store: the next synced batch fails.
+      const storage = (server.server as unknown as { config: { storage: { db: { close(): Promise<void> } } } }).config.storage;
+      await storage.db.close();
+      const write = await call(server.url, id, 'POST', path, body('lost'));
+      expect(write.status).toBe(503);
+      expect(write.json).toMatchObject({ kind: 'Status', reason: 'ServiceUnavailable' });
+      const ready = await call(server.url, id, 'GET', '/readyz?verbose');
+      expect(ready.status).toBe(500);
+      expect(ready.text).toContain('[-]storage failed');
+      expect((await call(server.url, id, 'GET', '/livez')).status).toBe(500);
+    } finally {
+      await server.server.shutdown().catch(() => undefined);
+      broken.remove();
+    }
+  });
 });

@@ -30,6 +30,8 @@ export function localOptions(dataDir: string, overrides: Partial<Options> = {}):
     apiDefinitions: [],
     dataDir,
     storageBackend: 'leveldb',
+    eventHistorySize: 10_000,
+    eventHistoryBytes: 64 * 2 ** 20,
     shutdownDelayDuration: 0,
     logLevel: 'silent',
     ...overrides,

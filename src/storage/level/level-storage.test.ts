@@ -70,4 +70,71 @@ describe('LevelStorage', () => {
       rmSync(path, { recursive: true, force: true });
     }
   });
+
+  it('bounds its history by bytes: many updates of a large object never hold more than the bound', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'level-bytes-'));
+    const s = new LevelStorage({ path, historyBytes: 64 * 1024 });
+    await s.open();
+    try {
+      const big = 'x'.repeat(8 * 1024);
+      await s.create('/g/r/ns/big', { apiVersion: 'g/v1', kind: 'T', metadata: { name: 'big' }, spec: { v: 0, big } });
+      for (let i = 1; i <= 50; i++) await s.update('/g/r/ns/big', (cur) => ({ ...cur, spec: { v: i, big } }));
+      const history = (s as unknown as { history: { totalBytes: number; size: number } }).history;
+      expect(history.totalBytes).toBeLessThanOrEqual(64 * 1024);
+      expect(history.size).toBeGreaterThan(0);
+      expect(s.oldestResourceVersion()).toBeGreaterThan(40);
+      expect(() => s.watch('/g/r/', { resourceVersion: 10 })).toThrow(StorageError);
+      const w = s.watch('/g/r/', { resourceVersion: s.oldestResourceVersion() });
+      expect((await w.next())?.resourceVersion).toBe(s.oldestResourceVersion() + 1);
+      w.stop();
+    } finally {
+      await s.close();
+      rmSync(path, { recursive: true, force: true });
+    }
+  });
+
+  it('loads no more history at start-up than its bounds allow, and compacts the rest on disk', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'level-reload-'));
+    const wide = new LevelStorage({ path });
+    await wide.open();
+    for (let i = 0; i < 30; i++) await wide.create(`/g/r/ns/o${i}`, { apiVersion: 'g/v1', kind: 'T', metadata: { name: `o${i}` } });
+    await wide.close();
+    const narrow = new LevelStorage({ path, historySize: 10 });
+    await narrow.open();
+    try {
+      expect(narrow.oldestResourceVersion()).toBe(20);
+      expect((await narrow.list('/g/r/', { resourceVersion: 20 })).items).toHaveLength(20);
+      await expect(narrow.list('/g/r/', { resourceVersion: 19 })).rejects.toSatisfy((e) => e instanceof StorageError && e.code === 'Expired');
+      expect((await narrow.list('/g/r/')).items).toHaveLength(30);
+    } finally {
+      await narrow.close();
+    }
+    const again = new LevelStorage({ path });
+    await again.open();
+    try {
+      expect(again.oldestResourceVersion()).toBe(20);
+      const w = again.watch('/g/r/', { resourceVersion: 20 });
+      expect((await w.next())?.resourceVersion).toBe(21);
+      w.stop();
+    } finally {
+      await again.close();
+      rmSync(path, { recursive: true, force: true });
+    }
+  });
+
+  it('reports itself unhealthy once a write fails, and refuses writes from then on', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'level-fail-'));
+    const s = new LevelStorage({ path });
+    await s.open();
+    try {
+      expect(s.health()).toBeUndefined();
+      // The disk goes away under the store: the next synced batch fails.
+      await (s as unknown as { db: { close(): Promise<void> } }).db.close();
+      await expect(s.create('/g/r/ns/a', { apiVersion: 'g/v1', kind: 'T', metadata: { name: 'a' } })).rejects.toSatisfy((e) => e instanceof StorageError && e.code === 'Unavailable');
+      expect(s.health()).toMatch(/storage write failed/);
+      await expect(s.get('/g/r/ns/a')).rejects.toSatisfy((e) => e instanceof StorageError && e.code === 'Unavailable');
+    } finally {
+      rmSync(path, { recursive: true, force: true });
+    }
+  });
 });

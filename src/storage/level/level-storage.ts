@@ -14,8 +14,8 @@
  * share the next batch (group commit) and are each answered once their batch is on disk.
  *
  * Memory for speed: every current object is kept in memory as its JSON text (about its size on disk), so get
- * and list never touch LevelDB; the event history (bounded, `historySize`) is kept in memory too, for
- * watches and for snapshot lists at an older resourceVersion.
+ * and list never touch LevelDB; the event history (bounded by count and bytes) is kept in memory too, as
+ * text, for watches and for snapshot lists at an older resourceVersion.
  */
 import { Level } from 'level';
 import type { KubeObject } from '../../apimachinery/types.js';
@@ -23,6 +23,7 @@ import {
   type DeletePrecondition, type ListOptions, type ListResult, type Storage, StorageError, type StorageEvent,
   type UpdateFunction, type Watch, type WatchOptions,
 } from '../interfaces.js';
+import { entryBytes, EventHistory, type HistoryEntry, toStorageEvent } from './history.js';
 import { KeyLocks } from './key-locks.js';
 import { SortedKeys } from './sorted-keys.js';
 import { LevelWatch, WatchHub } from './watch-hub.js';
@@ -31,7 +32,12 @@ export interface LevelStorageOptions {
   path: string;
   /** How many events are kept for watches and snapshot lists (default 10,000). */
   historySize?: number;
+  /** How many bytes of events are kept, whatever their count (default 64 MiB). */
+  historyBytes?: number;
 }
+
+export const DEFAULT_HISTORY_SIZE = 10_000;
+export const DEFAULT_HISTORY_BYTES = 64 * 1024 * 1024;
 
 const OBJECT = 'o/';
 const EVENT = 'e/';
@@ -49,7 +55,10 @@ type BatchOp = { type: 'put'; key: string; value: string } | { type: 'del'; key:
 
 interface PendingBatch {
   ops: BatchOp[];
+  /** What watches are sent once the batch is on disk. */
   events: StorageEvent[];
+  /** The same events as the history keeps them. */
+  entries: HistoryEntry[];
   done: Promise<void>;
   resolve: () => void;
   reject: (err: unknown) => void;
@@ -57,18 +66,16 @@ interface PendingBatch {
 
 export class LevelStorage implements Storage {
   private readonly db: Level<string, string>;
-  private readonly historySize: number;
   /** What readers see: only what is on disk. */
   private readonly objects = new Map<string, Committed>();
   private readonly keys = new SortedKeys();
   /** Writes enqueued but not yet on disk: what the next writer of a key must build on. */
   private readonly pending = new Map<string, Committed | null>();
-  private readonly history: StorageEvent[] = [];
+  private history: EventHistory;
   private readonly locks = new KeyLocks();
   private readonly hub = new WatchHub();
   private committedRv = 0;
   private assignedRv = 0;
-  private compactedRv = 0;
   private batch: PendingBatch | undefined;
   private flushing: Promise<void> | undefined;
   private state: 'new' | 'open' | 'closed' | 'failed' = 'new';
@@ -76,7 +83,11 @@ export class LevelStorage implements Storage {
 
   constructor(private readonly options: LevelStorageOptions) {
     this.db = new Level<string, string>(options.path, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
-    this.historySize = options.historySize ?? 10_000;
+    this.history = new EventHistory(this.bounds());
+  }
+
+  private bounds(): { maxEvents: number; maxBytes: number } {
+    return { maxEvents: this.options.historySize ?? DEFAULT_HISTORY_SIZE, maxBytes: this.options.historyBytes ?? DEFAULT_HISTORY_BYTES };
   }
 
   async open(): Promise<void> {
@@ -90,17 +101,42 @@ export class LevelStorage implements Storage {
       throw err;
     }
     this.committedRv = Number((await this.db.get(META_RV)) ?? 0);
-    this.compactedRv = Number((await this.db.get(META_COMPACTED)) ?? 0);
     this.assignedRv = this.committedRv;
     for await (const [k, json] of this.db.iterator({ gte: OBJECT, lt: `${OBJECT}\uffff` })) {
       const key = k.slice(OBJECT.length);
       this.objects.set(key, { json, rv: rvOf(json) });
       this.keys.add(key);
     }
-    for await (const json of this.db.values({ gte: EVENT, lt: `${EVENT}\uffff` })) {
-      this.history.push(JSON.parse(json) as StorageEvent);
-    }
+    await this.loadHistory(Number((await this.db.get(META_COMPACTED)) ?? 0));
     this.state = 'open';
+  }
+
+  /**
+   * Loads the newest events that fit the bounds, newest first, so a history written under larger bounds (or
+   * before they counted bytes) never costs more than the bounds at start-up; the rest is compacted on disk.
+   */
+  private async loadHistory(compacted: number): Promise<void> {
+    const bounds = this.bounds();
+    const kept: HistoryEntry[] = [];
+    let bytes = 0;
+    let cut: number | undefined;
+    for await (const [k, record] of this.db.iterator({ gte: EVENT, lt: `${EVENT}\uffff`, reverse: true })) {
+      const rv = Number(k.slice(EVENT.length));
+      // At or below the compaction point: what an interrupted compaction left behind.
+      if (rv <= compacted || kept.length + 1 > bounds.maxEvents || bytes + record.length > bounds.maxBytes) {
+        cut = rv;
+        break;
+      }
+      kept.push(historyEntryOf(JSON.parse(record) as StorageEvent));
+      bytes += record.length;
+    }
+    if (cut !== undefined) {
+      compacted = Math.max(compacted, cut);
+      await this.db.put(META_COMPACTED, String(compacted), { sync: true });
+      await this.db.clear({ gte: EVENT, lte: eventKey(cut) });
+    }
+    this.history = new EventHistory(bounds, compacted);
+    this.history.apply(kept.reverse(), []);
   }
 
   async close(): Promise<void> {
@@ -116,7 +152,14 @@ export class LevelStorage implements Storage {
   }
 
   oldestResourceVersion(): number {
-    return this.compactedRv;
+    return this.history.compacted;
+  }
+
+  /** Why the store cannot serve, or undefined when it can: a failed write leaves it failed until a restart. */
+  health(): string | undefined {
+    if (this.state === 'failed') return `storage write failed: ${String(this.failure)}`;
+    if (this.state !== 'open') return 'storage is not open';
+    return undefined;
   }
 
   async get(key: string): Promise<KubeObject> {
@@ -179,7 +222,7 @@ export class LevelStorage implements Storage {
       candidate.metadata.resourceVersion = current.metadata.resourceVersion;
       // A no-op update writes nothing and keeps its resourceVersion, as kube-apiserver does.
       if (JSON.stringify(candidate) === cur.json) return current;
-      return this.write(key, 'MODIFIED', next, current);
+      return this.write(key, 'MODIFIED', next, current, cur.json);
     });
   }
 
@@ -190,18 +233,19 @@ export class LevelStorage implements Storage {
       if (!cur) throw new StorageError('NotFound', key, `key not found: ${key}`);
       const current = JSON.parse(cur.json) as KubeObject;
       precondition?.(JSON.parse(cur.json) as KubeObject);
-      return this.write(key, 'DELETED', current, current);
+      return this.write(key, 'DELETED', current, current, cur.json);
     });
   }
 
   watch(prefix: string, opts: WatchOptions): Watch {
     this.checkOpen(prefix);
-    if (opts.resourceVersion < this.compactedRv) {
-      throw new StorageError('Expired', prefix, `too old resource version: ${opts.resourceVersion} (${this.compactedRv})`, this.compactedRv);
+    const compacted = this.history.compacted;
+    if (opts.resourceVersion < compacted) {
+      throw new StorageError('Expired', prefix, `too old resource version: ${opts.resourceVersion} (${compacted})`, compacted);
     }
     const watch = new LevelWatch(prefix, opts.predicate, () => this.hub.remove(watch));
-    for (const ev of this.history) {
-      if (ev.resourceVersion > opts.resourceVersion) watch.offer(ev);
+    for (const e of this.history.since(opts.resourceVersion)) {
+      if (e.key.startsWith(prefix)) watch.offer(toStorageEvent(e), entryBytes(e));
     }
     this.hub.add(watch);
     return watch;
@@ -219,12 +263,13 @@ export class LevelStorage implements Storage {
   }
 
   /** Assigns the next resourceVersion, enqueues the write with its event, and resolves once it is on disk. */
-  private async write(key: string, type: StorageEvent['type'], obj: KubeObject, prev: KubeObject | undefined): Promise<KubeObject> {
+  private async write(key: string, type: StorageEvent['type'], obj: KubeObject, prev?: KubeObject, prevJson?: string): Promise<KubeObject> {
     const rv = ++this.assignedRv;
     const stored = structuredClone(obj);
     stored.metadata.resourceVersion = String(rv);
     const json = JSON.stringify(stored);
     const event: StorageEvent = { type, key, object: stored, resourceVersion: rv, ...(prev ? { prevObject: prev } : {}) };
+    const entry: HistoryEntry = { type, key, resourceVersion: rv, json, ...(prevJson !== undefined ? { prevJson } : {}) };
     const batch = this.currentBatch();
     if (type === 'DELETED') {
       batch.ops.push({ type: 'del', key: OBJECT + key });
@@ -233,8 +278,9 @@ export class LevelStorage implements Storage {
       batch.ops.push({ type: 'put', key: OBJECT + key, value: json });
       this.pending.set(key, { json, rv });
     }
-    batch.ops.push({ type: 'put', key: eventKey(rv), value: JSON.stringify(event) });
+    batch.ops.push({ type: 'put', key: eventKey(rv), value: eventRecord(entry) });
     batch.events.push(event);
+    batch.entries.push(entry);
     this.scheduleFlush();
     await batch.done;
     return JSON.parse(json) as KubeObject;
@@ -246,7 +292,7 @@ export class LevelStorage implements Storage {
       let reject!: (err: unknown) => void;
       const done = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
       done.catch(() => {});
-      this.batch = { ops: [], events: [], done, resolve, reject };
+      this.batch = { ops: [], events: [], entries: [], done, resolve, reject };
     }
     return this.batch;
   }
@@ -265,7 +311,11 @@ export class LevelStorage implements Storage {
       this.batch = undefined;
       const last = batch.events.at(-1) as StorageEvent;
       batch.ops.push({ type: 'put', key: META_RV, value: String(last.resourceVersion) });
-      batch.ops.push(...this.compaction(batch.events.length));
+      const dropped = this.history.planEviction(batch.entries);
+      if (dropped.length > 0) {
+        batch.ops.push(...dropped.map((e) => ({ type: 'del' as const, key: eventKey(e.resourceVersion) })));
+        batch.ops.push({ type: 'put', key: META_COMPACTED, value: String((dropped.at(-1) as HistoryEntry).resourceVersion) });
+      }
       try {
         await this.db.batch(batch.ops, { sync: true });
       } catch (err) {
@@ -278,57 +328,48 @@ export class LevelStorage implements Storage {
         this.batch = undefined;
         return;
       }
-      this.commit(batch.events);
+      this.commit(batch.events, batch.entries);
+      this.history.apply(batch.entries, dropped);
       batch.resolve();
     }
   }
 
-  /** Deletes the oldest events beyond the history bound, in the same batch as the new ones. */
-  private compaction(incoming: number): BatchOp[] {
-    const excess = this.history.length + incoming - this.historySize;
-    if (excess <= 0) return [];
-    const dropped = this.history.splice(0, Math.min(excess, this.history.length));
-    const last = dropped.at(-1);
-    if (!last) return [];
-    this.compactedRv = last.resourceVersion;
-    return [...dropped.map((e) => ({ type: 'del' as const, key: eventKey(e.resourceVersion) })),
-      { type: 'put', key: META_COMPACTED, value: String(this.compactedRv) }];
-  }
-
-  private commit(events: StorageEvent[]): void {
-    for (const ev of events) {
+  private commit(events: StorageEvent[], entries: HistoryEntry[]): void {
+    events.forEach((ev, i) => {
       if (ev.type === 'DELETED') {
         this.objects.delete(ev.key);
         this.keys.delete(ev.key);
       } else {
         if (!this.objects.has(ev.key)) this.keys.add(ev.key);
-        this.objects.set(ev.key, { json: JSON.stringify(ev.object), rv: ev.resourceVersion });
+        this.objects.set(ev.key, { json: (entries[i] as HistoryEntry).json, rv: ev.resourceVersion });
       }
       const p = this.pending.get(ev.key);
       if (p !== undefined && (p === null ? ev.type === 'DELETED' : p.rv === ev.resourceVersion)) this.pending.delete(ev.key);
-      this.history.push(ev);
       this.committedRv = ev.resourceVersion;
-    }
-    this.hub.publish(events);
+    });
+    this.hub.publish(events, entries.map(entryBytes));
   }
 
-  /**
-   * The objects under `prefix` that differ at resourceVersion `at` from now: undoing every retained event
-   * newer than `at`, newest first. null marks a key that did not exist then.
-   */
+  /** The objects under `prefix` as they were at resourceVersion `at`, where they differ from now. */
   private snapshotOverrides(prefix: string, at: number): Map<string, string | null> {
-    if (at < this.compactedRv) {
-      throw new StorageError('Expired', prefix, `too old resource version: ${at} (${this.compactedRv})`, this.compactedRv);
+    const compacted = this.history.compacted;
+    if (at < compacted) {
+      throw new StorageError('Expired', prefix, `too old resource version: ${at} (${compacted})`, compacted);
     }
-    const view = new Map<string, string | null>();
-    for (let i = this.history.length - 1; i >= 0; i--) {
-      const ev = this.history[i] as StorageEvent;
-      if (ev.resourceVersion <= at) break;
-      if (!ev.key.startsWith(prefix)) continue;
-      view.set(ev.key, ev.type === 'ADDED' ? null : JSON.stringify(ev.prevObject));
-    }
-    return view;
+    return this.history.overrides(prefix, at);
   }
+}
+
+/** The event as stored on disk (the format of the first release, which open() still reads). */
+function eventRecord(e: HistoryEntry): string {
+  const prev = e.prevJson === undefined ? '' : `,"prevObject":${e.prevJson}`;
+  return `{"type":${JSON.stringify(e.type)},"key":${JSON.stringify(e.key)},"object":${e.json}${prev},"resourceVersion":${e.resourceVersion}}`;
+}
+
+function historyEntryOf(ev: StorageEvent): HistoryEntry {
+  const entry: HistoryEntry = { type: ev.type, key: ev.key, resourceVersion: ev.resourceVersion, json: JSON.stringify(ev.object) };
+  if (ev.prevObject) entry.prevJson = JSON.stringify(ev.prevObject);
+  return entry;
 }
 
 function rvOf(json: string): number {

@@ -1,22 +1,25 @@
 /**
  * Fan-out of committed events to watches. Each watch filters by prefix and predicate, with the watch cache's
  * rule for objects that move in or out of the selection (a MODIFIED that stops matching is a DELETED, one
- * that starts matching an ADDED). A watch that falls more than `MAX_BUFFERED` events behind is ended rather
- * than buffered without bound: its client sees the stream end and re-watches from its last resourceVersion.
+ * that starts matching an ADDED). A watch that falls more than `MAX_BUFFERED` events or `MAX_BUFFERED_BYTES`
+ * behind is ended rather than buffered without bound: its client sees the stream end and re-watches from its
+ * last resourceVersion.
  */
 import type { Predicate, StorageEvent, Watch } from '../interfaces.js';
 
 const MAX_BUFFERED = 10_000;
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 export class LevelWatch implements Watch {
-  private readonly queue: StorageEvent[] = [];
+  private readonly queue: { ev: StorageEvent; bytes: number }[] = [];
+  private queuedBytes = 0;
   private waiter: ((ev: StorageEvent | undefined) => void) | undefined;
   private stopped = false;
 
   constructor(readonly prefix: string, private readonly predicate: Predicate | undefined, private readonly onStop: () => void) {}
 
-  /** Queues the event as this watch should see it, if at all. */
-  offer(ev: StorageEvent): void {
+  /** Queues the event as this watch should see it, if at all; `bytes` is its size as JSON text. */
+  offer(ev: StorageEvent, bytes = 0): void {
     if (this.stopped || !ev.key.startsWith(this.prefix)) return;
     const delivered = this.filter(ev);
     if (!delivered) return;
@@ -26,11 +29,12 @@ export class LevelWatch implements Watch {
       w(delivered);
       return;
     }
-    if (this.queue.length >= MAX_BUFFERED) {
+    if (this.queue.length >= MAX_BUFFERED || this.queuedBytes + bytes > MAX_BUFFERED_BYTES) {
       this.stop();
       return;
     }
-    this.queue.push(delivered);
+    this.queue.push({ ev: delivered, bytes });
+    this.queuedBytes += bytes;
   }
 
   private filter(ev: StorageEvent): StorageEvent | undefined {
@@ -47,8 +51,11 @@ export class LevelWatch implements Watch {
   }
 
   next(): Promise<StorageEvent | undefined> {
-    const ev = this.queue.shift();
-    if (ev) return Promise.resolve(ev);
+    const item = this.queue.shift();
+    if (item) {
+      this.queuedBytes -= item.bytes;
+      return Promise.resolve(item.ev);
+    }
     if (this.stopped) return Promise.resolve(undefined);
     return new Promise((resolve) => { this.waiter = resolve; });
   }
@@ -57,6 +64,7 @@ export class LevelWatch implements Watch {
     if (this.stopped) return;
     this.stopped = true;
     this.queue.length = 0;
+    this.queuedBytes = 0;
     this.waiter?.(undefined);
     this.waiter = undefined;
     this.onStop();
@@ -74,8 +82,9 @@ export class WatchHub {
     this.watches.delete(w);
   }
 
-  publish(events: StorageEvent[]): void {
-    for (const w of this.watches) for (const ev of events) w.offer(ev);
+  /** `sizes[i]` is the JSON size of `events[i]`. */
+  publish(events: StorageEvent[], sizes: number[]): void {
+    for (const w of this.watches) events.forEach((ev, i) => w.offer(ev, sizes[i]));
   }
 
   endAll(): void {
