@@ -277,6 +277,53 @@ metadata:
         return owned.code !== 0 && child.code !== 0 ? true : undefined;
       }, { timeoutMs: 120_000, intervalMs: 2000, describe: () => cp.logTail() });
     }, 150_000);
+
+    const childOf = (name: string, parentUid: string, block = false): string => `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ${name}
+  namespace: team-gc
+  ownerReferences:
+    - {apiVersion: wardle.example.com/v1beta1, kind: Flunder, name: ${name}-parent, uid: ${parentUid}${block ? ', blockOwnerDeletion: true' : ''}}
+`;
+
+    it('keeps the dependents of kubectl delete --cascade=orphan, without their owner reference', async () => {
+      await admin.ok(['create', '-f', '-'], flunder('kept-parent', 'team-gc'));
+      const uid = (await admin.ok(['get', 'flunder', 'kept-parent', '-n', 'team-gc', '-o', 'jsonpath={.metadata.uid}'])).trim();
+      await admin.ok(['create', '-f', '-'], childOf('kept', uid));
+      // kubectl waits until the garbage collector has orphaned the child and removed the orphan finalizer.
+      await admin.ok(['delete', 'flunder', 'kept-parent', '-n', 'team-gc', '--cascade=orphan', '--timeout=120s']);
+      expect((await admin.run(['get', 'flunder', 'kept-parent', '-n', 'team-gc'])).stderr).toMatch(/NotFound/);
+      await eventually('the orphaned child to lose its owner reference', async () => {
+        const refs = await admin.ok(['get', 'configmap', 'kept', '-n', 'team-gc', '-o', 'jsonpath={.metadata.ownerReferences}']);
+        return refs.trim() === '' ? true : undefined;
+      }, { timeoutMs: 30_000, intervalMs: 1000 });
+      // Still there after the collector had every chance to delete it.
+      await new Promise((r) => setTimeout(r, 3000));
+      expect((await admin.run(['get', 'configmap', 'kept', '-n', 'team-gc'])).code).toBe(0);
+    }, 150_000);
+
+    it('deletes the blocking dependents first with kubectl delete --cascade=foreground', async () => {
+      await admin.ok(['create', '-f', '-'], flunder('first-parent', 'team-gc'));
+      const uid = (await admin.ok(['get', 'flunder', 'first-parent', '-n', 'team-gc', '-o', 'jsonpath={.metadata.uid}'])).trim();
+      await admin.ok(['create', '-f', '-'], childOf('first', uid, true));
+      // A finalizer of our own holds the child, so the parent must wait for it.
+      await admin.ok(['patch', 'configmap', 'first', '-n', 'team-gc', '--type=merge', '-p', '{"metadata":{"finalizers":["example.com/hold"]}}']);
+      await admin.ok(['delete', 'flunder', 'first-parent', '-n', 'team-gc', '--cascade=foreground', '--wait=false']);
+      await eventually('the collector to start deleting the child', async () => {
+        const ts = await admin.ok(['get', 'configmap', 'first', '-n', 'team-gc', '-o', 'jsonpath={.metadata.deletionTimestamp}']);
+        return ts.trim() !== '' ? true : undefined;
+      }, { timeoutMs: 60_000, intervalMs: 1000, describe: () => cp.logTail() });
+      const waiting = JSON.parse(await admin.ok(['get', 'flunder', 'first-parent', '-n', 'team-gc', '-o', 'json']));
+      expect(waiting.metadata.finalizers).toContain('foregroundDeletion');
+      expect(waiting.metadata.deletionTimestamp).toBeTruthy();
+      await admin.ok(['patch', 'configmap', 'first', '-n', 'team-gc', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+      await eventually('the parent to go once its child is gone', async () => {
+        const r = await admin.run(['get', 'flunder', 'first-parent', '-n', 'team-gc']);
+        return r.code !== 0 ? true : undefined;
+      }, { timeoutMs: 60_000, intervalMs: 1000, describe: () => cp.logTail() });
+      expect((await admin.run(['get', 'configmap', 'first', '-n', 'team-gc'])).stderr).toMatch(/NotFound/);
+    }, 150_000);
   });
 
   describe('requests that do not come through the aggregator', () => {

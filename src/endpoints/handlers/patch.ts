@@ -15,6 +15,7 @@ export function patchObject(subresource: string) {
     const type = patchTypeFromContentType(contentType);
     if (type !== 'json' && type !== 'merge') throw unsupportedPatchType(contentType);
     const opts = writeOptions(req, 'PatchOptions');
+    if (type === 'json') opts.strictErrors = opts.strictErrors.map((e) => `json patch ${e}`);
     const body = req.body;
     const obj = await ctx.store.patch(ctx.scope, namespaceOf(req), nameOf(req), subresource,
       (current) => (type === 'json' ? applyJsonPatch(current, body) : applyMergePatch(current, body)), opts);

@@ -7,6 +7,7 @@ import {
   type FieldValidation, newInvalidOptions, validateDryRun, validateFieldManager, validateFieldValidation,
 } from '../../apimachinery/options.js';
 import type { WriteOptions } from '../../registry/rest/scope.js';
+import { duplicateFieldsFrom } from '../request/context.js';
 import { queryParam, queryParams } from './query.js';
 
 export function writeOptions(req: FastifyRequest, kind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions'): WriteOptions {
@@ -18,5 +19,10 @@ export function writeOptions(req: FastifyRequest, kind: 'CreateOptions' | 'Updat
     ...validateFieldValidation(fieldValidation),
   ];
   if (errs.length > 0) throw newInvalidOptions(kind, errs);
-  return { dryRun: dryRun.length > 0, fieldValidation: (fieldValidation || 'Warn') as FieldValidation, warnings: [] };
+  return {
+    dryRun: dryRun.length > 0,
+    fieldValidation: (fieldValidation || 'Warn') as FieldValidation,
+    warnings: [],
+    strictErrors: duplicateFieldsFrom(req).map((path) => `duplicate field "${path}"`),
+  };
 }

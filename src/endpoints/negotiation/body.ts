@@ -3,9 +3,11 @@
  * when malformed. Bodies are parsed as-is: nothing is coerced or dropped here (the registry does that
  * against the API's own schema).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parse as parseYaml } from 'yaml';
 import { newBadRequest } from '../../apimachinery/errors.js';
+import { setDuplicateFields } from '../request/context.js';
+import { MAX_JSON_DEPTH, scanJson } from './json-scan.js';
 import {
   APPLY_PATCH_YAML, JSON_MEDIA_TYPE, JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, YAML_MEDIA_TYPE,
 } from './media-types.js';
@@ -18,20 +20,48 @@ function parseJson(body: string): unknown {
   }
 }
 
+const tooDeep = (): Error => newBadRequest(`json: exceeded max depth of ${MAX_JSON_DEPTH} nested levels`);
+
+/** JSON, with the repeated keys kept for the strict decoder and bodies nested too deep refused. */
+function parseJsonBody(req: FastifyRequest, text: string): unknown {
+  const value = parseJson(text);
+  if (typeof value !== 'object' || value === null) return value;
+  const scan = scanJson(text);
+  if (scan.tooDeep) throw tooDeep();
+  if (scan.duplicates.length > 0) setDuplicateFields(req, scan.duplicates);
+  return value;
+}
+
 function parseYamlBody(body: string): unknown {
+  let value: unknown;
   try {
-    return parseYaml(body, { prettyErrors: true });
+    value = parseYaml(body, { prettyErrors: true });
   } catch (err) {
+    if (err instanceof RangeError) throw tooDeep();
     throw newBadRequest(`error converting YAML to JSON: ${(err as Error).message}`);
   }
+  if (depthExceeds(value, MAX_JSON_DEPTH)) throw tooDeep();
+  return value;
+}
+
+/** Whether a parsed value nests deeper than `max` (iterative: the value may be deeper than the stack). */
+function depthExceeds(root: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 export function installBodyParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  const json = (_req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void): void => {
+  const json = (req: FastifyRequest, body: string | Buffer, done: (err: Error | null, value?: unknown) => void): void => {
     try {
       const text = body.toString();
-      done(null, text.trim() === '' ? undefined : parseJson(text));
+      done(null, text.trim() === '' ? undefined : parseJsonBody(req, text));
     } catch (err) {
       done(err as Error);
     }

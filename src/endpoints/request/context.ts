@@ -1,6 +1,7 @@
 /**
  * Per-request facts, set by one stage of the handler chain and read by the later ones
- * (like k8s.io/apiserver's request context): the RequestInfo, the user, the audit event.
+ * (like k8s.io/apiserver's request context): the RequestInfo, the user, the audit event, and the keys
+ * a JSON body repeats (which JSON.parse drops silently and the strict decoder reports).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
@@ -31,10 +32,12 @@ export interface UserInfo {
 
 const requestInfoKey = Symbol('requestInfo');
 const userKey = Symbol('user');
+const duplicateFieldsKey = Symbol('duplicateFields');
 
 interface WithContext {
   [requestInfoKey]?: RequestInfo;
   [userKey]?: UserInfo;
+  [duplicateFieldsKey]?: string[];
 }
 
 export function setRequestInfo(req: FastifyRequest, info: RequestInfo): void {
@@ -53,8 +56,18 @@ export function userFrom(req: FastifyRequest): UserInfo | undefined {
   return (req as unknown as WithContext)[userKey];
 }
 
+export function setDuplicateFields(req: FastifyRequest, paths: string[]): void {
+  (req as unknown as WithContext)[duplicateFieldsKey] = paths;
+}
+
+/** Paths of the keys the body repeated (`spec.reference`), empty when none. */
+export function duplicateFieldsFrom(req: FastifyRequest): string[] {
+  return (req as unknown as WithContext)[duplicateFieldsKey] ?? [];
+}
+
 /** Keeps Fastify's request shape stable (it optimises for properties known at start-up). */
 export function decorateRequestContext(app: FastifyInstance): void {
   app.decorateRequest(requestInfoKey as unknown as string, undefined);
   app.decorateRequest(userKey as unknown as string, undefined);
+  app.decorateRequest(duplicateFieldsKey as unknown as string, undefined);
 }

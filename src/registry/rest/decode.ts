@@ -3,7 +3,7 @@
  * schema does not know (an error under fieldValidation=Strict, a warning under Warn), and applies defaults,
  * as apiextensions-apiserver's decoder does for custom resources.
  */
-import { newBadRequest } from '../../apimachinery/errors.js';
+import { newBadRequest, StatusError } from '../../apimachinery/errors.js';
 import { isPlainObject, type KubeObject } from '../../apimachinery/types.js';
 import { applyDefaults } from '../schema/defaults.js';
 import { prune } from '../schema/prune.js';
@@ -42,7 +42,7 @@ export function decodeObject(body: unknown, scope: ResourceScope, opts: WriteOpt
   if (scope.version.schema) {
     unknown.push(...prune(obj, scope.version.schema).map((p) => p.replace(/^\./, '')));
   }
-  reportUnknownFields(unknown, opts);
+  reportStrictErrors([...opts.strictErrors, ...unknown.map((f) => `unknown field "${f}"`)], opts);
   if (scope.version.schema) applyDefaults(obj, scope.version.schema);
   scope.def.strategy?.default?.(obj, scope.version.name);
   return obj;
@@ -60,12 +60,16 @@ function pruneMetadata(meta: Record<string, unknown>): string[] {
   return unknown;
 }
 
-/** fieldValidation: Strict fails the request, Warn adds a warning per field, Ignore drops them silently. */
-function reportUnknownFields(fields: string[], opts: WriteOptions): void {
-  if (fields.length === 0 || opts.fieldValidation === 'Ignore') return;
-  const messages = fields.map((f) => `unknown field "${f}"`);
-  if (opts.fieldValidation === 'Strict') {
-    throw newBadRequest(`strict decoding error: ${messages.join(', ')}`);
+/** A Strict decode that found unknown or repeated fields (`runtime.StrictDecodingError`): 400 on create and update. */
+export class StrictDecodingError extends StatusError {
+  constructor(readonly errors: string[]) {
+    super({ code: 400, reason: 'BadRequest', message: `strict decoding error: ${errors.join(', ')}` });
   }
+}
+
+/** fieldValidation: Strict fails the request, Warn adds a warning per field, Ignore drops them silently. */
+function reportStrictErrors(messages: string[], opts: WriteOptions): void {
+  if (messages.length === 0 || opts.fieldValidation === 'Ignore') return;
+  if (opts.fieldValidation === 'Strict') throw new StrictDecodingError(messages);
   opts.warnings.push(...messages);
 }

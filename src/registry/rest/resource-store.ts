@@ -13,7 +13,7 @@ import type { Storage } from '../../storage/interfaces.js';
 import type { ResourceDefinition } from '../definitions/types.js';
 import { objectKey } from '../keys.js';
 import { withStatusErrors } from '../storage-errors.js';
-import { decodeObject } from './decode.js';
+import { decodeObject, StrictDecodingError } from './decode.js';
 import { checkStoragePreconditions, deleteObject, type DeleteResult } from './delete.js';
 import { type ListOutcome, type ListParams, listObjects } from './list.js';
 import type { ResourceScope, WriteOptions } from './scope.js';
@@ -87,7 +87,15 @@ export class ResourceStore {
   async patch(scope: ResourceScope, namespace: string, name: string, subresource: string, patch: PatchFunction,
     opts: WriteOptions): Promise<KubeObject> {
     return this.guaranteedUpdate(scope, namespace, name, subresource, opts, (current) => {
-      const obj = decodeObject(patch(structuredClone(current)), scope, opts);
+      const patched = patch(structuredClone(current));
+      let obj: KubeObject;
+      try {
+        obj = decodeObject(patched, scope, opts);
+      } catch (err) {
+        // A patch's strict errors are about the patched object, which upstream names in a 422.
+        if (!(err instanceof StrictDecodingError)) throw err;
+        throw newInvalid({ group: '', kind: '' }, '', [invalid('patch', JSON.stringify(patched), err.status.message)]);
+      }
       checkNamespace(obj, scope, namespace);
       if (obj.metadata.name !== name) {
         throw newBadRequest(`the name of the object (${obj.metadata.name ?? ''}) does not match the name on the URL (${name})`);

@@ -27,4 +27,6 @@ export interface WriteOptions {
   fieldValidation: 'Strict' | 'Warn' | 'Ignore';
   /** Warnings for the `Warning` response header. */
   warnings: string[];
+  /** Strict decoding errors the body already showed (`duplicate field "spec.x"`); decoding adds unknown fields. */
+  strictErrors: string[];
 }

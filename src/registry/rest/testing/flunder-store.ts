@@ -33,4 +33,4 @@ export async function openFlunderStore(opts: Omit<LevelStorageOptions, 'path'> =
   };
 }
 
-export const strictWrite = (): WriteOptions => ({ dryRun: false, fieldValidation: 'Strict', warnings: [] });
+export const strictWrite = (): WriteOptions => ({ dryRun: false, fieldValidation: 'Strict', warnings: [], strictErrors: [] });
