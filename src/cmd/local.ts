@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { ensureLocalCertificates, writeKubeconfig } from '../server/certificates/index.js';
 import { Metrics } from '../metrics/metrics.js';
+import type { ConnectionOptions } from '../server/connections.js';
 import { APIServer } from '../server/server.js';
 import { newStorage } from '../storage/factory.js';
 import { auditConfig } from './audit.js';
@@ -25,7 +26,8 @@ export interface LocalServer {
   adminKey: string;
 }
 
-export async function startLocal(opts: Options): Promise<LocalServer> {
+/** `tuning` is for tests: shorter connection timeouts than kube-apiserver's. */
+export async function startLocal(opts: Options, tuning: { connections?: ConnectionOptions } = {}): Promise<LocalServer> {
   const errs = validateOptions(opts);
   if (errs.length > 0) throw new Error(errs.join('; '));
   const dataDir = resolve(opts.dataDir);
@@ -44,6 +46,7 @@ export async function startLocal(opts: Options): Promise<LocalServer> {
     storage: newStorage({ backend: 'leveldb', path: join(dataDir, 'leveldb'), historySize: opts.eventHistorySize, historyBytes: opts.eventHistoryBytes }),
     chain: { ...localChainConfig(ca, opts), metrics, audit: await auditConfig(opts, metrics) },
     logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel },
+    connections: tuning.connections,
   });
   await server.start();
   const host = opts.bindAddress === '0.0.0.0' ? '127.0.0.1' : opts.bindAddress;

@@ -1,12 +1,15 @@
 /**
  * The one place errors become responses: a StatusError as its Status; Fastify's own request errors
- * (media type, body size, malformed body) as the Status kube-apiserver gives for them; anything else is a
- * bug, logged, and answered as a 500 InternalError.
+ * (media type, body size, malformed body, a URL that does not decode, a method it does not know) and
+ * requests Node's HTTP/1.1 parser refuses as the Status kube-apiserver gives for them, or the nearest one
+ * where Go answers in plain text; anything else is a bug, logged, and answered as a 500 InternalError.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  isStatusError, newBadRequest, newInternalError, newPathNotFound, newRequestEntityTooLarge,
-  newUnsupportedMediaType, type StatusError,
+  isStatusError, newBadRequest, newInternalError, newMethodNotAllowed, newPathNotFound, newRequestEntityTooLarge,
+  newUnsupportedMediaType, StatusError,
 } from '../apimachinery/errors.js';
 import { MAX_REQUEST_BODY_BYTES } from '../endpoints/negotiation/media-types.js';
 
@@ -28,6 +31,60 @@ function fromFastifyError(err: FastifyError, contentType: string): StatusError |
   }
 }
 
+function send(reply: FastifyReply, status: StatusError): FastifyReply {
+  for (const [name, value] of Object.entries(status.headers)) reply.header(name, value);
+  return reply.code(status.code).type('application/json').send(JSON.stringify(status.status));
+}
+
+/** Errors Fastify meets before routing: a path that does not percent-decode (`%ZZ`). */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  const status = err.code === 'FST_ERR_BAD_URL'
+    ? newBadRequest(`invalid URL escape in the request path`)
+    : newBadRequest(err.message);
+  void send(reply, status);
+}
+
+const REASON_PHRASES: Record<number, string> = { 400: 'Bad Request', 405: 'Method Not Allowed', 431: 'Request Header Fields Too Large' };
+
+/**
+ * Requests Node's HTTP/1.1 parser refuses before any handler runs: an unknown method (Go routes any token
+ * and answers 405), headers past the limit (431), anything malformed (400). Answered with a Status, then closed.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = err.code === 'HPE_INVALID_METHOD' ? newMethodNotAllowed()
+    : err.code === 'HPE_HEADER_OVERFLOW' ? new StatusError({ code: 431, reason: 'BadRequest', message: 'Request Header Fields Too Large' })
+      : newBadRequest('the request could not be parsed as HTTP/1.1');
+  const body = JSON.stringify(status.status);
+  socket.end(`HTTP/1.1 ${status.code} ${REASON_PHRASES[status.code] ?? 'Bad Request'}\r\nContent-Type: application/json\r\n`
+    + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/** The methods Fastify routes here; any other token is answered 405 before Fastify sees it. */
+const ROUTED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/**
+ * HTTP/2 (unlike Node's HTTP/1.1 parser) lets any method token through, and Fastify has no route for most:
+ * it logs a router dump per request and answers 404. Go routes any token and answers 405, so do we, and
+ * before Fastify, so no client can make the log grow.
+ */
+export function refuseUnknownMethods(server: Server): void {
+  const [handler] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  if (!handler) return;
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (ROUTED_METHODS.has(req.method ?? '')) {
+      handler(req, res);
+      return;
+    }
+    const body = JSON.stringify(newMethodNotAllowed().status);
+    res.writeHead(405, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+  });
+}
+
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     let status = isStatusError(err) ? err : fromFastifyError(err, req.headers['content-type'] ?? '');
@@ -35,11 +92,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       req.log.error({ err }, 'unexpected error: answered as an internal error');
       status = newInternalError(err);
     }
-    for (const [name, value] of Object.entries(status.headers)) reply.header(name, value);
-    return reply.code(status.code).type('application/json').send(JSON.stringify(status.status));
+    return send(reply, status);
   });
-  app.setNotFoundHandler((_req, reply) => {
-    const status = newPathNotFound();
-    return reply.code(404).type('application/json').send(JSON.stringify(status.status));
-  });
+  app.setNotFoundHandler((_req, reply) => send(reply, newPathNotFound()));
 }

@@ -15,8 +15,13 @@ import { decorateRequestContext } from '../endpoints/request/context.js';
 import type { ResourceDefinition } from '../registry/definitions/types.js';
 import type { Storage } from '../storage/interfaces.js';
 import { buildHandlerChain, type ChainConfig } from './chain.js';
-import { installErrorHandler } from './error-handler.js';
+import { type ConnectionOptions, installConnectionLimits } from './connections.js';
+import { clientErrorHandler, frameworkErrors, installErrorHandler, refuseUnknownMethods } from './error-handler.js';
 import { installHealth } from './health.js';
+
+/** Go's `http.DefaultMaxHeaderBytes`, which kube-apiserver keeps. */
+const MAX_HEADER_BYTES = 1024 * 1024;
+const MAX_HEADER_FIELDS = 16_384;
 
 export interface ServerConfig {
   bindAddress: string;
@@ -28,6 +33,8 @@ export interface ServerConfig {
   chain: ChainConfig;
   /** Pino logger options, or false. */
   logger: boolean | Record<string, unknown>;
+  /** Idle and first-request timeouts; defaults to kube-apiserver's (tests shorten them). */
+  connections?: ConnectionOptions;
 }
 
 export class APIServer {
@@ -44,19 +51,32 @@ export class APIServer {
     this.app = Fastify({
       // HTTP/2 for kubectl and kube-apiserver's proxy, HTTP/1.1 for everything else (probes, curl).
       http2: true,
-      https: { ...config.tls, allowHTTP1: true, requestCert: true, rejectUnauthorized: false },
+      https: {
+        ...config.tls, allowHTTP1: true, requestCert: true, rejectUnauthorized: false,
+        // The aggregator sends one X-Remote-Group header per group: a user in hundreds of groups must fit, as
+        // in Go's server (1 MB of headers); Node's default of 128 header fields resets such a stream.
+        maxHeaderListPairs: MAX_HEADER_FIELDS,
+        settings: { maxHeaderListSize: MAX_HEADER_BYTES },
+      },
       bodyLimit: MAX_REQUEST_BODY_BYTES,
       logger: config.logger,
       // Per-request log lines cost more than the request; the audit log is the record of requests.
       logController: new LogController({ disableRequestLogging: true }),
       // Kubernetes paths are case-sensitive and never carry trailing-slash aliases.
-      routerOptions: { ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 500 },
+      // Names of any length reach the handlers, which answer as kube-apiserver does (404, 422), not 414.
+      routerOptions: { ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: MAX_HEADER_BYTES },
+      frameworkErrors: frameworkErrors as never,
+      clientErrorHandler: clientErrorHandler as never,
       return503OnClosing: true,
       forceCloseConnections: 'idle',
     }) as unknown as FastifyInstance;
+    // HTTP/1.1 requests come through the HTTP/2 server's fallback, whose parser reads this property.
+    (this.app.server as unknown as { maxHeaderSize: number }).maxHeaderSize = MAX_HEADER_BYTES;
+    refuseUnknownMethods(this.app.server);
     decorateRequestContext(this.app);
     installErrorHandler(this.app);
     installBodyParsers(this.app);
+    installConnectionLimits(this.app, config.connections);
     buildHandlerChain(this.app, config.chain);
     // Storage is in /livez too, as etcd is in kube-apiserver's: a store that failed a write stays failed, and
     // only a restart (which the kubelet does on a failing liveness probe) recovers it.

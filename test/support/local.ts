@@ -43,6 +43,7 @@ export function tempDir(prefix: string): { path: string; remove: () => void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-export function startTestServer(dataDir: string, overrides: Partial<Options> = {}): Promise<LocalServer> {
-  return startLocal(localOptions(dataDir, overrides));
+export function startTestServer(dataDir: string, overrides: Partial<Options> = {},
+  tuning: Parameters<typeof startLocal>[1] = {}): Promise<LocalServer> {
+  return startLocal(localOptions(dataDir, overrides), tuning);
 }

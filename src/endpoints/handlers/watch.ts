@@ -117,8 +117,13 @@ export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: 
       if (!res.write(encode(ev.type, ev.object))) {
         // A slow reader: wait for the socket rather than buffering without bound.
         await new Promise<void>((resolve) => {
-          res.once('drain', resolve);
-          res.once('close', resolve);
+          const done = (): void => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.once('drain', done);
+          res.once('close', done);
         });
       }
     }

@@ -17,11 +17,15 @@ export function encodeContinue(resourceVersion: number, prefix: string, lastKey:
 }
 
 export function decodeContinue(token: string): ContinuePosition {
+  // Never echo what a bad token decodes to: it is the client's bytes, often not text at all.
+  if (!/^[A-Za-z0-9_-]*={0,2}$/.test(token)) {
+    throw newBadRequest('invalid continue token: continue key is not valid: illegal base64 data');
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch (err) {
-    throw newBadRequest(`invalid continue token: ${(err as Error).message}`);
+  } catch {
+    throw newBadRequest('invalid continue token: continue key is not valid: not a JSON object');
   }
   const t = parsed as { v?: unknown; rv?: unknown; start?: unknown };
   if (t?.v !== 'meta.k8s.io/v1') throw newBadRequest('invalid continue token: continue key is not supported by this server');

@@ -16,16 +16,23 @@ const OBJECT_META_FIELDS = new Set([
   'managedFields',
 ]);
 
+/** The body as the missing-kind message quotes it: empty for no body, at most 1 KB of it otherwise. */
+function shown(body: unknown): string {
+  if (body === undefined) return '';
+  const text = JSON.stringify(body);
+  return text.length > 1024 ? `${text.slice(0, 1024)}...` : text;
+}
+
 export function decodeObject(body: unknown, scope: ResourceScope, opts: WriteOptions): KubeObject {
   if (!isPlainObject(body)) {
-    throw newBadRequest(`Object 'Kind' is missing in '${JSON.stringify(body)}'`);
+    throw newBadRequest(`Object 'Kind' is missing in '${shown(body)}'`);
   }
   const { apiVersion, kind } = body;
   if (typeof kind !== 'string' || kind === '') {
-    throw newBadRequest(`Object 'Kind' is missing in '${JSON.stringify(body)}'`);
+    throw newBadRequest(`Object 'Kind' is missing in '${shown(body)}'`);
   }
   if (typeof apiVersion !== 'string' || apiVersion === '') {
-    throw newBadRequest(`Object 'apiVersion' is missing in '${JSON.stringify(body)}'`);
+    throw newBadRequest(`Object 'apiVersion' is missing in '${shown(body)}'`);
   }
   if (apiVersion !== scope.apiVersion) {
     throw newBadRequest(`the API version in the data (${apiVersion}) does not match the expected API version (${scope.apiVersion})`);
