@@ -189,8 +189,9 @@ export function newTooManyRequests(message: string, retryAfterSeconds: number): 
   );
 }
 
+/** 504, message prefixed `Timeout: ` as `errors.NewTimeoutError` does. */
 export function newTimeout(message: string, retryAfterSeconds = 0): StatusError {
-  return new StatusError({ code: 504, reason: 'Timeout', message, details: { retryAfterSeconds } });
+  return new StatusError({ code: 504, reason: 'Timeout', message: `Timeout: ${message}`, details: { retryAfterSeconds } });
 }
 
 export function newServiceUnavailable(message: string): StatusError {

@@ -107,6 +107,11 @@ export interface Storage {
   currentResourceVersion(): number;
   /** The oldest resourceVersion a watch or a snapshot list may still start from. */
   oldestResourceVersion(): number;
+  /**
+   * Resolves true once the store has reached `resourceVersion`, or false after `timeoutMs` (a client that saw
+   * a newer resourceVersion than this replica, as the watch cache's `waitUntilFreshAndBlock`).
+   */
+  waitForResourceVersion(resourceVersion: number, timeoutMs: number): Promise<boolean>;
   /** Why the store cannot serve now (closed, a failed write), or undefined when it can; /livez and /readyz report it. */
   health(): string | undefined;
 

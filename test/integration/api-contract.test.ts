@@ -100,8 +100,28 @@ describe('API contract', () => {
       const both = await req('GET', `${ns}?limit=2&resourceVersion=3&continue=${encodeURIComponent(first.json.metadata.continue)}`);
       expect(both.status).toBe(400);
       expect(both.json.message).toBe('specifying resource version is not allowed when using continue');
+      const started = Date.now();
       const future = await req('GET', `${ns}?resourceVersion=999999&resourceVersionMatch=NotOlderThan`);
       expect(future.status).toBe(504);
+      // client-go's reflector recognises this error by its cause alone, and relists.
+      expect(future.json).toMatchObject({
+        reason: 'Timeout',
+        details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 },
+      });
+      expect(future.json.message).toMatch(/^Timeout: Too large resource version: 999999, current: \d+$/);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2900);
+    });
+    it('waits for a resourceVersion this server reaches within 3 s, as the watch cache does', async () => {
+      const later = '/apis/wardle.example.com/v1alpha1/namespaces/later/flunders';
+      const current = Number((await req('GET', later)).json.metadata.resourceVersion);
+      const list = req('GET', `${later}?resourceVersion=${current + 1}&resourceVersionMatch=NotOlderThan`);
+      const watch = watchEvents(local.url, id, `${later}?watch=true&resourceVersion=${current}`, 1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await req('POST', later, body('arrives-later'))).status).toBe(201);
+      const listed = await list;
+      expect(listed.status).toBe(200);
+      expect(listed.json.items.map((i: any) => i.metadata.name)).toContain('arrives-later');
+      expect((await watch).events[0]).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'arrives-later' } } });
     });
     it('serves a Table to kubectl\'s Accept header, with metadata.continue when paged', async () => {
       const res = await req('GET', `${ns}?limit=2`, undefined, { accept: TABLE_ACCEPT });

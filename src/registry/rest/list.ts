@@ -5,7 +5,7 @@
 import { newBadRequest, newResourceExpired, newTimeout } from '../../apimachinery/errors.js';
 import { newInvalidOptions, validateListOptions } from '../../apimachinery/options.js';
 import type { KubeObject, ListMeta } from '../../apimachinery/types.js';
-import { StorageError, type Predicate } from '../../storage/interfaces.js';
+import { type Predicate, type Storage, StorageError } from '../../storage/interfaces.js';
 import { listPrefix } from '../keys.js';
 import { withStatusErrors } from '../storage-errors.js';
 import { CONTINUE_EXPIRED_MESSAGE, decodeContinue, encodeContinue } from './continue-token.js';
@@ -39,8 +39,18 @@ export function parseResourceVersion(value: string | undefined): number | undefi
   return Number(value);
 }
 
-export function tooLargeResourceVersion(wanted: number, current: number): Error {
-  return newTimeout(`Too large resource version: ${wanted}, current: ${current}`, 1);
+/** How long a read waits for a resourceVersion the store has not reached (the watch cache's `blockTimeout`). */
+const FRESHNESS_TIMEOUT_MS = 3_000;
+
+/**
+ * Waits until the store has `wanted`, as the watch cache does, then gives up with upstream's
+ * `NewTooLargeResourceVersionError`: client-go's reflector recognises it only by its cause, and relists.
+ */
+export async function waitUntilFresh(storage: Storage, wanted: number): Promise<void> {
+  if (await storage.waitForResourceVersion(wanted, FRESHNESS_TIMEOUT_MS)) return;
+  const err = newTimeout(`Too large resource version: ${wanted}, current: ${storage.currentResourceVersion()}`, 1);
+  err.status.details = { ...err.status.details, causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }] };
+  throw err;
 }
 
 export async function listObjects(store: ResourceStore, scope: ResourceScope, params: ListParams): Promise<ListOutcome> {
@@ -60,8 +70,7 @@ export async function listObjects(store: ResourceStore, scope: ResourceScope, pa
     startAfter = prefix + pos.startAfter;
     readAt = pos.resourceVersion === -1 ? undefined : pos.resourceVersion;
   } else if (rv !== undefined && rv !== 0) {
-    const current = store.storage.currentResourceVersion();
-    if (rv > current) throw tooLargeResourceVersion(rv, current);
+    await waitUntilFresh(store.storage, rv);
     if (match === 'Exact') readAt = rv;
   }
   try {

@@ -7,7 +7,7 @@ import { newResourceExpired } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { StorageError, type Predicate, type Watch } from '../../storage/interfaces.js';
 import { listPrefix } from '../keys.js';
-import { parseResourceVersion, tooLargeResourceVersion } from './list.js';
+import { parseResourceVersion, waitUntilFresh } from './list.js';
 import type { ResourceStore } from './resource-store.js';
 import type { ResourceScope } from './scope.js';
 
@@ -59,8 +59,7 @@ export async function startWatch(store: ResourceStore, scope: ResourceScope, par
     if (params.sendInitialEvents) initial.push(bookmark(scope, from, true));
   } else {
     from = rv ?? 0;
-    const current = store.storage.currentResourceVersion();
-    if (from > current) throw tooLargeResourceVersion(from, current);
+    await waitUntilFresh(store.storage, from);
   }
   let watch: Watch;
   try {

@@ -77,6 +77,8 @@ export class LevelStorage implements Storage {
   private committedRv = 0;
   private assignedRv = 0;
   private batch: PendingBatch | undefined;
+  /** Readers waiting for a resourceVersion this store has not reached yet. */
+  private readonly rvWaiters = new Set<{ rv: number; resolve: (reached: boolean) => void }>();
   private flushing: Promise<void> | undefined;
   private state: 'new' | 'open' | 'closed' | 'failed' = 'new';
   private failure: unknown;
@@ -153,6 +155,22 @@ export class LevelStorage implements Storage {
 
   oldestResourceVersion(): number {
     return this.history.compacted;
+  }
+
+  waitForResourceVersion(resourceVersion: number, timeoutMs: number): Promise<boolean> {
+    if (resourceVersion <= this.committedRv) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = {
+        rv: resourceVersion,
+        resolve: (reached: boolean) => {
+          clearTimeout(timer);
+          this.rvWaiters.delete(waiter);
+          resolve(reached);
+        },
+      };
+      const timer = setTimeout(() => waiter.resolve(false), timeoutMs);
+      this.rvWaiters.add(waiter);
+    });
   }
 
   /** Why the store cannot serve, or undefined when it can: a failed write leaves it failed until a restart. */
@@ -348,6 +366,7 @@ export class LevelStorage implements Storage {
       this.committedRv = ev.resourceVersion;
     });
     this.hub.publish(events, entries.map(entryBytes));
+    for (const w of this.rvWaiters) if (w.rv <= this.committedRv) w.resolve(true);
   }
 
   /** The objects under `prefix` as they were at resourceVersion `at`, where they differ from now. */

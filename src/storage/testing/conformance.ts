@@ -162,5 +162,18 @@ export function runStorageConformance(name: string, factory: () => Promise<Stora
       w.stop();
       expect((await s.create('/g/things/ns/c', obj('c'))).metadata.resourceVersion).toBe('3');
     });
+
+    it('waits for a resourceVersion until a write reaches it, or reports that none did in time', async () => {
+      const target = s.currentResourceVersion() + 1;
+      const reached = s.waitForResourceVersion(target, 2000);
+      await s.create('/g/things/ns/later', obj('later'));
+      expect(await reached).toBe(true);
+      expect(await s.waitForResourceVersion(target, 10)).toBe(true);
+      expect(await s.waitForResourceVersion(s.currentResourceVersion() + 5, 50)).toBe(false);
+    });
+
+    it('reports itself healthy while open', () => {
+      expect(s.health()).toBeUndefined();
+    });
   });
 }
