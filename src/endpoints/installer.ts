@@ -1,18 +1,21 @@
 /**
  * Installs the REST routes of every served version of every resource (`pkg/endpoints/installer.go`):
- * collection, all-namespaces list, object, and the /status and /scale subresources the definition declares.
- * Every method is routed, so a method a path does not support gets kube-apiserver's 405 Status.
+ * collection, all-namespaces list, object, the /status and /scale subresources the definition declares, and
+ * the legacy `/watch/` paths upstream still serves. Every method is routed, so a method a path does not
+ * support gets kube-apiserver's 405 Status. Every request to a deprecated version carries its warning.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { newMethodNotAllowed } from '../apimachinery/errors.js';
-import type { ResourceDefinition } from '../registry/definitions/types.js';
+import type { ResourceDefinition, VersionDefinition } from '../registry/definitions/types.js';
+import { compareVersions } from './discovery/version-priority.js';
 import { ResourceStore } from '../registry/rest/resource-store.js';
 import { resourceScope } from '../registry/rest/scope.js';
 import type { Storage } from '../storage/interfaces.js';
 import { createObject } from './handlers/create.js';
 import { deleteCollection, deleteOne } from './handlers/delete.js';
 import { getObject } from './handlers/get.js';
-import { listOrWatch } from './handlers/list.js';
+import { legacyWatch, listOrWatch } from './handlers/list.js';
+import { setWarnings } from './handlers/respond.js';
 import { patchObject } from './handlers/patch.js';
 import type { RouteContext } from './handlers/route-context.js';
 import { getScale, updateScale } from './handlers/scale.js';
@@ -23,12 +26,26 @@ type Handler = (ctx: RouteContext, req: FastifyRequest, reply: FastifyReply) => 
 
 const ALL_METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
+/**
+ * The warning every request to a deprecated version gets: the definition's own, or apiextensions-apiserver's
+ * default, which names the newest served version that is not deprecated.
+ */
+export function deprecationWarning(def: ResourceDefinition, version: VersionDefinition): string {
+  if (version.deprecationWarning) return version.deprecationWarning;
+  const message = `${def.group}/${version.name} ${def.names.kind} is deprecated`;
+  const newer = def.versions.filter((v) => v.served && !v.deprecated && compareVersions(v.name, version.name) < 0)
+    .sort((a, b) => compareVersions(a.name, b.name));
+  return newer[0] ? `${message}; use ${def.group}/${newer[0].name} ${def.names.kind}` : message;
+}
+
 function route(app: FastifyInstance, url: string, ctx: RouteContext, handlers: Partial<Record<string, Handler>>): void {
+  const warning = ctx.scope.version.deprecated ? deprecationWarning(ctx.scope.def, ctx.scope.version) : undefined;
   app.route({
     method: ALL_METHODS,
     url,
     exposeHeadRoute: false,
     handler: async (req, reply) => {
+      if (warning) setWarnings(reply, [warning]);
       const handler = handlers[req.method];
       if (!handler) throw newMethodNotAllowed();
       return handler(ctx, req, reply);
@@ -48,6 +65,12 @@ export function installResources(app: FastifyInstance, defs: ResourceDefinition[
       route(app, collection, ctx, { GET: listOrWatch, POST: createObject, DELETE: deleteCollection });
       if (def.scope === 'Namespaced') route(app, `${base}/${plural}`, ctx, { GET: listOrWatch });
       route(app, object, ctx, { GET: getObject, PUT: updateObject(''), PATCH: patchObject(''), DELETE: deleteOne });
+      // Deprecated since 1.11 but still served: `/watch/<collection>` and `/watch/<collection>/<name>`.
+      const watchBase = `${base}/watch`;
+      const watchCollection = def.scope === 'Namespaced' ? `${watchBase}/namespaces/:namespace/${plural}` : `${watchBase}/${plural}`;
+      route(app, watchCollection, ctx, { GET: legacyWatch });
+      route(app, `${watchCollection}/:name`, ctx, { GET: legacyWatch });
+      if (def.scope === 'Namespaced') route(app, `${watchBase}/${plural}`, ctx, { GET: legacyWatch });
       if (version.subresources.status) {
         route(app, `${object}/status`, ctx, { GET: getObject, PUT: updateObject('status'), PATCH: patchObject('status') });
       }

@@ -12,6 +12,7 @@ import { installAuthorization } from '../authorization/filter.js';
 import { installRequestInfo } from '../endpoints/request/request-info.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { installMetrics } from '../metrics/metrics.js';
+import { installCacheControl } from './filters/cache-control.js';
 import { installLoadShedding, type LoadSheddingOptions } from './filters/load-shedding.js';
 import { installMaxInFlight, type MaxInFlightOptions } from './filters/max-in-flight.js';
 
@@ -27,6 +28,7 @@ export interface ChainConfig {
 }
 
 export function buildHandlerChain(app: FastifyInstance, cfg: ChainConfig): void {
+  installCacheControl(app);                              // Cache-Control: no-cache, private unless set
   installMetrics(app, cfg.metrics);                      // apiserver_request_total, durations; /metrics
   installRequestInfo(app);                               // path + method -> RequestInfo
   installAuthentication(app, cfg.authentication);        // -> 401

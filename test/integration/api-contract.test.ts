@@ -192,7 +192,9 @@ describe('API contract', () => {
       expect(res.status).toBe(200);
       expect(res.json).toMatchObject({ kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: { continue: expect.any(String) } });
       expect(res.json.items).toEqual([expect.objectContaining({ metadata: expect.objectContaining({ name: 'item-0' }) }), expect.objectContaining({ metadata: expect.objectContaining({ name: 'item-2' }) })]);
-      expect(res.json.items.every((i: Record<string, unknown>) => Object.keys(i).join() === 'metadata')).toBe(true);
+      // Each item is a PartialObjectMetadata with its kind, as upstream's asPartialObjectMetadataList sets its GVK.
+      expect(res.json.items.every((i: Record<string, unknown>) => Object.keys(i).join() === 'kind,apiVersion,metadata'
+        && i.kind === 'PartialObjectMetadata' && i.apiVersion === 'meta.k8s.io/v1')).toBe(true);
     });
 
     it('answers 406 when the kind does not fit the response, as upstream does', async () => {
@@ -250,6 +252,64 @@ describe('API contract', () => {
       expect(again.status).toBe(304);
       const v1 = await req('GET', '/apis');
       expect(v1.json.kind).toBe('APIGroupList');
+    });
+  });
+
+  describe('details clients depend on', () => {
+    const beta = '/apis/wardle.example.com/v1beta1/namespaces/contract/flunders';
+
+    it('answers a wrong method on discovery paths with 405, as the sample-apiserver does', async () => {
+      for (const [method, path] of [['POST', '/apis'], ['PUT', '/apis/wardle.example.com'], ['DELETE', '/apis/wardle.example.com/v1alpha1']]) {
+        const res = await req(method as string, path as string);
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.json).toMatchObject({ kind: 'Status', reason: 'MethodNotAllowed' });
+      }
+    });
+
+    it('serves the Table version asked for, and 406 to an Accept that names only aggregated discovery v2beta1', async () => {
+      const v1beta1 = await req('GET', ns, undefined, { accept: 'application/json;as=Table;v=v1beta1;g=meta.k8s.io' });
+      expect(v1beta1.json).toMatchObject({ kind: 'Table', apiVersion: 'meta.k8s.io/v1beta1' });
+      const old = await req('GET', '/apis', undefined, { accept: 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList' });
+      expect(old.status).toBe(406);
+      expect(old.json).toMatchObject({ kind: 'Status', reason: 'NotAcceptable' });
+    });
+
+    it('gives each Table of a watch its object\'s resourceVersion', async () => {
+      const watched = await watchEvents(local.url, id, `${ns}?watch=true`, 2, 5000, { accept: TABLE_ACCEPT });
+      for (const ev of watched.events) {
+        expect(ev.object.kind).toBe('Table');
+        expect(ev.object.metadata.resourceVersion).toBe(ev.object.rows[0].object.metadata.resourceVersion);
+      }
+    });
+
+    it('accepts sendInitialEvents without allowWatchBookmarks, as apimachinery v0.37 does', async () => {
+      const watched = await watchEvents(local.url, id, `${ns}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan`, 1, 5000);
+      expect(watched.status).toBe(200);
+      expect(watched.events[0].type).toBe('ADDED');
+    });
+
+    it('serves the legacy /watch/ paths, for a collection and for one object', async () => {
+      const all = await watchEvents(local.url, id, '/apis/wardle.example.com/v1alpha1/watch/namespaces/contract/flunders', 2, 5000);
+      expect(all.events.map((e) => e.type)).toEqual(['ADDED', 'ADDED']);
+      const one = await watchEvents(local.url, id, '/apis/wardle.example.com/v1alpha1/watch/namespaces/contract/flunders/item-3', 1, 5000);
+      expect(one.events).toEqual([expect.objectContaining({ type: 'ADDED', object: expect.objectContaining({ metadata: expect.objectContaining({ name: 'item-3' }) }) })]);
+      const everywhere = await watchEvents(local.url, id, '/apis/wardle.example.com/v1alpha1/watch/flunders', 1, 5000);
+      expect(everywhere.status).toBe(200);
+    });
+
+    it('marks API responses, errors included, Cache-Control: no-cache, private', async () => {
+      expect((await req('GET', `${ns}/item-0`)).headers['cache-control']).toBe('no-cache, private');
+      expect((await req('GET', `${ns}/missing`)).headers['cache-control']).toBe('no-cache, private');
+      expect((await req('GET', '/apis', undefined, { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' })).headers['cache-control']).toBe('public');
+    });
+
+    it('warns on every request to the deprecated v1alpha1, with the sample-apiserver\'s text, and never on v1beta1', async () => {
+      const warning = '299 - "wardle.example.com/v1alpha1 Flunder is deprecated in v1.3+, unavailable in v1.10+"';
+      expect((await req('GET', ns)).headers.warning).toBe(warning);
+      expect((await req('GET', `${ns}/missing`)).headers.warning).toBe(warning);
+      const watched = await watchEvents(local.url, id, `${ns}?watch=true&timeoutSeconds=1`, 1, 3000);
+      expect(watched.headers.warning).toBe(warning);
+      expect((await req('GET', beta)).headers.warning).toBeUndefined();
     });
   });
 });

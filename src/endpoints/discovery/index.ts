@@ -4,20 +4,38 @@
  */
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { newPathNotFound } from '../../apimachinery/errors.js';
+import { newMethodNotAllowed, newNotAcceptable, newPathNotFound } from '../../apimachinery/errors.js';
 import type { ResourceDefinition } from '../../registry/definitions/types.js';
 import { parseAccept } from '../negotiation/accept.js';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, etagOf } from './documents.js';
 
 const V2_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
-/** True when the first acceptable type the client lists is aggregated discovery v2. */
+/**
+ * Whether the first acceptable type the client lists is aggregated discovery v2 (true) or the legacy
+ * APIGroupList (false). Since 1.33 v2beta1 is no longer served: an Accept that names nothing else is a 406.
+ */
 export function wantsAggregatedDiscovery(accept: string | undefined): boolean {
-  for (const r of parseAccept(accept)) {
+  const ranges = parseAccept(accept);
+  if (ranges.length === 0) return false;
+  for (const r of ranges) {
     if (r.params.as === 'APIGroupDiscoveryList' && r.params.g === 'apidiscovery.k8s.io' && r.params.v === 'v2') return true;
-    if (r.params.as === undefined && (r.type === 'application/json' || r.type === '*/*')) return false;
+    if (r.params.as === undefined && ['application/json', 'application/*', '*/*'].includes(r.type)) return false;
   }
-  return false;
+  throw newNotAcceptable('only the following media types are accepted: application/json, application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+}
+
+/** A GET route that answers every other method with kube-apiserver's 405 Status. */
+function get(app: FastifyInstance, url: string, handler: (req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>): void {
+  app.route({
+    method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    url,
+    exposeHeadRoute: false,
+    handler: async (req, reply) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw newMethodNotAllowed();
+      return handler(req, reply);
+    },
+  });
 }
 
 function serverVersion() {
@@ -43,19 +61,19 @@ export function installDiscoveryRoutes(app: FastifyInstance, getDefs: () => Reso
   };
   const version = serverVersion();
 
-  app.get('/apis', async (req: FastifyRequest, reply: FastifyReply) => {
+  get(app, '/apis', async (req: FastifyRequest, reply: FastifyReply) => {
     if (!wantsAggregatedDiscovery(req.headers.accept)) return json(reply.header('Vary', 'Accept'), apiGroupList(getDefs()));
     const doc = v2();
     reply.header('Vary', 'Accept').header('Cache-Control', 'public').header('ETag', doc.etag);
     if (req.headers['if-none-match'] === doc.etag) return reply.code(304).send();
     return reply.type(V2_CONTENT_TYPE).send(doc.body);
   });
-  app.get('/apis/:group', async (req, reply) => {
+  get(app, '/apis/:group', async (req, reply) => {
     const g = apiGroup(getDefs(), (req.params as { group: string }).group);
     if (!g) throw newPathNotFound();
     return json(reply, g);
   });
-  app.get('/apis/:group/:version', async (req, reply) => {
+  get(app, '/apis/:group/:version', async (req, reply) => {
     const { group, version: v } = req.params as { group: string; version: string };
     const list = apiResourceList(getDefs(), group, v);
     if (!list) throw newPathNotFound();

@@ -1,11 +1,11 @@
-/** GET of a collection: a list (or its Table), or a watch when `watch=true`. */
+/** GET of a collection: a list (or its Table), or a watch when `watch=true` or on a legacy `/watch/` path. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { listObjects } from '../../registry/rest/list.js';
 import { negotiateOutput } from '../negotiation/accept.js';
 import { isTruthy } from '../request/request-info.js';
 import { boolParam, intParam, queryParam } from './query.js';
 import { sendJson, sendList } from './respond.js';
-import { namespaceOf, type RouteContext } from './route-context.js';
+import { nameOf, namespaceOf, type RouteContext } from './route-context.js';
 import { predicateFrom } from './selectors.js';
 import { serveWatch } from './watch.js';
 
@@ -29,4 +29,9 @@ export async function listOrWatch(ctx: RouteContext, req: FastifyRequest, reply:
     return sendJson(reply, 200, `${head.slice(0, -1)},"items":[${listed.rawItems.join(',')}]}`, true);
   }
   return sendList(req, reply, ctx.scope, listed.items, listed.metadata);
+}
+
+/** The legacy `/watch/...` paths: always a watch; with a name, of that object alone. */
+export async function legacyWatch(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  return serveWatch(ctx, req, reply, nameOf(req) || undefined);
 }

@@ -7,14 +7,16 @@ import { stringify as toYaml } from 'yaml';
 import { newNotAcceptable } from '../../apimachinery/errors.js';
 import type { KubeObject, ListMeta } from '../../apimachinery/types.js';
 import type { ResourceScope } from '../../registry/rest/scope.js';
-import { negotiateOutput } from '../negotiation/accept.js';
+import { negotiateOutput, tableApiVersion } from '../negotiation/accept.js';
 import { tableForObjects } from '../table/table.js';
 import { queryParam } from './query.js';
 
-/** Warnings go out as RFC 7234 warn-code 299, one header each, as kube-apiserver sends them. */
+/** Warnings go out as RFC 7234 warn-code 299, one header each, as kube-apiserver sends them; added to any already set. */
 export function setWarnings(reply: FastifyReply, warnings: string[]): void {
   if (warnings.length === 0) return;
-  reply.header('Warning', [...new Set(warnings)].map((w) => `299 - ${JSON.stringify(w)}`));
+  const existing = reply.getHeader('Warning');
+  const before = existing === undefined ? [] : ([] as string[]).concat(existing as string | string[]);
+  reply.header('Warning', [...new Set([...before, ...warnings.map((w) => `299 - ${JSON.stringify(w)}`)])]);
 }
 
 /** `body` as JSON; `serialized` when it already is JSON text. */
@@ -47,6 +49,7 @@ export function sendObject(req: FastifyRequest, reply: FastifyReply, scope: Reso
   if (format === 'table') {
     const table = tableForObjects([obj], scope.version, {
       includeObject: queryParam(req, 'includeObject'),
+      apiVersion: tableApiVersion(req.headers.accept),
       listMeta: { resourceVersion: obj.metadata.resourceVersion },
     });
     return sendJson(reply, code, table);
@@ -58,15 +61,14 @@ export function sendList(req: FastifyRequest, reply: FastifyReply, scope: Resour
   metadata: ListMeta): FastifyReply {
   const format = negotiateOutput(req.headers.accept);
   if (format === 'PartialObjectMetadataList') {
-    // Items carry no kind or apiVersion, as upstream's asPartialObjectMetadataList writes them.
-    return sendJson(reply, 200, { kind: 'PartialObjectMetadataList', apiVersion: META_V1, metadata, items: items.map((i) => ({ metadata: i.metadata })) });
+    return sendJson(reply, 200, { kind: 'PartialObjectMetadataList', apiVersion: META_V1, metadata, items: items.map(partialObjectMetadata) });
   }
   if (format === 'PartialObjectMetadata') {
     throw newNotAcceptable(`you requested PartialObjectMetadata, but the requested object is a list (${scope.def.names.listKind})`);
   }
   if (format === 'table') {
     return sendJson(reply, 200, tableForObjects(items, scope.version, {
-      includeObject: queryParam(req, 'includeObject'), listMeta: metadata,
+      includeObject: queryParam(req, 'includeObject'), listMeta: metadata, apiVersion: tableApiVersion(req.headers.accept),
     }));
   }
   return send(req, reply, 200, { apiVersion: scope.apiVersion, kind: scope.def.names.listKind, metadata, items });

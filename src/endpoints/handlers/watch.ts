@@ -7,8 +7,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isStatusError, type StatusError } from '../../apimachinery/errors.js';
 import { newInvalidOptions, validateListOptions } from '../../apimachinery/options.js';
 import type { KubeObject } from '../../apimachinery/types.js';
+import type { Predicate } from '../../storage/interfaces.js';
 import { bookmark, type ObjectWatch, startWatch } from '../../registry/rest/watch.js';
-import { negotiateOutput } from '../negotiation/accept.js';
+import { negotiateOutput, tableApiVersion } from '../negotiation/accept.js';
 import { tableForObjects } from '../table/table.js';
 import { boolParam, intParam, parseQueryBool, queryParam } from './query.js';
 import { partialObjectMetadata } from './respond.js';
@@ -39,7 +40,8 @@ function watchParams(req: FastifyRequest): { sendInitialEvents?: boolean; allowB
   return { sendInitialEvents, allowBookmarks, timeoutMs: seconds * 1000 };
 }
 
-export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+/** `name`: the object a legacy `/watch/.../<name>` path names; only its events are sent. */
+export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply, name?: string): Promise<FastifyReply> {
   const { scope } = ctx;
   const params = watchParams(req);
   const format = negotiateOutput(req.headers.accept);
@@ -47,12 +49,13 @@ export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: 
   // A watch's events carry single objects, whichever of the two metadata kinds was asked for.
   const asMetadata = format === 'PartialObjectMetadata' || format === 'PartialObjectMetadataList';
   const includeObject = queryParam(req, 'includeObject');
+  const tableVersion = tableApiVersion(req.headers.accept);
   let watch: ObjectWatch | undefined;
   let expired: StatusError | undefined;
   try {
     watch = await startWatch(ctx.store, scope, {
       namespace: namespaceOf(req),
-      predicate: predicateFrom(req, scope),
+      predicate: withName(predicateFrom(req, scope), name),
       resourceVersion: queryParam(req, 'resourceVersion'),
       sendInitialEvents: params.sendInitialEvents,
     });
@@ -63,7 +66,8 @@ export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: 
 
   reply.hijack();
   const res = reply.raw;
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  // The hijacked stream writes its own head: carry over what earlier stages set (Warning, Audit-Id).
+  res.writeHead(200, { ...reply.getHeaders(), 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' } as Record<string, string>);
   // HTTP/1.1 sends headers at once with flushHeaders; HTTP/2 has no such call and sends them with the first write.
   (res as { flushHeaders?: () => void }).flushHeaders?.();
   if (!watch) {
@@ -77,7 +81,9 @@ export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: 
     if (asMetadata) return `${JSON.stringify({ type, object: partialObjectMetadata(object) })}\n`;
     if (!asTable || type === 'BOOKMARK') return `${JSON.stringify({ type, object })}\n`;
     // Only the first Table of a watch carries column definitions, as upstream's NoHeaders.
-    const table = tableForObjects([object], scope.version, { includeObject, noHeaders: headersSent });
+    const table = tableForObjects([object], scope.version, {
+      includeObject, noHeaders: headersSent, apiVersion: tableVersion, listMeta: { resourceVersion: object.metadata.resourceVersion },
+    });
     headersSent = true;
     return `${JSON.stringify({ type, object: table })}\n`;
   };
@@ -133,4 +139,9 @@ export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: 
     end();
   }
   return reply;
+}
+
+function withName(predicate: Predicate | undefined, name: string | undefined): Predicate | undefined {
+  if (name === undefined) return predicate;
+  return (obj) => obj.metadata.name === name && (!predicate || predicate(obj));
 }

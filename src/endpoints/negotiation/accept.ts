@@ -28,6 +28,16 @@ export function parseAccept(header: string | undefined): MediaRange[] {
 
 const isJsonLike = (t: string): boolean => t === 'application/json' || t === '*/*' || t === 'application/*';
 
+/** The Table version the client asked for first (`meta.k8s.io/v1beta1` Tables are still served upstream). */
+export function tableApiVersion(header: string | undefined): 'meta.k8s.io/v1' | 'meta.k8s.io/v1beta1' {
+  for (const r of parseAccept(header)) {
+    if (r.params.as === 'Table' && r.params.g === 'meta.k8s.io' && (r.params.v === 'v1' || r.params.v === 'v1beta1')) {
+      return `meta.k8s.io/${r.params.v}`;
+    }
+  }
+  return 'meta.k8s.io/v1';
+}
+
 /** The first acceptable range wins, as in kube-apiserver's negotiation (order, not q, decides). */
 export function negotiateOutput(header: string | undefined, supportsTable = true): OutputFormat {
   const ranges = parseAccept(header);

@@ -24,7 +24,7 @@ export interface TableRow {
 
 export interface Table {
   kind: 'Table';
-  apiVersion: 'meta.k8s.io/v1';
+  apiVersion: 'meta.k8s.io/v1' | 'meta.k8s.io/v1beta1';
   metadata: ListMeta;
   columnDefinitions: TableColumnDefinition[];
   rows: TableRow[];
@@ -70,7 +70,7 @@ function rowObject(obj: KubeObject, includeObject: string): unknown {
 }
 
 export function tableForObjects(objects: KubeObject[], version: VersionDefinition,
-  opts: { includeObject?: string; listMeta?: ListMeta; noHeaders?: boolean }): Table {
+  opts: { includeObject?: string; listMeta?: ListMeta; noHeaders?: boolean; apiVersion?: Table['apiVersion'] }): Table {
   const includeObject = opts.includeObject || 'Metadata';
   if (!['None', 'Metadata', 'Object'].includes(includeObject)) {
     throw newBadRequest(`includeObject: Unsupported value: "${includeObject}": supported values: "Metadata", "None", "Object"`);
@@ -82,7 +82,7 @@ export function tableForObjects(objects: KubeObject[], version: VersionDefinitio
   ];
   return {
     kind: 'Table',
-    apiVersion: 'meta.k8s.io/v1',
+    apiVersion: opts.apiVersion ?? 'meta.k8s.io/v1',
     metadata: opts.listMeta ?? {},
     columnDefinitions,
     rows: objects.map((obj) => {
