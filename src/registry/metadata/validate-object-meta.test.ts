@@ -1,7 +1,7 @@
 /** ObjectMeta validation with apimachinery's wording, table-driven as upstream's objectmeta tests are. */
 import { describe, expect, it } from 'vitest';
 import type { ObjectMeta } from '../../apimachinery/types.js';
-import { generateName, validateObjectMeta, validateObjectMetaUpdate } from './validate-object-meta.js';
+import { validateObjectMeta, validateObjectMetaUpdate } from './validate-object-meta.js';
 
 const summary = (meta: ObjectMeta, namespaced = true): string[] =>
   validateObjectMeta(meta, { namespaced, isCreate: true }).map((e) => `${e.field}: ${e.message}`);
@@ -38,12 +38,5 @@ describe('validateObjectMetaUpdate', () => {
     ['creationTimestamp', { ...old, creationTimestamp: '2025-01-01T00:00:00Z' }, ['metadata.creationTimestamp: Invalid value: "2025-01-01T00:00:00Z": field is immutable']],
   ])('%s', (_name, meta, want) => {
     expect(validateObjectMetaUpdate(meta, old).map((e) => `${e.field}: ${e.message}`)).toEqual(want);
-  });
-});
-
-describe('generateName', () => {
-  it('appends 5 characters of the alphabet and caps the prefix at 58', () => {
-    expect(generateName('pre-')).toMatch(/^pre-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
-    expect(generateName('p'.repeat(70))).toHaveLength(63);
   });
 });

@@ -4,7 +4,6 @@
  * label values at most 63 characters, annotations at most 256 KiB in all; and on update the fields that
  * never change.
  */
-import { randomInt } from 'node:crypto';
 import type { FieldError } from '../../apimachinery/errors.js';
 import type { ObjectMeta } from '../../apimachinery/types.js';
 
@@ -120,14 +119,4 @@ export function validateObjectMetaUpdate(meta: ObjectMeta, old: ObjectMeta): Fie
   immutable('uid', meta.uid, old.uid);
   immutable('creationTimestamp', meta.creationTimestamp, old.creationTimestamp);
   return errs;
-}
-
-const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-
-/** `generateName` + 5 random characters from apimachinery's alphabet (no vowels, no confusable digits). */
-export function generateName(prefix: string): string {
-  const base = prefix.length > 58 ? prefix.slice(0, 58) : prefix;
-  let suffix = '';
-  for (let i = 0; i < 5; i++) suffix += ALPHABET[randomInt(ALPHABET.length)];
-  return base + suffix;
 }

@@ -13,7 +13,7 @@ import { objectKey } from '../keys.js';
 import { withStatusErrors } from '../storage-errors.js';
 import { decodeObject } from './decode.js';
 import type { ResourceScope, WriteOptions } from './scope.js';
-import { generateName } from '../metadata/validate-object-meta.js';
+import { generateName } from '../metadata/generate-name.js';
 import { prepareForCreate, prepareForUpdate, validateCreate, validateUpdate } from './strategy.js';
 
 const MAX_GENERATE_NAME_ATTEMPTS = 8;
