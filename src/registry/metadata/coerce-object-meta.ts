@@ -89,8 +89,7 @@ class Fatal {
 }
 
 const typeName = (t: GoType): string =>
-  t.kind === 'string' || t.kind === 'slice' || t.kind === 'struct' ? t.type
-    : t.kind === 'stringMap' ? 'map[string]string' : t.kind === 'time' ? 'v1.Time' : t.kind;
+  t.kind === 'string' || t.kind === 'slice' || t.kind === 'struct' ? t.type : t.kind === 'stringMap' ? 'map[string]string' : t.kind;
 
 const jsonKind = (v: unknown): string =>
   Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v === 'object' ? 'object' : typeof v === 'boolean' ? 'bool' : typeof v;
@@ -124,7 +123,8 @@ class Decoder {
     // undefined is what a JavaScript caller has for a key JSON would not carry: absent, as null is.
     const v = value === undefined ? null : value;
     if (t.kind === 'time') return this.time(v);
-    if (t.kind === 'fieldsV1') return v === null ? undefined : structuredClone(v);
+    // Raw JSON, taken as it is (the caller's value, not a copy: it may nest deeper than a recursive copy goes).
+    if (t.kind === 'fieldsV1') return v === null ? undefined : v;
     if (v === null) return undefined;
     switch (t.kind) {
       case 'string':

@@ -63,23 +63,46 @@ export function goJSONString(s: string): string {
 /**
  * encoding/json's Marshal of a decoded JSON value (`map[string]interface{}` and friends): map keys sorted
  * bytewise, strings HTML-safe. Numbers print as JavaScript prints them, which for float64 is Go's format too.
+ * Written with an explicit stack: a request body may nest deeper than JavaScript's call stack.
  */
 export function goMarshal(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string') return goJSONString(value);
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
-  if (typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return `[${value.map(goMarshal).join(',')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => compareBytes(a, b));
-    return `{${entries.map(([k, v]) => `${goJSONString(k)}:${goMarshal(v)}`).join(',')}}`;
+  let out = '';
+  const work: Array<{ value: unknown } | string> = [{ value }];
+  while (work.length > 0) {
+    const item = work.pop()!;
+    if (typeof item === 'string') {
+      out += item;
+      continue;
+    }
+    const v = item.value;
+    if (Array.isArray(v)) {
+      out += '[';
+      work.push(']');
+      for (let i = v.length - 1; i >= 0; i--) work.push({ value: v[i] }, ...(i > 0 ? [','] : []));
+    } else if (typeof v === 'object' && v !== null) {
+      const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => compareBytes(a, b));
+      out += '{';
+      work.push('}');
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, x] = entries[i]!;
+        work.push({ value: x }, `${goJSONString(k)}:`, ...(i > 0 ? [','] : []));
+      }
+    } else {
+      out += typeof v === 'string' ? goJSONString(v)
+        : typeof v === 'number' && Number.isFinite(v) ? String(v)
+          : typeof v === 'boolean' ? String(v) : 'null';
+    }
   }
-  return 'null';
+  return out;
 }
 
-/** Go's string order (bytewise over UTF-8, which is code point order), not JavaScript's UTF-16 order. */
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * Go's string order (bytewise over UTF-8, which is code point order). JavaScript's own order differs only
+ * where a surrogate pair meets a character from U+E000 up, so only then are the bytes compared.
+ */
 export function compareBytes(a: string, b: string): number {
-  const x = goBytes(a);
-  const y = goBytes(b);
+  const [x, y] = SURROGATE.test(a) || SURROGATE.test(b) ? [goBytes(a), goBytes(b)] : [a, b];
   return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -142,4 +142,10 @@ describe('validation of arbitrary JSON as metadata', () => {
       }
     }), { numRuns: 500 });
   });
+
+  it('metadata nested deeper than the call stack gives its error, not a RangeError', () => {
+    const deep: unknown = JSON.parse(`${'['.repeat(100_000)}1${']'.repeat(100_000)}`);
+    expect(create({ name: 1, zz: deep })).toEqual([expect.stringMatching(/^metadata: Invalid value: \{"name":1,"zz":\[\[\[.*: json: cannot unmarshal number into Go struct field ObjectMeta\.name of type string$/)]);
+    expect(validateObjectMetaUpdate({ managedFields: [{ operation: 'Apply', fieldsV1: deep }] } as ObjectMeta, { name: 'a' })).toHaveLength(2);
+  });
 });
