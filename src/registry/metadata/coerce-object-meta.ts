@@ -4,12 +4,13 @@
  * a JSON round trip through Go's encoding/json) and writes the typed result back (`SetObjectMeta`).
  *
  * A value of the wrong type fails there, before the strategy runs, with the first error Go's decoder
- * meets, so upstream answers **400 BadRequest**, not 422:
+ * meets, so upstream answers **400 BadRequest**, not 422 (measured on kube-apiserver v1.37.2 with a CRD):
  *
- *   create/update (`transformDecodeError`):
- *     `Flunder in version "v1alpha1" cannot be handled as a Flunder: json: cannot unmarshal number into Go struct field ObjectMeta.name of type string`
- *   json-patch and merge-patch (`applyPatchToCurrentObject`): 422 Invalid, empty kind and name, one cause:
- *     ` "" is invalid: patch: Invalid value: "<patched object as JSON>": json: cannot unmarshal ...`
+ *   create/update (`transformDecodeError`, with the body's kind and version and the CRD's kind):
+ *     `Widget in version "v1" cannot be handled as a Widget: json: cannot unmarshal number into Go struct field ObjectMeta.name of type string`
+ *   json-patch and merge-patch (`applyPatchToCurrentObject`): 422 Invalid with empty kind and name and one
+ *   cause on field `patch` whose value is the patched object as Go marshals it (keys sorted), quoted:
+ *     ` "" is invalid: patch: Invalid value: "{\"apiVersion\":...}": json: cannot unmarshal ...`
  *
  * What succeeds is normalized as upstream stores it: null and empty fields dropped (`omitempty`), null map
  * and list entries made "", owner references given all four required keys, timestamps in UTC whole seconds,

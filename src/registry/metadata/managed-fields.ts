@@ -2,6 +2,9 @@
  * `ValidateManagedFields` and `ValidateFieldManager` (apimachinery `apis/meta/v1/validation`) over
  * managed fields that have been through `coerceObjectMeta`: operation Apply or Update, fieldsType
  * FieldsV1 or empty, a printable manager of at most 128 bytes, a subresource of at most 256 bytes.
+ * In kube-apiserver the field manager runs first and replaces what a client sent when it does not decode
+ * (measured on v1.37.2: a create with operation "Foo" is stored without those entries); with no field
+ * manager of our own, these rules are what keeps such entries out.
  */
 import type { FieldError } from '../../apimachinery/errors.js';
 import type { ManagedFieldsEntry } from '../../apimachinery/types.js';
