@@ -17,10 +17,19 @@ export function goBytes(s: string): string {
   return Buffer.from(s, 'utf8').toString('latin1');
 }
 
-/** Go's `strconv.IsPrint` (= `unicode.IsPrint`): letters, marks, numbers, punctuation, symbols and ASCII space. */
+const GRAPHIC = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+
+/**
+ * Go's `strconv.IsPrint` (= `unicode.IsPrint`): letters, marks, numbers, punctuation, symbols and ASCII
+ * space. Go 1.26's tables are Unicode 15.0 and Node's ICU is newer (17.0 here), so characters assigned since print
+ * literally here where Go escapes them.
+ */
 export function isGoPrint(codePoint: number): boolean {
-  return codePoint === 0x20 || /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(String.fromCodePoint(codePoint));
+  return codePoint === 0x20 || GRAPHIC.test(String.fromCodePoint(codePoint));
 }
+
+/** strconv.Quote's short escapes. */
+const SHORT_ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 12: '\\f', 10: '\\n', 13: '\\r', 9: '\\t', 11: '\\v' };
 
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
 
@@ -39,8 +48,7 @@ export function goQuote(s: string): string {
     if (cp === 0x22 || cp === 0x5c) out += `\\${String.fromCharCode(cp)}`;
     else if (isGoPrint(cp)) out += String.fromCodePoint(cp);
     else {
-      const short: Record<number, string> = { 7: '\\a', 8: '\\b', 12: '\\f', 10: '\\n', 13: '\\r', 9: '\\t', 11: '\\v' };
-      if (short[cp]) out += short[cp];
+      if (SHORT_ESCAPES[cp]) out += SHORT_ESCAPES[cp];
       else if (cp < 0x20 || cp === 0x7f) out += `\\x${hex(cp, 2)}`;
       else if (cp < 0x10000) out += `\\u${hex(cp, 4)}`;
       else out += `\\U${hex(cp, 8)}`;
