@@ -1,78 +1,52 @@
 /**
- * ObjectMeta validation with apimachinery's rules and wording (`api/validation/objectmeta.go`, `util/validation`):
- * names are RFC 1123 subdomains, namespaces RFC 1123 labels, label and annotation keys qualified names,
- * label values at most 63 characters, annotations at most 256 KiB in all; and on update the fields that
- * never change.
+ * ObjectMeta validation of a custom resource with apimachinery's rules and wording
+ * (`api/validation/objectmeta.go`: `ValidateObjectMetaAccessor` on create, `ValidateObjectMetaAccessorUpdate`
+ * on update, as apiextensions-apiserver's `customResourceValidator` runs them). Every field's type is checked
+ * first by decoding it as upstream does (`coerceObjectMeta`); the rules then run on the decoded metadata.
  */
-import { randomInt } from 'node:crypto';
 import type { FieldError } from '../../apimachinery/errors.js';
 import type { ObjectMeta } from '../../apimachinery/types.js';
+import { coerceObjectMeta } from './coerce-object-meta.js';
+import { validateFinalizers, validateNoNewFinalizers } from './finalizers.js';
+import { byteLength, goJSONString, goMarshal, goQuote } from './go-format.js';
+import { validateManagedFields } from './managed-fields.js';
+import { isDNS1123Label, isQualifiedName, isValidLabelValue, nameIsDNSSubdomain } from './name-formats.js';
+import { validateOwnerReferences } from './owner-references.js';
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+export { isDNS1123Subdomain, isQualifiedName } from './name-formats.js';
+
+/** `TotalAnnotationSizeLimitB`: keys and values together, in bytes. */
 const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 
-const SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-const LABEL_MSG = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-const QUALIFIED_MSG = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
-const LABEL_VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
-
-const invalid = (field: string, value: unknown, msg: string): FieldError => ({
-  type: 'FieldValueInvalid', field, message: `Invalid value: ${JSON.stringify(value)}: ${msg}`,
+const invalid = (field: string, value: string, msg: string): FieldError => ({
+  type: 'FieldValueInvalid', field, message: `Invalid value: ${value}: ${msg}`,
 });
 
-export function isDNS1123Subdomain(v: string): string[] {
-  const errs: string[] = [];
-  if (v.length > 253) errs.push('must be no more than 253 characters');
-  if (!DNS1123_SUBDOMAIN.test(v)) errs.push(SUBDOMAIN_MSG);
-  return errs;
+/**
+ * Metadata that does not decode as ObjectMeta, reported as upstream's validators report it
+ * (`field.Invalid(metadata, value, err)`, as for embedded resources). Upstream itself never gets here for
+ * a custom resource's own metadata: the decoder already answered 400 (see `coerceObjectMeta`).
+ */
+function typeError(meta: unknown, error: string): FieldError {
+  return invalid('metadata', typeof meta === 'string' ? goQuote(meta) : goMarshal(meta), error);
 }
 
-/** A label or annotation key: an optional DNS subdomain prefix and `/`, then a name of at most 63 characters. */
-export function isQualifiedName(key: string): string[] {
-  const parts = key.split('/');
-  let name = key;
-  const errs: string[] = [];
-  if (parts.length === 2) {
-    const [prefix, rest] = parts as [string, string];
-    name = rest;
-    if (prefix.length === 0) errs.push('prefix part must be non-empty');
-    else errs.push(...isDNS1123Subdomain(prefix).map((m) => `prefix part ${m}`));
-  } else if (parts.length > 2) {
-    return ["a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"];
-  }
-  if (name.length === 0) errs.push('name part must be non-empty');
-  else if (name.length > 63) errs.push('name part must be no more than 63 characters');
-  if (name.length > 0 && !QUALIFIED_NAME.test(name)) errs.push(QUALIFIED_MSG);
-  return errs;
-}
-
-function validateLabels(labels: unknown, field: string): FieldError[] {
-  if (labels === undefined || labels === null) return [];
-  if (typeof labels !== 'object' || Array.isArray(labels)) return [invalid(field, labels, 'must be a map of strings')];
+function validateLabels(labels: Record<string, string>, field: string): FieldError[] {
   const errs: FieldError[] = [];
-  for (const [k, v] of Object.entries(labels as Record<string, unknown>)) {
-    for (const m of isQualifiedName(k)) errs.push(invalid(field, k, m));
-    if (typeof v !== 'string') errs.push(invalid(`${field}[${k}]`, v, 'must be a string'));
-    else {
-      if (v.length > 63) errs.push(invalid(field, v, 'must be no more than 63 characters'));
-      if (!LABEL_VALUE.test(v)) errs.push(invalid(field, v, LABEL_VALUE_MSG));
-    }
+  for (const [k, v] of Object.entries(labels)) {
+    for (const m of isQualifiedName(k)) errs.push(invalid(field, goQuote(k), m));
+    for (const m of isValidLabelValue(v)) errs.push(invalid(field, goQuote(v), m));
   }
   return errs;
 }
 
-function validateAnnotations(annotations: unknown, field: string): FieldError[] {
-  if (annotations === undefined || annotations === null) return [];
-  if (typeof annotations !== 'object' || Array.isArray(annotations)) return [invalid(field, annotations, 'must be a map of strings')];
+/** Keys are qualified names in any case; the size counts UTF-8 bytes of keys and values. */
+function validateAnnotations(annotations: Record<string, string>, field: string): FieldError[] {
   const errs: FieldError[] = [];
   let size = 0;
-  for (const [k, v] of Object.entries(annotations as Record<string, unknown>)) {
-    for (const m of isQualifiedName(k.toLowerCase())) errs.push(invalid(field, k, m));
-    if (typeof v !== 'string') errs.push(invalid(`${field}[${k}]`, v, 'must be a string'));
-    else size += k.length + v.length;
+  for (const [k, v] of Object.entries(annotations)) {
+    for (const m of isQualifiedName(k.toLowerCase())) errs.push(invalid(field, goQuote(k), m));
+    size += byteLength(k) + byteLength(v);
   }
   if (size > TOTAL_ANNOTATION_SIZE_LIMIT) {
     errs.push({ type: 'FieldValueTooLong', field, message: `Too long: may not be more than ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes` });
@@ -80,54 +54,95 @@ function validateAnnotations(annotations: unknown, field: string): FieldError[] 
   return errs;
 }
 
+/**
+ * Each message once: `ValidateObjectMetaDeclaratively` filters the list through `ErrorList.ToAggregate`,
+ * which drops repeats of the same "field: message" (two empty finalizers give one error).
+ */
+function unique(errs: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errs.filter((e) => {
+    const key = `${e.field}: ${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** `ValidateNonnegativeField` of generation. */
+function validateGeneration(generation: number | undefined): FieldError[] {
+  return (generation ?? 0) < 0 ? [invalid('metadata.generation', String(generation), 'must be greater than or equal to 0')] : [];
+}
+
+/** What create and update both check, in upstream's order after the name and namespace. */
+function validateCommon(meta: ObjectMeta): FieldError[] {
+  return [
+    ...validateLabels(meta.labels ?? {}, 'metadata.labels'),
+    ...validateAnnotations(meta.annotations ?? {}, 'metadata.annotations'),
+    ...validateOwnerReferences(meta.ownerReferences ?? [], 'metadata.ownerReferences'),
+  ];
+}
+
+/**
+ * On create (`isCreate`), `ValidateObjectMetaAccessor` with `NameIsDNSSubdomain`: it expects the name
+ * generated already. On update upstream runs none of the create rules, only `validateObjectMetaUpdate`'s;
+ * this then reports just the type errors, which both operations share.
+ */
 export function validateObjectMeta(meta: ObjectMeta, opts: { namespaced: boolean; isCreate: boolean }): FieldError[] {
+  const coerced = coerceObjectMeta(meta);
+  if (!coerced.ok) return [typeError(meta, coerced.error)];
+  if (!opts.isCreate) return [];
+  const m = coerced.meta;
   const errs: FieldError[] = [];
-  if (meta.generateName) {
-    const prefix = meta.generateName.replace(/-$/, '');
-    for (const m of isDNS1123Subdomain(prefix || 'a')) errs.push(invalid('metadata.generateName', meta.generateName, m));
+  if (m.generateName) {
+    for (const msg of nameIsDNSSubdomain(m.generateName, true)) errs.push(invalid('metadata.generateName', goQuote(m.generateName), msg));
   }
-  if (!meta.name) {
+  if (!m.name) {
     errs.push({ type: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' });
   } else {
-    for (const m of isDNS1123Subdomain(meta.name)) errs.push(invalid('metadata.name', meta.name, m));
+    for (const msg of nameIsDNSSubdomain(m.name, false)) errs.push(invalid('metadata.name', goQuote(m.name), msg));
   }
   if (opts.namespaced) {
-    if (!meta.namespace) errs.push({ type: 'FieldValueRequired', field: 'metadata.namespace', message: 'Required value' });
-    else if (meta.namespace.length > 63 || !DNS1123_LABEL.test(meta.namespace)) errs.push(invalid('metadata.namespace', meta.namespace, LABEL_MSG));
-  } else if (meta.namespace) {
+    if (!m.namespace) errs.push({ type: 'FieldValueRequired', field: 'metadata.namespace', message: 'Required value' });
+    else for (const msg of isDNS1123Label(m.namespace)) errs.push(invalid('metadata.namespace', goQuote(m.namespace), msg));
+  } else if (m.namespace) {
     errs.push({ type: 'FieldValueForbidden', field: 'metadata.namespace', message: 'Forbidden: not allowed on this type' });
   }
-  errs.push(...validateLabels(meta.labels, 'metadata.labels'));
-  errs.push(...validateAnnotations(meta.annotations, 'metadata.annotations'));
-  for (const [i, f] of (meta.finalizers ?? []).entries()) {
-    if (typeof f !== 'string') {
-      errs.push(invalid(`metadata.finalizers[${i}]`, f, 'must be a string'));
-      continue;
-    }
-    for (const m of isQualifiedName(f)) errs.push(invalid(`metadata.finalizers[${i}]`, f, m));
-  }
-  return errs;
+  errs.push(...validateGeneration(m.generation), ...validateCommon(m));
+  errs.push(...validateFinalizers(m.finalizers ?? [], 'metadata.finalizers'));
+  errs.push(...validateManagedFields(m.managedFields ?? [], 'metadata.managedFields'));
+  return unique(errs);
 }
 
-/** Fields that no update may change (`ValidateObjectMetaUpdate`). */
+/** A value as the immutable-field message prints it: Go's %q for strings, JSON for the named and pointer types. */
+const jsonOrNull = (v: string | number | undefined): string =>
+  v === undefined ? 'null' : typeof v === 'number' ? String(v) : goJSONString(v);
+
+/**
+ * `ValidateObjectMetaAccessorUpdate`: finalizers frozen while deleting, a resourceVersion, a generation that
+ * does not go down, the identity and deletion fields unchanged, then labels, annotations, owner references
+ * and managed fields. Metadata of the wrong type gives nothing here; `validateObjectMeta` reports it.
+ */
 export function validateObjectMetaUpdate(meta: ObjectMeta, old: ObjectMeta): FieldError[] {
+  const now = coerceObjectMeta(meta);
+  const before = coerceObjectMeta(old);
+  if (!now.ok || !before.ok) return [];
+  const m = now.meta;
+  const o = before.meta;
   const errs: FieldError[] = [];
-  const immutable = (field: string, a: unknown, b: unknown): void => {
-    if (a !== b) errs.push({ type: 'FieldValueInvalid', field: `metadata.${field}`, message: `Invalid value: ${JSON.stringify(a ?? '')}: field is immutable` });
+  if (o.deletionTimestamp) errs.push(...validateNoNewFinalizers(m.finalizers ?? [], o.finalizers ?? [], 'metadata.finalizers'));
+  if (!m.resourceVersion) errs.push(invalid('metadata.resourceVersion', '""', 'must be specified for an update'));
+  errs.push(...validateGeneration(m.generation));
+  if ((m.generation ?? 0) < (o.generation ?? 0)) errs.push(invalid('metadata.generation', String(m.generation ?? 0), 'must not be decremented'));
+  const immutable = (field: keyof ObjectMeta, rendered: (v: ObjectMeta) => string): void => {
+    if ((m[field] ?? undefined) !== (o[field] ?? undefined)) errs.push(invalid(`metadata.${field}`, rendered(m), 'field is immutable'));
   };
-  immutable('name', meta.name, old.name);
-  immutable('namespace', meta.namespace ?? '', old.namespace ?? '');
-  immutable('uid', meta.uid, old.uid);
-  immutable('creationTimestamp', meta.creationTimestamp, old.creationTimestamp);
-  return errs;
-}
-
-const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-
-/** `generateName` + 5 random characters from apimachinery's alphabet (no vowels, no confusable digits). */
-export function generateName(prefix: string): string {
-  const base = prefix.length > 58 ? prefix.slice(0, 58) : prefix;
-  let suffix = '';
-  for (let i = 0; i < 5; i++) suffix += ALPHABET[randomInt(ALPHABET.length)];
-  return base + suffix;
+  immutable('name', (v) => goQuote(v.name ?? ''));
+  immutable('namespace', (v) => goQuote(v.namespace ?? ''));
+  immutable('uid', (v) => goJSONString(v.uid ?? ''));
+  immutable('creationTimestamp', (v) => jsonOrNull(v.creationTimestamp));
+  immutable('deletionTimestamp', (v) => jsonOrNull(v.deletionTimestamp ?? undefined));
+  immutable('deletionGracePeriodSeconds', (v) => jsonOrNull(v.deletionGracePeriodSeconds));
+  errs.push(...validateCommon(m));
+  errs.push(...validateManagedFields(m.managedFields ?? [], 'metadata.managedFields'));
+  return unique(errs);
 }

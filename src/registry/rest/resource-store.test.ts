@@ -3,8 +3,7 @@ import { type FlunderStore, openFlunderStore, strictWrite } from './testing/flun
 
 // Generated names come from a fixed sequence here, so a collision can be made on purpose.
 const names = vi.hoisted(() => ({ queue: [] as string[] }));
-vi.mock('../metadata/validate-object-meta.js', async (original) => ({
-  ...(await original<typeof import('../metadata/validate-object-meta.js')>()),
+vi.mock('../metadata/generate-name.js', () => ({
   generateName: (prefix: string) => prefix + (names.queue.shift() ?? 'zzzzz'),
 }));
 

@@ -17,7 +17,7 @@ import { decodeObject, StrictDecodingError } from './decode.js';
 import { checkStoragePreconditions, deleteObject, type DeleteResult } from './delete.js';
 import { type ListOutcome, type ListParams, listObjects } from './list.js';
 import type { ResourceScope, WriteOptions } from './scope.js';
-import { generateName } from '../metadata/validate-object-meta.js';
+import { generateName } from '../metadata/generate-name.js';
 import { prepareForCreate, prepareForUpdate, validateCreate, validateUpdate } from './strategy.js';
 
 const MAX_GENERATE_NAME_ATTEMPTS = 8;

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { type FieldError, newInvalid } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import { generateName, validateObjectMeta, validateObjectMetaUpdate } from '../metadata/validate-object-meta.js';
+import { generateName } from '../metadata/generate-name.js';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../metadata/validate-object-meta.js';
 import { validate as validateSchema } from '../schema/validate.js';
 import type { ResourceScope } from './scope.js';
 
