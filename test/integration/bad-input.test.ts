@@ -63,7 +63,7 @@ describe('bad input', () => {
     it('are a 400 strict decoding error under fieldValidation=Strict, and nothing is stored', async () => {
       const res = await req('POST', `${base}?fieldValidation=Strict`, dup('strict-dup'), JSON_HEADERS);
       expect(res.status).toBe(400);
-      expect(res.json).toMatchObject({ reason: 'BadRequest', message: 'strict decoding error: duplicate field "spec.reference"' });
+      expect(res.json).toMatchObject({ reason: 'BadRequest', message: 'Thing in version "v1" cannot be handled as a Thing: strict decoding error: duplicate field "spec.reference"' });
       expect(await exists('strict-dup')).toBe(false);
     });
 
@@ -89,6 +89,40 @@ describe('bad input', () => {
       expect(unknown.status).toBe(422);
       expect(unknown.json.message).toMatch(/^ "" is invalid: patch: Invalid value: ".*": strict decoding error: unknown field "spec.colour"$/);
       expect((await req('GET', `${base}/warn-dup`)).json.spec.reference).toBe('b');
+    });
+  });
+
+  describe('metadata of the wrong shape', () => {
+    const withMeta = (name: string, meta: string) => `{"apiVersion":"input.example.com/v1","kind":"Thing","metadata":{"name":"${name}",${meta}},"spec":{}}`;
+
+    it.each([
+      ['a name that is a number', '{"apiVersion":"input.example.com/v1","kind":"Thing","metadata":{"name":12345},"spec":{}}', 'ObjectMeta.name of type string'],
+      ['finalizers that are a string', withMeta('fin', '"finalizers":"x"'), 'ObjectMeta.finalizers of type []string'],
+      ['a generateName that is a number', '{"apiVersion":"input.example.com/v1","kind":"Thing","metadata":{"generateName":5},"spec":{}}', 'ObjectMeta.generateName of type string'],
+      ['ownerReferences that are a string', withMeta('own', '"ownerReferences":"x"'), 'ObjectMeta.ownerReferences of type []v1.OwnerReference'],
+    ])('refuses %s with 400, as Go decoding ObjectMeta does, and stores nothing', async (_what, text, goType) => {
+      const res = await req('POST', base, text, JSON_HEADERS);
+      expect(res.status).toBe(400);
+      expect(res.json.message).toBe(`Thing in version "v1" cannot be handled as a Thing: json: cannot unmarshal ${text.includes(':12345') || text.includes(':5}') ? 'number' : 'string'} into Go struct field ${goType}`);
+      expect((await req('GET', base)).json.items.map((i: any) => i.metadata.name)).not.toContain('fin');
+    });
+
+    it('refuses owner references without their required fields, and two controllers, with 422 causes', async () => {
+      const empty = await req('POST', base, withMeta('owned', '"ownerReferences":[{}]'), JSON_HEADERS);
+      expect(empty.status).toBe(422);
+      expect(empty.json.details.causes.map((c: any) => c.field)).toEqual(['apiVersion', 'kind', 'name', 'uid'].map((f) => `metadata.ownerReferences[0].${f}`));
+      const ref = (name: string) => `{"apiVersion":"v1","kind":"ConfigMap","name":"${name}","uid":"u-${name}","controller":true}`;
+      const two = await req('POST', base, withMeta('owned', `"ownerReferences":[${ref('a')},${ref('b')}]`), JSON_HEADERS);
+      expect(two.status).toBe(422);
+      expect(two.json.message).toMatch(/Only one reference can have Controller set to true/);
+      expect(await exists('owned')).toBe(false);
+    });
+
+    it('counts the annotations limit in UTF-8 bytes', async () => {
+      // 87,382 three-byte characters: 262,146 bytes, but only 87,382 UTF-16 units.
+      const res = await req('POST', base, withMeta('annotated', `"annotations":{"a":"${'€'.repeat(87_382)}"}`), JSON_HEADERS);
+      expect(res.status).toBe(422);
+      expect(res.json.message).toMatch(/metadata.annotations: Too long: may not be more than 262144 bytes/);
     });
   });
 

@@ -13,7 +13,8 @@ import type { Storage } from '../../storage/interfaces.js';
 import type { ResourceDefinition } from '../definitions/types.js';
 import { objectKey } from '../keys.js';
 import { withStatusErrors } from '../storage-errors.js';
-import { decodeObject, StrictDecodingError } from './decode.js';
+import { DecodingError, decodeObject } from './decode.js';
+import { goMarshal, goQuote } from '../metadata/go-format.js';
 import { checkStoragePreconditions, deleteObject, type DeleteResult } from './delete.js';
 import { type ListOutcome, type ListParams, listObjects } from './list.js';
 import type { ResourceScope, WriteOptions } from './scope.js';
@@ -92,9 +93,11 @@ export class ResourceStore {
       try {
         obj = decodeObject(patched, scope, opts);
       } catch (err) {
-        // A patch's strict errors are about the patched object, which upstream names in a 422.
-        if (!(err instanceof StrictDecodingError)) throw err;
-        throw newInvalid({ group: '', kind: '' }, '', [invalid('patch', JSON.stringify(patched), err.status.message)]);
+        // What does not decode after a patch is reported on the patched object, as upstream's patcher does.
+        if (!(err instanceof DecodingError)) throw err;
+        throw newInvalid({ group: '', kind: '' }, '', [{
+          type: 'FieldValueInvalid', field: 'patch', message: `Invalid value: ${goQuote(goMarshal(patched))}: ${err.detail}`,
+        }]);
       }
       checkNamespace(obj, scope, namespace);
       if (obj.metadata.name !== name) {

@@ -89,9 +89,7 @@ export function validateCreate(obj: KubeObject, scope: ResourceScope): void {
 
 export function validateUpdate(obj: KubeObject, old: KubeObject, scope: ResourceScope): void {
   const errs: FieldError[] = [
-    ...validateObjectMeta(obj.metadata, { namespaced: scope.def.scope === 'Namespaced', isCreate: false }),
     ...validateObjectMetaUpdate(obj.metadata, old.metadata),
-    ...validateFinalizersOnDeletion(obj, old),
     ...validateBody(obj, scope),
   ];
   throwIfInvalid(errs, obj, scope);
@@ -105,18 +103,6 @@ function validateBody(obj: KubeObject, scope: ResourceScope): FieldError[] {
   }
   errs.push(...(scope.def.strategy?.validate?.(obj, scope.version.name) ?? []));
   return errs;
-}
-
-/** An object that is being deleted may lose finalizers but never gain new ones (`ValidateObjectMetaUpdate`). */
-function validateFinalizersOnDeletion(obj: KubeObject, old: KubeObject): FieldError[] {
-  if (!old.metadata.deletionTimestamp) return [];
-  const before = new Set(old.metadata.finalizers ?? []);
-  const added = (obj.metadata.finalizers ?? []).filter((f) => !before.has(f));
-  return added.length === 0 ? [] : [{
-    type: 'FieldValueForbidden',
-    field: 'metadata.finalizers',
-    message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`,
-  }];
 }
 
 function throwIfInvalid(errs: FieldError[], obj: KubeObject, scope: ResourceScope): void {
