@@ -3,7 +3,10 @@
  * flags and the `extension-apiserver-authentication` ConfigMap; users are authenticated by front-proxy
  * certificate, client certificate or TokenReview, and every request is authorized by SubjectAccessReview.
  */
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { ResourceDefinition } from '../registry/definitions/types.js';
 import { authenticatedGroupAdder, unionAuthenticator } from '../authentication/authenticator.js';
 import { identityHeaders, requestHeaderAuthenticator } from '../authentication/requestheader.js';
 import { tokenReviewAuthenticator } from '../authentication/token-review.js';
@@ -12,8 +15,10 @@ import { x509Authenticator } from '../authentication/x509.js';
 import { unionAuthorizer } from '../authorization/authorizer.js';
 import { alwaysAllowGroups, alwaysAllowPaths } from '../authorization/always-allow.js';
 import { subjectAccessReviewAuthorizer } from '../authorization/subject-access-review.js';
-import { loadServingCertificate, reloadOnChange } from '../server/dynamiccertificates/serving.js';
-import { configMapReader, configMapWatcher, loadKubeConfig, subjectAccessReviewer, tokenReviewer } from '../server/kube-client.js';
+import { loadServingCertificate, reloadOnChange, type ServingCertificate } from '../server/dynamiccertificates/serving.js';
+import {
+  checkReachable, configMapReader, configMapWatcher, DelegationHealth, loadKubeConfig, serverOf, subjectAccessReviewer, tokenReviewer,
+} from '../server/kube-client.js';
 import { Metrics } from '../metrics/metrics.js';
 import { APIServer } from '../server/server.js';
 import { newStorage } from '../storage/factory.js';
@@ -26,16 +31,19 @@ export async function startServe(opts: Options): Promise<APIServer> {
   const errs = validateOptions(opts);
   if (errs.length > 0) throw new Error(errs.join('; '));
   const definitions = await loadServedDefinitions(opts.apiDefinitions);
-  const serving = await loadServingCertificate(opts);
   let authnConfig;
   let authzConfig;
   try {
     authnConfig = loadKubeConfig(opts.authenticationKubeconfig ?? opts.kubeconfig);
     authzConfig = loadKubeConfig(opts.authorizationKubeconfig ?? opts.kubeconfig);
   } catch (err) {
-    throw new Error(`cannot reach the kube-apiserver for delegated authentication and authorization: ${err instanceof Error ? err.message : String(err)}; `
-      + 'run in a cluster or pass --kubeconfig (or --authentication-kubeconfig and --authorization-kubeconfig)');
+    throw new Error(`no kube-apiserver to delegate authentication and authorization to: ${err instanceof Error ? err.message : String(err)}; `
+      + 'run in a cluster, or pass --kubeconfig (or --authentication-kubeconfig and --authorization-kubeconfig); '
+      + 'to try the server without a cluster, run `aggregated-apiserver local`');
   }
+  // Every request is reviewed by the kube-apiserver: a server that cannot reach it must not start (and look ready).
+  await checkReachable(authzConfig);
+  if (serverOf(authnConfig) !== serverOf(authzConfig)) await checkReachable(authnConfig);
   const warn = (msg: string, err?: unknown): void => {
     process.stderr.write(`${msg}${err ? `: ${err instanceof Error ? err.message : String(err)}` : ''}\n`);
   };
@@ -52,7 +60,27 @@ export async function startServe(opts: Options): Promise<APIServer> {
   }, configMapReader(authnConfig), warn, undefined, configMapWatcher(authnConfig));
   await trust.start();
 
+  const serving = await loadServingCertificate(opts);
+  try {
+    const server = await startServer(opts, definitions, serving, trust, authnConfig, authzConfig);
+    const stopWatching = reloadOnChange(server.app.server as import('node:https').Server, serving, warn);
+    server.onShutdown(() => {
+      stopWatching();
+      trust.stop();
+    });
+    return server;
+  } catch (err) {
+    trust.stop();
+    // A self-signed certificate made for a start that failed is not left behind.
+    if (serving.createdDir) await rm(serving.createdDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function startServer(opts: Options, definitions: ResourceDefinition[], serving: ServingCertificate, trust: TrustSource,
+  authnConfig: KubeConfig, authzConfig: KubeConfig): Promise<APIServer> {
   const metrics = new Metrics();
+  const delegation = new DelegationHealth();
   const server = new APIServer({
     bindAddress: opts.bindAddress,
     securePort: opts.securePort,
@@ -64,7 +92,7 @@ export async function startServe(opts: Options): Promise<APIServer> {
         authenticator: authenticatedGroupAdder(unionAuthenticator(
           requestHeaderAuthenticator(() => trust.current().requestHeader),
           x509Authenticator(() => trust.current().clientCA),
-          tokenReviewAuthenticator(tokenReviewer(authnConfig), opts.authenticationTokenWebhookCacheTtl, metrics),
+          tokenReviewAuthenticator(delegation.track(tokenReviewer(authnConfig)), opts.authenticationTokenWebhookCacheTtl, metrics),
         )),
         anonymous: true,
         identityHeaders: () => {
@@ -79,7 +107,7 @@ export async function startServe(opts: Options): Promise<APIServer> {
         authorizer: unionAuthorizer(
           { name: 'kubernetes.io/always-allow-groups', authorizer: alwaysAllowGroups() },
           { name: 'kubernetes.io/always-allow-paths', authorizer: alwaysAllowPaths(opts.authorizationAlwaysAllowPaths ?? DEFAULT_ALWAYS_ALLOW_PATHS) },
-          { name: 'kubernetes.io/webhook', authorizer: subjectAccessReviewAuthorizer(subjectAccessReviewer(authzConfig), {
+          { name: 'kubernetes.io/webhook', authorizer: subjectAccessReviewAuthorizer(delegation.track(subjectAccessReviewer(authzConfig)), {
             authorizedTTLSeconds: opts.authorizationWebhookCacheAuthorizedTtl,
             unauthorizedTTLSeconds: opts.authorizationWebhookCacheUnauthorizedTtl,
           }, metrics) },
@@ -87,13 +115,9 @@ export async function startServe(opts: Options): Promise<APIServer> {
       },
     },
     logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel },
+    readyChecks: [{ name: 'delegation', check: () => delegation.healthy() }],
   });
   await server.start();
-  const stopWatching = reloadOnChange(server.app.server as import('node:https').Server, serving, warn);
-  server.onShutdown(() => {
-    stopWatching();
-    trust.stop();
-  });
   return server;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kubeApiError } from './kube-client.js';
+import { DelegationHealth, kubeApiError } from './kube-client.js';
 
 const status = (code: number, message: string): string => JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code, message });
 
@@ -18,5 +18,25 @@ describe('kubeApiError', () => {
   it('passes a transport error through unchanged', () => {
     const err = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
     expect(kubeApiError(err, 'HINT')).toBe(err);
+  });
+});
+
+describe('DelegationHealth', () => {
+  it('is unhealthy after a review that could not be sent, and healthy again once one is answered, even with an error', async () => {
+    const health = new DelegationHealth();
+    let fail: unknown;
+    const review = health.track(async (x: number) => {
+      if (fail) throw fail;
+      return x;
+    });
+    expect(health.healthy()).toBe(true);
+    fail = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    await expect(review(1)).rejects.toThrow(/ECONNREFUSED/);
+    expect(health.healthy()).toBe(false);
+    fail = Object.assign(new Error('forbidden'), { code: 403 });
+    await expect(review(1)).rejects.toThrow(/forbidden/);
+    expect(health.healthy()).toBe(true);
+    fail = undefined;
+    expect(await review(2)).toBe(2);
   });
 });

@@ -8,9 +8,57 @@ import type { SubjectAccessReviewSpec, SubjectAccessReviewStatus } from '../auth
 
 export function loadKubeConfig(path: string | undefined): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
-  if (path) kc.loadFromFile(path);
-  else kc.loadFromCluster();
+  if (path) {
+    kc.loadFromFile(path);
+  } else {
+    // Without these the client library builds `https://undefined:undefined` and fails on the first request.
+    if (!process.env.KUBERNETES_SERVICE_HOST || !process.env.KUBERNETES_SERVICE_PORT) {
+      throw new Error('not running in a cluster (KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set) and no kubeconfig given');
+    }
+    kc.loadFromCluster();
+  }
   return kc;
+}
+
+/** The kube-apiserver a kubeconfig points at, for messages. */
+export function serverOf(kc: k8s.KubeConfig): string {
+  return kc.getCurrentCluster()?.server ?? '(no server)';
+}
+
+/** Fails unless the kube-apiserver answers `GET /version`; any HTTP answer, even an error, shows it is there. */
+export async function checkReachable(kc: k8s.KubeConfig): Promise<void> {
+  try {
+    await kc.makeApiClient(k8s.VersionApi).getCode();
+  } catch (err) {
+    if (typeof (err as { code?: unknown }).code === 'number') return;
+    throw new Error(`cannot reach the kube-apiserver at ${serverOf(kc)}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/**
+ * Whether the kube-apiserver answered the last delegated review: a review that cannot be sent (connection
+ * refused, DNS, TLS) fails every request, so /readyz reports it until a review gets through again.
+ */
+export class DelegationHealth {
+  private lastError: string | undefined;
+
+  /** Wraps a reviewer so its outcome is recorded: any HTTP answer means the kube-apiserver is reachable. */
+  track<A, R>(review: (arg: A) => Promise<R>): (arg: A) => Promise<R> {
+    return async (arg) => {
+      try {
+        const result = await review(arg);
+        this.lastError = undefined;
+        return result;
+      } catch (err) {
+        this.lastError = typeof (err as { code?: unknown }).code === 'number' ? undefined : String(err);
+        throw err;
+      }
+    };
+  }
+
+  healthy(): boolean {
+    return this.lastError === undefined;
+  }
 }
 
 // What fixes a 403 from the kube-apiserver: the bindings every extension apiserver needs, which operators

@@ -17,7 +17,7 @@ import type { Storage } from '../storage/interfaces.js';
 import { buildHandlerChain, type ChainConfig } from './chain.js';
 import { type ConnectionOptions, installConnectionLimits } from './connections.js';
 import { clientErrorHandler, frameworkErrors, installErrorHandler, refuseUnknownMethods } from './error-handler.js';
-import { installHealth } from './health.js';
+import { type HealthCheck, installHealth } from './health.js';
 
 /** Go's `http.DefaultMaxHeaderBytes`, which kube-apiserver keeps. */
 const MAX_HEADER_BYTES = 1024 * 1024;
@@ -35,6 +35,8 @@ export interface ServerConfig {
   logger: boolean | Record<string, unknown>;
   /** Idle and first-request timeouts; defaults to kube-apiserver's (tests shorten them). */
   connections?: ConnectionOptions;
+  /** Readiness checks of start-up's making (the kube-apiserver that reviews requests). */
+  readyChecks?: HealthCheck[];
 }
 
 export class APIServer {
@@ -86,6 +88,7 @@ export class APIServer {
       ready: [
         { name: 'ping', check: () => true },
         { name: 'storage', check: storageHealthy },
+        ...(config.readyChecks ?? []),
         { name: 'shutdown', check: () => !this.shuttingDown },
       ],
     });

@@ -3,7 +3,7 @@
  * (the trust ConfigMap, TokenReview, SubjectAccessReview) is a small HTTPS server in the test; the real
  * kube-apiserver judges the same flow in the end-to-end suite.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -20,6 +20,8 @@ describe('serve: delegated authentication and authorization', () => {
   const reviews: Review[] = [];
   let fake: Server;
   let fakeUp = true;
+  /** The kube-apiserver gone altogether: connections are cut without an answer. */
+  let fakeGone = false;
   let server: APIServer;
   let url: string;
   let frontProxyCA: CertificateAuthority;
@@ -42,6 +44,10 @@ describe('serve: delegated authentication and authorization', () => {
       let body = '';
       req.on('data', (c: Buffer) => { body += c.toString(); });
       req.on('end', () => {
+        if (fakeGone) {
+          req.socket.destroy();
+          return;
+        }
         if (!fakeUp) {
           res.writeHead(503).end();
           return;
@@ -252,5 +258,53 @@ rules:
     } finally {
       fakeUp = true;
     }
+  });
+
+  it('reports not ready while the kube-apiserver cannot be reached, and ready again once a review gets through', async () => {
+    fakeGone = true;
+    try {
+      expect((await call(url, as(frontProxy), 'GET', `${flunders}/gone-1`, undefined, { 'X-Remote-User': 'erin' })).status).toBe(500);
+      const ready = await call(url, as(undefined), 'GET', '/readyz?verbose');
+      expect(ready.status).toBe(500);
+      expect(ready.text).toContain('[-]delegation failed');
+    } finally {
+      fakeGone = false;
+    }
+    // The fake denies erin: an answer all the same, so the kube-apiserver is back.
+    expect((await call(url, as(frontProxy), 'GET', `${flunders}/gone-2`, undefined, { 'X-Remote-User': 'erin' })).status).toBe(403);
+    expect((await call(url, as(undefined), 'GET', '/readyz')).status).toBe(200);
+  });
+});
+
+describe('serve without a kube-apiserver', () => {
+  const dir = tempDir('serve-alone-');
+  afterAll(() => dir.remove());
+
+  it('refuses to start, says what to pass, and leaves no self-signed certificate behind', async () => {
+    const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+    delete process.env.KUBERNETES_SERVICE_HOST;
+    delete process.env.KUBERNETES_SERVICE_PORT;
+    try {
+      const opts = localOptions(join(dir.path, 'data'), { certDir: join(dir.path, 'apiserver.local.config', 'certificates') });
+      await expect(startServe(opts)).rejects.toThrow(/no kube-apiserver to delegate authentication and authorization to: .*pass --kubeconfig/);
+      expect(existsSync(join(dir.path, 'apiserver.local.config'))).toBe(false);
+    } finally {
+      if (saved.host !== undefined) process.env.KUBERNETES_SERVICE_HOST = saved.host;
+      if (saved.port !== undefined) process.env.KUBERNETES_SERVICE_PORT = saved.port;
+    }
+  });
+
+  it('refuses to start when the kube-apiserver it is given does not answer', async () => {
+    const kubeconfig = join(dir.path, 'nowhere.kubeconfig');
+    writeFileSync(kubeconfig, `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: c, context: {cluster: c, user: u}}]
+current-context: c
+`);
+    const opts = localOptions(join(dir.path, 'data'), { kubeconfig, authenticationSkipLookup: true, certDir: join(dir.path, 'certs') });
+    await expect(startServe(opts)).rejects.toThrow(/cannot reach the kube-apiserver at https:\/\/127.0.0.1:1/);
+    expect(existsSync(join(dir.path, 'certs'))).toBe(false);
   });
 });

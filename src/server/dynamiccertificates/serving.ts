@@ -17,10 +17,13 @@ export interface ServingFiles {
 export interface ServingCertificate extends ServingFiles {
   cert: string;
   key: string;
+  /** The first directory this start created for a self-signed certificate, for a failed start to remove. */
+  createdDir?: string;
 }
 
 export async function loadServingCertificate(opts: { tlsCertFile?: string; tlsPrivateKeyFile?: string; certDir: string }): Promise<ServingCertificate> {
   let files: ServingFiles;
+  let createdDir: string | undefined;
   if (opts.tlsCertFile && opts.tlsPrivateKeyFile) {
     files = { certFile: opts.tlsCertFile, keyFile: opts.tlsPrivateKeyFile };
   } else {
@@ -28,13 +31,13 @@ export async function loadServingCertificate(opts: { tlsCertFile?: string; tlsPr
     const present = await access(files.certFile).then(() => access(files.keyFile)).then(() => true, () => false);
     if (!present) {
       const self = await createCertificate(undefined, { commonName: `localhost@${Math.floor(Date.now() / 1000)}`, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], usage: 'serverAuth' });
-      await mkdir(opts.certDir, { recursive: true, mode: 0o700 });
+      createdDir = await mkdir(opts.certDir, { recursive: true, mode: 0o700 });
       await writeFile(files.certFile, self.cert, { mode: 0o644 });
       await writeFile(files.keyFile, self.key, { mode: 0o600 });
     }
   }
   const [cert, key] = await Promise.all([readFile(files.certFile, 'utf8'), readFile(files.keyFile, 'utf8')]);
-  return { ...files, cert, key };
+  return { ...files, cert, key, createdDir };
 }
 
 /** Applies new certificate files to the running server; returns a function that stops watching. */
