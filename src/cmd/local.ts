@@ -4,7 +4,7 @@
  * LevelDB under `<data-dir>/leveldb`, authenticating client certificates of that CA.
  */
 import { readFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ensureLocalCertificates, writeKubeconfig } from '../server/certificates/index.js';
 import { Metrics } from '../metrics/metrics.js';
 import type { ConnectionOptions } from '../server/connections.js';
@@ -58,8 +58,21 @@ export async function startLocal(opts: Options, tuning: { connections?: Connecti
 
 export async function runLocal(opts: Options): Promise<void> {
   const local = await startLocal(opts);
-  const shown = relative(process.cwd(), local.kubeconfigPath) || local.kubeconfigPath;
-  process.stdout.write(`aggregated-apiserver is serving on ${local.url}\n`
-    + `Use it with:\n  kubectl --kubeconfig ${shown} get flunders\n`);
+  process.stdout.write(startupHint(local, resolve(opts.dataDir)));
   runUntilSignalled(local.server, opts.shutdownDelayDuration);
+}
+
+/** What to type next, for the API actually served, with absolute paths (the hint is copied to other shells). */
+export function startupHint(local: LocalServer, dataDir: string): string {
+  const defs = local.server.definitions;
+  const first = defs.find((d) => d.versions.some((v) => v.served));
+  const groups = [...new Set(defs.map((d) => d.group))];
+  const lines = [
+    `aggregated-apiserver is serving on ${local.url}, with its data in ${dataDir}`,
+    'Use it with:',
+    `  export KUBECONFIG=${local.kubeconfigPath}`,
+    ...groups.map((g) => `  kubectl api-resources --api-group=${g}`),
+  ];
+  if (first) lines.push(`  kubectl get ${first.names.plural}${first.scope === 'Namespaced' ? ' -A' : ''}`);
+  return `${lines.join('\n')}\n`;
 }

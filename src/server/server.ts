@@ -41,6 +41,8 @@ export interface ServerConfig {
 
 export class APIServer {
   readonly app: FastifyInstance;
+  /** The API definitions served. */
+  readonly definitions: ResourceDefinition[];
   private readonly watches = new WatchRegistry();
   private ready = false;
   private shuttingDown = false;
@@ -48,6 +50,7 @@ export class APIServer {
   private readonly shutdownHooks: (() => void)[] = [];
 
   constructor(private readonly config: ServerConfig) {
+    this.definitions = config.definitions;
     // Typed as the HTTP/1 instance the stages are written against: every raw call they make (headers,
     // rawHeaders, socket, writeHead, write, end, close and drain events) exists on both protocols' objects.
     this.app = Fastify({

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalServer } from '../../src/cmd/local.js';
+import { type LocalServer, startupHint } from '../../src/cmd/local.js';
 import { call, type ClientIdentity } from '../support/client.js';
 import { Kubectl } from '../support/kubectl.js';
 import { startTestServer, tempDir } from '../support/local.js';
@@ -151,5 +151,14 @@ describe('a definition of our own', () => {
       { 'content-type': 'application/strategic-merge-patch+json' });
     expect(res.status).toBe(415);
     expect(res.json).toMatchObject({ kind: 'Status', reason: 'UnsupportedMediaType' });
+  });
+
+  it('tells at start-up how to reach the group it serves, with absolute paths', () => {
+    const hint = startupHint(local, '/srv/data');
+    expect(hint).toContain(`export KUBECONFIG=${local.kubeconfigPath}`);
+    expect(local.kubeconfigPath.startsWith('/')).toBe(true);
+    expect(hint).toContain('kubectl api-resources --api-group=shop.example.com');
+    expect(hint).toContain('kubectl get widgets -A');
+    expect(hint).not.toContain('flunders');
   });
 });

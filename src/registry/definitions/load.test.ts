@@ -64,4 +64,14 @@ describe('loadDefinitions', () => {
     writeFileSync(join(dir, 'b.yaml'), crd(''));
     await expect(loadDefinitions([dir])).rejects.toThrow(/b.yaml: .*plural shop.example.com\/widgets is already defined in .*a.yaml/);
   });
+
+  it('refuses a folder with no definition in it, rather than serving nothing', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'defs-empty-'));
+    await expect(loadDefinitions([dir])).rejects.toThrow(/no CustomResourceDefinition found/);
+    writeFileSync(join(dir, 'notes.yaml'), '# only a comment\n');
+    await expect(loadDefinitions([dir])).rejects.toThrow(`${dir}: no CustomResourceDefinition found`);
+  });
 });

@@ -99,9 +99,14 @@ async function filesOf(path: string): Promise<string[]> {
 export async function loadDefinitions(paths: string[]): Promise<ResourceDefinition[]> {
   const defs: ResourceDefinition[] = [];
   for (const p of paths) {
+    const before = defs.length;
     for (const file of await filesOf(resolve(p))) {
       const text = await readFile(file, 'utf8');
       defs.push(...parseDefinitions(text, file, file === builtinDefinitionsPath()));
+    }
+    // An empty folder (or a file of comments) would serve nothing, silently: say so instead.
+    if (defs.length === before) {
+      throw new DefinitionError(`${resolve(p)}: no CustomResourceDefinition found (a folder's .yaml, .yml and .json files are read)`);
     }
   }
   checkClashes(defs);
