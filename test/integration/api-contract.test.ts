@@ -303,6 +303,14 @@ describe('API contract', () => {
       expect((await req('GET', '/apis', undefined, { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' })).headers['cache-control']).toBe('public');
     });
 
+    it('reports a referenceType that is neither Flunder nor Fischer once, as the sample\'s validation does', async () => {
+      const res = await req('POST', beta, {
+        apiVersion: 'wardle.example.com/v1beta1', kind: 'Flunder', metadata: { name: 'bad-type' }, spec: { referenceType: 'Bogus' },
+      });
+      expect(res.status).toBe(422);
+      expect(res.json.details.causes).toEqual([{ reason: 'FieldValueInvalid', field: 'spec.referenceType', message: 'Invalid value: "Bogus": must be Flunder or Fischer' }]);
+    });
+
     it('warns on every request to the deprecated v1alpha1, with the sample-apiserver\'s text, and never on v1beta1', async () => {
       const warning = '299 - "wardle.example.com/v1alpha1 Flunder is deprecated in v1.3+, unavailable in v1.10+"';
       expect((await req('GET', ns)).headers.warning).toBe(warning);
