@@ -68,7 +68,8 @@ export function startupHint(local: LocalServer, dataDir: string): string {
   const first = defs.find((d) => d.versions.some((v) => v.served));
   const groups = [...new Set(defs.map((d) => d.group))];
   const lines = [
-    `aggregated-apiserver is serving on ${local.url}, with its data in ${dataDir}`,
+    `aggregated-apiserver is serving on ${local.url}`,
+    `Its data and certificates are in ${dataDir}`,
     'Use it with:',
     `  export KUBECONFIG=${local.kubeconfigPath}`,
     ...groups.map((g) => `  kubectl api-resources --api-group=${g}`),
