@@ -5,7 +5,7 @@
  * by convention); anything else it throws is a 500.
  */
 import type { KubeObject } from '../apimachinery/types.js';
-import type { UserInfo } from '../endpoints/request/context.js';
+import type { UserInfo } from '../authentication/user.js';
 
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE';
 

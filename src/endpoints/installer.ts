@@ -5,6 +5,7 @@
  * support gets kube-apiserver's 405 Status. Every request to a deprecated version carries its warning.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import { type AdmissionChain, NO_ADMISSION } from '../admission/chain.js';
 import { newMethodNotAllowed } from '../apimachinery/errors.js';
 import type { ResourceDefinition, VersionDefinition } from '../registry/definitions/types.js';
 import { compareVersions } from './discovery/version-priority.js';
@@ -53,9 +54,10 @@ function route(app: FastifyInstance, url: string, ctx: RouteContext, handlers: P
   });
 }
 
-export function installResources(app: FastifyInstance, defs: ResourceDefinition[], storage: Storage, watches: WatchRegistry): void {
+export function installResources(app: FastifyInstance, defs: ResourceDefinition[], storage: Storage, watches: WatchRegistry,
+  admission: AdmissionChain = NO_ADMISSION): void {
   for (const def of defs) {
-    const store = new ResourceStore(def, storage);
+    const store = new ResourceStore(def, storage, admission);
     for (const version of def.versions.filter((v) => v.served)) {
       const ctx: RouteContext = { store, scope: resourceScope(def, version), watches };
       const base = `/apis/${def.group}/${version.name}`;

@@ -12,6 +12,7 @@ import { installBodyParsers } from '../endpoints/negotiation/body.js';
 import { MAX_REQUEST_BODY_BYTES } from '../endpoints/negotiation/media-types.js';
 import { installOpenAPIRoutes } from '../endpoints/openapi/index.js';
 import { decorateRequestContext } from '../endpoints/request/context.js';
+import type { AdmissionChain } from '../admission/chain.js';
 import type { ResourceDefinition } from '../registry/definitions/types.js';
 import type { Storage } from '../storage/interfaces.js';
 import { buildHandlerChain, type ChainConfig } from './chain.js';
@@ -35,6 +36,8 @@ export interface ServerConfig {
   logger: boolean | Record<string, unknown>;
   /** Idle and first-request timeouts; defaults to kube-apiserver's (tests shorten them). */
   connections?: ConnectionOptions;
+  /** Admission plugins every write passes; none by default. */
+  admission?: AdmissionChain;
   /** Readiness checks of start-up's making (the kube-apiserver that reviews requests). */
   readyChecks?: HealthCheck[];
 }
@@ -98,7 +101,7 @@ export class APIServer {
     const defs = (): ResourceDefinition[] => config.definitions;
     installDiscoveryRoutes(this.app, defs);
     installOpenAPIRoutes(this.app, defs);
-    installResources(this.app, config.definitions, config.storage, this.watches);
+    installResources(this.app, config.definitions, config.storage, this.watches, config.admission);
   }
 
   /** Opens storage, then listens; /readyz turns true only once storage is open. */

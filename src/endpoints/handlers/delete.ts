@@ -3,6 +3,7 @@
  * collection (the list of what was selected for deletion), with DeleteOptions from the body or the query.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { userFrom } from '../request/context.js';
 import { deleteOptionsFrom } from './delete-options.js';
 import { queryParam } from './query.js';
 import { sendList, sendObject, sendOther } from './respond.js';
@@ -12,7 +13,7 @@ import { predicateFrom } from './selectors.js';
 export async function deleteOne(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { scope } = ctx;
   const options = deleteOptionsFrom(req, scope);
-  const result = await ctx.store.delete(scope, namespaceOf(req), nameOf(req), options);
+  const result = await ctx.store.delete(scope, namespaceOf(req), nameOf(req), options, userFrom(req));
   if (!result.deleted) {
     // 202 only where upstream keeps it for old clients: a cascading delete asked with orphanDependents=false.
     return sendObject(req, reply, scope, options.orphanDependents === false ? 202 : 200, result.object);
@@ -35,6 +36,6 @@ export async function deleteCollection(ctx: RouteContext, req: FastifyRequest, r
     resourceVersionMatch: queryParam(req, 'resourceVersionMatch'),
   };
   const options = deleteOptionsFrom(req, ctx.scope);
-  const listed = await ctx.store.deleteCollection(ctx.scope, options, listParams);
+  const listed = await ctx.store.deleteCollection(ctx.scope, options, listParams, userFrom(req));
   return sendList(req, reply, ctx.scope, listed.items, listed.metadata);
 }

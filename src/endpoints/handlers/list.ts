@@ -1,6 +1,5 @@
 /** GET of a collection: a list (or its Table), or a watch when `watch=true` or on a legacy `/watch/` path. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { listObjects } from '../../registry/rest/list.js';
 import { negotiateOutput } from '../negotiation/accept.js';
 import { isTruthy } from '../request/request-info.js';
 import { boolParam, intParam, queryParam } from './query.js';
@@ -13,7 +12,7 @@ export async function listOrWatch(ctx: RouteContext, req: FastifyRequest, reply:
   if (isTruthy(queryParam(req, 'watch'))) return serveWatch(ctx, req, reply);
   const limit = intParam(req, 'limit');
   const asJson = negotiateOutput(req.headers.accept) === 'json';
-  const listed = await listObjects(ctx.store, ctx.scope, {
+  const listed = await ctx.store.list(ctx.scope, {
     raw: asJson,
     namespace: namespaceOf(req),
     predicate: predicateFrom(req, ctx.scope),

@@ -8,7 +8,7 @@ import { isStatusError, type StatusError } from '../../apimachinery/errors.js';
 import { newInvalidOptions, validateListOptions } from '../../apimachinery/options.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { Predicate } from '../../storage/interfaces.js';
-import { bookmark, type ObjectWatch, startWatch } from '../../registry/rest/watch.js';
+import { bookmark, type ObjectWatch } from '../../registry/rest/watch.js';
 import { negotiateOutput, tableApiVersion } from '../negotiation/accept.js';
 import { tableForObjects } from '../table/table.js';
 import { boolParam, intParam, parseQueryBool, queryParam } from './query.js';
@@ -53,7 +53,7 @@ export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: 
   let watch: ObjectWatch | undefined;
   let expired: StatusError | undefined;
   try {
-    watch = await startWatch(ctx.store, scope, {
+    watch = await ctx.store.watch(scope, {
       namespace: namespaceOf(req),
       predicate: withName(predicateFrom(req, scope), name),
       resourceVersion: queryParam(req, 'resourceVersion'),

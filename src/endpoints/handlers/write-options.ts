@@ -7,7 +7,7 @@ import {
   type FieldValidation, newInvalidOptions, validateDryRun, validateFieldManager, validateFieldValidation,
 } from '../../apimachinery/options.js';
 import type { WriteOptions } from '../../registry/rest/scope.js';
-import { duplicateFieldsFrom } from '../request/context.js';
+import { duplicateFieldsFrom, userFrom } from '../request/context.js';
 import { queryParam, queryParams } from './query.js';
 
 export function writeOptions(req: FastifyRequest, kind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions'): WriteOptions {
@@ -23,6 +23,7 @@ export function writeOptions(req: FastifyRequest, kind: 'CreateOptions' | 'Updat
     dryRun: dryRun.length > 0,
     fieldValidation: (fieldValidation || 'Warn') as FieldValidation,
     warnings: [],
+    user: userFrom(req),
     strictErrors: duplicateFieldsFrom(req).map((path) => `duplicate field "${path}"`),
   };
 }

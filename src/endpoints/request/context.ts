@@ -4,6 +4,7 @@
  * a JSON body repeats (which JSON.parse drops silently and the strict decoder reports).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { UserInfo } from '../../authentication/user.js';
 
 /** What the path and method say about a request (`pkg/endpoints/request/requestinfo.go`). */
 export interface RequestInfo {
@@ -22,13 +23,7 @@ export interface RequestInfo {
   parts: string[];
 }
 
-/** The authenticated user (`user.Info`). */
-export interface UserInfo {
-  name: string;
-  uid?: string;
-  groups: string[];
-  extra: Record<string, string[]>;
-}
+export type { UserInfo } from '../../authentication/user.js';
 
 const requestInfoKey = Symbol('requestInfo');
 const userKey = Symbol('user');

@@ -107,14 +107,16 @@ const DELETE_NOW = Symbol('delete now');
 /** Thrown when a finalizer appeared between the read and the delete: the delete starts over. */
 const RETRY = Symbol('retry');
 
+/** `validateDeletion` is validating admission: it sees the object as stored and may refuse the delete. */
 export async function deleteObject(store: DeleteTarget, scope: ResourceScope, namespace: string, name: string,
-  options: DeleteOptions): Promise<DeleteResult> {
+  options: DeleteOptions, validateDeletion: (current: KubeObject) => Promise<void>): Promise<DeleteResult> {
   const key = store.key(namespace, name);
   const dryRun = (options.dryRun ?? []).length > 0;
   const version = scope.version.name;
   for (let attempt = 0; ; attempt++) {
     const current = await withStatusErrors(scope.gr, name, () => store.storage.get(key));
     checkPreconditions(current, options.preconditions, scope);
+    await validateDeletion(store.toVersion(current, version));
     const mark = (cur: KubeObject): KubeObject => {
       checkStoragePreconditions(cur, options.preconditions, scope, key);
       const next = structuredClone(cur);

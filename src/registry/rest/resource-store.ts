@@ -1,25 +1,34 @@
 /**
  * The generic REST store of one custom resource (k8s.io/apiserver's `registry/generic/registry.Store`):
- * get, create, update, patch, delete and deletecollection over the storage contract, converting between the
- * URL's version and the storage version, and applying the strategy. Lists and watches live beside it.
+ * every verb (get, list, watch, create, update, patch, delete, deletecollection) over the storage contract,
+ * converting between the URL's version and the storage version. Handlers reach storage only through it.
+ *
+ * Every write runs upstream's sequence: decode -> default -> field manager -> mutating admission -> strategy
+ * prepare -> validate -> validating admission -> storage.
  */
+import type { AdmissionChain } from '../../admission/chain.js';
+import { NO_ADMISSION } from '../../admission/chain.js';
+import type { Attributes, Operation } from '../../admission/interfaces.js';
 import {
   newAlreadyExists, newBadRequest, newConflict, newInvalid, OPTIMISTIC_LOCK_ERROR_MSG,
 } from '../../apimachinery/errors.js';
 import { invalid } from '../../apimachinery/field.js';
 import type { DeleteOptions } from '../../apimachinery/options.js';
 import type { KubeObject } from '../../apimachinery/types.js';
+import type { UserInfo } from '../../authentication/user.js';
 import type { Storage } from '../../storage/interfaces.js';
 import type { ResourceDefinition } from '../definitions/types.js';
 import { objectKey } from '../keys.js';
+import { generateName } from '../metadata/generate-name.js';
+import { goMarshal, goQuote } from '../metadata/go-format.js';
 import { withStatusErrors } from '../storage-errors.js';
 import { DecodingError, decodeObject } from './decode.js';
-import { goMarshal, goQuote } from '../metadata/go-format.js';
 import { checkStoragePreconditions, deleteObject, type DeleteResult } from './delete.js';
+import { type FieldManager, NO_FIELD_MANAGER } from './field-manager.js';
 import { type ListOutcome, type ListParams, listObjects } from './list.js';
 import type { ResourceScope, WriteOptions } from './scope.js';
-import { generateName } from '../metadata/generate-name.js';
 import { prepareForCreate, prepareForUpdate, validateCreate, validateUpdate } from './strategy.js';
+import { type ObjectWatch, startWatch, type WatchParams } from './watch.js';
 
 const MAX_GENERATE_NAME_ATTEMPTS = 8;
 
@@ -27,7 +36,12 @@ const MAX_GENERATE_NAME_ATTEMPTS = 8;
 export type PatchFunction = (current: KubeObject) => unknown;
 
 export class ResourceStore {
-  constructor(readonly def: ResourceDefinition, readonly storage: Storage) {}
+  constructor(
+    readonly def: ResourceDefinition,
+    readonly storage: Storage,
+    private readonly admission: AdmissionChain = NO_ADMISSION,
+    private readonly fieldManager: FieldManager = NO_FIELD_MANAGER,
+  ) {}
 
   /** An object from storage, in the version the client asked for. */
   toVersion(stored: KubeObject, version: string): KubeObject {
@@ -47,12 +61,23 @@ export class ResourceStore {
     return this.toVersion(stored, scope.version.name);
   }
 
+  async list(scope: ResourceScope, params: ListParams): Promise<ListOutcome> {
+    return listObjects(this, scope, params);
+  }
+
+  async watch(scope: ResourceScope, params: WatchParams): Promise<ObjectWatch> {
+    return startWatch(this, scope, params);
+  }
+
   async create(scope: ResourceScope, namespace: string, body: unknown, opts: WriteOptions): Promise<KubeObject> {
     const obj = decodeObject(body, scope, opts);
     checkNamespace(obj, scope, namespace);
+    this.fieldManager.update(undefined, obj, opts);
+    await this.admission.admit(attributes('CREATE', scope, namespace, '', obj, undefined, opts));
     const generated = !obj.metadata.name && Boolean(obj.metadata.generateName);
     prepareForCreate(obj, scope, namespace);
     validateCreate(obj, scope);
+    await this.admission.validate(attributes('CREATE', scope, namespace, '', obj, undefined, opts));
     // A generated name that is taken is generated again, as kube-apiserver does (RetryGenerateName).
     for (let attempt = 1; ; attempt++) {
       const name = obj.metadata.name as string;
@@ -107,6 +132,28 @@ export class ResourceStore {
     });
   }
 
+  async delete(scope: ResourceScope, namespace: string, name: string, options: DeleteOptions, user?: UserInfo): Promise<DeleteResult> {
+    const dryRun = (options.dryRun ?? []).length > 0;
+    return deleteObject(this, scope, namespace, name, options,
+      (current) => this.admission.validate(attributes('DELETE', scope, namespace, '', undefined, current, { dryRun, user })));
+  }
+
+  /**
+   * Deletes every object the list selects, one by one with the same options (`Store.DeleteCollection`), and
+   * returns the list as it was read. An object gone meanwhile was deleted by someone else, as was asked.
+   */
+  async deleteCollection(scope: ResourceScope, options: DeleteOptions, params: ListParams, user?: UserInfo): Promise<ListOutcome> {
+    const listed = await this.list(scope, { ...params, raw: false });
+    for (const item of listed.items) {
+      try {
+        await this.delete(scope, item.metadata.namespace ?? '', item.metadata.name ?? '', options, user);
+      } catch (err) {
+        if ((err as { status?: { code?: number } }).status?.code !== 404) throw err;
+      }
+    }
+    return listed;
+  }
+
   /**
    * Reads the current object, derives the new one, checks the resourceVersion precondition the new object
    * carries, applies the strategy and writes; all inside storage's atomic update. An object being deleted
@@ -115,10 +162,12 @@ export class ResourceStore {
   private async guaranteedUpdate(scope: ResourceScope, namespace: string, name: string, subresource: string,
     opts: WriteOptions, next: (current: KubeObject) => KubeObject, preconditions?: { uid: string }): Promise<KubeObject> {
     const key = this.key(namespace, name);
-    const derive = (stored: KubeObject): KubeObject => {
+    const derive = async (stored: KubeObject): Promise<KubeObject> => {
       checkStoragePreconditions(stored, preconditions, scope, key);
       const current = this.toVersion(stored, scope.version.name);
       const obj = next(current);
+      this.fieldManager.update(current, obj, opts);
+      await this.admission.admit(attributes('UPDATE', scope, namespace, subresource, obj, current, opts));
       const wanted = obj.metadata.resourceVersion;
       // Custom resources never allow an unconditional update (`AllowUnconditionalUpdate` is false).
       if (!wanted) {
@@ -131,13 +180,14 @@ export class ResourceStore {
       obj.metadata.resourceVersion = current.metadata.resourceVersion;
       const updated = prepareForUpdate(obj, current, scope, subresource);
       validateUpdate(updated, current, scope);
+      await this.admission.validate(attributes('UPDATE', scope, namespace, subresource, updated, current, opts));
       return updated;
     };
     if (opts.dryRun) {
       const stored = await withStatusErrors(scope.gr, name, () => this.storage.get(key));
       return derive(stored);
     }
-    const stored = await withStatusErrors(scope.gr, name, () => this.storage.update(key, (cur) => this.toStorage(derive(cur))));
+    const stored = await withStatusErrors(scope.gr, name, () => this.storage.update(key, async (cur) => this.toStorage(await derive(cur))));
     if (stored.metadata.deletionTimestamp && (stored.metadata.finalizers ?? []).length === 0) {
       const deleted = await withStatusErrors(scope.gr, name, () => this.storage.delete(key, (cur) => {
         if (cur.metadata.resourceVersion !== stored.metadata.resourceVersion) {
@@ -152,30 +202,23 @@ export class ResourceStore {
     }
     return this.toVersion(stored, scope.version.name);
   }
+}
 
-  async list(scope: ResourceScope, params: ListParams): Promise<ListOutcome> {
-    return listObjects(this, scope, params);
-  }
-
-  async delete(scope: ResourceScope, namespace: string, name: string, options: DeleteOptions): Promise<DeleteResult> {
-    return deleteObject(this, scope, namespace, name, options);
-  }
-
-  /**
-   * Deletes every object the list selects, one by one with the same options (`Store.DeleteCollection`), and
-   * returns the list as it was read. An object gone meanwhile was deleted by someone else, as was asked.
-   */
-  async deleteCollection(scope: ResourceScope, options: DeleteOptions, params: ListParams): Promise<ListOutcome> {
-    const listed = await this.list(scope, { ...params, raw: false });
-    for (const item of listed.items) {
-      try {
-        await this.delete(scope, item.metadata.namespace ?? '', item.metadata.name ?? '', options);
-      } catch (err) {
-        if ((err as { status?: { code?: number } }).status?.code !== 404) throw err;
-      }
-    }
-    return listed;
-  }
+/** The admission attributes of a write on this resource, in the URL's version. */
+function attributes(operation: Operation, scope: ResourceScope, namespace: string, subresource: string,
+  object: KubeObject | undefined, oldObject: KubeObject | undefined, opts: { dryRun: boolean; user?: UserInfo }): Attributes {
+  return {
+    operation,
+    kind: { group: scope.def.group, version: scope.version.name, kind: scope.def.names.kind },
+    resource: { group: scope.def.group, version: scope.version.name, resource: scope.def.names.plural },
+    subresource,
+    namespace: scope.def.scope === 'Namespaced' ? namespace : '',
+    name: object?.metadata.name ?? oldObject?.metadata.name ?? '',
+    object,
+    oldObject,
+    dryRun: opts.dryRun,
+    userInfo: opts.user,
+  };
 }
 
 /** The body's namespace must be the URL's (or empty); cluster-scoped objects have none. */

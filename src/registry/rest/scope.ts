@@ -1,5 +1,6 @@
 /** What a registry call knows about the resource and version it serves. */
 import type { GroupResource } from '../../apimachinery/errors.js';
+import type { UserInfo } from '../../authentication/user.js';
 import type { ResourceDefinition, VersionDefinition } from '../definitions/types.js';
 
 export interface ResourceScope {
@@ -27,6 +28,8 @@ export interface WriteOptions {
   fieldValidation: 'Strict' | 'Warn' | 'Ignore';
   /** Warnings for the `Warning` response header. */
   warnings: string[];
+  /** Who asks, for admission; absent for the server's own writes. */
+  user?: UserInfo;
   /** Strict decoding errors the body already showed (`duplicate field "spec.x"`); decoding adds unknown fields. */
   strictErrors: string[];
 }

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AdmissionChain } from '../../../admission/chain.js';
 import { LevelStorage, type LevelStorageOptions } from '../../../storage/level/index.js';
 import { builtinDefinitionsPath, loadDefinitions } from '../../definitions/load.js';
 import { ResourceStore } from '../resource-store.js';
@@ -15,7 +16,7 @@ export interface FlunderStore {
   close: () => Promise<void>;
 }
 
-export async function openFlunderStore(opts: Omit<LevelStorageOptions, 'path'> = {}): Promise<FlunderStore> {
+export async function openFlunderStore(opts: Omit<LevelStorageOptions, 'path'> = {}, admission?: AdmissionChain): Promise<FlunderStore> {
   const dir = mkdtempSync(join(tmpdir(), 'flunder-store-'));
   const storage = new LevelStorage({ path: dir, ...opts });
   await storage.open();
@@ -24,7 +25,7 @@ export async function openFlunderStore(opts: Omit<LevelStorageOptions, 'path'> =
   if (!flunders || !v1alpha1) throw new Error('the built-in definitions have no Flunder v1alpha1');
   return {
     storage,
-    store: new ResourceStore(flunders, storage),
+    store: new ResourceStore(flunders, storage, admission),
     scope: resourceScope(flunders, v1alpha1),
     close: async () => {
       await storage.close();
