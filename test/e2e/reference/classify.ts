@@ -1,0 +1,72 @@
+/**
+ * Sorts differences into expected (by design, justified), known defects (to be fixed) and new ones, and
+ * computes the agreement figure the suite prints.
+ */
+import type { Aspect, Difference } from './diff.js';
+
+/** Which reference a comparison runs against. */
+export type Comparison = 'sample-apiserver' | 'kube-apiserver';
+
+export interface Allowance {
+  /** Both comparisons when left out. */
+  comparison?: Comparison;
+  /** The request's name, or a pattern over names. */
+  request: string | RegExp;
+  /** Every aspect when left out. */
+  aspect?: Aspect;
+  /** For body differences: the path, or a pattern over paths; every path when left out. */
+  path?: string | RegExp;
+  /** One line: why the difference is right (expected) or what is wrong (known defect). */
+  why: string;
+}
+
+export interface ComparedDifference extends Difference {
+  comparison: Comparison;
+}
+
+export type Verdict = 'expected' | 'known defect' | 'NEW';
+
+export interface Classified extends ComparedDifference {
+  verdict: Verdict;
+  why?: string;
+}
+
+const matches = (pattern: string | RegExp, value: string): boolean =>
+  typeof pattern === 'string' ? pattern === value : pattern.test(value);
+
+export function allows(a: Allowance, d: ComparedDifference): boolean {
+  return (a.comparison === undefined || a.comparison === d.comparison)
+    && matches(a.request, d.request)
+    && (a.aspect === undefined || a.aspect === d.aspect)
+    && (a.path === undefined || (d.path !== undefined && matches(a.path, d.path)));
+}
+
+/** The first expected difference that covers it wins over a known defect: a design choice is not a bug. */
+export function classify(diffs: ComparedDifference[], expected: Allowance[], knownDefects: Allowance[]): Classified[] {
+  return diffs.map((d) => {
+    const e = expected.find((a) => allows(a, d));
+    if (e) return { ...d, verdict: 'expected', why: e.why };
+    const k = knownDefects.find((a) => allows(a, d));
+    if (k) return { ...d, verdict: 'known defect', why: k.why };
+    return { ...d, verdict: 'NEW' };
+  });
+}
+
+/** Allowances that covered nothing in this run: fixed defects to remove, or entries that went stale. */
+export function unused(allowances: Allowance[], diffs: ComparedDifference[]): Allowance[] {
+  return allowances.filter((a) => !diffs.some((d) => allows(a, d)));
+}
+
+export interface Agreement {
+  agree: number;
+  total: number;
+  text: string;
+}
+
+/** A request agrees when its answers do not differ at all, allowed or not. */
+export function agreement(label: string, requests: string[], diffs: Difference[]): Agreement {
+  const differing = new Set(diffs.map((d) => d.request));
+  const agree = requests.filter((r) => !differing.has(r)).length;
+  const pct = requests.length === 0 ? 100 : (100 * agree) / requests.length;
+  return { agree, total: requests.length, text: `${label}: ${agree} of ${requests.length} requests agree (${pct.toFixed(1)}%)` };
+}
