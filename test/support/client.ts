@@ -27,7 +27,9 @@ export function call(baseUrl: string, id: ClientIdentity, method: string, path: 
       cert: id.cert,
       key: id.key,
       servername: id.servername,
-      headers: { ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      // Content-Length always: Node frames a DELETE body by nothing else (no chunked encoding by default for
+      // DELETE), and the server would read the body as the next request on the connection.
+      headers: { ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}), ...headers },
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -47,17 +49,32 @@ export function call(baseUrl: string, id: ClientIdentity, method: string, path: 
   });
 }
 
-/** Opens a watch and collects events until `count` arrived (or the stream ends, or `timeoutMs` passes). */
+function parseLine(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return { text: line };
+  }
+}
+
+/**
+ * Opens a watch and collects events until `count` arrived (or the stream ends, or `timeoutMs` passes). A
+ * refused watch answers one Status, which may lack the final newline: it is collected as an event too, and
+ * a line that is not JSON as `{ text }`.
+ */
 export function watchEvents(baseUrl: string, id: ClientIdentity, path: string, count: number,
-  timeoutMs = 15_000, headers: Record<string, string> = {}): Promise<{ status: number; events: any[] }> {
+  timeoutMs = 15_000, headers: Record<string, string> = {}): Promise<{ status: number; headers: Response['headers']; events: any[] }> {
   return new Promise((resolve, reject) => {
     const events: any[] = [];
     let buffered = '';
     const req = httpsRequest(new URL(path, baseUrl), { method: 'GET', ca: id.ca, cert: id.cert, key: id.key, servername: id.servername, headers }, (res) => {
+      let done = false;
       const finish = (): void => {
+        if (done) return;
+        done = true;
         clearTimeout(timer);
         req.destroy();
-        resolve({ status: res.statusCode ?? 0, events });
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, events });
       };
       const timer = setTimeout(finish, timeoutMs);
       res.on('data', (chunk: Buffer) => {
@@ -66,12 +83,15 @@ export function watchEvents(baseUrl: string, id: ClientIdentity, path: string, c
         while (nl >= 0) {
           const line = buffered.slice(0, nl);
           buffered = buffered.slice(nl + 1);
-          if (line.trim()) events.push(JSON.parse(line));
+          if (line.trim()) events.push(parseLine(line));
           nl = buffered.indexOf('\n');
         }
         if (events.length >= count) finish();
       });
-      res.on('end', finish);
+      res.on('end', () => {
+        if (buffered.trim()) events.push(parseLine(buffered));
+        finish();
+      });
     });
     req.on('error', (err) => (events.length >= count ? undefined : reject(err)));
     req.end();
