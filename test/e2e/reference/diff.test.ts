@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { agreement, classify, type ComparedDifference, unused } from './classify.js';
-import { type Answer, compareAnswers, contentTypeOf, flatten, normalise } from './diff.js';
+import { type Answer, compareAnswers, contentTypeOf, flatten, normalise, warningKinds } from './diff.js';
 
 const answer = (status: number, body: unknown, headers: Answer['headers'] = { 'content-type': 'application/json' }): Answer =>
   ({ status, headers, body, text: JSON.stringify(body) });
@@ -25,6 +25,7 @@ describe('normalise', () => {
     ['an empty resourceVersion stays empty', { metadata: { resourceVersion: '' } }, { metadata: { resourceVersion: '' } }],
     ['a continue token', { metadata: { continue: 'eyJ2Ijo' } }, { metadata: { continue: '<continue>' } }],
     ['RFC 3339 times anywhere', { cells: ['x', '2026-01-02T03:04:05Z'], t: '2026-01-02T03:04:05.123456+01:00' }, { cells: ['x', '<time>'], t: '<time>' }],
+    ['ages in Table cells', { cells: ['8s', '2m3s', '5d', 'red'] }, { cells: ['<age>', '<age>', '<age>', 'red'] }],
     ['a generated name', { metadata: { generateName: 'gen-', name: 'gen-x7k2q' } }, { metadata: { generateName: 'gen-', name: 'gen-<generated>' } }],
     ['a name that was not generated', { metadata: { generateName: 'gen-', name: 'other' } }, { metadata: { generateName: 'gen-', name: 'other' } }],
     ['owner references and details', { details: { uid: 'u' }, ownerReferences: [{ uid: 'v' }] }, { details: { uid: '<uid>' }, ownerReferences: [{ uid: '<uid>' }] }],
@@ -64,16 +65,21 @@ describe('compareAnswers', () => {
     ]);
   });
 
-  it('compares Content-Type without charset, Warning by presence, Cache-Control by value', () => {
-    const ref = answer(201, flunder(), { 'content-type': 'application/json', 'cache-control': 'no-cache, private', warning: '299 - "unknown field"' });
-    const ours = answer(201, flunder(), { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache, private', warning: '299 - "other words"' });
+  it('compares Content-Type without charset, Warning by kind present, Cache-Control by value', () => {
+    const ref = answer(201, flunder(), { 'content-type': 'application/json', 'cache-control': 'no-cache, private', warning: '299 - "unknown field \\"spec.x\\""' });
+    const ours = answer(201, flunder(), { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache, private', warning: '299 - "worded otherwise: unknown field spec.x"' });
     expect(compareAnswers('create', ref, ours)).toEqual([]);
     const bare = answer(201, flunder(), { 'content-type': 'application/yaml' });
-    expect(compareAnswers('create', ref, bare).map((d) => [d.aspect, d.reference, d.ours])).toEqual([
-      ['content-type', 'application/json', 'application/yaml'],
-      ['warning', 'present', 'absent'],
-      ['cache-control', 'no-cache, private', '(none)'],
+    expect(compareAnswers('create', ref, bare).map((d) => [d.aspect, d.path, d.reference, d.ours])).toEqual([
+      ['content-type', undefined, 'application/json', 'application/yaml'],
+      ['warning', 'unknown field', 'present', 'absent'],
+      ['cache-control', undefined, 'no-cache, private', '(none)'],
     ]);
+  });
+
+  it('sorts several warnings into kinds', () => {
+    const a = answer(201, {}, { warning: '299 - "wardle.example.com/v1alpha1 Flunder is deprecated in v1.3+", 299 - "unknown field \\"spec.a\\"", 299 - "something, else"' });
+    expect(warningKinds(a)).toEqual(new Set(['deprecated', 'unknown field', 'other']));
   });
 
   it('keeps the parameters that select a document, such as aggregated discovery', () => {
@@ -91,6 +97,18 @@ describe('compareAnswers', () => {
       ['status', 'object', '(absent)'],
       ['metadata.generation', '1', '2'],
     ]);
+  });
+
+  it('reports a Status against an object by its kind only', () => {
+    const diffs = compareAnswers('update', answer(422, status(422, 'Invalid', 'x', [{ reason: 'FieldValueInvalid', field: 'metadata.resourceVersion' }])), answer(200, flunder()));
+    expect(diffs.filter((d) => d.aspect === 'body').map((d) => [d.path, d.reference, d.ours])).toEqual([['kind', '"Status"', '"Flunder"']]);
+  });
+
+  it('says what only one side has when a path carries many values', () => {
+    const ref = { items: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] };
+    const ours = { items: [{ name: 'a' }, { name: 'b' }, { name: 'd' }] };
+    expect(compareAnswers('list', answer(200, ref), answer(200, ours)).map((d) => [d.path, d.reference, d.ours]))
+      .toEqual([['items[].name', 'only "c"', 'only "d"']]);
   });
 
   it('compares shapes only when asked, and only the picked part', () => {
@@ -130,13 +148,20 @@ describe('classify', () => {
     ]);
   });
 
+  it('matches several aspects, and particular answers', () => {
+    const status = { ...d('update', 'status'), reference: '422', ours: '200' };
+    expect(classify([status], [{ request: 'update', aspect: ['reason', 'status'], reference: '422', ours: /^2/, why: 'w' }], [])[0]?.verdict).toBe('expected');
+    expect(classify([status], [{ request: 'update', aspect: ['status'], ours: '409', why: 'w' }], [])[0]?.verdict).toBe('NEW');
+  });
+
   it('lists allowances that matched nothing', () => {
     const stale = { request: 'gone', why: 'fixed' };
     expect(unused([stale, { request: 'list', why: 'x' }], [d('list', 'status')])).toEqual([stale]);
   });
 
-  it('counts a request as agreeing only when nothing about it differs', () => {
-    expect(agreement('kube-apiserver', ['a', 'b', 'c', 'd'], [d('a', 'status'), d('a', 'reason'), d('c', 'body')]).text)
-      .toBe('kube-apiserver: 2 of 4 requests agree (50.0%)');
+  it('counts a request as agreeing only when nothing about it differs, and apart when only expected things do', () => {
+    const rows = classify([d('a', 'status'), d('a', 'reason'), d('c', 'body')], [{ request: 'c', why: 'by design' }], []);
+    expect(agreement('kube-apiserver', ['a', 'b', 'c', 'd'], rows).text)
+      .toBe('kube-apiserver: 2 of 4 requests agree (50.0%); 3 of 4 (75.0%) once expected differences are set aside');
   });
 });

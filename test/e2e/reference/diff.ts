@@ -1,7 +1,7 @@
 /**
  * The reference diff: normalises two servers' answers to the same request (uids, timestamps,
  * resourceVersions, generated names, continue tokens) and lists how they differ in status, Status reason,
- * causes, a few headers and the body's shape (keys, JSON types, scalar values except free text).
+ * causes, a few headers (Content-Type, kinds of Warning, Cache-Control) and the body's shape (keys, JSON types, scalar values except free text).
  */
 
 /** One server's answer to one request. */
@@ -18,7 +18,7 @@ export type Aspect = 'status' | 'reason' | 'causes' | 'content-type' | 'warning'
 export interface Difference {
   request: string;
   aspect: Aspect;
-  /** For `body`: the JSON path that differs (`items[].metadata.name`, `.length` for an array's size). */
+  /** For `body`: the JSON path that differs (`items[].metadata.name`, `.length` for an array's size); for `warning`: its kind. */
   path?: string;
   reference: string;
   ours: string;
@@ -34,12 +34,14 @@ export interface CompareOptions {
 // Free text, worded differently by each implementation; the report shows it side by side instead.
 const FREE_TEXT_KEYS = new Set(['message']);
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
+// An age as a Table cell shows it (`8s`, `2m3s`, `5d`): one second apart on two servers is no difference.
+const HUMAN_DURATION = /^\d+[smhdy](\d+[smhdy])?$/;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Replaces what is different on every run by placeholders, so that equal behaviour compares equal. */
+/** Replaces what is different on every run (ids, versions, times, ages, generated names) by placeholders, so that equal behaviour compares equal. */
 export function normalise(value: unknown, key = ''): unknown {
   if (Array.isArray(value)) return value.map((v) => normalise(v, key));
   if (isObject(value)) {
@@ -56,6 +58,7 @@ export function normalise(value: unknown, key = ''): unknown {
   if (key === 'resourceVersion') return '<rv>';
   if (key === 'continue') return '<continue>';
   if (RFC3339.test(value)) return '<time>';
+  if (HUMAN_DURATION.test(value)) return '<age>';
   return value;
 }
 
@@ -108,6 +111,23 @@ const header = (a: Answer, name: string): string | undefined => {
   return Array.isArray(h) ? h.join(', ') : h;
 };
 
+const WARNING_KINDS: [string, RegExp][] = [
+  ['deprecated', /is deprecated/],
+  ['unknown field', /unknown field/],
+  ['duplicate field', /duplicate field/],
+];
+
+/**
+ * The kinds of warning an answer carries (`Warning: 299 - "..."`, possibly several): presence per kind,
+ * so that a warning every answer of one server carries does not hide the one a request is about.
+ */
+export function warningKinds(a: Answer): Set<string> {
+  const h = header(a, 'warning');
+  if (!h) return new Set();
+  const texts = h.split(/,\s*(?=\d{3} )/);
+  return new Set(texts.map((t) => WARNING_KINDS.find(([, re]) => re.test(t))?.[0] ?? 'other'));
+}
+
 /** The media type and its parameters, without charset (Go writes none, Node often adds utf-8). */
 export function contentTypeOf(a: Answer): string {
   const ct = header(a, 'content-type');
@@ -122,6 +142,11 @@ const sameSet = (a: Set<string>, b: Set<string>): boolean => a.size === b.size &
 const STATUS_PATHS = new Set(['reason', 'code', 'details.causes']);
 
 function compareBodies(request: string, reference: unknown, ours: unknown, mode: 'values' | 'shape'): Difference[] {
+  // A Status against an object: the status aspects say why; listing every key of both adds nothing.
+  if (isStatus(reference) !== isStatus(ours) && reference !== undefined && ours !== undefined) {
+    const kind = (b: unknown): string => (isObject(b) && typeof b.kind === 'string' ? JSON.stringify(b.kind) : typeOf(b));
+    return [{ request, aspect: 'body', path: 'kind', reference: kind(reference), ours: kind(ours) }];
+  }
   const ref = flatten(reference);
   const our = flatten(ours);
   const skip = (path: string): boolean => [...STATUS_PATHS].some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[]`));
@@ -144,6 +169,12 @@ function compareBodies(request: string, reference: unknown, ours: unknown, mode:
     if (skip(path) || [...typeDiffering].some((p) => base === p || base.startsWith(`${p}.`) || base.startsWith(`${p}[]`))) continue;
     const [r, o] = [ref.values.get(path), our.values.get(path)];
     if (r && o && sameSet(r, o)) continue;
+    if (r && o && r.size + o.size > 2) {
+      // Many values on one path (a list's names, a document's paths): what only one side has.
+      const only = (a: Set<string>, b: Set<string>): string => show(new Set([...a].filter((v) => !b.has(v)))).replace(/^$/, '(nothing more)');
+      diffs.push({ request, aspect: 'body', path, reference: `only ${only(r, o)}`, ours: `only ${only(o, r)}` });
+      continue;
+    }
     diffs.push({ request, aspect: 'body', path, reference: show(r), ours: show(o) });
   }
   return diffs;
@@ -159,7 +190,10 @@ export function compareAnswers(request: string, reference: Answer, ours: Answer,
   aspect('reason', String(statusOf(reference.body)?.reason ?? ''), String(statusOf(ours.body)?.reason ?? ''));
   aspect('causes', causesOf(reference.body), causesOf(ours.body));
   aspect('content-type', contentTypeOf(reference), contentTypeOf(ours));
-  aspect('warning', header(reference, 'warning') ? 'present' : 'absent', header(ours, 'warning') ? 'present' : 'absent');
+  for (const kind of new Set([...warningKinds(reference), ...warningKinds(ours)])) {
+    const [r, o] = [warningKinds(reference).has(kind), warningKinds(ours).has(kind)];
+    if (r !== o) diffs.push({ request, aspect: 'warning', path: kind, reference: r ? 'present' : 'absent', ours: o ? 'present' : 'absent' });
+  }
   aspect('cache-control', header(reference, 'cache-control') ?? '(none)', header(ours, 'cache-control') ?? '(none)');
   const mode = opts.body ?? 'values';
   if (mode !== 'none') {
