@@ -48,7 +48,7 @@ describe.skipIf(skipE2E)('reference diff', () => {
     // After kube-apiserver: the sample-apiserver's first build reuses its compiled packages.
     const sampleBinary = await ensureSampleApiserver();
     const admin = cp.kubectl();
-    for (const ns of [wardle.namespace, wardle.listNamespace]) await admin.ok(['create', 'namespace', ns]);
+    for (const ns of new Set([wardle.namespace, wardle.listNamespace, widgets.namespace, widgets.listNamespace])) await admin.ok(['create', 'namespace', ns]);
     await admin.ok(['apply', '-f', WIDGETS_CRD]);
     await admin.ok(['wait', '--for=condition=Established', '--timeout=60s', 'crd/widgets.shop.example.com']);
     kubeApiserver = await kubeApiserverTarget(cp);

@@ -1,7 +1,8 @@
 /**
  * The reference diff: normalises two servers' answers to the same request (uids, timestamps,
  * resourceVersions, generated names, continue tokens) and lists how they differ in status, Status reason,
- * causes, a few headers (Content-Type, kinds of Warning, Cache-Control) and the body's shape (keys, JSON types, scalar values except free text).
+ * causes, a few headers (Content-Type, kinds of Warning, Cache-Control) and the body: keys, JSON types and
+ * scalar values, free text aside.
  */
 
 /** One server's answer to one request. */
@@ -18,7 +19,7 @@ export type Aspect = 'status' | 'reason' | 'causes' | 'content-type' | 'warning'
 export interface Difference {
   request: string;
   aspect: Aspect;
-  /** For `body`: the JSON path that differs (`items[].metadata.name`, `.length` for an array's size); for `warning`: its kind. */
+  /** For `body`: the JSON path (`items[].metadata.name`; `.length` for an array's size); for `warning`: its kind. */
   path?: string;
   reference: string;
   ours: string;
@@ -41,7 +42,7 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Replaces what is different on every run (ids, versions, times, ages, generated names) by placeholders, so that equal behaviour compares equal. */
+/** Replaces what differs on every run (ids, versions, times, ages, generated names) by placeholders. */
 export function normalise(value: unknown, key = ''): unknown {
   if (Array.isArray(value)) return value.map((v) => normalise(v, key));
   if (isObject(value)) {
@@ -139,7 +140,7 @@ const show = (s: Set<string> | undefined): string => (s ? [...s].sort().join(' |
 const sameSet = (a: Set<string>, b: Set<string>): boolean => a.size === b.size && [...a].every((v) => b.has(v));
 
 /** Body paths the other aspects already compare. */
-const STATUS_PATHS = new Set(['reason', 'code', 'details.causes']);
+const STATUS_PATHS = ['reason', 'code', 'details.causes'];
 
 function compareBodies(request: string, reference: unknown, ours: unknown, mode: 'values' | 'shape'): Difference[] {
   // A Status against an object: the status aspects say why; listing every key of both adds nothing.
@@ -149,7 +150,7 @@ function compareBodies(request: string, reference: unknown, ours: unknown, mode:
   }
   const ref = flatten(reference);
   const our = flatten(ours);
-  const skip = (path: string): boolean => [...STATUS_PATHS].some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[]`));
+  const skip = (path: string): boolean => STATUS_PATHS.some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[]`));
   const diffs: Difference[] = [];
   const typePaths = [...new Set([...ref.types.keys(), ...our.types.keys()])].sort();
   const typeDiffering = new Set<string>();

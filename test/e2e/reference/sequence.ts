@@ -45,8 +45,8 @@ export function requestSequence(s: Subject): RequestSpec[] {
   const coll = (v: string, ns = s.namespace): string => `${api(v)}/namespaces/${ns}/${s.resource}`;
   const item = (v: string, name: string, ns = s.namespace): string => `${coll(v, ns)}/${name}`;
   const [v0] = s.versions as [string];
-  const obj = (name: string, extra: Obj = {}, v = v0): Obj => {
-    const o = s.object(v, name);
+  const obj = (name: string, extra: Obj = {}): Obj => {
+    const o = s.object(v0, name);
     return { ...o, ...extra, metadata: { ...o.metadata, namespace: s.namespace, ...extra.metadata } };
   };
   const specs: RequestSpec[] = [];
@@ -68,6 +68,8 @@ export function requestSequence(s: Subject): RequestSpec[] {
       // Unchanged but for the missing resourceVersion: a server that accepts it leaves no trace for later requests.
       { name: `${v} update without resourceVersion`, method: 'PUT', path: item(v, name), body: (c: Context) => withoutResourceVersion(c.json(`${v} update`)) },
       { name: `${v} update stale resourceVersion`, method: 'PUT', path: item(v, name), body: (c: Context) => relabel(c.json(`${v} get`), { stale: 'yes' }) },
+      // The wrong-uid update needs the object as it is after the successful updates.
+      { name: `${v} get after update`, method: 'GET', path: item(v, name) },
       { name: `${v} update wrong uid`, method: 'PUT', path: item(v, name),
         body: (c: Context) => { const o = c.json(`${v} get after update`); return { ...o, metadata: { ...o.metadata, uid: 'wrong' } }; } },
       { name: `${v} update name mismatch`, method: 'PUT', path: item(v, name), body: (c: Context) => ({ ...c.json(`${v} get`), metadata: { ...c.json(`${v} get`).metadata, name: 'other' } }) },
@@ -89,9 +91,6 @@ export function requestSequence(s: Subject): RequestSpec[] {
       { name: `${v} patch missing object`, method: 'PATCH', path: item(v, 'missing'), headers: MERGE, body: { metadata: { labels: { a: 'b' } } } },
       { name: `${v} get after writes`, method: 'GET', path: item(v, name) },
     );
-    // The wrong-uid update needs the object as it is after the successful updates.
-    const at = specs.findIndex((r) => r.name === `${v} update wrong uid`);
-    specs.splice(at, 0, { topic: 'CRUD', name: `${v} get after update`, method: 'GET', path: item(v, name) });
   }
 
   const del = (form: string): string => `del-${form}`;
@@ -185,7 +184,7 @@ export function requestSequence(s: Subject): RequestSpec[] {
     list('fieldSelector unsupported field', '?fieldSelector=spec.reference%3Dx'),
     list('fieldSelector without operator', '?fieldSelector=metadata.name'),
   );
-  const cont = (from: string) => (c: { json(n: string): Obj }): string => `${lcoll}?limit=2&continue=${encodeURIComponent(String(c.json(from).metadata?.continue ?? ''))}`;
+  const cont = (from: string) => (c: Context): string => `${lcoll}?limit=2&continue=${encodeURIComponent(String(c.json(from).metadata?.continue ?? ''))}`;
   add('paging',
     list('page 1 (limit=2)', '?limit=2'),
     { name: 'page 2', method: 'GET', path: cont('page 1 (limit=2)') },
