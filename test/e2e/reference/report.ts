@@ -7,7 +7,8 @@ import { causesOf, statusOf, type Answer } from './diff.js';
 import type { SequenceResult } from './runner.js';
 
 const clip = (s: string, n: number): string => {
-  const one = s.replace(/\s+/g, ' ');
+  // Whitespace to one line; control bytes (a protobuf body) to U+FFFD, so the report stays text.
+  const one = s.replace(/\s+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
   return one.length > n ? `${one.slice(0, n - 1)}…` : one;
 };
 
