@@ -4,7 +4,7 @@
  * cores nor hides inside a test's time.
  */
 import { ensureHelm } from '../tools/helm.js';
-import { ensureEtcd, ensureKubeApiserver, ensureKubeControllerManager } from './components.js';
+import { ensureEtcd, ensureKubeApiserver, ensureKubeControllerManager, ensureSampleApiserver } from './components.js';
 
 const started = Date.now();
 // kube-controller-manager after kube-apiserver: it then reuses most of the compiled packages (about 1.5 minutes
@@ -14,4 +14,6 @@ const [etcd, [kubeApiserver, kubeControllerManager], helm] = await Promise.all([
   ensureKubeApiserver().then(async (kas) => [kas, await ensureKubeControllerManager()]),
   ensureHelm(),
 ]);
-process.stdout.write(`${[etcd, kubeApiserver, kubeControllerManager, helm].join('\n')}\nready in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+// The sample-apiserver last, alone: it needs the same k8s.io/apiserver packages, compiled by then.
+const sampleApiserver = await ensureSampleApiserver();
+process.stdout.write(`${[etcd, kubeApiserver, kubeControllerManager, helm, sampleApiserver].join('\n')}\nready in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);

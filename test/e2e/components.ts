@@ -2,7 +2,7 @@
  * The real control-plane components the end-to-end suite runs against, built from the Go module proxy with
  * the machine's Go toolchain at pinned versions and cached in ~/.cache/aggregated-apiserver/bin.
  */
-import { ensureGoModuleBuild, goModOf } from '../tools/go-tool.js';
+import { ensureGoModuleBuild, ensureGoTool, goModOf } from '../tools/go-tool.js';
 
 /** The newest Kubernetes release whose go.mod the machine's Go (1.26) builds. */
 export const KUBERNETES_VERSION = 'v1.37.2';
@@ -64,4 +64,16 @@ export function ensureEtcd(): Promise<string> {
     pkg: 'go.etcd.io/etcd/server/v3',
     goMod: async () => `module e2e/etcd\n\ngo 1.26.0\n\nrequire go.etcd.io/etcd/server/v3 ${ETCD_VERSION}\n`,
   });
+}
+
+/** k8s.io/sample-apiserver is published with the staging modules, at KUBERNETES_VERSION's v0.<minor>.<patch>. */
+export const SAMPLE_APISERVER_VERSION = KUBERNETES_VERSION.replace(/^v1\./, 'v0.');
+
+/**
+ * The Go sample-apiserver (wardle.example.com), the reference our built-in group is compared with. Its own
+ * go.mod has no replace directives (it requires the published staging modules), so `go install` builds it;
+ * after kube-apiserver it reuses most of the compiled k8s.io/apiserver packages.
+ */
+export function ensureSampleApiserver(): Promise<string> {
+  return ensureGoTool({ name: 'sample-apiserver', pkg: 'k8s.io/sample-apiserver', version: SAMPLE_APISERVER_VERSION });
 }

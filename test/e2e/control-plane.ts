@@ -58,7 +58,8 @@ export class ControlPlane {
     return cp;
   }
 
-  private etcdUrl = '';
+  /** etcd's client URL: another apiserver (the sample-apiserver) may keep its objects there under a prefix of its own. */
+  etcdUrl = '';
 
   private async startEtcd(etcd: string, durable: boolean): Promise<void> {
     const [client, peer] = [await freePort(), await freePort()];
