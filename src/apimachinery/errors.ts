@@ -66,12 +66,20 @@ export class StatusError extends Error {
     super(status.message ?? status.reason ?? 'error');
     this.name = 'StatusError';
     this.status = { kind: 'Status', apiVersion: 'v1', metadata: status.metadata ?? {}, status: 'Failure', ...status };
+    if (this.status.details) this.status.details = withoutEmpty(this.status.details);
     this.headers = headers;
   }
 
   get code(): number {
     return this.status.code;
   }
+}
+
+/** Go writes StatusDetails with `omitempty`: an empty name, group, kind or uid is left out, not sent as "". */
+function withoutEmpty(details: StatusDetails): StatusDetails {
+  const out: StatusDetails = { ...details };
+  for (const k of ['name', 'group', 'kind', 'uid'] as const) if (out[k] === '') delete out[k];
+  return out;
 }
 
 export function isStatusError(err: unknown): err is StatusError {
@@ -159,12 +167,11 @@ export function newNotAcceptable(message: string): StatusError {
   return new StatusError({ code: 406, reason: 'NotAcceptable', message });
 }
 
-export function newUnsupportedMediaType(contentType: string, supported: string[]): StatusError {
+export function newUnsupportedMediaType(supported: string[]): StatusError {
   return new StatusError({
     code: 415,
     reason: 'UnsupportedMediaType',
     message: `the body of the request was in an unknown format - accepted media types include: ${supported.join(', ')}`,
-    details: { causes: [{ reason: 'UnexpectedServerResponse', message: contentType }] },
   });
 }
 

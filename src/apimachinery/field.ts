@@ -7,15 +7,12 @@ import type { FieldError } from './errors.js';
 
 /**
  * The bad value as `ErrorBody` prints it: numbers and booleans bare, strings quoted (`%q`), null as `null`,
- * string lists as Go's `%#v` of a `[]string`, anything else as JSON.
+ * anything else (string lists included, as `["Bogus"]`) as JSON.
  */
 export function goValue(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
-    return `[]string{${value.map((v) => JSON.stringify(v)).join(', ')}}`;
-  }
   return JSON.stringify(value);
 }
 

@@ -39,9 +39,11 @@ function sourceIPs(req: FastifyRequest): string[] {
 }
 
 function parseJson(payload: unknown): unknown {
-  if (typeof payload !== 'string') return undefined;
+  // The serializer sends bytes; other routes may send text.
+  const text = Buffer.isBuffer(payload) ? payload.toString('utf8') : payload;
+  if (typeof text !== 'string') return undefined;
   try {
-    return JSON.parse(payload);
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

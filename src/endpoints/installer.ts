@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { type AdmissionChain, NO_ADMISSION } from '../admission/chain.js';
-import { newMethodNotAllowed } from '../apimachinery/errors.js';
+import { newMethodNotAllowed, newNotFound } from '../apimachinery/errors.js';
 import type { ResourceDefinition, VersionDefinition } from '../registry/definitions/types.js';
 import { compareVersions } from './discovery/version-priority.js';
 import { ResourceStore } from '../registry/rest/resource-store.js';
@@ -16,7 +16,7 @@ import { createObject } from './handlers/create.js';
 import { deleteCollection, deleteOne } from './handlers/delete.js';
 import { getObject } from './handlers/get.js';
 import { legacyWatch, listOrWatch } from './handlers/list.js';
-import { setWarnings } from './handlers/respond.js';
+import { setWarnings } from './serializer.js';
 import { patchObject } from './handlers/patch.js';
 import type { RouteContext } from './handlers/route-context.js';
 import { getScale, updateScale } from './handlers/scale.js';
@@ -54,6 +54,10 @@ function route(app: FastifyInstance, url: string, ctx: RouteContext, handlers: P
   });
 }
 
+const notFound: Handler = async (ctx, req) => {
+  throw newNotFound(ctx.scope.gr, (req.params as { name: string }).name);
+};
+
 export function installResources(app: FastifyInstance, defs: ResourceDefinition[], storage: Storage, watches: WatchRegistry,
   admission: AdmissionChain = NO_ADMISSION): void {
   for (const def of defs) {
@@ -73,12 +77,12 @@ export function installResources(app: FastifyInstance, defs: ResourceDefinition[
       route(app, watchCollection, ctx, { GET: legacyWatch });
       route(app, `${watchCollection}/:name`, ctx, { GET: legacyWatch });
       if (def.scope === 'Namespaced') route(app, `${watchBase}/${plural}`, ctx, { GET: legacyWatch });
-      if (version.subresources.status) {
-        route(app, `${object}/status`, ctx, { GET: getObject, PUT: updateObject('status'), PATCH: patchObject('status') });
-      }
-      if (version.subresources.scale) {
-        route(app, `${object}/scale`, ctx, { GET: getScale, PUT: updateScale, PATCH: updateScale });
-      }
+      // A subresource this version does not have is, as kube-apiserver's CRD handler answers, an object not found.
+      const absent = Object.fromEntries(ALL_METHODS.map((m) => [m, notFound]));
+      route(app, `${object}/status`, ctx, version.subresources.status
+        ? { GET: getObject, PUT: updateObject('status'), PATCH: patchObject('status') } : absent);
+      route(app, `${object}/scale`, ctx, version.subresources.scale
+        ? { GET: getScale, PUT: updateScale, PATCH: updateScale } : absent);
     }
   }
 }

@@ -12,14 +12,15 @@ import {
   newUnsupportedMediaType, StatusError,
 } from '../apimachinery/errors.js';
 import { MAX_REQUEST_BODY_BYTES } from '../endpoints/negotiation/media-types.js';
+import { writeStatus } from '../endpoints/serializer.js';
 
 const SUPPORTED_MEDIA_TYPES = ['application/json', 'application/yaml', 'application/json-patch+json', 'application/merge-patch+json'];
 
-function fromFastifyError(err: FastifyError, contentType: string): StatusError | undefined {
+function fromFastifyError(err: FastifyError): StatusError | undefined {
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_TYPE':
-      return newUnsupportedMediaType(contentType, SUPPORTED_MEDIA_TYPES);
+      return newUnsupportedMediaType(SUPPORTED_MEDIA_TYPES);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return newRequestEntityTooLarge(`Request entity too large: limit is ${MAX_REQUEST_BODY_BYTES}`);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -31,17 +32,17 @@ function fromFastifyError(err: FastifyError, contentType: string): StatusError |
   }
 }
 
-function send(reply: FastifyReply, status: StatusError): FastifyReply {
+function send(req: FastifyRequest, reply: FastifyReply, status: StatusError): FastifyReply {
   for (const [name, value] of Object.entries(status.headers)) reply.header(name, value);
-  return reply.code(status.code).type('application/json').send(JSON.stringify(status.status));
+  return writeStatus(req, reply, status.status);
 }
 
 /** Errors Fastify meets before routing: a path that does not percent-decode (`%ZZ`). */
-export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
   const status = err.code === 'FST_ERR_BAD_URL'
     ? newBadRequest(`invalid URL escape in the request path`)
     : newBadRequest(err.message);
-  void send(reply, status);
+  void send(req, reply, status);
 }
 
 const REASON_PHRASES: Record<number, string> = { 400: 'Bad Request', 405: 'Method Not Allowed', 431: 'Request Header Fields Too Large' };
@@ -87,12 +88,12 @@ export function refuseUnknownMethods(server: Server): void {
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    let status = isStatusError(err) ? err : fromFastifyError(err, req.headers['content-type'] ?? '');
+    let status = isStatusError(err) ? err : fromFastifyError(err);
     if (!status) {
       req.log.error({ err }, 'unexpected error: answered as an internal error');
       status = newInternalError(err);
     }
-    return send(reply, status);
+    return send(req, reply, status);
   });
-  app.setNotFoundHandler((_req, reply) => send(reply, newPathNotFound()));
+  app.setNotFoundHandler((req, reply) => send(req, reply, newPathNotFound()));
 }

@@ -303,6 +303,37 @@ describe('API contract', () => {
       expect((await req('GET', '/apis', undefined, { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' })).headers['cache-control']).toBe('public');
     });
 
+    it('writes an error Status in YAML to a client that asked for YAML', async () => {
+      const res = await req('GET', `${ns}/missing`, undefined, { accept: 'application/yaml' });
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toBe('application/yaml');
+      expect(res.text).toMatch(/^kind: Status\n/);
+      expect(res.text).toContain('reason: NotFound');
+    });
+
+    it('sends JSON as application/json, with no charset added, as kube-apiserver does', async () => {
+      expect((await req('GET', `${ns}/item-0`)).headers['content-type']).toBe('application/json');
+      expect((await req('GET', '/apis', undefined, { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' })).headers['content-type'])
+        .toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+    });
+
+    it('lists in OpenAPI what upstream lists: discovery paths, legacy watch paths, and the PATCH content types', async () => {
+      const v2 = (await req('GET', '/openapi/v2')).json;
+      expect(v2.paths['/apis/wardle.example.com/']?.get.operationId).toBe('getWardleExampleComAPIGroup');
+      expect(v2.paths['/apis/wardle.example.com/v1alpha1/']?.get.operationId).toBe('getWardleExampleComV1alpha1APIResources');
+      expect(v2.paths['/apis/wardle.example.com/v1alpha1/watch/namespaces/{namespace}/flunders']?.get.operationId).toBe('watchNamespacedFlunderList');
+      expect(v2.paths['/apis/wardle.example.com/v1alpha1/namespaces/{namespace}/flunders/{name}/status']?.get.operationId).toBe('readNamespacedFlunderStatus');
+      expect(v2.paths['/apis/wardle.example.com/v1alpha1/namespaces/{namespace}/flunders/{name}']?.patch.consumes)
+        .toEqual(['application/json-patch+json', 'application/merge-patch+json']);
+      const root = (await req('GET', '/openapi/v3')).json;
+      expect(Object.keys(root.paths).sort()).toEqual(['apis/wardle.example.com', 'apis/wardle.example.com/v1alpha1', 'apis/wardle.example.com/v1beta1']);
+      const group = await req('GET', root.paths['apis/wardle.example.com'].serverRelativeURL);
+      expect(Object.keys(group.json.paths)).toEqual(['/apis/wardle.example.com/']);
+      const v3 = (await req('GET', root.paths['apis/wardle.example.com/v1beta1'].serverRelativeURL)).json;
+      expect(Object.keys(v3.paths['/apis/wardle.example.com/v1beta1/namespaces/{namespace}/flunders/{name}'].patch.requestBody.content))
+        .toEqual(['application/json-patch+json', 'application/merge-patch+json']);
+    });
+
     it('reports a referenceType that is neither Flunder nor Fischer once, as the sample\'s validation does', async () => {
       const res = await req('POST', beta, {
         apiVersion: 'wardle.example.com/v1beta1', kind: 'Flunder', metadata: { name: 'bad-type' }, spec: { referenceType: 'Bogus' },

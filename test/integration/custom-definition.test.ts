@@ -111,7 +111,8 @@ describe('a definition of our own', () => {
     });
     expect(invalid.status).toBe(422);
     const fields = invalid.json.details.causes.map((c: { field: string }) => c.field).sort();
-    expect(fields).toEqual(['spec.color', 'spec.replicas']);
+    // The scale subresource's replicas path is checked again, as apiextensions-apiserver reports it: `.spec.replicas`.
+    expect(fields).toEqual(['.spec.replicas', 'spec.color', 'spec.replicas']);
     expect((await call(local.url, admin, 'GET', `${base}/w3`)).status).toBe(404);
   });
 
@@ -137,6 +138,20 @@ describe('a definition of our own', () => {
     expect(scale.json).toMatchObject({ apiVersion: 'autoscaling/v1', kind: 'Scale', spec: { replicas: 1 }, status: { replicas: 3 } });
     await kubectl.ok(['scale', 'widget/w1', '-n', 'default', '--replicas=4']);
     expect((await call(local.url, admin, 'GET', `${base}/w1`)).json.spec.replicas).toBe(4);
+  });
+
+  it('refuses negative replicas through /scale as the resource\'s own validation does, and lists /scale in OpenAPI', async () => {
+    const current = (await call(local.url, admin, 'GET', `${base}/w1/scale`)).json;
+    const negative = await call(local.url, admin, 'PUT', `${base}/w1/scale`, { ...current, spec: { replicas: -1 } });
+    expect(negative.status).toBe(422);
+    expect(negative.json.details).toMatchObject({ kind: 'Widget', group: 'shop.example.com' });
+    expect(negative.json.details.causes.map((c: { field: string }) => c.field).sort()).toEqual(['.spec.replicas', 'spec.replicas']);
+    const v2 = (await call(local.url, admin, 'GET', '/openapi/v2')).json;
+    expect(v2.paths['/apis/shop.example.com/v1/namespaces/{namespace}/widgets/{name}/scale'].get.operationId).toBe('readNamespacedWidgetScale');
+    // v1beta1 has no /scale: the object is not found there, as kube-apiserver's CRD handler answers.
+    const none = await call(local.url, admin, 'GET', '/apis/shop.example.com/v1beta1/namespaces/default/widgets/w1/scale');
+    expect(none.status).toBe(404);
+    expect(none.json.details).toEqual({ name: 'w1', group: 'shop.example.com', kind: 'widgets' });
   });
 
   it('serves the same objects in its second version', async () => {

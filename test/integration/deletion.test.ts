@@ -83,7 +83,7 @@ describe('deletion and update semantics', () => {
       ['an unknown propagationPolicy in the body', '', { propagationPolicy: 'Bogus' }, 422,
         /^DeleteOptions\.meta\.k8s\.io "" is invalid: propagationPolicy: Unsupported value: "Bogus": supported values: "Foreground", "Background", "Orphan", "nil"$/],
       ['an unknown propagationPolicy in the query', '?propagationPolicy=Bogus', undefined, 422, /propagationPolicy: Unsupported value: "Bogus"/],
-      ['an unknown dryRun value', '?dryRun=Some', undefined, 422, /dryRun: Unsupported value: \[\]string\{"Some"\}: supported values: "All"/],
+      ['an unknown dryRun value', '?dryRun=Some', undefined, 422, /dryRun: Unsupported value: \["Some"\]: supported values: "All"/],
       ['orphanDependents with propagationPolicy', '', { orphanDependents: true, propagationPolicy: 'Orphan' }, 422,
         /orphanDependents and deletionPropagation cannot be both set/],
       ['a precondition uid of the wrong type', '', { preconditions: { uid: 5 } }, 400, /cannot unmarshal number into Go struct field Preconditions\.preconditions\.uid of type string/],
@@ -198,7 +198,7 @@ describe('deletion and update semantics', () => {
     it('refuses an unknown dryRun or fieldValidation value on create with 422 CreateOptions', async () => {
       const dry = await req('POST', `${base}?dryRun=Yes`, flunder('opts'));
       expect(dry.status).toBe(422);
-      expect(dry.json.message).toBe('CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Yes"}: supported values: "All"');
+      expect(dry.json.message).toBe('CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: ["Yes"]: supported values: "All"');
       const fv = await req('PATCH', `${base}/pre?fieldValidation=Loose`, {}, { 'content-type': 'application/merge-patch+json' });
       expect(fv.status).toBe(422);
       expect(fv.json.message).toBe('PatchOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "Loose": supported values: "", "Ignore", "Strict", "Warn"');

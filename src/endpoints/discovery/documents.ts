@@ -81,7 +81,7 @@ export function aggregatedDiscovery(defs: ResourceDefinition[]) {
     apiVersion: 'apidiscovery.k8s.io/v2',
     metadata: {},
     items: servedGroups(defs).map((g) => ({
-      metadata: { name: g.group, creationTimestamp: null },
+      metadata: { name: g.group },
       versions: g.versions.map((version) => ({
         version,
         resources: servedIn(defs, g.group, version).map(([d, v]) => {

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { newMethodNotAllowed, newNotAcceptable, newPathNotFound } from '../../apimachinery/errors.js';
 import type { ResourceDefinition } from '../../registry/definitions/types.js';
 import { parseAccept } from '../negotiation/accept.js';
+import { writeBytes } from '../serializer.js';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, etagOf } from './documents.js';
 
 const V2_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
@@ -42,12 +43,15 @@ function serverVersion() {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   const [major = '0', minor = '0'] = pkg.version.split('.');
   return {
-    major, minor, gitVersion: `v${pkg.version}`, gitCommit: '', gitTreeState: '', buildDate: '',
+    major, minor,
+    // Compatibility versions as k8s.io/apiserver reports them: the server emulates itself, and speaks with the minor before.
+    emulationMajor: major, emulationMinor: minor, minCompatibilityMajor: major, minCompatibilityMinor: String(Math.max(0, Number(minor) - 1)),
+    gitVersion: `v${pkg.version}`, gitCommit: '', gitTreeState: '', buildDate: '',
     goVersion: `node ${process.version}`, compiler: 'tsc', platform: `${process.platform}/${process.arch}`,
   };
 }
 
-const json = (reply: FastifyReply, body: unknown): FastifyReply => reply.type('application/json').send(JSON.stringify(body));
+const json = (reply: FastifyReply, body: unknown): FastifyReply => writeBytes(reply, 200, 'application/json', JSON.stringify(body));
 
 export function installDiscoveryRoutes(app: FastifyInstance, getDefs: () => ResourceDefinition[]): void {
   let cached: { defs: ResourceDefinition[]; body: string; etag: string } | undefined;
@@ -66,7 +70,7 @@ export function installDiscoveryRoutes(app: FastifyInstance, getDefs: () => Reso
     const doc = v2();
     reply.header('Vary', 'Accept').header('Cache-Control', 'public').header('ETag', doc.etag);
     if (req.headers['if-none-match'] === doc.etag) return reply.code(304).send();
-    return reply.type(V2_CONTENT_TYPE).send(doc.body);
+    return writeBytes(reply, 200, V2_CONTENT_TYPE, doc.body);
   });
   get(app, '/apis/:group', async (req, reply) => {
     const g = apiGroup(getDefs(), (req.params as { group: string }).group);

@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { userFrom } from '../request/context.js';
 import { deleteOptionsFrom } from './delete-options.js';
 import { queryParam } from './query.js';
-import { sendList, sendObject, sendOther } from './respond.js';
+import { writeList, writeObject, writeOther } from '../serializer.js';
 import { nameOf, namespaceOf, type RouteContext } from './route-context.js';
 import { predicateFrom } from './selectors.js';
 
@@ -16,10 +16,10 @@ export async function deleteOne(ctx: RouteContext, req: FastifyRequest, reply: F
   const result = await ctx.store.delete(scope, namespaceOf(req), nameOf(req), options, userFrom(req));
   if (!result.deleted) {
     // 202 only where upstream keeps it for old clients: a cascading delete asked with orphanDependents=false.
-    return sendObject(req, reply, scope, options.orphanDependents === false ? 202 : 200, result.object);
+    return writeObject(req, reply, scope, options.orphanDependents === false ? 202 : 200, result.object);
   }
   // The generic store answers a completed delete with a Status naming what went (Kind is the resource).
-  return sendOther(req, reply, 200, {
+  return writeOther(req, reply, 200, {
     kind: 'Status',
     apiVersion: 'v1',
     metadata: {},
@@ -37,5 +37,5 @@ export async function deleteCollection(ctx: RouteContext, req: FastifyRequest, r
   };
   const options = deleteOptionsFrom(req, ctx.scope);
   const listed = await ctx.store.deleteCollection(ctx.scope, options, listParams, userFrom(req));
-  return sendList(req, reply, ctx.scope, listed.items, listed.metadata);
+  return writeList(req, reply, ctx.scope, listed.items, listed.metadata);
 }

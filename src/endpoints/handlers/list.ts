@@ -1,9 +1,8 @@
 /** GET of a collection: a list (or its Table), or a watch when `watch=true` or on a legacy `/watch/` path. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { negotiateOutput } from '../negotiation/accept.js';
 import { isTruthy } from '../request/request-info.js';
 import { boolParam, intParam, queryParam } from './query.js';
-import { sendJson, sendList } from './respond.js';
+import { outputFormat, writeList, writeRawList } from '../serializer.js';
 import { nameOf, namespaceOf, type RouteContext } from './route-context.js';
 import { predicateFrom } from './selectors.js';
 import { serveWatch } from './watch.js';
@@ -11,7 +10,7 @@ import { serveWatch } from './watch.js';
 export async function listOrWatch(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   if (isTruthy(queryParam(req, 'watch'))) return serveWatch(ctx, req, reply);
   const limit = intParam(req, 'limit');
-  const asJson = negotiateOutput(req.headers.accept) === 'json';
+  const asJson = outputFormat(req) === 'json';
   const listed = await ctx.store.list(ctx.scope, {
     raw: asJson,
     namespace: namespaceOf(req),
@@ -22,12 +21,8 @@ export async function listOrWatch(ctx: RouteContext, req: FastifyRequest, reply:
     resourceVersionMatch: queryParam(req, 'resourceVersionMatch'),
     sendInitialEvents: queryParam(req, 'sendInitialEvents') === undefined ? undefined : boolParam(req, 'sendInitialEvents'),
   });
-  if (listed.rawItems) {
-    // The stored JSON of each item, spliced into the list without a parse and re-serialisation.
-    const head = JSON.stringify({ apiVersion: ctx.scope.apiVersion, kind: ctx.scope.def.names.listKind, metadata: listed.metadata });
-    return sendJson(reply, 200, `${head.slice(0, -1)},"items":[${listed.rawItems.join(',')}]}`, true);
-  }
-  return sendList(req, reply, ctx.scope, listed.items, listed.metadata);
+  if (listed.rawItems) return writeRawList(reply, ctx.scope, listed.rawItems, listed.metadata);
+  return writeList(req, reply, ctx.scope, listed.items, listed.metadata);
 }
 
 /** The legacy `/watch/...` paths: always a watch; with a name, of that object alone. */

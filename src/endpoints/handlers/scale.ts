@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { applyScale, scaleOf } from '../../registry/rest/scale.js';
 import { applyJsonPatch, applyMergePatch, patchTypeFromContentType, unsupportedPatchType } from '../patch/index.js';
-import { sendOther, setWarnings } from './respond.js';
+import { setWarnings, writeOther } from '../serializer.js';
 import { nameOf, namespaceOf, type RouteContext } from './route-context.js';
 import { writeOptions } from './write-options.js';
 
@@ -14,7 +14,7 @@ function scaleSpec(ctx: RouteContext) {
 
 export async function getScale(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const obj = await ctx.store.get(ctx.scope, namespaceOf(req), nameOf(req));
-  return sendOther(req, reply, 200, scaleOf(obj, scaleSpec(ctx)));
+  return writeOther(req, reply, 200, scaleOf(obj, scaleSpec(ctx)));
 }
 
 export async function updateScale(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -24,7 +24,7 @@ export async function updateScale(ctx: RouteContext, req: FastifyRequest, reply:
   if (req.method === 'PATCH') {
     const contentType = req.headers['content-type'] ?? '';
     const type = patchTypeFromContentType(contentType);
-    if (type !== 'json' && type !== 'merge') throw unsupportedPatchType(contentType);
+    if (type !== 'json' && type !== 'merge') throw unsupportedPatchType();
     patchType = type;
   }
   const body = req.body;
@@ -35,5 +35,5 @@ export async function updateScale(ctx: RouteContext, req: FastifyRequest, reply:
     return applyScale(current, wanted, sub, patchType === undefined ? nameOf(req) : undefined);
   }, opts);
   setWarnings(reply, opts.warnings);
-  return sendOther(req, reply, 200, scaleOf(obj, sub));
+  return writeOther(req, reply, 200, scaleOf(obj, sub));
 }

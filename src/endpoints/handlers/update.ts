@@ -1,6 +1,6 @@
 /** PUT of an object or of its /status: 200 with the stored object. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sendObject, setWarnings } from './respond.js';
+import { setWarnings, writeObject } from '../serializer.js';
 import { nameOf, namespaceOf, type RouteContext } from './route-context.js';
 import { writeOptions } from './write-options.js';
 
@@ -9,6 +9,6 @@ export function updateObject(subresource: string) {
     const opts = writeOptions(req, 'UpdateOptions');
     const obj = await ctx.store.update(ctx.scope, namespaceOf(req), nameOf(req), req.body, subresource, opts);
     setWarnings(reply, opts.warnings);
-    return sendObject(req, reply, ctx.scope, 200, obj);
+    return writeObject(req, reply, ctx.scope, 200, obj);
   };
 }

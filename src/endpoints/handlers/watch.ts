@@ -6,13 +6,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isStatusError, type StatusError } from '../../apimachinery/errors.js';
 import { newInvalidOptions, validateListOptions } from '../../apimachinery/options.js';
-import type { KubeObject } from '../../apimachinery/types.js';
 import type { Predicate } from '../../storage/interfaces.js';
 import { bookmark, type ObjectWatch } from '../../registry/rest/watch.js';
-import { negotiateOutput, tableApiVersion } from '../negotiation/accept.js';
-import { tableForObjects } from '../table/table.js';
 import { boolParam, intParam, parseQueryBool, queryParam } from './query.js';
-import { partialObjectMetadata } from './respond.js';
+import { watchEncoder } from '../serializer.js';
 import { namespaceOf, type RouteContext } from './route-context.js';
 import { predicateFrom } from './selectors.js';
 
@@ -44,12 +41,8 @@ function watchParams(req: FastifyRequest): { sendInitialEvents?: boolean; allowB
 export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply, name?: string): Promise<FastifyReply> {
   const { scope } = ctx;
   const params = watchParams(req);
-  const format = negotiateOutput(req.headers.accept);
-  const asTable = format === 'table';
   // A watch's events carry single objects, whichever of the two metadata kinds was asked for.
-  const asMetadata = format === 'PartialObjectMetadata' || format === 'PartialObjectMetadataList';
-  const includeObject = queryParam(req, 'includeObject');
-  const tableVersion = tableApiVersion(req.headers.accept);
+  const encode = watchEncoder(req, scope);
   let watch: ObjectWatch | undefined;
   let expired: StatusError | undefined;
   try {
@@ -68,6 +61,7 @@ export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: 
   const res = reply.raw;
   // The hijacked stream writes its own head: carry over what earlier stages set (Warning, Audit-Id).
   res.writeHead(200, { ...reply.getHeaders(), 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' } as Record<string, string>);
+  // The stream's own writes: a hijacked reply leaves Fastify, so these are the one place outside the serializer.
   // HTTP/1.1 sends headers at once with flushHeaders; HTTP/2 has no such call and sends them with the first write.
   (res as { flushHeaders?: () => void }).flushHeaders?.();
   if (!watch) {
@@ -75,18 +69,6 @@ export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: 
     return reply;
   }
   const active = watch;
-
-  let headersSent = false;
-  const encode = (type: string, object: KubeObject): string => {
-    if (asMetadata) return `${JSON.stringify({ type, object: partialObjectMetadata(object) })}\n`;
-    if (!asTable || type === 'BOOKMARK') return `${JSON.stringify({ type, object })}\n`;
-    // Only the first Table of a watch carries column definitions, as upstream's NoHeaders.
-    const table = tableForObjects([object], scope.version, {
-      includeObject, noHeaders: headersSent, apiVersion: tableVersion, listMeta: { resourceVersion: object.metadata.resourceVersion },
-    });
-    headersSent = true;
-    return `${JSON.stringify({ type, object: table })}\n`;
-  };
 
   // Bookmarks promise every event up to their resourceVersion was sent; start from where the client is.
   let lastResourceVersion = Number(queryParam(req, 'resourceVersion') ?? 0) || 0;

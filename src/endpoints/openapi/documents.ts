@@ -23,9 +23,31 @@ const WRITE_PARAMETERS = [
 ];
 type Paths = Record<string, Record<string, unknown>>;
 
+const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
+const SCALE = 'io.k8s.api.autoscaling.v1.Scale';
+/** What a custom resource's PATCH takes (no strategic merge patch: it needs Go struct tags). */
+export const PATCH_CONTENT_TYPES = ['application/json-patch+json', 'application/merge-patch+json'];
+
+/** `wardle.example.com` -> `WardleExampleCom`, as kube-openapi names discovery operations. */
+const camel = (s: string): string => s.split(/[.-]/).map((p) => (p ? p[0]!.toUpperCase() + p.slice(1) : '')).join('');
+
+/** The discovery operation of a group (`GET /apis/<group>/`): listed by itself in the v3 root, as upstream does. */
+export function groupOperations(group: string, response: (schemaName: string) => unknown): Paths {
+  return {
+    [`/apis/${group}/`]: {
+      get: { operationId: `get${camel(group)}APIGroup`, tags: [group.split('.')[0]], responses: { 200: response(`${META}.APIGroup`), 401: { description: 'Unauthorized' } } },
+    },
+  };
+}
+
 function operations(defs: ResourceDefinition[], group: string, version: string,
   response: (schemaName: string) => unknown): Paths {
-  const paths: Paths = {};
+  const tags = [`${group.split('.')[0]}_${version}`];
+  const paths: Paths = {
+    [`/apis/${group}/${version}/`]: {
+      get: { operationId: `get${camel(group)}${camel(version)}APIResources`, tags, responses: { 200: response(`${META}.APIResourceList`), 401: { description: 'Unauthorized' } } },
+    },
+  };
   for (const d of defs) {
     if (d.group !== group) continue;
     const v = d.versions.find((x) => x.name === version && x.served);
@@ -33,41 +55,60 @@ function operations(defs: ResourceDefinition[], group: string, version: string,
     const gvk = { group, version, kind: d.names.kind };
     const kindName = definitionName(group, version, d.names.kind);
     const listName = definitionName(group, version, d.names.listKind);
-    const op = (action: string, id: string, schema: string): Operation => ({
-      operationId: `${id}${d.names.kind}`, tags: [`${group.split('.')[0]}_${version}`],
+    /** operationId `<prefix><Kind><suffix>`, e.g. readNamespacedFlunderStatus, as kube-apiserver names a CRD's. */
+    const op = (action: string, prefix: string, schema: string, suffix = '', kind: Record<string, string> = gvk): Operation => ({
+      operationId: `${prefix}${d.names.kind}${suffix}`, tags,
       ...(WRITE_ACTIONS.has(action) ? { parameters: WRITE_PARAMETERS } : {}),
+      ...(action === 'patch' ? { consumes: PATCH_CONTENT_TYPES } : {}),
       responses: { 200: response(schema), 401: { description: 'Unauthorized' } },
-      'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': gvk,
+      'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': kind,
     });
     const namespaced = d.scope === 'Namespaced';
+    const ns = namespaced ? 'Namespaced' : '';
     const nsParam = { name: 'namespace', in: 'path', required: true, schema: { type: 'string' }, type: 'string', description: 'object name and auth scope, such as for teams and projects' };
     const nameParam = { name: 'name', in: 'path', required: true, schema: { type: 'string' }, type: 'string', description: `name of the ${d.names.kind}` };
     const base = `/apis/${group}/${version}`;
-    const collection = namespaced ? `${base}/namespaces/{namespace}/${d.names.plural}` : `${base}/${d.names.plural}`;
+    const scoped = (prefix: string): string => (namespaced ? `${prefix}/namespaces/{namespace}/${d.names.plural}` : `${prefix}/${d.names.plural}`);
+    const collection = scoped(base);
     const collectionParams = namespaced ? [nsParam] : [];
+    const objectParams = [...collectionParams, nameParam];
     paths[collection] = {
-      get: op('list', namespaced ? 'listNamespaced' : 'list', listName),
+      get: op('list', `list${ns}`, listName),
       post: op('post', namespaced ? 'createNamespaced' : 'create', kindName),
-      delete: op('deletecollection', namespaced ? 'deleteCollectionNamespaced' : 'deleteCollection', 'io.k8s.apimachinery.pkg.apis.meta.v1.Status'),
+      delete: op('deletecollection', `deleteCollection${ns}`, `${META}.Status`),
       parameters: collectionParams,
     };
-    if (namespaced) paths[`${base}/${d.names.plural}`] = { get: op('list', 'listForAllNamespaces', listName) };
+    if (namespaced) paths[`${base}/${d.names.plural}`] = { get: op('list', 'list', listName, 'ForAllNamespaces') };
     const object = `${collection}/{name}`;
     paths[object] = {
-      get: op('get', namespaced ? 'readNamespaced' : 'read', kindName),
-      put: op('put', namespaced ? 'replaceNamespaced' : 'replace', kindName),
-      patch: op('patch', namespaced ? 'patchNamespaced' : 'patch', kindName),
-      delete: op('delete', namespaced ? 'deleteNamespaced' : 'delete', 'io.k8s.apimachinery.pkg.apis.meta.v1.Status'),
-      parameters: [...collectionParams, nameParam],
+      get: op('get', `read${ns}`, kindName),
+      put: op('put', `replace${ns}`, kindName),
+      patch: op('patch', `patch${ns}`, kindName),
+      delete: op('delete', `delete${ns}`, `${META}.Status`),
+      parameters: objectParams,
     };
     if (v.subresources.status) {
       paths[`${object}/status`] = {
-        get: op('get', namespaced ? 'readNamespacedStatus' : 'readStatus', kindName),
-        put: op('put', namespaced ? 'replaceNamespacedStatus' : 'replaceStatus', kindName),
-        patch: op('patch', namespaced ? 'patchNamespacedStatus' : 'patchStatus', kindName),
-        parameters: [...collectionParams, nameParam],
+        get: op('get', `read${ns}`, kindName, 'Status'),
+        put: op('put', `replace${ns}`, kindName, 'Status'),
+        patch: op('patch', `patch${ns}`, kindName, 'Status'),
+        parameters: objectParams,
       };
     }
+    if (v.subresources.scale) {
+      const scaleKind = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
+      paths[`${object}/scale`] = {
+        get: op('get', `read${ns}`, SCALE, 'Scale', scaleKind),
+        put: op('put', `replace${ns}`, SCALE, 'Scale', scaleKind),
+        patch: op('patch', `patch${ns}`, SCALE, 'Scale', scaleKind),
+        parameters: objectParams,
+      };
+    }
+    // The legacy watch paths, deprecated but still served and listed upstream.
+    const watches = scoped(`${base}/watch`);
+    paths[watches] = { get: op('watchlist', `watch${ns}`, `${META}.WatchEvent`, 'List'), parameters: collectionParams };
+    paths[`${watches}/{name}`] = { get: op('watch', `watch${ns}`, `${META}.WatchEvent`), parameters: objectParams };
+    if (namespaced) paths[`${base}/watch/${d.names.plural}`] = { get: op('watchlist', 'watch', `${META}.WatchEvent`, 'ListForAllNamespaces') };
   }
   return paths;
 }
@@ -92,11 +133,31 @@ const STATUS_SCHEMA = {
   properties: { kind: { type: 'string' }, apiVersion: { type: 'string' }, status: { type: 'string' }, message: { type: 'string' }, reason: { type: 'string' }, code: { type: 'integer', format: 'int32' } },
 };
 
+/** The shared kinds the operations answer with, beside the served resources' own. */
+const COMMON_SCHEMAS: Record<string, unknown> = {
+  [`${META}.Status`]: STATUS_SCHEMA,
+  [`${META}.WatchEvent`]: {
+    type: 'object', required: ['type', 'object'], description: 'Event represents a single event to a watched resource.',
+    properties: { type: { type: 'string' }, object: { type: 'object', description: 'The object that changed: the resource, or a Status for an ERROR event.' } },
+  },
+  [`${META}.APIGroup`]: { type: 'object', description: 'APIGroup contains the name, the supported versions, and the preferred version of a group.' },
+  [`${META}.APIResourceList`]: { type: 'object', description: 'APIResourceList is a list of APIResource, it is used to expose the name of the resources supported in a specific group and version, and if the resource is namespaced.' },
+  [SCALE]: {
+    type: 'object', description: 'Scale represents a scaling request for a resource.',
+    properties: {
+      apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' },
+      spec: { type: 'object', properties: { replicas: { type: 'integer', format: 'int32', description: 'replicas is the desired number of instances for the scaled object.' } } },
+      status: { type: 'object', required: ['replicas'], properties: { replicas: { type: 'integer', format: 'int32' }, selector: { type: 'string' } } },
+    },
+  },
+};
+
 export function openAPIV2(defs: ResourceDefinition[]) {
   const ref = (name: string): string => `#/definitions/${name}`;
-  const definitions: Record<string, unknown> = { 'io.k8s.apimachinery.pkg.apis.meta.v1.Status': STATUS_SCHEMA };
+  const definitions: Record<string, unknown> = { ...COMMON_SCHEMAS };
   let paths: Paths = {};
   for (const g of servedGroups(defs)) {
+    Object.assign(paths, groupOperations(g.group, (s) => ({ description: 'OK', schema: { $ref: ref(s) } })));
     for (const version of g.versions) {
       Object.assign(definitions, schemasFor(defs, g.group, version, ref, true));
       Object.assign(paths, operations(defs, g.group, version, (s) => ({ description: 'OK', schema: { $ref: ref(s) } })));
@@ -108,9 +169,30 @@ export function openAPIV2(defs: ResourceDefinition[]) {
 
 export function openAPIV3(defs: ResourceDefinition[], group: string, version: string) {
   const ref = (name: string): string => `#/components/schemas/${name}`;
-  const schemas = { 'io.k8s.apimachinery.pkg.apis.meta.v1.Status': STATUS_SCHEMA, ...schemasFor(defs, group, version, ref, false) };
-  const paths = params(operations(defs, group, version, (s) => ({
+  const schemas = { ...COMMON_SCHEMAS, ...schemasFor(defs, group, version, ref, false) };
+  const paths = toV3Bodies(params(operations(defs, group, version, (s) => ({
     description: 'OK', content: { 'application/json': { schema: { $ref: ref(s) } } },
-  })), false);
+  })), false));
   return { openapi: '3.0.0', info: INFO, paths, components: { schemas } };
+}
+
+/** The v3 document of a group's own discovery path (`/openapi/v3/apis/<group>`). */
+export function openAPIV3Group(group: string) {
+  const ref = (name: string): string => `#/components/schemas/${name}`;
+  const paths = groupOperations(group, (s) => ({ description: 'OK', content: { 'application/json': { schema: { $ref: ref(s) } } } }));
+  return { openapi: '3.0.0', info: INFO, paths, components: { schemas: { [`${META}.APIGroup`]: COMMON_SCHEMAS[`${META}.APIGroup`] } } };
+}
+
+/** v3 has no `consumes`: a PATCH's content types are its requestBody's. */
+function toV3Bodies(paths: Paths): Paths {
+  for (const item of Object.values(paths)) {
+    const patch = item.patch as Operation | undefined;
+    if (!patch?.consumes) continue;
+    const { consumes, ...rest } = patch;
+    item.patch = {
+      ...rest,
+      requestBody: { required: true, content: Object.fromEntries((consumes as string[]).map((t) => [t, { schema: { type: 'object' } }])) },
+    };
+  }
+  return paths;
 }

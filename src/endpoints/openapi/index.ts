@@ -7,7 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { newPathNotFound } from '../../apimachinery/errors.js';
 import type { ResourceDefinition } from '../../registry/definitions/types.js';
 import { etagOf, servedGroups } from '../discovery/documents.js';
-import { openAPIV2, openAPIV3 } from './documents.js';
+import { writeBytes } from '../serializer.js';
+import { openAPIV2, openAPIV3, openAPIV3Group } from './documents.js';
 
 interface Built {
   body: string;
@@ -22,7 +23,7 @@ function build(doc: unknown): Built {
 function send(req: FastifyRequest, reply: FastifyReply, doc: Built): FastifyReply {
   reply.header('ETag', doc.etag).header('Vary', 'Accept');
   if (req.headers['if-none-match'] === doc.etag) return reply.code(304).send();
-  return reply.type('application/json').send(doc.body);
+  return writeBytes(reply, 200, 'application/json', doc.body);
 }
 
 export function installOpenAPIRoutes(app: FastifyInstance, getDefs: () => ResourceDefinition[]): void {
@@ -32,6 +33,8 @@ export function installOpenAPIRoutes(app: FastifyInstance, getDefs: () => Resour
     if (cache?.defs !== defs) {
       const v3 = new Map<string, Built>();
       for (const g of servedGroups(defs)) {
+        // The group's discovery document too, as the reference lists `apis/<group>` in its root.
+        v3.set(`apis/${g.group}`, build(openAPIV3Group(g.group)));
         for (const v of g.versions) v3.set(`apis/${g.group}/${v}`, build(openAPIV3(defs, g.group, v)));
       }
       cache = { defs, v2: build(openAPIV2(defs)), v3 };
@@ -44,11 +47,11 @@ export function installOpenAPIRoutes(app: FastifyInstance, getDefs: () => Resour
   app.get('/openapi/v3', async (_req, reply) => {
     const paths: Record<string, { serverRelativeURL: string }> = {};
     for (const [key, doc] of docs().v3) paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${hashOf(doc)}` };
-    return reply.type('application/json').send(JSON.stringify({ paths }));
+    return writeBytes(reply, 200, 'application/json', JSON.stringify({ paths }));
   });
-  app.get('/openapi/v3/apis/:group/:version', async (req, reply) => {
-    const { group, version } = req.params as { group: string; version: string };
-    const key = `apis/${group}/${version}`;
+  const serveV3 = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const { group, version } = req.params as { group: string; version?: string };
+    const key = version === undefined ? `apis/${group}` : `apis/${group}/${version}`;
     const doc = docs().v3.get(key);
     if (!doc) throw newPathNotFound();
     const hash = (req.query as { hash?: string }).hash;
@@ -57,5 +60,7 @@ export function installOpenAPIRoutes(app: FastifyInstance, getDefs: () => Resour
       reply.header('Cache-Control', 'public, immutable').header('Expires', new Date(Date.now() + 365 * 86_400_000).toUTCString());
     }
     return send(req, reply, doc);
-  });
+  };
+  app.get('/openapi/v3/apis/:group', serveV3);
+  app.get('/openapi/v3/apis/:group/:version', serveV3);
 }

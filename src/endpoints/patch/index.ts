@@ -21,8 +21,8 @@ export function patchTypeFromContentType(contentType: string): PatchType | undef
   }
 }
 
-export function unsupportedPatchType(contentType: string): StatusError {
-  return newUnsupportedMediaType(contentType, [JSON_PATCH, MERGE_PATCH]);
+export function unsupportedPatchType(): StatusError {
+  return newUnsupportedMediaType([JSON_PATCH, MERGE_PATCH]);
 }
 
 export function applyJsonPatch(original: unknown, patch: unknown): unknown {
@@ -31,8 +31,12 @@ export function applyJsonPatch(original: unknown, patch: unknown): unknown {
     return fastJsonPatch.applyPatch(structuredClone(original), patch as fastJsonPatch.Operation[], true, false).newDocument;
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    // A failed `test` or a path that is not there: the request is well-formed but cannot apply.
-    throw new StatusError({ code: 422, reason: 'Invalid', message: `the server rejected our request due to an error in our request: ${message}` });
+    // A failed `test` or a path that is not there: the request is well-formed but cannot apply. Upstream's
+    // NewGenericServerResponse(422): a generic message, the patch library's words as the cause.
+    throw new StatusError({
+      code: 422, reason: 'Invalid', message: 'the server rejected our request due to an error in our request',
+      details: { causes: [{ reason: 'UnexpectedServerResponse', message }] },
+    });
   }
 }
 

@@ -26,7 +26,7 @@ describe('jsonpath', () => {
 describe('tableForObjects', () => {
   it('gives Name and Age when the definition declares no columns', () => {
     const t = tableForObjects([obj], version([]), {});
-    expect(t.columnDefinitions.map((c) => c.name)).toEqual(['Name', 'Age']);
+    expect(t.columnDefinitions?.map((c) => c.name)).toEqual(['Name', 'Age']);
     expect(t.rows[0]?.cells).toEqual(['w1', '5m']);
     expect(t.rows[0]?.object).toEqual({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata });
   });
@@ -37,9 +37,11 @@ describe('tableForObjects', () => {
       { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status', priority: 1 },
       { name: 'Missing', type: 'string', jsonPath: '.spec.nothing', priority: 0 },
     ]), { includeObject: 'None' });
-    expect(t.columnDefinitions.map((c) => `${c.name}:${c.priority}`)).toEqual(['Name:0', 'Replicas:0', 'Ready:1', 'Missing:0']);
-    expect(t.rows[0]).toEqual({ cells: ['w1', 3, 'True', null] });
-    expect(tableForObjects([obj], version([]), { noHeaders: true, includeObject: 'Object' })).toMatchObject({ columnDefinitions: [], rows: [{ object: obj }] });
+    expect(t.columnDefinitions?.map((c) => `${c.name}:${c.priority}`)).toEqual(['Name:0', 'Replicas:0', 'Ready:1', 'Missing:0']);
+    // A column the definition does not describe gets apiextensions-apiserver's description.
+    expect(t.columnDefinitions?.[1]?.description).toBe('Custom resource definition column (in JSONPath format): .spec.replicas');
+    expect(t.rows[0]).toEqual({ cells: ['w1', 3, 'True', null], object: null });
+    expect(tableForObjects([obj], version([]), { noHeaders: true, includeObject: 'Object' })).toMatchObject({ columnDefinitions: null, rows: [{ object: obj }] });
     expect(() => tableForObjects([obj], version([]), { includeObject: 'All' })).toThrow(/Unsupported value/);
   });
 

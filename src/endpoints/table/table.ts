@@ -19,14 +19,16 @@ export interface TableColumnDefinition {
 
 export interface TableRow {
   cells: unknown[];
-  object?: unknown;
+  /** null with includeObject=None, as Go writes a nil RawExtension. */
+  object: unknown;
 }
 
 export interface Table {
   kind: 'Table';
   apiVersion: 'meta.k8s.io/v1' | 'meta.k8s.io/v1beta1';
   metadata: ListMeta;
-  columnDefinitions: TableColumnDefinition[];
+  /** null after a watch's first Table (upstream's NoHeaders leaves the slice nil). */
+  columnDefinitions: TableColumnDefinition[] | null;
   rows: TableRow[];
 }
 
@@ -64,7 +66,7 @@ function cell(column: PrinterColumn, obj: KubeObject): unknown {
 }
 
 function rowObject(obj: KubeObject, includeObject: string): unknown {
-  if (includeObject === 'None') return undefined;
+  if (includeObject === 'None') return null;
   if (includeObject === 'Object') return obj;
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
 }
@@ -76,20 +78,19 @@ export function tableForObjects(objects: KubeObject[], version: VersionDefinitio
     throw newBadRequest(`includeObject: Unsupported value: "${includeObject}": supported values: "Metadata", "None", "Object"`);
   }
   const columns = columnsOf(version);
-  const columnDefinitions: TableColumnDefinition[] = opts.noHeaders ? [] : [
+  const columnDefinitions: TableColumnDefinition[] | null = opts.noHeaders ? null : [
     { name: 'Name', type: 'string', format: 'name', description: NAME_DESCRIPTION, priority: 0 },
-    ...columns.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? '', priority: c.priority })),
+    ...columns.map((c) => ({
+      name: c.name, type: c.type, format: c.format ?? '', priority: c.priority,
+      // apiextensions-apiserver's wording for a column the definition does not describe.
+      description: c.description || `Custom resource definition column (in JSONPath format): ${c.jsonPath}`,
+    })),
   ];
   return {
     kind: 'Table',
     apiVersion: opts.apiVersion ?? 'meta.k8s.io/v1',
     metadata: opts.listMeta ?? {},
     columnDefinitions,
-    rows: objects.map((obj) => {
-      const row: TableRow = { cells: [obj.metadata.name ?? '', ...columns.map((c) => cell(c, obj))] };
-      const object = rowObject(obj, includeObject);
-      if (object !== undefined) row.object = object;
-      return row;
-    }),
+    rows: objects.map((obj) => ({ cells: [obj.metadata.name ?? '', ...columns.map((c) => cell(c, obj))], object: rowObject(obj, includeObject) })),
   };
 }

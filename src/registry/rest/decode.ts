@@ -4,7 +4,8 @@
  * fieldValidation=Strict, a warning under Warn), and applies defaults, as apiextensions-apiserver's decoder
  * does for custom resources.
  */
-import { newBadRequest, StatusError } from '../../apimachinery/errors.js';
+import { newBadRequest, newInvalid, StatusError } from '../../apimachinery/errors.js';
+import { invalid } from '../../apimachinery/field.js';
 import { isPlainObject, type KubeObject } from '../../apimachinery/types.js';
 import type { ObjectMeta } from '../../apimachinery/types.js';
 import { coerceObjectMeta } from '../metadata/coerce-object-meta.js';
@@ -38,7 +39,8 @@ export function decodeObject(body: unknown, scope: ResourceScope, opts: WriteOpt
     throw newBadRequest(`the API version in the data (${apiVersion}) does not match the expected API version (${scope.apiVersion})`);
   }
   if (kind !== scope.def.names.kind) {
-    throw newBadRequest(`the kind in the data (${kind}) does not match the expected kind (${scope.def.names.kind})`);
+    // As apiextensions-apiserver's decoder answers a body of another kind: 422 on that kind.
+    throw newInvalid({ group: scope.def.group, kind }, coerced.meta.name ?? '', [invalid('kind', kind, `must be ${scope.def.names.kind}`)]);
   }
   const { metadata: _metadata, ...rest } = body;
   const obj = { ...structuredClone(rest), metadata: coerced.meta } as KubeObject;

@@ -21,6 +21,7 @@ import type { ResourceDefinition } from '../definitions/types.js';
 import { objectKey } from '../keys.js';
 import { generateName } from '../metadata/generate-name.js';
 import { goMarshal, goQuote } from '../metadata/go-format.js';
+import { applyDefaults } from '../schema/defaults.js';
 import { withStatusErrors } from '../storage-errors.js';
 import { DecodingError, decodeObject } from './decode.js';
 import { checkStoragePreconditions, deleteObject, type DeleteResult } from './delete.js';
@@ -48,8 +49,18 @@ export class ResourceStore {
     return this.def.convert(stored, version);
   }
 
+  /**
+   * An object as stored: in the storage version, with that version's defaults, which kube-apiserver applies
+   * whenever it decodes from storage (so a field defaulted only in the storage version shows in every version).
+   */
   toStorage(obj: KubeObject): KubeObject {
-    return this.def.convert(obj, this.def.storageVersion);
+    const stored = this.def.convert(obj, this.def.storageVersion);
+    if (obj.apiVersion !== stored.apiVersion) {
+      const version = this.def.versions.find((v) => v.name === this.def.storageVersion);
+      if (version?.schema) applyDefaults(stored, version.schema);
+      this.def.strategy?.default?.(stored, this.def.storageVersion);
+    }
+    return stored;
   }
 
   key(namespace: string, name: string): string {

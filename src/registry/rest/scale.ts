@@ -2,8 +2,7 @@
  * The /scale subresource of a custom resource: an `autoscaling/v1` Scale read from and written to the
  * paths the definition names (specReplicasPath, statusReplicasPath, labelSelectorPath).
  */
-import { newBadRequest, newInvalid } from '../../apimachinery/errors.js';
-import { invalid } from '../../apimachinery/field.js';
+import { newBadRequest } from '../../apimachinery/errors.js';
 import { isPlainObject, type KubeObject } from '../../apimachinery/types.js';
 import type { ScaleSubresource } from '../definitions/types.js';
 
@@ -75,10 +74,7 @@ export function applyScale(obj: KubeObject, scale: unknown, sub: ScaleSubresourc
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas > 2147483647 || replicas < -2147483648) {
     throw newBadRequest(`json: cannot unmarshal ${typeof replicas} into Go struct field ScaleSpec.spec.replicas of type int32`);
   }
-  if (replicas < 0) {
-    throw newInvalid({ group: 'autoscaling', kind: 'Scale' }, obj.metadata.name ?? '',
-      [invalid('spec.replicas', replicas, 'must be greater than or equal to 0')]);
-  }
+  // A negative count is written and refused by the resource's own validation, as kube-apiserver does.
   setPath(obj, sub.specReplicasPath, replicas);
   if (typeof meta.resourceVersion === 'string' && meta.resourceVersion !== '') obj.metadata.resourceVersion = meta.resourceVersion;
   return obj;

@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type FieldError, newInvalid } from '../../apimachinery/errors.js';
+import { invalid } from '../../apimachinery/field.js';
+import type { ScaleSubresource } from '../definitions/types.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { generateName } from '../metadata/generate-name.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../metadata/validate-object-meta.js';
@@ -101,8 +103,39 @@ function validateBody(obj: KubeObject, scope: ResourceScope): FieldError[] {
     const { metadata: _m, ...rest } = obj;
     errs.push(...validateSchema(rest, scope.version.schema));
   }
+  const scale = scope.version.subresources.scale;
+  if (scale) errs.push(...validateScalePaths(obj, scale));
   errs.push(...(scope.def.strategy?.validate?.(obj, scope.version.name) ?? []));
   return errs;
+}
+
+/**
+ * apiextensions-apiserver's `ValidateScaleSpec` and `ValidateScaleStatus`: the replicas the scale subresource
+ * reads must be int32 and not negative, whatever the schema says, reported on the path as written (`.spec.replicas`).
+ */
+function validateScalePaths(obj: KubeObject, scale: ScaleSubresource): FieldError[] {
+  const errs: FieldError[] = [];
+  for (const path of [scale.specReplicasPath, scale.statusReplicasPath]) {
+    const value = valueAt(obj, path);
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value)) {
+      errs.push(invalid(path, 0, `${path.replace(/^\./, '')} accessor error: ${JSON.stringify(value)} is of the type ${typeof value}, expected int64`));
+    } else if (value < 0) {
+      errs.push(invalid(path, value, 'should be greater than or equal to 0'));
+    } else if (value > 2_147_483_647) {
+      errs.push(invalid(path, value, 'should be less than or equal to 2147483647'));
+    }
+  }
+  return errs;
+}
+
+function valueAt(obj: unknown, path: string): unknown {
+  let cur = obj;
+  for (const part of path.replace(/^\./, '').split('.')) {
+    if (typeof cur !== 'object' || cur === null || Array.isArray(cur)) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
 }
 
 function throwIfInvalid(errs: FieldError[], obj: KubeObject, scope: ResourceScope): void {

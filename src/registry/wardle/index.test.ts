@@ -52,15 +52,15 @@ describe('Flunder validation', () => {
     ['v1beta1', { fischerReference: 'a', referenceType: 'Flunder' },
       [['spec.fischerReference', 'FieldValueInvalid', 'Invalid value: "a": cannot be set if referenceType is not Fischer']]],
     ['v1beta1', { referenceType: 'Fischer' },
-      [['spec.fischerReference', 'FieldValueRequired', 'Required value: cannot be empty if referenceType is Fischer']]],
+      [['spec.fischerReference', 'FieldValueInvalid', 'Invalid value: "": cannot be empty if referenceType is Fischer']]],
     ['v1beta1', { referenceType: 'Flunder' },
-      [['spec.flunderReference', 'FieldValueRequired', 'Required value: cannot be empty if referenceType is Flunder']]],
+      [['spec.flunderReference', 'FieldValueInvalid', 'Invalid value: "": cannot be empty if referenceType is Flunder']]],
     ['v1beta1', { referenceType: 'Other' },
       [['spec.referenceType', 'FieldValueInvalid', 'Invalid value: "Other": must be Flunder or Fischer']]],
     // v1alpha1 is validated after conversion, so its errors name the v1beta1 fields as upstream's do.
     ['v1alpha1', { reference: 'a', referenceType: 'Fischer' }, []],
     ['v1alpha1', { referenceType: 'Fischer' },
-      [['spec.fischerReference', 'FieldValueRequired', 'Required value: cannot be empty if referenceType is Fischer']]],
+      [['spec.fischerReference', 'FieldValueInvalid', 'Invalid value: "": cannot be empty if referenceType is Fischer']]],
   ])('%s %j', (version, spec, want) => {
     const errs = strategy.validate?.(flunder(version, spec), version) ?? [];
     expect(errs.map((e) => [e.field, e.type, e.message])).toEqual(want);

@@ -52,13 +52,12 @@ function validateFlunder(obj: KubeObject, version: string, toBeta: Converter): F
   const fischer = spec.fischerReference;
   const invalid = (field: string, value: unknown, msg: string): FieldError =>
     ({ type: 'FieldValueInvalid', field: `spec.${field}`, message: `Invalid value: ${JSON.stringify(value)}: ${msg}` });
-  const required = (field: string, msg: string): FieldError =>
-    ({ type: 'FieldValueRequired', field: `spec.${field}`, message: `Required value: ${msg}` });
   if (flunder && fischer) errs.push(invalid('fischerReference', fischer, 'cannot be set with flunderReference at the same time'));
   else if (flunder && type !== 'Flunder') errs.push(invalid('flunderReference', flunder, 'cannot be set if referenceType is not Flunder'));
   else if (fischer && type !== 'Fischer') errs.push(invalid('fischerReference', fischer, 'cannot be set if referenceType is not Fischer'));
-  else if (!fischer && type === 'Fischer') errs.push(required('fischerReference', 'cannot be empty if referenceType is Fischer'));
-  else if (!flunder && type === 'Flunder') errs.push(required('flunderReference', 'cannot be empty if referenceType is Flunder'));
+  // field.Invalid with the empty value, as the sample reports it (not Required).
+  else if (!fischer && type === 'Fischer') errs.push(invalid('fischerReference', '', 'cannot be empty if referenceType is Fischer'));
+  else if (!flunder && type === 'Flunder') errs.push(invalid('flunderReference', '', 'cannot be empty if referenceType is Flunder'));
   if (type && type !== 'Flunder' && type !== 'Fischer') errs.push(invalid('referenceType', type, 'must be Flunder or Fischer'));
   return errs;
 }

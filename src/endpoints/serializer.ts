@@ -1,0 +1,122 @@
+/**
+ * The one place response bytes are written: objects, lists (parsed, or spliced from stored JSON), watch
+ * frames and Statuses, in the serialization negotiated once per request from Accept (JSON, YAML, a
+ * meta.k8s.io Table, PartialObjectMetadata[List]); and the `Warning` headers a request collected. Bodies go
+ * out as bytes with exactly the Content-Type kube-apiserver writes (`application/json`, no charset added).
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { stringify as toYaml } from 'yaml';
+import { newNotAcceptable, type Status } from '../apimachinery/errors.js';
+import type { KubeObject, ListMeta } from '../apimachinery/types.js';
+import type { ResourceScope } from '../registry/rest/scope.js';
+import { queryParam } from './handlers/query.js';
+import { negotiateOutput, type OutputFormat, tableApiVersion } from './negotiation/accept.js';
+import { tableForObjects } from './table/table.js';
+
+const JSON_TYPE = 'application/json';
+const YAML_TYPE = 'application/yaml';
+const META_V1 = 'meta.k8s.io/v1';
+
+const negotiated = new WeakMap<FastifyRequest, OutputFormat>();
+
+/** The request's output format, negotiated on first use (406 when nothing acceptable is offered). */
+export function outputFormat(req: FastifyRequest): OutputFormat {
+  let format = negotiated.get(req);
+  if (format === undefined) {
+    format = negotiateOutput(req.headers.accept);
+    negotiated.set(req, format);
+  }
+  return format;
+}
+
+/** Writes text as the body, untouched: the single call that sends a response body. */
+export function writeBytes(reply: FastifyReply, code: number, contentType: string, text: string): FastifyReply {
+  return reply.code(code).header('Content-Type', contentType).send(Buffer.from(text));
+}
+
+function writeEncoded(req: FastifyRequest, reply: FastifyReply, code: number, body: unknown): FastifyReply {
+  if (outputFormat(req) === 'yaml') return writeBytes(reply, code, YAML_TYPE, toYaml(body));
+  return writeBytes(reply, code, JSON_TYPE, JSON.stringify(body));
+}
+
+/** Warnings go out as RFC 7234 warn-code 299, one header each, as kube-apiserver sends them; added to any already set. */
+export function setWarnings(reply: FastifyReply, warnings: string[]): void {
+  if (warnings.length === 0) return;
+  const existing = reply.getHeader('Warning');
+  const before = existing === undefined ? [] : ([] as string[]).concat(existing as string | string[]);
+  reply.header('Warning', [...new Set([...before, ...warnings.map((w) => `299 - ${JSON.stringify(w)}`)])]);
+}
+
+/** An object's metadata alone (`meta.AsPartialObjectMetadata`). */
+export function partialObjectMetadata(obj: KubeObject): { kind: string; apiVersion: string; metadata: KubeObject['metadata'] } {
+  return { kind: 'PartialObjectMetadata', apiVersion: META_V1, metadata: obj.metadata };
+}
+
+function table(req: FastifyRequest, scope: ResourceScope, objects: KubeObject[], listMeta: ListMeta, noHeaders = false) {
+  return tableForObjects(objects, scope.version, {
+    includeObject: queryParam(req, 'includeObject'), apiVersion: tableApiVersion(req.headers.accept), listMeta, noHeaders,
+  });
+}
+
+/** One object, its one-row Table when kubectl asked for a Table, or its PartialObjectMetadata. */
+export function writeObject(req: FastifyRequest, reply: FastifyReply, scope: ResourceScope, code: number, obj: KubeObject): FastifyReply {
+  switch (outputFormat(req)) {
+    case 'PartialObjectMetadata': return writeEncoded(req, reply, code, partialObjectMetadata(obj));
+    case 'PartialObjectMetadataList':
+      throw newNotAcceptable(`you requested PartialObjectMetadataList, but the requested object is not a list (${scope.def.names.kind})`);
+    case 'table': return writeEncoded(req, reply, code, table(req, scope, [obj], { resourceVersion: obj.metadata.resourceVersion }));
+    default: return writeEncoded(req, reply, code, obj);
+  }
+}
+
+export function writeList(req: FastifyRequest, reply: FastifyReply, scope: ResourceScope, items: KubeObject[], metadata: ListMeta): FastifyReply {
+  switch (outputFormat(req)) {
+    case 'PartialObjectMetadataList':
+      return writeEncoded(req, reply, 200, { kind: 'PartialObjectMetadataList', apiVersion: META_V1, metadata, items: items.map(partialObjectMetadata) });
+    case 'PartialObjectMetadata':
+      throw newNotAcceptable(`you requested PartialObjectMetadata, but the requested object is a list (${scope.def.names.listKind})`);
+    case 'table': return writeEncoded(req, reply, 200, table(req, scope, items, metadata));
+    default: return writeEncoded(req, reply, 200, { apiVersion: scope.apiVersion, kind: scope.def.names.listKind, metadata, items });
+  }
+}
+
+/** A JSON list whose items are the stored JSON text, spliced in without a parse and re-serialisation. */
+export function writeRawList(reply: FastifyReply, scope: ResourceScope, rawItems: string[], metadata: ListMeta): FastifyReply {
+  const head = JSON.stringify({ apiVersion: scope.apiVersion, kind: scope.def.names.listKind, metadata });
+  return writeBytes(reply, 200, JSON_TYPE, `${head.slice(0, -1)},"items":[${rawItems.join(',')}]}`);
+}
+
+/** Any other body (a success Status, a Scale) in the negotiated serialization. */
+export function writeOther(req: FastifyRequest, reply: FastifyReply, code: number, body: unknown): FastifyReply {
+  return writeEncoded(req, reply, code, body);
+}
+
+/**
+ * An error Status, in YAML when the client asked for YAML, else JSON (upstream writes Status in the
+ * negotiated type; a request whose Accept cannot be met gets JSON).
+ */
+export function writeStatus(req: FastifyRequest, reply: FastifyReply, status: Status): FastifyReply {
+  let yaml = false;
+  try {
+    yaml = negotiateOutput(req.headers.accept, false) === 'yaml';
+  } catch {
+    // Nothing acceptable was offered (that may be the very error): JSON.
+  }
+  return yaml ? writeBytes(reply, status.code, YAML_TYPE, toYaml(status)) : writeBytes(reply, status.code, JSON_TYPE, JSON.stringify(status));
+}
+
+/** The encoder of one watch stream: a newline-terminated WatchEvent per event, as negotiated. */
+export function watchEncoder(req: FastifyRequest, scope: ResourceScope): (type: string, object: KubeObject) => string {
+  const format = outputFormat(req);
+  let headersSent = false;
+  return (type, object) => {
+    if (format === 'PartialObjectMetadata' || format === 'PartialObjectMetadataList') {
+      return `${JSON.stringify({ type, object: partialObjectMetadata(object) })}\n`;
+    }
+    if (format !== 'table' || type === 'BOOKMARK') return `${JSON.stringify({ type, object })}\n`;
+    // Only the first Table of a watch carries column definitions, as upstream's NoHeaders.
+    const frame = table(req, scope, [object], { resourceVersion: object.metadata.resourceVersion }, headersSent);
+    headersSent = true;
+    return `${JSON.stringify({ type, object: frame })}\n`;
+  };
+}
