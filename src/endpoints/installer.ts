@@ -16,7 +16,7 @@ import { createObject } from './handlers/create.js';
 import { deleteCollection, deleteOne } from './handlers/delete.js';
 import { getObject } from './handlers/get.js';
 import { legacyWatch, listOrWatch } from './handlers/list.js';
-import { setWarnings } from './serializer.js';
+import { outputFormat, setWarnings } from './serializer.js';
 import { patchObject } from './handlers/patch.js';
 import type { RouteContext } from './handlers/route-context.js';
 import { getScale, updateScale } from './handlers/scale.js';
@@ -45,8 +45,21 @@ function route(app: FastifyInstance, url: string, ctx: RouteContext, handlers: P
     method: ALL_METHODS,
     url,
     exposeHeadRoute: false,
+    // Before the body is read, as upstream's handler warns before it decodes: a body that does not parse is
+    // still a request to the deprecated version. A method the path does not serve, or an Accept that cannot
+    // be met, never reaches that handler upstream, so it gets no warning.
+    onRequest: async (req, reply) => {
+      if (!warning || !handlers[req.method]) return;
+      // Protobuf reaches upstream's handler (its routes produce it) and is refused there, after the warning.
+      const protobuf = (req.headers.accept ?? '').includes('application/vnd.kubernetes.protobuf');
+      try {
+        outputFormat(req);
+      } catch {
+        if (!protobuf) return;
+      }
+      setWarnings(reply, [warning]);
+    },
     handler: async (req, reply) => {
-      if (warning) setWarnings(reply, [warning]);
       const handler = handlers[req.method];
       if (!handler) throw newMethodNotAllowed();
       return handler(ctx, req, reply);

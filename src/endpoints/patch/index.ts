@@ -29,14 +29,10 @@ export function applyJsonPatch(original: unknown, patch: unknown): unknown {
   if (!Array.isArray(patch)) throw newBadRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
   try {
     return fastJsonPatch.applyPatch(structuredClone(original), patch as fastJsonPatch.Operation[], true, false).newDocument;
-  } catch (err) {
-    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  } catch {
     // A failed `test` or a path that is not there: the request is well-formed but cannot apply. Upstream's
-    // NewGenericServerResponse(422): a generic message, the patch library's words as the cause.
-    throw new StatusError({
-      code: 422, reason: 'Invalid', message: 'the server rejected our request due to an error in our request',
-      details: { causes: [{ reason: 'UnexpectedServerResponse', message }] },
-    });
+    // NewGenericServerResponse(422) keeps only its generic message (and empty details); so do we.
+    throw new StatusError({ code: 422, reason: 'Invalid', message: 'the server rejected our request due to an error in our request', details: {} });
   }
 }
 
