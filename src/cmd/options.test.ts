@@ -21,7 +21,7 @@ describe('parseQuantity', () => {
 
 describe('validateOptions', () => {
   it('reports every problem at once', () => {
-    const errs = validateOptions({ securePort: 70000, tlsCertFile: 'a', storageBackend: 'etcd', etcdServers: [] });
+    const errs = validateOptions({ securePort: 70000, tlsCertFile: 'a', eventHistorySize: 0, eventHistoryBytes: 1024 });
     expect(errs).toHaveLength(4);
   });
 });

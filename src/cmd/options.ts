@@ -34,10 +34,10 @@ export interface Options {
   auditLogMaxsize: number;
   maxRequestsInflight: number;
   maxMutatingRequestsInflight: number;
-  etcdServers: string[];
   apiDefinitions: string[];
   dataDir: string;
-  storageBackend: 'leveldb' | 'etcd';
+  /** LevelDB only in this release; the flag stays for the etcd backend to come back to. */
+  storageBackend: 'leveldb';
   /** Events kept for watches to resume from and for consistent paging, by count and by bytes. */
   eventHistorySize: number;
   eventHistoryBytes: number;
@@ -83,10 +83,9 @@ export function addCommonFlags(cmd: Command, defaults: { securePort: number; bin
     .addOption(new Option('--bind-address <ip>', 'the IP address on which to listen for the --secure-port port').default(defaults.bindAddress))
     .option('--api-definitions <path>', 'a file or folder of CustomResourceDefinition-format YAML describing the API to serve (repeatable); default: the built-in wardle.example.com group', repeat, [])
     .option('--data-dir <dir>', 'directory for LevelDB data (and, in local mode, certificates and kubeconfig)', './data')
-    .addOption(new Option('--storage-backend <backend>', 'where objects are kept').choices(['leveldb', 'etcd']).default('leveldb'))
+    .addOption(new Option('--storage-backend <backend>', 'where objects are kept').choices(['leveldb']).default('leveldb'))
     .option('--event-history-size <n>', 'how many events are kept for watches to resume from and for consistent paging; older resourceVersions get 410 Expired', int, 10_000)
     .option('--event-history-bytes <quantity>', 'how many bytes of events are kept, whatever their count (e.g. 64Mi)', parseQuantity, 64 * 2 ** 20)
-    .option('--etcd-servers <urls>', 'etcd servers to connect with (scheme://ip:port), comma separated (with --storage-backend=etcd)', list, [])
     .option('--max-requests-inflight <n>', 'maximum number of non-mutating requests in flight at a given time; 0 means no limit', int, 400)
     .option('--max-mutating-requests-inflight <n>', 'maximum number of mutating requests in flight at a given time; 0 means no limit', int, 200)
     .option('--audit-policy-file <path>', 'path to the file that defines the audit policy configuration')
@@ -130,9 +129,7 @@ export function validateOptions(o: Partial<Options>): string[] {
   const errs: string[] = [];
   if (o.securePort !== undefined && o.securePort > 65535) errs.push(`--secure-port ${o.securePort} must be between 0 and 65535`);
   if (Boolean(o.tlsCertFile) !== Boolean(o.tlsPrivateKeyFile)) errs.push('--tls-cert-file and --tls-private-key-file must be given together');
-  if (o.storageBackend === 'etcd' && (o.etcdServers ?? []).length === 0) errs.push('--etcd-servers must be set with --storage-backend=etcd');
   if (o.eventHistorySize !== undefined && o.eventHistorySize < 1) errs.push('--event-history-size must be at least 1');
   if (o.eventHistoryBytes !== undefined && o.eventHistoryBytes < 1024 * 1024) errs.push('--event-history-bytes must be at least 1Mi');
-  if (o.storageBackend === 'etcd') errs.push('--storage-backend=etcd is not available yet in this release; use leveldb');
   return errs;
 }

@@ -26,7 +26,6 @@ export function localOptions(dataDir: string, overrides: Partial<Options> = {}):
     auditLogMaxsize: 0,
     maxRequestsInflight: 400,
     maxMutatingRequestsInflight: 200,
-    etcdServers: [],
     apiDefinitions: [],
     dataDir,
     storageBackend: 'leveldb',
