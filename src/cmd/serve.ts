@@ -7,14 +7,9 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ResourceDefinition } from '../registry/definitions/types.js';
-import { authenticatedGroupAdder, unionAuthenticator } from '../authentication/authenticator.js';
-import { identityHeaders, requestHeaderAuthenticator } from '../authentication/requestheader.js';
-import { tokenReviewAuthenticator } from '../authentication/token-review.js';
+import { newDelegatingAuthenticator } from '../authentication/delegating.js';
 import { TrustSource } from '../authentication/trust.js';
-import { x509Authenticator } from '../authentication/x509.js';
-import { unionAuthorizer } from '../authorization/authorizer.js';
-import { alwaysAllowGroups, alwaysAllowPaths } from '../authorization/always-allow.js';
-import { subjectAccessReviewAuthorizer } from '../authorization/subject-access-review.js';
+import { newDelegatingAuthorizer } from '../authorization/delegating.js';
 import { loadServingCertificate, reloadOnChange, type ServingCertificate } from '../server/dynamiccertificates/serving.js';
 import {
   checkReachable, configMapReader, configMapWatcher, DelegationHealth, loadKubeConfig, serverOf, subjectAccessReviewer, tokenReviewer,
@@ -88,30 +83,26 @@ async function startServer(opts: Options, definitions: ResourceDefinition[], ser
     definitions,
     storage: newStorage({ backend: 'leveldb', path: join(resolve(opts.dataDir), 'leveldb'), historySize: opts.eventHistorySize, historyBytes: opts.eventHistoryBytes }),
     chain: {
-      authentication: {
-        authenticator: authenticatedGroupAdder(unionAuthenticator(
-          requestHeaderAuthenticator(() => trust.current().requestHeader),
-          x509Authenticator(() => trust.current().clientCA),
-          tokenReviewAuthenticator(delegation.track(tokenReviewer(authnConfig)), opts.authenticationTokenWebhookCacheTtl, metrics),
-        )),
+      authentication: newDelegatingAuthenticator({
         anonymous: true,
-        identityHeaders: () => {
-          const rh = trust.current().requestHeader;
-          return rh ? identityHeaders(rh) : { names: [], prefixes: [] };
-        },
-      },
+        requestHeader: () => trust.current().requestHeader,
+        clientCA: () => trust.current().clientCA,
+        tokenReview: { review: delegation.track(tokenReviewer(authnConfig)), cacheTTLSeconds: opts.authenticationTokenWebhookCacheTtl },
+        metrics,
+      }),
       metrics,
       audit: await auditConfig(opts, metrics),
       maxInFlight: opts,
       authorization: {
-        authorizer: unionAuthorizer(
-          { name: 'kubernetes.io/always-allow-groups', authorizer: alwaysAllowGroups() },
-          { name: 'kubernetes.io/always-allow-paths', authorizer: alwaysAllowPaths(opts.authorizationAlwaysAllowPaths ?? DEFAULT_ALWAYS_ALLOW_PATHS) },
-          { name: 'kubernetes.io/webhook', authorizer: subjectAccessReviewAuthorizer(delegation.track(subjectAccessReviewer(authzConfig)), {
+        authorizer: newDelegatingAuthorizer({
+          alwaysAllowPaths: opts.authorizationAlwaysAllowPaths ?? DEFAULT_ALWAYS_ALLOW_PATHS,
+          decider: {
+            review: delegation.track(subjectAccessReviewer(authzConfig)),
             authorizedTTLSeconds: opts.authorizationWebhookCacheAuthorizedTtl,
             unauthorizedTTLSeconds: opts.authorizationWebhookCacheUnauthorizedTtl,
-          }, metrics) },
-        ),
+            metrics,
+          },
+        }),
       },
     },
     logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel },
