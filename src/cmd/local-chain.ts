@@ -7,16 +7,15 @@ import { parseBundle } from '../authentication/x509.js';
 import { allowAuthenticated } from '../authorization/always-allow.js';
 import { newDelegatingAuthorizer } from '../authorization/delegating.js';
 import type { ChainConfig } from '../server/chain.js';
-import { DEFAULT_ALWAYS_ALLOW_PATHS, type Options } from './options.js';
+import { DEFAULT_ALWAYS_ALLOW_PATHS } from './options/authorization.js';
 
-export function localChainConfig(caPem: string, opts: Options): Omit<ChainConfig, 'metrics' | 'audit'> {
+export function localChainConfig(caPem: string): Pick<ChainConfig, 'authentication' | 'authorization'> {
   const ca = parseBundle(caPem);
   return {
     authentication: newDelegatingAuthenticator({ anonymous: true, clientCA: () => ca }),
-    maxInFlight: opts,
     authorization: {
       authorizer: newDelegatingAuthorizer({
-        alwaysAllowPaths: opts.authorizationAlwaysAllowPaths ?? DEFAULT_ALWAYS_ALLOW_PATHS,
+        alwaysAllowPaths: DEFAULT_ALWAYS_ALLOW_PATHS,
         decider: { name: 'local', authorizer: allowAuthenticated() },
       }),
     },

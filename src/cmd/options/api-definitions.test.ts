@@ -2,10 +2,12 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtinDefinitionsPath } from '../registry/definitions/load.js';
-import { loadServedDefinitions } from './definitions.js';
+import { builtinDefinitionsPath } from '../../registry/definitions/load.js';
+import { APIDefinitionsOptions } from './api-definitions.js';
 
-describe('loadServedDefinitions', () => {
+const loadServedDefinitions = (paths: string[]) => Object.assign(new APIDefinitionsOptions(), { apiDefinitions: paths }).load();
+
+describe('--api-definitions', () => {
   it('serves the built-in group with Flunder\'s conversion and strategy, and none for Fischer', async () => {
     const [flunders, fischers] = await loadServedDefinitions([]);
     expect(flunders?.strategy).toBeDefined();
