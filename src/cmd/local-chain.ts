@@ -2,24 +2,22 @@
  * Local mode's security: client certificates of the local CA (CN the user, O the groups), anonymous
  * otherwise; authenticated users may do everything, anonymous ones only reach the health endpoints.
  */
-import { authenticatedGroupAdder, unionAuthenticator } from '../authentication/authenticator.js';
-import { parseBundle, x509Authenticator } from '../authentication/x509.js';
-import { unionAuthorizer } from '../authorization/authorizer.js';
-import { allowAuthenticated, alwaysAllowGroups, alwaysAllowPaths } from '../authorization/always-allow.js';
+import { newDelegatingAuthenticator } from '../authentication/delegating.js';
+import { parseBundle } from '../authentication/x509.js';
+import { allowAuthenticated } from '../authorization/always-allow.js';
+import { newDelegatingAuthorizer } from '../authorization/delegating.js';
 import type { ChainConfig } from '../server/chain.js';
-import { DEFAULT_ALWAYS_ALLOW_PATHS, type Options } from './options.js';
+import { DEFAULT_ALWAYS_ALLOW_PATHS } from './options/authorization.js';
 
-export function localChainConfig(caPem: string, opts: Options): Omit<ChainConfig, 'metrics' | 'audit'> {
+export function localChainConfig(caPem: string): Pick<ChainConfig, 'authentication' | 'authorization'> {
   const ca = parseBundle(caPem);
   return {
-    authentication: { authenticator: authenticatedGroupAdder(unionAuthenticator(x509Authenticator(() => ca))), anonymous: true },
-    maxInFlight: opts,
+    authentication: newDelegatingAuthenticator({ anonymous: true, clientCA: () => ca }),
     authorization: {
-      authorizer: unionAuthorizer(
-        { name: 'kubernetes.io/always-allow-groups', authorizer: alwaysAllowGroups() },
-        { name: 'kubernetes.io/always-allow-paths', authorizer: alwaysAllowPaths(opts.authorizationAlwaysAllowPaths ?? DEFAULT_ALWAYS_ALLOW_PATHS) },
-        { name: 'local', authorizer: allowAuthenticated() },
-      ),
+      authorizer: newDelegatingAuthorizer({
+        alwaysAllowPaths: DEFAULT_ALWAYS_ALLOW_PATHS,
+        decider: { name: 'local', authorizer: allowAuthenticated() },
+      }),
     },
   };
 }

@@ -5,16 +5,41 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ensureLocalCertificates, writeKubeconfig } from '../server/certificates/index.js';
+import type { Command } from 'commander';
 import { Metrics } from '../metrics/metrics.js';
+import { ensureLocalCertificates, writeKubeconfig } from '../server/certificates/index.js';
 import type { ConnectionOptions } from '../server/connections.js';
 import { APIServer } from '../server/server.js';
 import { newStorage } from '../storage/factory.js';
-import { auditConfig } from './audit.js';
-import { loadServedDefinitions } from './definitions.js';
 import { localChainConfig } from './local-chain.js';
-import { type Options, validateOptions } from './options.js';
+import { APIDefinitionsOptions } from './options/api-definitions.js';
+import { AuditOptions } from './options/audit.js';
+import { CommandOptions, type Flags, type OptionGroup } from './options/group.js';
+import { ServerRunOptions } from './options/server-run.js';
+import { SecureServingOptions } from './options/serving.js';
+import { StorageOptions } from './options/storage.js';
 import { runUntilSignalled } from './run.js';
+
+export type LocalFlags = Flags<SecureServingOptions> & Flags<APIDefinitionsOptions> & Flags<StorageOptions> & Flags<ServerRunOptions> & Flags<AuditOptions>;
+
+export class LocalOptions extends CommandOptions<LocalFlags> {
+  readonly serving = new SecureServingOptions({ securePort: 8443, bindAddress: '127.0.0.1' });
+  readonly definitions = new APIDefinitionsOptions();
+  readonly storage = new StorageOptions();
+  readonly server = new ServerRunOptions();
+  readonly audit = new AuditOptions();
+
+  protected groups(): OptionGroup[] {
+    return [this.serving, this.definitions, this.storage, this.server, this.audit];
+  }
+}
+
+export function addLocalCommand(program: Command): void {
+  const opts = new LocalOptions();
+  opts.addFlags(program.command('local'))
+    .description('serve on this machine with no cluster: a local CA, client-certificate authentication, embedded storage')
+    .action((flags: Partial<LocalFlags>) => runLocal(opts.applyFlags(flags)));
+}
 
 export interface LocalServer {
   server: APIServer;
@@ -27,39 +52,37 @@ export interface LocalServer {
 }
 
 /** `tuning` is for tests: shorter connection timeouts than kube-apiserver's. */
-export async function startLocal(opts: Options, tuning: { connections?: ConnectionOptions } = {}): Promise<LocalServer> {
-  const errs = validateOptions(opts);
+export async function startLocal(opts: LocalOptions, tuning: { connections?: ConnectionOptions } = {}): Promise<LocalServer> {
+  const errs = opts.complete().validate();
   if (errs.length > 0) throw new Error(errs.join('; '));
-  const dataDir = resolve(opts.dataDir);
-  const localDir = join(dataDir, 'local');
+  const localDir = join(resolve(opts.storage.dataDir), 'local');
   await ensureLocalCertificates(localDir);
   const [ca, servingCert, servingKey, adminCert, adminKey] = await Promise.all(
     ['ca.crt', 'serving.crt', 'serving.key', 'admin.crt', 'admin.key'].map((f) => readFile(join(localDir, f), 'utf8')),
   ) as [string, string, string, string, string];
-  const definitions = await loadServedDefinitions(opts.apiDefinitions);
+  const definitions = await opts.definitions.load();
   const metrics = new Metrics();
   const server = new APIServer({
-    bindAddress: opts.bindAddress,
-    securePort: opts.securePort,
+    ...opts.serving.toConfig(),
     tls: { cert: servingCert, key: servingKey, ca },
     definitions,
-    storage: newStorage({ backend: 'leveldb', path: join(dataDir, 'leveldb'), historySize: opts.eventHistorySize, historyBytes: opts.eventHistoryBytes }),
-    chain: { ...localChainConfig(ca, opts), metrics, audit: await auditConfig(opts, metrics) },
-    logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel },
+    storage: newStorage(opts.storage.toConfig()),
+    chain: { ...localChainConfig(ca), metrics, maxInFlight: opts.server.maxInFlight(), audit: await opts.audit.toConfig(metrics) },
+    logger: opts.server.logger(),
     connections: tuning.connections,
   });
   await server.start();
-  const host = opts.bindAddress === '0.0.0.0' ? '127.0.0.1' : opts.bindAddress;
+  const host = opts.serving.bindAddress === '0.0.0.0' ? '127.0.0.1' : opts.serving.bindAddress;
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${server.port()}`;
   const kubeconfigPath = join(localDir, 'kubeconfig');
   await writeKubeconfig(kubeconfigPath, { server: url, caPem: ca, clientCertPem: adminCert, clientKeyPem: adminKey, user: 'admin' });
   return { server, url, kubeconfigPath, ca, adminCert, adminKey };
 }
 
-export async function runLocal(opts: Options): Promise<void> {
+export async function runLocal(opts: LocalOptions): Promise<void> {
   const local = await startLocal(opts);
-  process.stdout.write(startupHint(local, resolve(opts.dataDir)));
-  runUntilSignalled(local.server, opts.shutdownDelayDuration);
+  process.stdout.write(startupHint(local, resolve(opts.storage.dataDir)));
+  runUntilSignalled(local.server, opts.server.shutdownDelayDuration);
 }
 
 /** What to type next, for the API actually served, with absolute paths (the hint is copied to other shells). */

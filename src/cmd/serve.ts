@@ -4,66 +4,78 @@
  * certificate, client certificate or TokenReview, and every request is authorized by SubjectAccessReview.
  */
 import { rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import type { KubeConfig } from '@kubernetes/client-node';
-import type { ResourceDefinition } from '../registry/definitions/types.js';
-import { authenticatedGroupAdder, unionAuthenticator } from '../authentication/authenticator.js';
-import { identityHeaders, requestHeaderAuthenticator } from '../authentication/requestheader.js';
-import { tokenReviewAuthenticator } from '../authentication/token-review.js';
+import type { Server } from 'node:https';
+import type { Command } from 'commander';
+import { newDelegatingAuthenticator } from '../authentication/delegating.js';
 import { TrustSource } from '../authentication/trust.js';
-import { x509Authenticator } from '../authentication/x509.js';
-import { unionAuthorizer } from '../authorization/authorizer.js';
-import { alwaysAllowGroups, alwaysAllowPaths } from '../authorization/always-allow.js';
-import { subjectAccessReviewAuthorizer } from '../authorization/subject-access-review.js';
-import { loadServingCertificate, reloadOnChange, type ServingCertificate } from '../server/dynamiccertificates/serving.js';
-import {
-  checkReachable, configMapReader, configMapWatcher, DelegationHealth, loadKubeConfig, serverOf, subjectAccessReviewer, tokenReviewer,
-} from '../server/kube-client.js';
+import { newDelegatingAuthorizer } from '../authorization/delegating.js';
 import { Metrics } from '../metrics/metrics.js';
-import { APIServer } from '../server/server.js';
+import type { ResourceDefinition } from '../registry/definitions/types.js';
+import { reloadOnChange, type ServingCertificate } from '../server/dynamiccertificates/serving.js';
+import { configMapReader, configMapWatcher, DelegationHealth, subjectAccessReviewer, tokenReviewer } from '../server/kube-client.js';
+import { APIServer, type ServerConfig } from '../server/server.js';
 import { newStorage } from '../storage/factory.js';
-import { auditConfig } from './audit.js';
-import { loadServedDefinitions } from './definitions.js';
-import { DEFAULT_ALWAYS_ALLOW_PATHS, type Options, validateOptions } from './options.js';
+import { connectDelegation, type Delegation } from './delegation.js';
+import { APIDefinitionsOptions } from './options/api-definitions.js';
+import { AuditOptions } from './options/audit.js';
+import { DelegatingAuthenticationOptions } from './options/authentication.js';
+import { DelegatingAuthorizationOptions } from './options/authorization.js';
+import { CommandOptions, type Flags, type OptionGroup } from './options/group.js';
+import { ServerRunOptions } from './options/server-run.js';
+import { SecureServingOptions, ServingCertOptions } from './options/serving.js';
+import { StorageOptions } from './options/storage.js';
 import { runUntilSignalled } from './run.js';
 
-export async function startServe(opts: Options): Promise<APIServer> {
-  const errs = validateOptions(opts);
-  if (errs.length > 0) throw new Error(errs.join('; '));
-  const definitions = await loadServedDefinitions(opts.apiDefinitions);
-  let authnConfig;
-  let authzConfig;
-  try {
-    authnConfig = loadKubeConfig(opts.authenticationKubeconfig ?? opts.kubeconfig);
-    authzConfig = loadKubeConfig(opts.authorizationKubeconfig ?? opts.kubeconfig);
-  } catch (err) {
-    throw new Error(`no kube-apiserver to delegate authentication and authorization to: ${err instanceof Error ? err.message : String(err)}; `
-      + 'run in a cluster, or pass --kubeconfig (or --authentication-kubeconfig and --authorization-kubeconfig); '
-      + 'to try the server without a cluster, run `aggregated-apiserver local`');
-  }
-  // Every request is reviewed by the kube-apiserver: a server that cannot reach it must not start (and look ready).
-  await checkReachable(authzConfig);
-  if (serverOf(authnConfig) !== serverOf(authzConfig)) await checkReachable(authnConfig);
-  const warn = (msg: string, err?: unknown): void => {
-    process.stderr.write(`${msg}${err ? `: ${err instanceof Error ? err.message : String(err)}` : ''}\n`);
-  };
-  const trust = new TrustSource({
-    clientCaFile: opts.clientCaFile,
-    requestheaderClientCaFile: opts.requestheaderClientCaFile,
-    requestheaderAllowedNames: opts.requestheaderAllowedNames,
-    requestheaderUsernameHeaders: opts.requestheaderUsernameHeaders,
-    requestheaderUidHeaders: opts.requestheaderUidHeaders,
-    requestheaderGroupHeaders: opts.requestheaderGroupHeaders,
-    requestheaderExtraHeadersPrefix: opts.requestheaderExtraHeadersPrefix,
-    skipLookup: opts.authenticationSkipLookup,
-    tolerateLookupFailure: opts.authenticationTolerateLookupFailure,
-  }, configMapReader(authnConfig), warn, undefined, configMapWatcher(authnConfig));
-  await trust.start();
+export type ServeFlags = Flags<SecureServingOptions> & Flags<ServingCertOptions> & Flags<APIDefinitionsOptions> & Flags<StorageOptions>
+  & Flags<ServerRunOptions> & Flags<AuditOptions> & Flags<DelegatingAuthenticationOptions> & Flags<DelegatingAuthorizationOptions>;
 
-  const serving = await loadServingCertificate(opts);
+export class ServeOptions extends CommandOptions<ServeFlags> {
+  readonly serving = new SecureServingOptions({ securePort: 443, bindAddress: '0.0.0.0' });
+  readonly servingCert = new ServingCertOptions();
+  readonly definitions = new APIDefinitionsOptions();
+  readonly storage = new StorageOptions();
+  readonly server = new ServerRunOptions();
+  readonly audit = new AuditOptions();
+  readonly authentication = new DelegatingAuthenticationOptions();
+  readonly authorization = new DelegatingAuthorizationOptions();
+
+  protected groups(): OptionGroup[] {
+    return [this.serving, this.servingCert, this.definitions, this.storage, this.server, this.audit, this.authentication, this.authorization];
+  }
+
+  /** `--kubeconfig` stands in for whichever of the delegations' own kubeconfig flags is not given. */
+  override complete(): this {
+    this.authentication.authenticationKubeconfig ??= this.authorization.kubeconfig;
+    this.authorization.authorizationKubeconfig ??= this.authorization.kubeconfig;
+    return this;
+  }
+}
+
+export function addServeCommand(program: Command): void {
+  const opts = new ServeOptions();
+  opts.addFlags(program.command('serve'))
+    .description('serve in a cluster: delegated authentication and authorization through the kube-apiserver')
+    .action((flags: Partial<ServeFlags>) => runServe(opts.applyFlags(flags)));
+}
+
+const warn = (msg: string, err?: unknown): void => {
+  process.stderr.write(`${msg}${err ? `: ${err instanceof Error ? err.message : String(err)}` : ''}\n`);
+};
+
+export async function startServe(opts: ServeOptions): Promise<APIServer> {
+  const errs = opts.complete().validate();
+  if (errs.length > 0) throw new Error(errs.join('; '));
+  const definitions = await opts.definitions.load();
+  // Before the serving certificate: a start that cannot reach the kube-apiserver leaves no certificate behind.
+  const delegation = await connectDelegation(opts.authentication.authenticationKubeconfig, opts.authorization.authorizationKubeconfig);
+  const trust = new TrustSource(opts.authentication.trustFlags(), configMapReader(delegation.authentication), warn, undefined,
+    configMapWatcher(delegation.authentication));
+  await trust.start();
+  const serving = await opts.servingCert.toConfig();
   try {
-    const server = await startServer(opts, definitions, serving, trust, authnConfig, authzConfig);
-    const stopWatching = reloadOnChange(server.app.server as import('node:https').Server, serving, warn);
+    const server = new APIServer(await serverConfig(opts, definitions, serving, trust, delegation));
+    await server.start();
+    const stopWatching = reloadOnChange(server.app.server as Server, serving, warn);
     server.onShutdown(() => {
       stopWatching();
       trust.stop();
@@ -77,54 +89,32 @@ export async function startServe(opts: Options): Promise<APIServer> {
   }
 }
 
-async function startServer(opts: Options, definitions: ResourceDefinition[], serving: ServingCertificate, trust: TrustSource,
-  authnConfig: KubeConfig, authzConfig: KubeConfig): Promise<APIServer> {
+async function serverConfig(opts: ServeOptions, definitions: ResourceDefinition[], serving: ServingCertificate, trust: TrustSource,
+  delegation: Delegation): Promise<ServerConfig> {
   const metrics = new Metrics();
-  const delegation = new DelegationHealth();
-  const server = new APIServer({
-    bindAddress: opts.bindAddress,
-    securePort: opts.securePort,
+  // /readyz fails while reviews cannot reach the kube-apiserver: every request would fail meanwhile.
+  const health = new DelegationHealth();
+  const tokenReview = health.track(tokenReviewer(delegation.authentication));
+  const subjectAccessReview = health.track(subjectAccessReviewer(delegation.authorization));
+  return {
+    ...opts.serving.toConfig(),
     tls: { cert: serving.cert, key: serving.key },
     definitions,
-    storage: newStorage({ backend: 'leveldb', path: join(resolve(opts.dataDir), 'leveldb'), historySize: opts.eventHistorySize, historyBytes: opts.eventHistoryBytes }),
+    storage: newStorage(opts.storage.toConfig()),
     chain: {
-      authentication: {
-        authenticator: authenticatedGroupAdder(unionAuthenticator(
-          requestHeaderAuthenticator(() => trust.current().requestHeader),
-          x509Authenticator(() => trust.current().clientCA),
-          tokenReviewAuthenticator(delegation.track(tokenReviewer(authnConfig)), opts.authenticationTokenWebhookCacheTtl, metrics),
-        )),
-        anonymous: true,
-        identityHeaders: () => {
-          const rh = trust.current().requestHeader;
-          return rh ? identityHeaders(rh) : { names: [], prefixes: [] };
-        },
-      },
+      authentication: newDelegatingAuthenticator(opts.authentication.toConfig(trust, tokenReview, metrics)),
       metrics,
-      audit: await auditConfig(opts, metrics),
-      maxInFlight: opts,
-      authorization: {
-        authorizer: unionAuthorizer(
-          { name: 'kubernetes.io/always-allow-groups', authorizer: alwaysAllowGroups() },
-          { name: 'kubernetes.io/always-allow-paths', authorizer: alwaysAllowPaths(opts.authorizationAlwaysAllowPaths ?? DEFAULT_ALWAYS_ALLOW_PATHS) },
-          { name: 'kubernetes.io/webhook', authorizer: subjectAccessReviewAuthorizer(delegation.track(subjectAccessReviewer(authzConfig)), {
-            authorizedTTLSeconds: opts.authorizationWebhookCacheAuthorizedTtl,
-            unauthorizedTTLSeconds: opts.authorizationWebhookCacheUnauthorizedTtl,
-          }, metrics) },
-        ),
-      },
+      audit: await opts.audit.toConfig(metrics),
+      maxInFlight: opts.server.maxInFlight(),
+      authorization: { authorizer: newDelegatingAuthorizer(opts.authorization.toConfig(subjectAccessReview, metrics)) },
     },
-    logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel },
-    readyChecks: [{ name: 'delegation', check: () => delegation.healthy() }],
-  });
-  await server.start();
-  return server;
+    logger: opts.server.logger(),
+    readyChecks: [{ name: 'delegation', check: () => health.healthy() }],
+  };
 }
 
-export async function runServe(opts: Options): Promise<void> {
+export async function runServe(opts: ServeOptions): Promise<void> {
   const server = await startServe(opts);
-  const addr = server.app.server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : opts.securePort;
-  process.stdout.write(`aggregated-apiserver is serving on https://${opts.bindAddress}:${port}\n`);
-  runUntilSignalled(server, opts.shutdownDelayDuration);
+  process.stdout.write(`aggregated-apiserver is serving on https://${opts.serving.bindAddress}:${server.port()}\n`);
+  runUntilSignalled(server, opts.server.shutdownDelayDuration);
 }

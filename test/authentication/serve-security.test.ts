@@ -11,7 +11,7 @@ import { startServe } from '../../src/cmd/serve.js';
 import type { APIServer } from '../../src/server/server.js';
 import { createCA, createCertificate, type CertificateAuthority, type KeyPairPem } from '../../src/server/certificates/index.js';
 import { call, type ClientIdentity } from '../support/client.js';
-import { localOptions, tempDir } from '../support/local.js';
+import { serveOptions, tempDir } from '../support/local.js';
 
 interface Review { kind: string; spec: Record<string, any> }
 
@@ -105,7 +105,7 @@ rules:
   - level: Metadata
 `);
     auditLog = join(dir.path, 'audit', 'audit.log');
-    server = await startServe(localOptions(join(dir.path, 'data'), {
+    server = await startServe(serveOptions(join(dir.path, 'data'), {
       kubeconfig, authenticationSkipLookup: false, auditPolicyFile: policy, auditLogPath: auditLog,
     }));
     url = `https://127.0.0.1:${server.port()}`;
@@ -285,7 +285,7 @@ describe('serve without a kube-apiserver', () => {
     delete process.env.KUBERNETES_SERVICE_HOST;
     delete process.env.KUBERNETES_SERVICE_PORT;
     try {
-      const opts = localOptions(join(dir.path, 'data'), { certDir: join(dir.path, 'apiserver.local.config', 'certificates') });
+      const opts = serveOptions(join(dir.path, 'data'), { certDir: join(dir.path, 'apiserver.local.config', 'certificates') });
       await expect(startServe(opts)).rejects.toThrow(/no kube-apiserver to delegate authentication and authorization to: .*pass --kubeconfig/);
       expect(existsSync(join(dir.path, 'apiserver.local.config'))).toBe(false);
     } finally {
@@ -303,7 +303,7 @@ users: [{name: u, user: {token: t}}]
 contexts: [{name: c, context: {cluster: c, user: u}}]
 current-context: c
 `);
-    const opts = localOptions(join(dir.path, 'data'), { kubeconfig, authenticationSkipLookup: true, certDir: join(dir.path, 'certs') });
+    const opts = serveOptions(join(dir.path, 'data'), { kubeconfig, authenticationSkipLookup: true, certDir: join(dir.path, 'certs') });
     await expect(startServe(opts)).rejects.toThrow(/cannot reach the kube-apiserver at https:\/\/127.0.0.1:1/);
     expect(existsSync(join(dir.path, 'certs'))).toBe(false);
   });

@@ -98,29 +98,29 @@ describe('values', () => {
     expect(view?.rules).toEqual([{ apiGroups: ['wardle.example.com'], resources: ['fischers', 'flunders'], verbs: ['get', 'list', 'watch'] }]);
   });
 
-  it('storage.backend=etcd: several replicas, no volume claim, --etcd-servers', async () => {
-    const objs = await renderChart(helm, ['ci/etcd-values.yaml']);
-    const { sts, container } = serverContainer(objs);
-    const f = flags(container).flags;
-    expect(sts.spec.replicas).toBe(2);
-    expect(sts.spec.volumeClaimTemplates).toBeUndefined();
-    expect(f.get('--etcd-servers')).toEqual(['http://etcd:2379']);
-    expect(f.has('--data-dir')).toBe(false);
-  });
-
   it('LevelDB keeps its data on a PersistentVolumeClaim at --data-dir', async () => {
     const { sts, container } = serverContainer(await renderChart(helm));
     expect(sts.spec.replicas).toBe(1);
+    expect(flags(container).flags.get('--storage-backend')).toEqual(['leveldb']);
     const dataDir = flags(container).flags.get('--data-dir')?.[0];
     const mount = container.volumeMounts.find((m: Obj) => m.mountPath === dataDir);
     expect(sts.spec.volumeClaimTemplates.map((c: Obj) => c.metadata.name)).toEqual([mount.name]);
   });
 
+  it('storage.persistence.enabled=false: LevelDB on an emptyDir at --data-dir, no claim', async () => {
+    const { sts, pod, container } = serverContainer(await renderChart(helm, [], ['storage.persistence.enabled=false']));
+    const dataDir = flags(container).flags.get('--data-dir')?.[0];
+    const mount = container.volumeMounts.find((m: Obj) => m.mountPath === dataDir);
+    expect(pod.volumes.find((v: Obj) => v.name === mount.name).emptyDir).toEqual({});
+    expect(sts.spec.volumeClaimTemplates).toBeUndefined();
+  });
+
   it.each([
     [['iamge.tag=x'], "additional properties 'iamge' not allowed"],
     [['tls.type=self-signed'], "value must be one of 'helm', 'cert-manager', 'existingSecret'"],
-    [['replicas=2'], 'replicas > 1 needs storage.backend=etcd'],
-    [['storage.backend=etcd'], 'storage.etcd.servers is required'],
+    // LevelDB has one writer, and it is the only backend of this release.
+    [['replicas=2'], 'replicas must be 1: LevelDB, the storage of this release, has a single writer'],
+    [['storage.backend=etcd'], "at '/storage/backend': value must be 'leveldb'"],
     [['tls.type=existingSecret', 'tls.existingSecret.name=x'], 'tls.existingSecret.caBundle'],
     [['readinessProbe.httpGet.scheme=HTTP'], 'HTTPS'],
   ])('rejects %j', async (set, message) => {

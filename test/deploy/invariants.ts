@@ -95,10 +95,9 @@ export function assertServerInvariants(objs: Obj[], served: GroupVersion[]): voi
   const tlsDir = (f.get('--tls-cert-file')?.[0] ?? '').replace(/\/tls\.crt$/, '');
   expect(f.get('--tls-private-key-file')).toEqual([`${tlsDir}/tls.key`]);
   expect(mountedAt(container, pod, sts, tlsDir).secret?.secretName).toBeTruthy();
-  if (f.get('--storage-backend')?.[0] === 'leveldb') {
-    expect(f.get('--data-dir')).toHaveLength(1);
-    mountedAt(container, pod, sts, f.get('--data-dir')?.[0] as string);
-  }
+  expect(f.get('--storage-backend')).toEqual(['leveldb']);
+  expect(f.get('--data-dir')).toHaveLength(1);
+  mountedAt(container, pod, sts, f.get('--data-dir')?.[0] as string);
 
   // Service and APIServices: the aggregator dials <service>:<port>, which must lead to the named port.
   const svc = one(objs, 'Service');

@@ -19,7 +19,7 @@ function start(dataDir: string): Promise<{ child: ChildProcess; url: string; id:
     let out = '';
     child.stdout?.on('data', (c: Buffer) => {
       out += c.toString();
-      const m = /serving on (https:\/\/\S+)/.exec(out);
+      const m = /serving on (https:\/\/[^\s,]+)/.exec(out);
       if (m?.[1]) {
         const dir = join(dataDir, 'local');
         resolve({

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CodeStrategies } from './code-strategies.js';
 import { builtinDefinitionsPath, loadDefinitions, parseDefinitions } from './load.js';
 
 const crd = (over: string) => `apiVersion: apiextensions.k8s.io/v1
@@ -21,19 +22,37 @@ spec:
 ${over}`;
 
 describe('loadDefinitions', () => {
-  it('loads the shipped wardle group with its conversion and strategy', async () => {
+  it('loads the shipped wardle group', async () => {
     const defs = await loadDefinitions([builtinDefinitionsPath()]);
     expect(defs.map((d) => `${d.names.plural}.${d.group} ${d.scope} ${d.storageVersion}`)).toEqual([
       'flunders.wardle.example.com Namespaced v1alpha1',
       'fischers.wardle.example.com Cluster v1alpha1',
     ]);
-    const flunders = defs[0];
-    expect(flunders?.names).toMatchObject({ singular: 'flunder', listKind: 'FlunderList', shortNames: ['fl'] });
-    expect(flunders?.strategy).toBeDefined();
-    const beta = flunders?.convert({ apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: {}, spec: { reference: 'x', referenceType: 'Fischer' } }, 'v1beta1');
-    expect(beta).toMatchObject({ apiVersion: 'wardle.example.com/v1beta1', spec: { fischerReference: 'x', referenceType: 'Fischer' } });
-    const back = flunders?.convert(beta as never, 'v1alpha1');
-    expect(back?.spec).toEqual({ reference: 'x', referenceType: 'Fischer' });
+    expect(defs[0]?.names).toMatchObject({ singular: 'flunder', listKind: 'FlunderList', shortNames: ['fl'] });
+  });
+
+  it('gives the kinds of a file the code strategies registered for it, by group and kind', async () => {
+    const strategies = new CodeStrategies().register('shop.example.com', 'Widget', {
+      conversion: (none) => (obj, to) => ({ ...none(obj, to), converted: true }),
+      validate: () => [],
+    });
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'defs-code-'));
+    const [mine, other] = [join(dir, 'mine.yaml'), join(dir, 'other.yaml')];
+    writeFileSync(mine, crd(''));
+    writeFileSync(other, crd('').replaceAll('widgets', 'gadgets').replace('Widget', 'Gadget'));
+    const [widget, gadget] = await loadDefinitions([mine, other], new Map([[mine, strategies]]));
+    expect(widget?.strategy?.validate).toBeDefined();
+    expect(widget?.convert({ apiVersion: 'shop.example.com/v1', kind: 'Widget', metadata: {} }, 'v2')).toEqual({ apiVersion: 'shop.example.com/v2', kind: 'Widget', metadata: {}, converted: true });
+    // Another kind of the group, and the same kind defined by another file, get none.
+    expect(gadget?.strategy).toBeUndefined();
+    const copy = join(dir, 'copy.yaml');
+    writeFileSync(copy, crd(''));
+    const [widgetCopy] = await loadDefinitions([copy], new Map([[mine, strategies]]));
+    expect(widgetCopy?.strategy).toBeUndefined();
+    expect(widgetCopy?.convert({ apiVersion: 'shop.example.com/v1', kind: 'Widget', metadata: {} }, 'v2')).not.toHaveProperty('converted');
   });
 
   it('defaults singular and listKind, and gives a user group conversion None', () => {

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { isPlainObject } from '../../apimachinery/types.js';
-import { wardleConversion, wardleStrategy } from '../wardle/index.js';
+import type { CodeStrategies } from './code-strategies.js';
 import { checkStructural } from './structural.js';
 import type { JSONSchemaProps, PrinterColumn, ResourceDefinition, VersionDefinition } from './types.js';
 
@@ -96,13 +96,17 @@ async function filesOf(path: string): Promise<string[]> {
   return entries.map((f) => join(path, f));
 }
 
-export async function loadDefinitions(paths: string[]): Promise<ResourceDefinition[]> {
+/**
+ * `codeStrategies` maps a file's absolute path to the rules in code for the kinds it defines: they belong to
+ * the file they were written for, so a user's own definitions of the same group get none.
+ */
+export async function loadDefinitions(paths: string[], codeStrategies: ReadonlyMap<string, CodeStrategies> = new Map()): Promise<ResourceDefinition[]> {
   const defs: ResourceDefinition[] = [];
   for (const p of paths) {
     const before = defs.length;
     for (const file of await filesOf(resolve(p))) {
       const text = await readFile(file, 'utf8');
-      defs.push(...parseDefinitions(text, file, file === builtinDefinitionsPath()));
+      defs.push(...parseDefinitions(text, file, codeStrategies.get(file)));
     }
     // An empty folder (or a file of comments) would serve nothing, silently: say so instead.
     if (defs.length === before) {
@@ -113,7 +117,7 @@ export async function loadDefinitions(paths: string[]): Promise<ResourceDefiniti
   return defs;
 }
 
-export function parseDefinitions(text: string, file: string, builtin = false): ResourceDefinition[] {
+export function parseDefinitions(text: string, file: string, codeStrategies?: CodeStrategies): ResourceDefinition[] {
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true });
   if (!Array.isArray(docs)) throw new DefinitionError(`${file}: not a YAML document stream`);
@@ -127,12 +131,12 @@ export function parseDefinitions(text: string, file: string, builtin = false): R
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue;
     const name = isPlainObject(value) && isPlainObject(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : '';
-    out.push(toDefinition(new Reader(file, doc, lines, name), value, builtin));
+    out.push(toDefinition(new Reader(file, doc, lines, name), value, codeStrategies));
   }
   return out;
 }
 
-function toDefinition(r: Reader, value: unknown, builtin: boolean): ResourceDefinition {
+function toDefinition(r: Reader, value: unknown, codeStrategies: CodeStrategies | undefined): ResourceDefinition {
   const crd = r.object(value, []);
   r.only(crd, ALLOWED[''] as string[], []);
   if (crd.apiVersion !== 'apiextensions.k8s.io/v1' || crd.kind !== 'CustomResourceDefinition') {
@@ -173,15 +177,16 @@ function toDefinition(r: Reader, value: unknown, builtin: boolean): ResourceDefi
   if (!versions.some((v) => v.served)) r.fail(['spec', 'versions'], 'Invalid value: must have at least one served version');
   const convertNone = (obj: Parameters<ResourceDefinition['convert']>[0], to: string) =>
     (obj.apiVersion === `${group}/${to}` ? obj : { ...obj, apiVersion: `${group}/${to}` });
+  const code = codeStrategies?.get(group, kind);
   return {
     group,
     names: { plural, singular, kind, listKind, shortNames: r.strings(n.shortNames, ['spec', 'names', 'shortNames']), categories: r.strings(n.categories, ['spec', 'names', 'categories']) },
     scope,
     versions,
     storageVersion: (storage[0] as VersionDefinition).name,
-    convert: builtin && group === 'wardle.example.com' ? wardleConversion(group, convertNone) : convertNone,
+    convert: code?.conversion ? code.conversion(convertNone) : convertNone,
     source: r.file,
-    ...(builtin && group === 'wardle.example.com' ? { strategy: wardleStrategy(group) } : {}),
+    ...(code ? { strategy: code } : {}),
   };
 }
 

@@ -72,15 +72,15 @@ export interface ResourceDefinition {
   versions: VersionDefinition[];
   /** The name of the version with `storage: true`. */
   storageVersion: string;
-  /** Strategy `None` sets apiVersion only; a built-in group may carry a real conversion. */
+  /** Strategy `None` sets apiVersion only; a kind with a CodeStrategy may carry a real conversion. */
   convert: Converter;
   /** The file it came from, for error messages. */
   source: string;
-  /** Rules beyond the schema, which only a built-in group carries (CRD-format files have none). */
+  /** Rules beyond the schema, from a CodeStrategy registered for the kind (CRD-format YAML has none). */
   strategy?: Strategy;
 }
 
-/** Defaulting and validation in code, for a built-in group such as the sample-apiserver's. */
+/** Defaulting and validation in code, for a kind such as the sample-apiserver's Flunder. */
 export interface Strategy {
   default?(obj: KubeObject, version: string): void;
   validate?(obj: KubeObject, version: string): FieldError[];

@@ -1,11 +1,11 @@
 /** The sample-apiserver's Flunder rules: conversion both ways, v1alpha1 defaulting, and validation wording. */
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../apimachinery/types.js';
-import { wardleConversion, wardleStrategy } from './index.js';
+import { flunderConversion, flunderStrategy } from './index.js';
 
 const group = 'wardle.example.com';
-const convert = wardleConversion(group, (obj, to) => ({ ...obj, apiVersion: `${group}/${to}` }));
-const strategy = wardleStrategy(group);
+const convert = flunderConversion(group, (obj, to) => ({ ...obj, apiVersion: `${group}/${to}` }));
+const strategy = flunderStrategy(group);
 const flunder = (version: string, spec: Record<string, unknown>): KubeObject =>
   ({ apiVersion: `${group}/${version}`, kind: 'Flunder', metadata: { name: 'f' }, spec });
 
@@ -21,9 +21,9 @@ describe('Flunder conversion', () => {
     expect(convert(up, 'v1alpha1').spec).toEqual(alpha);
   });
 
-  it('changes only apiVersion for Fischer', () => {
-    const fischer: KubeObject = { apiVersion: `${group}/v1alpha1`, kind: 'Fischer', metadata: {}, disallowedFlunders: ['x'] };
-    expect(convert(fischer, 'v1beta1')).toEqual({ ...fischer, apiVersion: `${group}/v1beta1` });
+  it('is what the strategy gives the loader, over the loader\'s own None conversion', () => {
+    const viaStrategy = strategy.conversion?.((obj, to) => ({ ...obj, apiVersion: `${group}/${to}` }));
+    expect(viaStrategy?.(flunder('v1alpha1', { reference: 'a' }), 'v1beta1').spec).toEqual({ flunderReference: 'a' });
   });
 });
 

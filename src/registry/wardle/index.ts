@@ -2,21 +2,23 @@
  * What the sample-apiserver's wardle group carries in code: Flunder's conversion between v1alpha1
  * (`spec.reference`) and v1beta1 (`spec.flunderReference`/`spec.fischerReference`), its defaulting
  * (referenceType Flunder when a reference is set) and its validation (`pkg/apis/wardle/validation`).
+ * Fischer has none: its versions differ in apiVersion only.
  */
 import type { FieldError } from '../../apimachinery/errors.js';
 import { isPlainObject, type KubeObject } from '../../apimachinery/types.js';
-import type { Converter, Strategy } from '../definitions/types.js';
+import type { CodeStrategy } from '../definitions/code-strategies.js';
+import type { Converter } from '../definitions/types.js';
 
 type Spec = Record<string, unknown>;
 
 const specOf = (obj: KubeObject): Spec => (isPlainObject(obj.spec) ? obj.spec : {});
 const versionOf = (obj: KubeObject): string => obj.apiVersion.split('/')[1] ?? '';
 
-/** v1alpha1 <-> v1beta1 for Flunder; every other kind and version pair only changes apiVersion. */
-export function wardleConversion(group: string, none: Converter): Converter {
+/** v1alpha1 <-> v1beta1 for Flunder; any other version pair only changes apiVersion. */
+export function flunderConversion(group: string, none: Converter): Converter {
   return (obj, to) => {
     const from = versionOf(obj);
-    if (obj.kind !== 'Flunder' || from === to) return none(obj, to);
+    if (from === to) return none(obj, to);
     const spec = specOf(obj);
     const out: KubeObject = { ...obj, apiVersion: `${group}/${to}` };
     if (from === 'v1alpha1' && to === 'v1beta1') {
@@ -63,15 +65,16 @@ function validateFlunder(obj: KubeObject, version: string, toBeta: Converter): F
 }
 
 /** Only v1alpha1 has defaults upstream (`SetDefaults_FlunderSpec`); v1beta1 has none. */
-export function wardleStrategy(group: string): Strategy {
-  const toBeta = wardleConversion(group, (obj, to) => ({ ...obj, apiVersion: `${group}/${to}` }));
+export function flunderStrategy(group: string): CodeStrategy {
+  const toBeta = flunderConversion(group, (obj, to) => ({ ...obj, apiVersion: `${group}/${to}` }));
   return {
+    conversion: (none) => flunderConversion(group, none),
     default(obj, version) {
-      if (obj.kind !== 'Flunder' || version !== 'v1alpha1' || !isPlainObject(obj.spec)) return;
+      if (version !== 'v1alpha1' || !isPlainObject(obj.spec)) return;
       if (!obj.spec.referenceType && obj.spec.reference) obj.spec.referenceType = 'Flunder';
     },
     validate(obj, version) {
-      return obj.kind === 'Flunder' ? validateFlunder(obj, version, toBeta) : [];
+      return validateFlunder(obj, version, toBeta);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseQuantity, validateOptions } from './options.js';
+import { parseDuration, parseQuantity } from './parse.js';
 
 describe('parseDuration', () => {
   it.each([['10s', 10], ['1m30s', 90], ['500ms', 0.5], ['2h', 7200], ['15', 15]])('%s is %d seconds', (v, s) => {
@@ -16,12 +16,5 @@ describe('parseQuantity', () => {
   });
   it.each(['', '64MB', '-1', '1.5Gi', 'Mi'])('rejects %j', (v) => {
     expect(() => parseQuantity(v)).toThrow(/invalid quantity/);
-  });
-});
-
-describe('validateOptions', () => {
-  it('reports every problem at once', () => {
-    const errs = validateOptions({ securePort: 70000, tlsCertFile: 'a', storageBackend: 'etcd', etcdServers: [] });
-    expect(errs).toHaveLength(4);
   });
 });
