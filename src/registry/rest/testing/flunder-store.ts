@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdmissionChain } from '../../../admission/chain.js';
 import { LevelStorage, type LevelStorageOptions } from '../../../storage/level/index.js';
+import { CodeStrategies } from '../../definitions/code-strategies.js';
 import { builtinDefinitionsPath, loadDefinitions } from '../../definitions/load.js';
+import { flunderStrategy } from '../../wardle/index.js';
 import { ResourceStore } from '../resource-store.js';
 import { type ResourceScope, resourceScope, type WriteOptions } from '../scope.js';
 
@@ -20,7 +22,10 @@ export async function openFlunderStore(opts: Omit<LevelStorageOptions, 'path'> =
   const dir = mkdtempSync(join(tmpdir(), 'flunder-store-'));
   const storage = new LevelStorage({ path: dir, ...opts });
   await storage.open();
-  const [flunders] = await loadDefinitions([builtinDefinitionsPath()]);
+  const builtin = builtinDefinitionsPath();
+  // The sample's Flunder rules in code, as start-up registers them for the shipped file.
+  const strategies = new CodeStrategies().register('wardle.example.com', 'Flunder', flunderStrategy('wardle.example.com'));
+  const [flunders] = await loadDefinitions([builtin], new Map([[builtin, strategies]]));
   const v1alpha1 = flunders?.versions[0];
   if (!flunders || !v1alpha1) throw new Error('the built-in definitions have no Flunder v1alpha1');
   return {
