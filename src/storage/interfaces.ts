@@ -60,6 +60,8 @@ export interface ListOptions {
   /** At most this many matching items; 0 or undefined: no limit. */
   limit?: number;
   predicate?: Predicate;
+  /** Gives up (rejecting with the signal's reason) once the caller has gone. */
+  signal?: AbortSignal;
   /**
    * Return the items as their stored JSON text in `rawItems` (and none in `items`), so a list served in the
    * storage version is never parsed and re-serialised. Not with a predicate.
@@ -90,6 +92,8 @@ export interface WatchOptions {
   /** Deliver events with resourceVersion strictly greater than this one. */
   resourceVersion: number;
   predicate?: Predicate;
+  /** Stops the watch (as `stop`) once the caller has gone. */
+  signal?: AbortSignal;
 }
 
 /** A running watch. Events arrive in resourceVersion order; `stop` ends it and frees its buffer. */
@@ -103,10 +107,10 @@ export interface Storage {
   /** Opens the store; rejects if another process holds it. */
   open(): Promise<void>;
   close(): Promise<void>;
-  /** The resourceVersion of the newest write (0 for an empty store). */
-  currentResourceVersion(): number;
+  /** The resourceVersion of the newest write (0 for an empty store); a round trip for a remote store. */
+  currentResourceVersion(): Promise<number>;
   /** The oldest resourceVersion a watch or a snapshot list may still start from. */
-  oldestResourceVersion(): number;
+  oldestResourceVersion(): Promise<number>;
   /**
    * Resolves true once the store has reached `resourceVersion`, or false after `timeoutMs` (a client that saw
    * a newer resourceVersion than this replica, as the watch cache's `waitUntilFreshAndBlock`).
@@ -127,5 +131,6 @@ export interface Storage {
   update(key: string, tryUpdate: UpdateFunction): Promise<KubeObject>;
   /** Deletes the key; the result is the last state with the delete's resourceVersion. */
   delete(key: string, precondition?: DeletePrecondition): Promise<KubeObject>;
-  watch(prefix: string, opts: WatchOptions): Watch;
+  /** Starts a watch; rejects with StorageError 'Expired' when `resourceVersion` is older than the history. */
+  watch(prefix: string, opts: WatchOptions): Promise<Watch>;
 }

@@ -45,8 +45,12 @@ export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: 
   const encode = watchEncoder(req, scope);
   let watch: ObjectWatch | undefined;
   let expired: StatusError | undefined;
+  // A client that goes away cancels the watch in storage too (for a remote store: its stream).
+  const gone = new AbortController();
+  reply.raw.once('close', () => gone.abort());
   try {
     watch = await ctx.store.watch(scope, {
+      signal: gone.signal,
       namespace: namespaceOf(req),
       predicate: withName(predicateFrom(req, scope), name),
       resourceVersion: queryParam(req, 'resourceVersion'),

@@ -27,6 +27,6 @@ describe('resourceVersions older than the retained history', () => {
 
   it('answers a watch from a compacted resourceVersion with 410 "too old resource version"', async () => {
     await expect(startWatch(fx.store, fx.scope, { namespace: 'ns', resourceVersion: '1' }))
-      .rejects.toMatchObject({ status: { code: 410, reason: 'Expired', message: `too old resource version: 1 (${fx.storage.oldestResourceVersion()})` } });
+      .rejects.toMatchObject({ status: { code: 410, reason: 'Expired', message: `too old resource version: 1 (${await fx.storage.oldestResourceVersion()})` } });
   });
 });

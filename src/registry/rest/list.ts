@@ -48,7 +48,7 @@ const FRESHNESS_TIMEOUT_MS = 3_000;
  */
 export async function waitUntilFresh(storage: Storage, wanted: number): Promise<void> {
   if (await storage.waitForResourceVersion(wanted, FRESHNESS_TIMEOUT_MS)) return;
-  const err = newTimeout(`Too large resource version: ${wanted}, current: ${storage.currentResourceVersion()}`, 1);
+  const err = newTimeout(`Too large resource version: ${wanted}, current: ${await storage.currentResourceVersion()}`, 1);
   err.status.details = { ...err.status.details, causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }] };
   throw err;
 }

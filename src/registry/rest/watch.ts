@@ -23,6 +23,8 @@ export interface WatchParams {
   predicate?: Predicate;
   resourceVersion?: string;
   sendInitialEvents?: boolean;
+  /** Ends the watch once the client has gone. */
+  signal?: AbortSignal;
 }
 
 export interface ObjectWatch {
@@ -51,7 +53,7 @@ export async function startWatch(store: ResourceStore, scope: ResourceScope, par
   let from: number;
   const sendInitial = params.sendInitialEvents ?? (rv === undefined || rv === 0);
   if (sendInitial) {
-    const state = await store.storage.list(prefix, { predicate: params.predicate });
+    const state = await store.storage.list(prefix, { predicate: params.predicate, signal: params.signal });
     from = state.resourceVersion;
     for (const obj of state.items) {
       initial.push({ type: 'ADDED', object: store.toVersion(obj, scope.version.name), resourceVersion: from });
@@ -63,9 +65,9 @@ export async function startWatch(store: ResourceStore, scope: ResourceScope, par
   }
   let watch: Watch;
   try {
-    watch = store.storage.watch(prefix, { resourceVersion: from, predicate: params.predicate });
+    watch = await store.storage.watch(prefix, { resourceVersion: from, predicate: params.predicate, signal: params.signal });
   } catch (err) {
-    if (err instanceof StorageError && err.code === 'Expired') throw tooOld(from, err.oldestResourceVersion ?? store.storage.oldestResourceVersion());
+    if (err instanceof StorageError && err.code === 'Expired') throw tooOld(from, err.oldestResourceVersion ?? await store.storage.oldestResourceVersion());
     throw err;
   }
   return {

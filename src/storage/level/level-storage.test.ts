@@ -6,15 +6,15 @@ import { StorageError } from '../interfaces.js';
 import { runStorageConformance } from '../testing/conformance.js';
 import { LevelStorage } from './level-storage.js';
 
-runStorageConformance('LevelDB', async () => {
+runStorageConformance('LevelDB', async (opts = {}) => {
   const path = mkdtempSync(join(tmpdir(), 'level-conf-'));
-  let storage = new LevelStorage({ path });
+  let storage = new LevelStorage({ path, ...opts });
   await storage.open();
   return {
     storage,
     reopen: async () => {
       await storage.close();
-      storage = new LevelStorage({ path });
+      storage = new LevelStorage({ path, ...opts });
       await storage.open();
       return storage;
     },
@@ -44,10 +44,10 @@ describe('LevelStorage', () => {
     await s.open();
     try {
       for (let i = 0; i < 10; i++) await s.create(`/g/r/ns/o${i}`, { apiVersion: 'g/v1', kind: 'T', metadata: { name: `o${i}` } });
-      expect(s.oldestResourceVersion()).toBe(5);
-      expect(() => s.watch('/g/r/', { resourceVersion: 2 })).toThrow(StorageError);
+      expect(await s.oldestResourceVersion()).toBe(5);
+      await expect(s.watch('/g/r/', { resourceVersion: 2 })).rejects.toThrow(StorageError);
       await expect(s.list('/g/r/', { resourceVersion: 3 })).rejects.toSatisfy((e) => e instanceof StorageError && e.code === 'Expired');
-      const w = s.watch('/g/r/', { resourceVersion: 5 });
+      const w = await s.watch('/g/r/', { resourceVersion: 5 });
       expect((await w.next())?.resourceVersion).toBe(6);
       w.stop();
     } finally {
@@ -64,7 +64,7 @@ describe('LevelStorage', () => {
       const results = await Promise.all(Array.from({ length: 500 }, (_, i) =>
         s.create(`/g/r/ns/o${i}`, { apiVersion: 'g/v1', kind: 'T', metadata: { name: `o${i}` } })));
       expect(new Set(results.map((r) => r.metadata.resourceVersion)).size).toBe(500);
-      expect(s.currentResourceVersion()).toBe(500);
+      expect(await s.currentResourceVersion()).toBe(500);
     } finally {
       await s.close();
       rmSync(path, { recursive: true, force: true });
@@ -82,10 +82,11 @@ describe('LevelStorage', () => {
       const history = (s as unknown as { history: { totalBytes: number; size: number } }).history;
       expect(history.totalBytes).toBeLessThanOrEqual(64 * 1024);
       expect(history.size).toBeGreaterThan(0);
-      expect(s.oldestResourceVersion()).toBeGreaterThan(40);
-      expect(() => s.watch('/g/r/', { resourceVersion: 10 })).toThrow(StorageError);
-      const w = s.watch('/g/r/', { resourceVersion: s.oldestResourceVersion() });
-      expect((await w.next())?.resourceVersion).toBe(s.oldestResourceVersion() + 1);
+      const oldest = await s.oldestResourceVersion();
+      expect(oldest).toBeGreaterThan(40);
+      await expect(s.watch('/g/r/', { resourceVersion: 10 })).rejects.toThrow(StorageError);
+      const w = await s.watch('/g/r/', { resourceVersion: oldest });
+      expect((await w.next())?.resourceVersion).toBe(oldest + 1);
       w.stop();
     } finally {
       await s.close();
@@ -102,7 +103,7 @@ describe('LevelStorage', () => {
     const narrow = new LevelStorage({ path, historySize: 10 });
     await narrow.open();
     try {
-      expect(narrow.oldestResourceVersion()).toBe(20);
+      expect(await narrow.oldestResourceVersion()).toBe(20);
       expect((await narrow.list('/g/r/', { resourceVersion: 20 })).items).toHaveLength(20);
       await expect(narrow.list('/g/r/', { resourceVersion: 19 })).rejects.toSatisfy((e) => e instanceof StorageError && e.code === 'Expired');
       expect((await narrow.list('/g/r/')).items).toHaveLength(30);
@@ -112,8 +113,8 @@ describe('LevelStorage', () => {
     const again = new LevelStorage({ path });
     await again.open();
     try {
-      expect(again.oldestResourceVersion()).toBe(20);
-      const w = again.watch('/g/r/', { resourceVersion: 20 });
+      expect(await again.oldestResourceVersion()).toBe(20);
+      const w = await again.watch('/g/r/', { resourceVersion: 20 });
       expect((await w.next())?.resourceVersion).toBe(21);
       w.stop();
     } finally {

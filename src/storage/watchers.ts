@@ -1,16 +1,16 @@
 /**
- * Fan-out of committed events to watches. Each watch filters by prefix and predicate, with the watch cache's
+ * Fan-out of committed events to watches, for any backend. Each watch filters by prefix and predicate, with the watch cache's
  * rule for objects that move in or out of the selection (a MODIFIED that stops matching is a DELETED, one
  * that starts matching an ADDED). A watch that falls more than `MAX_BUFFERED` events or `MAX_BUFFERED_BYTES`
  * behind is ended rather than buffered without bound: its client sees the stream end and re-watches from its
  * last resourceVersion.
  */
-import type { Predicate, StorageEvent, Watch } from '../interfaces.js';
+import type { Predicate, StorageEvent, Watch } from './interfaces.js';
 
 const MAX_BUFFERED = 10_000;
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
-export class LevelWatch implements Watch {
+export class BufferedWatch implements Watch {
   private readonly queue: { ev: StorageEvent; bytes: number }[] = [];
   private queuedBytes = 0;
   private waiter: ((ev: StorageEvent | undefined) => void) | undefined;
@@ -72,13 +72,13 @@ export class LevelWatch implements Watch {
 }
 
 export class WatchHub {
-  private readonly watches = new Set<LevelWatch>();
+  private readonly watches = new Set<BufferedWatch>();
 
-  add(w: LevelWatch): void {
+  add(w: BufferedWatch): void {
     this.watches.add(w);
   }
 
-  remove(w: LevelWatch): void {
+  remove(w: BufferedWatch): void {
     this.watches.delete(w);
   }
 
