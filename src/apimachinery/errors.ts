@@ -86,6 +86,25 @@ export function isStatusError(err: unknown): err is StatusError {
   return err instanceof StatusError;
 }
 
+/** `errors.IsNotFound`. */
+export function isNotFound(err: unknown): boolean {
+  return err instanceof StatusError && err.status.reason === 'NotFound';
+}
+
+/** `errors.IsAlreadyExists`. */
+export function isAlreadyExists(err: unknown): boolean {
+  return err instanceof StatusError && err.status.reason === 'AlreadyExists';
+}
+
+/**
+ * The success Status a completed delete answers with (`Store.finalizeDelete`): it names what went, with the
+ * resource, not the kind, in `details.kind`, as upstream does.
+ */
+export function newDeleteSuccess(gr: GroupResource, name: string | undefined, uid: string | undefined): Omit<Status, 'code'> {
+  const details: StatusDetails = { name, group: gr.group, kind: gr.resource, uid };
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: withoutEmpty(details) };
+}
+
 /** `resource.group` as apimachinery prints a GroupResource (no trailing dot for the core group). */
 export function qualifiedResource(gr: GroupResource): string {
   return gr.group ? `${gr.resource}.${gr.group}` : gr.resource;

@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { attributesOf } from '../authorization/authorizer.js';
-import { requestInfoFrom, userFrom } from '../endpoints/request/context.js';
+import { requestInfoFrom, requestSlot, userFrom } from '../endpoints/request/context.js';
+import { isLongRunning } from '../endpoints/request/long-running.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { AuditBackend } from './log-backend.js';
 import { atLeast, auditConfigFor, type Level, type Policy, type Stage } from './policy.js';
@@ -23,8 +24,7 @@ interface AuditState {
   completed?: boolean;
 }
 
-const auditKey = Symbol('audit');
-type WithAudit = { [auditKey]?: AuditState };
+const auditState = requestSlot<AuditState>();
 
 const microTime = (): string => new Date().toISOString().replace('Z', '000Z');
 
@@ -99,20 +99,21 @@ export function installAudit(app: FastifyInstance, opts: { policy: Policy; backe
       };
     }
     const state: AuditState = { level, omitStages, event };
-    (req as unknown as WithAudit)[auditKey] = state;
+    auditState.set(req, state);
     emit(state, 'RequestReceived');
-    // A watch stream leaves Fastify's lifecycle (no onResponse): it completes when its connection closes.
-    if (info.verb === 'watch') reply.raw.once('close', () => complete(state, reply.raw.statusCode));
+    // A long-running request writes its own stream: Fastify's onResponse comes when it ends, but a client that
+    // goes first ends it with the connection; whichever comes first completes the event, once.
+    if (isLongRunning(info)) reply.raw.once('close', () => complete(state, reply.raw.statusCode));
   });
   app.addHook('preHandler', async (req) => {
-    const state = (req as unknown as WithAudit)[auditKey];
+    const state = auditState.get(req);
     if (!state || req.body === null || typeof req.body !== 'object') return;
     if (atLeast(state.level, 'Request')) state.event.requestObject = req.body;
     const verb = requestInfoFrom(req)?.verb;
     if (verb === 'create' || verb === 'update') completeObjectRef(state.event, req.body as RequestObject);
   });
   app.addHook('onSend', async (req, reply, payload) => {
-    const state = (req as unknown as WithAudit)[auditKey];
+    const state = auditState.get(req);
     if (!state) return payload;
     const wantBody = atLeast(state.level, 'RequestResponse');
     if (wantBody || reply.statusCode >= 400) {
@@ -133,7 +134,7 @@ export function installAudit(app: FastifyInstance, opts: { policy: Policy; backe
     emit(state, 'ResponseComplete');
   };
   app.addHook('onResponse', async (req, reply) => {
-    const state = (req as unknown as WithAudit)[auditKey];
+    const state = auditState.get(req);
     if (state) complete(state, reply.statusCode);
   });
 }

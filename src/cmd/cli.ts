@@ -1,4 +1,4 @@
-/** The command line: `serve` (in a cluster) and `local` (on a laptop), as DESIGN.md describes; one file per subcommand. */
+/** The command line: `serve` (in a cluster) and `local` (on a laptop), one file per subcommand. */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { addLocalCommand } from './local.js';

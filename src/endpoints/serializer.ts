@@ -10,6 +10,7 @@ import { newNotAcceptable, type Status } from '../apimachinery/errors.js';
 import type { KubeObject, ListMeta } from '../apimachinery/types.js';
 import type { ResourceScope } from '../registry/rest/scope.js';
 import { queryParam } from './handlers/query.js';
+import { requestSlot } from './request/context.js';
 import { negotiateOutput, type OutputFormat, tableApiVersion } from './negotiation/accept.js';
 import { tableForObjects } from './table/table.js';
 
@@ -17,7 +18,7 @@ const JSON_TYPE = 'application/json';
 const YAML_TYPE = 'application/yaml';
 const META_V1 = 'meta.k8s.io/v1';
 
-const negotiated = new WeakMap<FastifyRequest, OutputFormat>();
+const negotiated = requestSlot<OutputFormat>();
 
 /** The request's output format, negotiated on first use (406 when nothing acceptable is offered). */
 export function outputFormat(req: FastifyRequest): OutputFormat {

@@ -5,7 +5,8 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { requestInfoFrom } from '../endpoints/request/context.js';
+import { requestInfoFrom, requestSlot } from '../endpoints/request/context.js';
+import { isLongRunning } from '../endpoints/request/long-running.js';
 
 const DURATION_BUCKETS = [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60];
 const REQUEST_LABELS = ['verb', 'group', 'version', 'resource', 'subresource', 'scope', 'component'] as const;
@@ -40,24 +41,25 @@ export class Metrics {
   }
 }
 
-const startKey = Symbol('requestStart');
-const observedKey = Symbol('requestObserved');
-type Timed = { [startKey]?: bigint; [observedKey]?: boolean };
+/** When the request started, and whether it was counted yet (a long-running one may end twice). */
+const timing = requestSlot<{ start: bigint; observed: boolean }>();
 
 export function installMetrics(app: FastifyInstance, metrics: Metrics): void {
   app.addHook('onRequest', async (req, reply) => {
-    (req as unknown as Timed)[startKey] = process.hrtime.bigint();
-    // A watch stream leaves Fastify's lifecycle (no onResponse): count it when its connection closes.
-    if (/[?&]watch=(?!false|0(&|$))/.test(req.url)) reply.raw.once('close', () => observe(req, reply.raw.statusCode));
+    timing.set(req, { start: process.hrtime.bigint(), observed: false });
+    // A long-running request writes its own stream: Fastify's onResponse comes when it ends, but a client that
+    // goes first ends it with the connection; whichever comes first counts it, once.
+    if (isLongRunning(requestInfoFrom(req))) reply.raw.once('close', () => observe(req, reply.raw.statusCode));
   });
   app.addHook('onResponse', async (req, reply) => {
-    if (!(req as unknown as Timed)[observedKey]) observe(req, reply.statusCode);
+    observe(req, reply.statusCode);
   });
   const observe = (req: FastifyRequest, statusCode: number): void => {
-    if ((req as unknown as Timed)[observedKey]) return;
-    (req as unknown as Timed)[observedKey] = true;
+    const t = timing.get(req);
+    if (t?.observed) return;
+    if (t) t.observed = true;
     const info = requestInfoFrom(req);
-    const start = (req as unknown as Timed)[startKey];
+    const start = t?.start;
     const labels = {
       verb: (info?.verb ?? req.method).toUpperCase(), group: info?.apiGroup ?? '', version: info?.apiVersion ?? '',
       resource: info?.resource ?? '', subresource: info?.subresource ?? '',

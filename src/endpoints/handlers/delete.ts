@@ -3,6 +3,7 @@
  * collection (the list of what was selected for deletion), with DeleteOptions from the body or the query.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { newDeleteSuccess } from '../../apimachinery/errors.js';
 import { userFrom } from '../request/context.js';
 import { deleteOptionsFrom } from './delete-options.js';
 import { queryParam } from './query.js';
@@ -18,14 +19,7 @@ export async function deleteOne(ctx: RouteContext, req: FastifyRequest, reply: F
     // 202 only where upstream keeps it for old clients: a cascading delete asked with orphanDependents=false.
     return writeObject(req, reply, scope, options.orphanDependents === false ? 202 : 200, result.object);
   }
-  // The generic store answers a completed delete with a Status naming what went (Kind is the resource).
-  return writeOther(req, reply, 200, {
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Success',
-    details: { name: result.object.metadata.name, group: scope.gr.group, kind: scope.gr.resource, uid: result.object.metadata.uid },
-  });
+  return writeOther(req, reply, 200, newDeleteSuccess(scope.gr, result.object.metadata.name, result.object.metadata.uid));
 }
 
 export async function deleteCollection(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {

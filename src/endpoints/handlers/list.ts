@@ -1,6 +1,7 @@
 /** GET of a collection: a list (or its Table), or a watch when `watch=true` or on a legacy `/watch/` path. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isTruthy } from '../request/request-info.js';
+import { requestInfoFrom } from '../request/context.js';
+import { isLongRunning } from '../request/long-running.js';
 import { boolParam, intParam, queryParam } from './query.js';
 import { outputFormat, writeList, writeRawList } from '../serializer.js';
 import { nameOf, namespaceOf, type RouteContext } from './route-context.js';
@@ -8,7 +9,7 @@ import { predicateFrom } from './selectors.js';
 import { serveWatch } from './watch.js';
 
 export async function listOrWatch(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  if (isTruthy(queryParam(req, 'watch'))) return serveWatch(ctx, req, reply);
+  if (isLongRunning(requestInfoFrom(req))) return serveWatch(ctx, req, reply);
   const limit = intParam(req, 'limit');
   const asJson = outputFormat(req) === 'json';
   const listed = await ctx.store.list(ctx.scope, {

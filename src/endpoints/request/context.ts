@@ -60,6 +60,18 @@ export function duplicateFieldsFrom(req: FastifyRequest): string[] {
   return (req as unknown as WithContext)[duplicateFieldsKey] ?? [];
 }
 
+/** A typed per-request value of one stage (audit's event, metrics' start time, the negotiated output). */
+export interface RequestSlot<T> {
+  get(req: FastifyRequest): T | undefined;
+  set(req: FastifyRequest, value: T): void;
+}
+
+/** The one way a stage keeps its own state on a request: a slot made here, not a property of its own. */
+export function requestSlot<T>(): RequestSlot<T> {
+  const values = new WeakMap<FastifyRequest, T>();
+  return { get: (req) => values.get(req), set: (req, value) => { values.set(req, value); } };
+}
+
 /** Keeps Fastify's request shape stable (it optimises for properties known at start-up). */
 export function decorateRequestContext(app: FastifyInstance): void {
   app.decorateRequest(requestInfoKey as unknown as string, undefined);

@@ -10,7 +10,7 @@ import type { AdmissionChain } from '../../admission/chain.js';
 import { NO_ADMISSION } from '../../admission/chain.js';
 import type { Attributes, Operation } from '../../admission/interfaces.js';
 import {
-  newAlreadyExists, newBadRequest, newConflict, newInvalid, OPTIMISTIC_LOCK_ERROR_MSG,
+  isAlreadyExists, isNotFound, newAlreadyExists, newBadRequest, newConflict, newInvalid, OPTIMISTIC_LOCK_ERROR_MSG,
 } from '../../apimachinery/errors.js';
 import { invalid } from '../../apimachinery/field.js';
 import type { DeleteOptions } from '../../apimachinery/options.js';
@@ -101,8 +101,7 @@ export class ResourceStore {
         const stored = await withStatusErrors(scope.gr, name, () => this.storage.create(key, this.toStorage(obj)));
         return this.toVersion(stored, scope.version.name);
       } catch (err) {
-        const taken = (err as { status?: { reason?: string } }).status?.reason === 'AlreadyExists';
-        if (!generated || !taken || attempt >= MAX_GENERATE_NAME_ATTEMPTS) throw err;
+        if (!generated || !isAlreadyExists(err) || attempt >= MAX_GENERATE_NAME_ATTEMPTS) throw err;
         obj.metadata.name = generateName(obj.metadata.generateName as string);
       }
     }
@@ -159,7 +158,7 @@ export class ResourceStore {
       try {
         await this.delete(scope, item.metadata.namespace ?? '', item.metadata.name ?? '', options, user);
       } catch (err) {
-        if ((err as { status?: { code?: number } }).status?.code !== 404) throw err;
+        if (!isNotFound(err)) throw err;
       }
     }
     return listed;
@@ -206,7 +205,7 @@ export class ResourceStore {
         }
       })).catch((err: unknown) => {
         // Someone else finished the delete first: the object is gone either way.
-        if ((err as { status?: { code?: number } }).status?.code === 404) return stored;
+        if (isNotFound(err)) return stored;
         throw err;
       });
       return this.toVersion(deleted, scope.version.name);

@@ -8,6 +8,9 @@ describe('load shedding', () => {
     const app = Fastify();
     installErrorHandler(app);
     installLoadShedding(app, { maxEventLoopDelayMs: 100, maxHeapUsedBytes: 1e12, sampleIntervalMs: 100 });
+    // The stage after it in the chain (authorization, which may call the kube-apiserver) must not run when it refuses.
+    let authorized = 0;
+    app.addHook('onRequest', async () => { authorized++; });
     app.get('/apis/g/v1/things', async () => ({ ok: true }));
     app.get('/readyz', async () => 'ok');
     await app.ready();
@@ -18,8 +21,10 @@ describe('load shedding', () => {
       const until = Date.now() + 2000;
       while (Date.now() < until) { /* block the event loop */ }
       await new Promise((r) => setTimeout(r, 20));
+      const before = authorized;
       const refused = await app.inject('/apis/g/v1/things');
       expect(refused.statusCode).toBe(429);
+      expect(authorized).toBe(before);
       expect(refused.headers['retry-after']).toBe('1');
       expect(refused.json()).toMatchObject({ kind: 'Status', reason: 'TooManyRequests' });
       expect((await app.inject('/readyz')).statusCode).toBe(200);

@@ -2,7 +2,8 @@
  * Load shedding on the process's own health (`@fastify/under-pressure`): while the event loop lags or the heap
  * is nearly full, requests get 429 with Retry-After (the same Status as the in-flight limits) instead of
  * piling up until the process falls over. Health checks are always answered, so the kubelet sees a live
- * process. The plugin's hook attaches when the server becomes ready, so it runs after the chain's own stages.
+ * process. Its hook runs where the chain installs it, before authorization: Fastify queues the hooks added
+ * after a `register` until the plugin has loaded, so registration order is execution order.
  */
 import { getHeapStatistics } from 'node:v8';
 import underPressure from '@fastify/under-pressure';

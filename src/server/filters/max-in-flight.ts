@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { newTooManyRequests } from '../../apimachinery/errors.js';
 import { requestInfoFrom, userFrom } from '../../endpoints/request/context.js';
+import { isLongRunning } from '../../endpoints/request/long-running.js';
 import type { Metrics } from '../../metrics/metrics.js';
 
 const MUTATING = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
@@ -19,7 +20,7 @@ export function installMaxInFlight(app: FastifyInstance, opts: MaxInFlightOption
   const inFlight = { readOnly: 0, mutating: 0 };
   app.addHook('onRequest', async (req, reply) => {
     const info = requestInfoFrom(req);
-    if (!info || info.verb === 'watch') return;
+    if (!info || isLongRunning(info)) return;
     if (userFrom(req)?.groups.includes('system:masters')) return;
     const kind = MUTATING.has(info.verb) ? 'mutating' : 'readOnly';
     const limit = kind === 'mutating' ? opts.maxMutatingRequestsInflight : opts.maxRequestsInflight;

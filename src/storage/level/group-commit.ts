@@ -1,6 +1,6 @@
 /**
- * Group commit (measured in DESIGN.md: a synced write alone caps at about 2,500-3,000/s, synced in batches of
- * 100 at about 35,000/s): writes join the open batch, one synced LevelDB batch goes to disk at a time, writes
+ * Group commit (measured on the project's 2-core machines: a synced write alone caps at about 2,500-3,000/s,
+ * synced in batches of 100 at about 35,000/s): writes join the open batch, one synced LevelDB batch goes to disk at a time, writes
  * arriving meanwhile share the next, and each resolves once its batch is on disk. A failed batch fails the
  * log for good: what was queued behind it was computed on state that never reached disk.
  */
