@@ -10,9 +10,8 @@ import { newConflict } from '../../apimachinery/errors.js';
 import type { DeleteOptions, Preconditions } from '../../apimachinery/options.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { withStatusErrors } from '../storage-errors.js';
-import type { ResourceScope } from './scope.js';
+import type { ResourceScope, StoreTarget } from './scope.js';
 import { now } from './strategy.js';
-import type { Storage } from '../../storage/interfaces.js';
 
 /** The garbage collector's finalizers (`metav1.FinalizerOrphanDependents`, `FinalizerDeleteDependents`). */
 export const FINALIZER_ORPHAN_DEPENDENTS = 'orphan';
@@ -23,13 +22,6 @@ export interface DeleteResult {
   object: KubeObject;
   /** False when finalizers keep the object for now. */
   deleted: boolean;
-}
-
-/** What deleteObject needs of the store: its storage, keys, and conversion to the URL's version. */
-export interface DeleteTarget {
-  storage: Storage;
-  key(namespace: string, name: string): string;
-  toVersion(stored: KubeObject, version: string): KubeObject;
 }
 
 const finalizersOf = (obj: KubeObject): string[] => obj.metadata.finalizers ?? [];
@@ -108,7 +100,7 @@ const DELETE_NOW = Symbol('delete now');
 const RETRY = Symbol('retry');
 
 /** `validateDeletion` is validating admission: it sees the object as stored and may refuse the delete. */
-export async function deleteObject(store: DeleteTarget, scope: ResourceScope, namespace: string, name: string,
+export async function deleteObject(store: StoreTarget, scope: ResourceScope, namespace: string, name: string,
   options: DeleteOptions, validateDeletion: (current: KubeObject) => Promise<void>): Promise<DeleteResult> {
   const key = store.key(namespace, name);
   const dryRun = (options.dryRun ?? []).length > 0;

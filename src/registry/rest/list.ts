@@ -9,8 +9,7 @@ import { type Predicate, type Storage, StorageError } from '../../storage/interf
 import { listPrefix } from '../keys.js';
 import { withStatusErrors } from '../storage-errors.js';
 import { CONTINUE_EXPIRED_MESSAGE, decodeContinue, encodeContinue } from './continue-token.js';
-import type { ResourceStore } from './resource-store.js';
-import type { ResourceScope } from './scope.js';
+import type { ResourceScope, StoreTarget } from './scope.js';
 
 export interface ListParams {
   namespace: string;
@@ -53,7 +52,7 @@ export async function waitUntilFresh(storage: Storage, wanted: number): Promise<
   throw err;
 }
 
-export async function listObjects(store: ResourceStore, scope: ResourceScope, params: ListParams): Promise<ListOutcome> {
+export async function listObjects(store: StoreTarget, scope: ResourceScope, params: ListParams): Promise<ListOutcome> {
   const prefix = listPrefix(store.def, params.namespace);
   const rv = parseResourceVersion(params.resourceVersion);
   const match = params.resourceVersionMatch ?? '';

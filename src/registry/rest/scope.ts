@@ -1,6 +1,8 @@
 /** What a registry call knows about the resource and version it serves. */
 import type { GroupResource } from '../../apimachinery/errors.js';
 import type { UserInfo } from '../../authentication/user.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import type { Storage } from '../../storage/interfaces.js';
 import type { ResourceDefinition, VersionDefinition } from '../definitions/types.js';
 
 export interface ResourceScope {
@@ -32,4 +34,15 @@ export interface WriteOptions {
   user?: UserInfo;
   /** Strict decoding errors the body already showed (`duplicate field "spec.x"`); decoding adds unknown fields. */
   strictErrors: string[];
+}
+
+/**
+ * What the verbs beside the store (list, watch, delete) need of it: its storage, its definition, keys, and
+ * conversion to the URL's version. The store passes itself; they never import it.
+ */
+export interface StoreTarget {
+  readonly def: ResourceDefinition;
+  readonly storage: Storage;
+  key(namespace: string, name: string): string;
+  toVersion(stored: KubeObject, version: string): KubeObject;
 }

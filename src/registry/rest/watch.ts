@@ -8,8 +8,7 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import { StorageError, type Predicate, type Watch } from '../../storage/interfaces.js';
 import { listPrefix } from '../keys.js';
 import { parseResourceVersion, waitUntilFresh } from './list.js';
-import type { ResourceStore } from './resource-store.js';
-import type { ResourceScope } from './scope.js';
+import type { ResourceScope, StoreTarget } from './scope.js';
 
 export interface WatchEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
@@ -46,7 +45,7 @@ function tooOld(requested: number, oldest: number): Error {
   return newResourceExpired(`too old resource version: ${requested} (${oldest})`);
 }
 
-export async function startWatch(store: ResourceStore, scope: ResourceScope, params: WatchParams): Promise<ObjectWatch> {
+export async function startWatch(store: StoreTarget, scope: ResourceScope, params: WatchParams): Promise<ObjectWatch> {
   const prefix = listPrefix(store.def, params.namespace);
   const rv = parseResourceVersion(params.resourceVersion);
   const initial: WatchEvent[] = [];
