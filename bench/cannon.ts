@@ -9,8 +9,17 @@ export const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 export const CONNECTIONS = 16;
 
-export interface Tls { ca: string; cert: string; key: string }
-export interface Figure { name: string; rps: number; p50: number; p99: number }
+export interface Tls {
+  ca: string;
+  cert: string;
+  key: string;
+}
+export interface Figure {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+}
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -28,7 +37,12 @@ export function send(url: string, tls: Tls, method: string, path: string, body?:
   });
 }
 
-export async function cannon(name: string, url: string, tls: Tls, opts: { method?: string; path: string; body?: unknown; headers?: Record<string, string> }): Promise<Figure> {
+export async function cannon(
+  name: string,
+  url: string,
+  tls: Tls,
+  opts: { method?: string; path: string; body?: unknown; headers?: Record<string, string> },
+): Promise<Figure> {
   const rps: number[] = [];
   const p50: number[] = [];
   const p99: number[] = [];
@@ -56,11 +70,18 @@ export async function cannon(name: string, url: string, tls: Tls, opts: { method
 export async function fill(url: string, tls: Tls, path: string, count: number, apiVersion = 'wardle.example.com/v1alpha1'): Promise<void> {
   const inFlight = 64;
   let next = 0;
-  await Promise.all(Array.from({ length: inFlight }, async () => {
-    while (next < count) {
-      const i = next++;
-      const code = await send(url, tls, 'POST', path, { apiVersion, kind: 'Flunder', metadata: { name: `obj-${i}` }, spec: { reference: `ref-${i}` } });
-      if (code !== 201) throw new Error(`fill: create answered ${code}`);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < count) {
+        const i = next++;
+        const code = await send(url, tls, 'POST', path, {
+          apiVersion,
+          kind: 'Flunder',
+          metadata: { name: `obj-${i}` },
+          spec: { reference: `ref-${i}` },
+        });
+        if (code !== 201) throw new Error(`fill: create answered ${code}`);
+      }
+    }),
+  );
 }

@@ -31,7 +31,8 @@ export interface KubeApiserverFigures {
 async function scenarios(label: string, url: string, tls: Tls, group: string): Promise<Operations> {
   const ns = (n: string): string => `/apis/${group}/v1alpha1/namespaces/${n}/flunders`;
   const create = await cannon(`${label}: create`, url, tls, {
-    method: 'POST', path: ns('create'),
+    method: 'POST',
+    path: ns('create'),
     body: { apiVersion: `${group}/v1alpha1`, kind: 'Flunder', metadata: { generateName: 'b-' }, spec: { reference: 'r' } },
   });
   await fill(url, tls, ns('small'), 100, `${group}/v1alpha1`);
@@ -58,8 +59,13 @@ export async function benchKubeApiserver(repoRoot: string): Promise<KubeApiserve
     const port = await freePort();
     await installDeploy(cp, port);
     const ours = await startFromStatefulSet({
-      controlPlane: cp, namespace: DEPLOY_NAMESPACE, statefulSet: DEPLOY_STATEFULSET, port, dir: cp.dir,
-      entrypoint: [join(repoRoot, 'dist', 'main.js')], extraArgs: ['--log-level=warn'],
+      controlPlane: cp,
+      namespace: DEPLOY_NAMESPACE,
+      statefulSet: DEPLOY_STATEFULSET,
+      port,
+      dir: cp.dir,
+      entrypoint: [join(repoRoot, 'dist', 'main.js')],
+      extraArgs: ['--log-level=warn'],
     });
     server.stop = () => ours.process.stop();
     await waitAvailable(admin, WARDLE_API_SERVICES, () => ours.process.tail());

@@ -7,7 +7,9 @@ import { createServer } from 'node:https';
 import { join } from 'node:path';
 import { createCA, createCertificate, type KeyPairPem } from '../src/server/certificates/index.js';
 
-export async function startReviewer(dir: string): Promise<{ kubeconfig: string; frontProxyCAFile: string; frontProxy: KeyPairPem; close: () => void }> {
+export async function startReviewer(
+  dir: string,
+): Promise<{ kubeconfig: string; frontProxyCAFile: string; frontProxy: KeyPairPem; close: () => void }> {
   mkdirSync(dir, { recursive: true });
   const apiCA = await createCA({ commonName: 'bench-kube-ca' });
   const serving = await createCertificate(apiCA, { commonName: '127.0.0.1', ipAddresses: ['127.0.0.1'], usage: 'serverAuth' });
@@ -15,7 +17,9 @@ export async function startReviewer(dir: string): Promise<{ kubeconfig: string; 
   const frontProxy = await createCertificate(frontProxyCA, { commonName: 'front-proxy-client' });
   const server = createServer({ cert: serving.cert, key: serving.key }, (req, res) => {
     let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString(); });
+    req.on('data', (c: Buffer) => {
+      body += c.toString();
+    });
     req.on('end', () => {
       const review = JSON.parse(body || '{}') as Record<string, unknown>;
       res.setHeader('content-type', 'application/json');
@@ -25,12 +29,22 @@ export async function startReviewer(dir: string): Promise<{ kubeconfig: string; 
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as { port: number }).port;
   const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, JSON.stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'x',
-    clusters: [{ name: 'c', cluster: { server: `https://127.0.0.1:${port}`, 'certificate-authority-data': Buffer.from(apiCA.cert).toString('base64') } }],
-    users: [{ name: 'u', user: { token: 'bench' } }],
-    contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
-  }));
+  writeFileSync(
+    kubeconfig,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'x',
+      clusters: [
+        {
+          name: 'c',
+          cluster: { server: `https://127.0.0.1:${port}`, 'certificate-authority-data': Buffer.from(apiCA.cert).toString('base64') },
+        },
+      ],
+      users: [{ name: 'u', user: { token: 'bench' } }],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+    }),
+  );
   const frontProxyCAFile = join(dir, 'front-proxy-ca.crt');
   writeFileSync(frontProxyCAFile, frontProxyCA.cert);
   return { kubeconfig, frontProxyCAFile, frontProxy, close: () => server.close() };

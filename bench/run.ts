@@ -33,7 +33,9 @@ async function watchDelivery(url: string, tls: Tls, path: string, count: number)
   const acked = new Map<string, number>();
   const delays: number[] = [];
   let done: () => void = () => {};
-  const finished = new Promise<void>((r) => { done = r; });
+  const finished = new Promise<void>((r) => {
+    done = r;
+  });
   const req = request(new URL(`${path}?watch=true&resourceVersion=${await currentRv(url, tls, path)}`, url), tls, (res) => {
     let buf = '';
     res.on('data', (c: Buffer) => {
@@ -75,7 +77,9 @@ async function currentRv(url: string, tls: Tls, path: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = request(new URL(`${path}?limit=1`, url), tls, (res) => {
       let body = '';
-      res.on('data', (c: Buffer) => { body += c.toString(); });
+      res.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
       res.on('end', () => resolve((JSON.parse(body) as { metadata: { resourceVersion: string } }).metadata.resourceVersion));
     });
     req.on('error', reject);
@@ -90,19 +94,44 @@ async function currentRv(url: string, tls: Tls, path: string): Promise<string> {
  */
 async function chainCost(dataDir: string, local: Figure): Promise<{ figure: Figure; microseconds: number }> {
   const reviewer = await startReviewer(join(dataDir, 'serve'));
-  const served = await startProcess(['dist/main.js', 'serve', '--secure-port', '0', '--bind-address', '127.0.0.1', '--log-level', 'warn',
-    '--data-dir', join(dataDir, 'serve', 'data'), '--cert-dir', join(dataDir, 'serve', 'certs'), '--kubeconfig', reviewer.kubeconfig,
-    '--authentication-skip-lookup', '--requestheader-client-ca-file', reviewer.frontProxyCAFile, '--requestheader-allowed-names', 'front-proxy-client',
-    '--requestheader-username-headers', 'X-Remote-User', '--requestheader-group-headers', 'X-Remote-Group']);
+  const served = await startProcess([
+    'dist/main.js',
+    'serve',
+    '--secure-port',
+    '0',
+    '--bind-address',
+    '127.0.0.1',
+    '--log-level',
+    'warn',
+    '--data-dir',
+    join(dataDir, 'serve', 'data'),
+    '--cert-dir',
+    join(dataDir, 'serve', 'certs'),
+    '--kubeconfig',
+    reviewer.kubeconfig,
+    '--authentication-skip-lookup',
+    '--requestheader-client-ca-file',
+    reviewer.frontProxyCAFile,
+    '--requestheader-allowed-names',
+    'front-proxy-client',
+    '--requestheader-username-headers',
+    'X-Remote-User',
+    '--requestheader-group-headers',
+    'X-Remote-Group',
+  ]);
   try {
     const tls = { ca: '', cert: reviewer.frontProxy.cert, key: reviewer.frontProxy.key };
     const headers = { 'X-Remote-User': 'alice', 'X-Remote-Group': 'bench' };
     const path = '/apis/wardle.example.com/v1alpha1/namespaces/small/flunders';
     const created = await new Promise<number>((resolve, reject) => {
-      const req = request(new URL(path, served.url), { method: 'POST', ...tls, rejectUnauthorized: false, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = request(
+        new URL(path, served.url),
+        { method: 'POST', ...tls, rejectUnauthorized: false, headers: { 'content-type': 'application/json', ...headers } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on('error', reject);
       req.end(JSON.stringify({ apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name: 'obj-1' }, spec: {} }));
     });
@@ -117,7 +146,13 @@ async function chainCost(dataDir: string, local: Figure): Promise<{ figure: Figu
 
 /** One table row: a scenario's figures and its ratio to the table's reference. */
 function printRow(name: string, f: Figure, ratio: string, ratioWidth: number): void {
-  console.log(name.padEnd(52), f.rps.toFixed(0).padStart(9), f.p50.toFixed(2).padStart(8), f.p99.toFixed(2).padStart(8), ratio.padStart(ratioWidth));
+  console.log(
+    name.padEnd(52),
+    f.rps.toFixed(0).padStart(9),
+    f.p50.toFixed(2).padStart(8),
+    f.p99.toFixed(2).padStart(8),
+    ratio.padStart(ratioWidth),
+  );
 }
 
 function print(figures: Figure[], ceiling: Figure): void {
@@ -130,7 +165,9 @@ function print(figures: Figure[], ceiling: Figure): void {
 
 /** Each operation three ways, with ratios to kube-apiserver serving the same objects as a CRD. */
 function printAgainstKubeApiserver(kube: KubeApiserverFigures, direct: Operations): void {
-  console.log(`\nagainst kube-apiserver ${KUBERNETES_VERSION} (etcd ${ETCD_VERSION}, fsync on), same machine, same load; ratios of req/s to the CRD`);
+  console.log(
+    `\nagainst kube-apiserver ${KUBERNETES_VERSION} (etcd ${ETCD_VERSION}, fsync on), same machine, same load; ratios of req/s to the CRD`,
+  );
   console.log('scenario'.padEnd(52), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), '  vs CRD');
   for (const op of ['create', 'get', 'list'] as const) {
     const crd = kube.crd[op];
@@ -154,10 +191,13 @@ async function main(): Promise<void> {
     const ns = (n: string): string => `/apis/wardle.example.com/v1alpha1/namespaces/${n}/flunders`;
     const ceiling = await cannon('ceiling: bare Fastify HTTPS, small JSON', ceilingServer.url, tls, { path: '/' });
     const figures: Figure[] = [];
-    figures.push(await cannon('create (generateName, synced to disk)', server.url, tls, {
-      method: 'POST', path: ns('create'),
-      body: { apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { generateName: 'b-' }, spec: { reference: 'r' } },
-    }));
+    figures.push(
+      await cannon('create (generateName, synced to disk)', server.url, tls, {
+        method: 'POST',
+        path: ns('create'),
+        body: { apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { generateName: 'b-' }, spec: { reference: 'r' } },
+      }),
+    );
     await fill(server.url, tls, ns('small'), 100);
     figures.push(await cannon('get one object', server.url, tls, { path: `${ns('small')}/obj-1` }));
     figures.push(await cannon('list 100 objects', server.url, tls, { path: ns('small') }));
@@ -167,9 +207,11 @@ async function main(): Promise<void> {
     const chain = await chainCost(dataDir, figures[1] as Figure);
     figures.push(chain.figure);
     print(figures, ceiling);
-    console.log(`\nthe delegated chain (front-proxy certificate, identity headers, SubjectAccessReview from a warm cache) costs `
-      + `${chain.microseconds.toFixed(0)} us of server time per request beside local mode (client certificate, no review): `
-      + `1/${chain.figure.rps.toFixed(0)} s - 1/${(figures[1] as Figure).rps.toFixed(0)} s`);
+    console.log(
+      `\nthe delegated chain (front-proxy certificate, identity headers, SubjectAccessReview from a warm cache) costs ` +
+        `${chain.microseconds.toFixed(0)} us of server time per request beside local mode (client certificate, no review): ` +
+        `1/${chain.figure.rps.toFixed(0)} s - 1/${(figures[1] as Figure).rps.toFixed(0)} s`,
+    );
 
     const kube = await benchKubeApiserver(resolve(import.meta.dirname, '..'));
     const direct: Operations = { create: figures[0] as Figure, get: figures[1] as Figure, list: figures[2] as Figure };

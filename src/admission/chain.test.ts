@@ -30,11 +30,16 @@ describe('admission in the REST store', () => {
     },
   };
   const flunder = (name: string, spec: Record<string, unknown> = { reference: 'r' }) => ({
-    apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name }, spec,
+    apiVersion: 'wardle.example.com/v1alpha1',
+    kind: 'Flunder',
+    metadata: { name },
+    spec,
   });
   const user = { name: 'alice', groups: ['system:authenticated'], extra: {} };
 
-  beforeAll(async () => { fx = await openFlunderStore({}, newAdmissionChain([record, banned])); });
+  beforeAll(async () => {
+    fx = await openFlunderStore({}, newAdmissionChain([record, banned]));
+  });
   afterAll(() => fx.close());
 
   it('runs decode and defaulting, then mutating admission, then prepare and validate, then validating admission', async () => {
@@ -48,7 +53,11 @@ describe('admission in the REST store', () => {
     expect(validate?.object?.metadata.uid).toBe(created.metadata.uid);
     expect(validate?.object?.metadata.labels).toEqual({ admitted: 'true' });
     expect(admit?.attrs).toMatchObject({
-      operation: 'CREATE', namespace: 'ns', subresource: '', dryRun: false, userInfo: user,
+      operation: 'CREATE',
+      namespace: 'ns',
+      subresource: '',
+      dryRun: false,
+      userInfo: user,
       kind: { group: 'wardle.example.com', version: 'v1alpha1', kind: 'Flunder' },
       resource: { group: 'wardle.example.com', version: 'v1alpha1', resource: 'flunders' },
     });
@@ -72,7 +81,10 @@ describe('admission in the REST store', () => {
     await expect(fx.store.get(fx.scope, 'ns', 'banned-one')).rejects.toMatchObject({ status: { code: 404 } });
     // Written without admission, then refused on delete.
     await fx.storage.create('/wardle.example.com/flunders/ns/banned-two', {
-      apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name: 'banned-two', namespace: 'ns', uid: 'u' }, spec: {},
+      apiVersion: 'wardle.example.com/v1alpha1',
+      kind: 'Flunder',
+      metadata: { name: 'banned-two', namespace: 'ns', uid: 'u' },
+      spec: {},
     });
     await expect(fx.store.delete(fx.scope, 'ns', 'banned-two', {})).rejects.toMatchObject({ status: { code: 403 } });
     expect((await fx.store.get(fx.scope, 'ns', 'banned-two')).metadata.name).toBe('banned-two');

@@ -61,8 +61,10 @@ export class StatusError extends Error {
   /** Extra response headers, such as Retry-After. */
   readonly headers: Record<string, string>;
 
-  constructor(status: Omit<Status, 'kind' | 'apiVersion' | 'metadata' | 'status'> & Partial<Pick<Status, 'metadata'>>,
-    headers: Record<string, string> = {}) {
+  constructor(
+    status: Omit<Status, 'kind' | 'apiVersion' | 'metadata' | 'status'> & Partial<Pick<Status, 'metadata'>>,
+    headers: Record<string, string> = {},
+  ) {
     super(status.message ?? status.reason ?? 'error');
     this.name = 'StatusError';
     this.status = { kind: 'Status', apiVersion: 'v1', metadata: status.metadata ?? {}, status: 'Failure', ...status };
@@ -142,8 +144,16 @@ export const OPTIMISTIC_LOCK_ERROR_MSG = 'the object has been modified; please a
 
 /** A field error, as `field.Error`: its type decides the cause reason and the message wording. */
 export interface FieldError {
-  type: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueNotSupported' | 'FieldValueDuplicate'
-    | 'FieldValueForbidden' | 'FieldValueTooLong' | 'FieldValueTooMany' | 'FieldValueTypeInvalid' | 'InternalError';
+  type:
+    | 'FieldValueRequired'
+    | 'FieldValueInvalid'
+    | 'FieldValueNotSupported'
+    | 'FieldValueDuplicate'
+    | 'FieldValueForbidden'
+    | 'FieldValueTooLong'
+    | 'FieldValueTooMany'
+    | 'FieldValueTypeInvalid'
+    | 'InternalError';
   field: string;
   /** The whole message after `<field>: ` as `field.Error.Error()` renders it. */
   message: string;
@@ -178,7 +188,10 @@ export function newBadRequest(message: string): StatusError {
 /** A method the path does not serve, with kube-apiserver's generic 405 body. */
 export function newMethodNotAllowed(): StatusError {
   return new StatusError({
-    code: 405, reason: 'MethodNotAllowed', message: 'the server does not allow this method on the requested resource', details: {},
+    code: 405,
+    reason: 'MethodNotAllowed',
+    message: 'the server does not allow this method on the requested resource',
+    details: {},
   });
 }
 

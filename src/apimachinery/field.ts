@@ -28,7 +28,11 @@ export function invalid(field: string, value: unknown, detail?: string): FieldEr
 
 export function notSupported(field: string, value: unknown, supported: string[]): FieldError {
   const list = supported.map((s) => JSON.stringify(s)).join(', ');
-  return { type: 'FieldValueNotSupported', field, message: withDetail(`Unsupported value: ${goValue(value)}`, list && `supported values: ${list}`) };
+  return {
+    type: 'FieldValueNotSupported',
+    field,
+    message: withDetail(`Unsupported value: ${goValue(value)}`, list && `supported values: ${list}`),
+  };
 }
 
 export function forbidden(field: string, detail?: string): FieldError {

@@ -27,7 +27,7 @@ export interface DeleteOptions {
 export type OptionsKind = 'DeleteOptions' | 'CreateOptions' | 'UpdateOptions' | 'PatchOptions' | 'ListOptions';
 
 export const FIELD_VALIDATION_VALUES = ['Ignore', 'Strict', 'Warn'] as const;
-export type FieldValidation = typeof FIELD_VALIDATION_VALUES[number];
+export type FieldValidation = (typeof FIELD_VALIDATION_VALUES)[number];
 
 /** `FieldManagerMaxLength`. */
 const FIELD_MANAGER_MAX_LENGTH = 128;
@@ -43,7 +43,8 @@ export function validateDryRun(dryRun: string[]): FieldError[] {
 
 export function validateFieldValidation(value: string): FieldError[] {
   return value === '' || (FIELD_VALIDATION_VALUES as readonly string[]).includes(value)
-    ? [] : [notSupported('fieldValidation', value, ['', ...FIELD_VALIDATION_VALUES])];
+    ? []
+    : [notSupported('fieldValidation', value, ['', ...FIELD_VALIDATION_VALUES])];
 }
 
 /** At most 128 characters, all printable. */

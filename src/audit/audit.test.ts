@@ -25,8 +25,17 @@ rules:
 `);
 
 const attrs = (over: Partial<Attributes>): Attributes => ({
-  user: { name: 'alice', groups: ['dev'], extra: {} }, verb: 'get', isResourceRequest: true, path: '/apis/x', namespace: 'team-a',
-  apiGroup: 'wardle.example.com', apiVersion: 'v1alpha1', resource: 'flunders', subresource: '', name: 'f', ...over,
+  user: { name: 'alice', groups: ['dev'], extra: {} },
+  verb: 'get',
+  isResourceRequest: true,
+  path: '/apis/x',
+  namespace: 'team-a',
+  apiGroup: 'wardle.example.com',
+  apiVersion: 'v1alpha1',
+  resource: 'flunders',
+  subresource: '',
+  name: 'f',
+  ...over,
 });
 
 describe('audit policy', () => {
@@ -41,7 +50,7 @@ describe('audit policy', () => {
     expect(auditConfigFor(policy, a).level).toBe(level);
   });
 
-  it('joins the policy\'s and the rule\'s omitted stages', () => {
+  it("joins the policy's and the rule's omitted stages", () => {
     expect(auditConfigFor(policy, attrs({ verb: 'list' })).omitStages.sort()).toEqual(['RequestReceived', 'ResponseComplete']);
   });
 
@@ -59,7 +68,13 @@ describe('audit log backend', () => {
     for (let i = 0; i < 40; i++) backend.write({ i, pad: 'x'.repeat(100) });
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir).filter((f) => f !== 'audit.log')).toHaveLength(2);
-    expect(readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l).i).at(-1)).toBe(39);
+    expect(
+      readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).i)
+        .at(-1),
+    ).toBe(39);
     expect(backend.errors).toBe(0);
   });
 

@@ -30,7 +30,11 @@ const microTime = (): string => new Date().toISOString().replace('Z', '000Z');
 
 /** The client and the proxies it came through, as `utilnet.SourceIPs`: X-Forwarded-For, X-Real-Ip, then the peer. */
 function sourceIPs(req: FastifyRequest): string[] {
-  const ips = (req.headers['x-forwarded-for'] as string | undefined)?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+  const ips =
+    (req.headers['x-forwarded-for'] as string | undefined)
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) ?? [];
   const real = req.headers['x-real-ip'] as string | undefined;
   if (real && !ips.includes(real)) ips.push(real);
   const remote = req.raw.socket.remoteAddress?.replace(/^::ffff:/, '');
@@ -87,15 +91,24 @@ export function installAudit(app: FastifyInstance, opts: { policy: Policy; backe
       auditID,
       requestURI: req.url,
       verb: info.verb,
-      user: { username: user.name, ...(user.uid ? { uid: user.uid } : {}), groups: user.groups, ...(Object.keys(user.extra).length ? { extra: user.extra } : {}) },
+      user: {
+        username: user.name,
+        ...(user.uid ? { uid: user.uid } : {}),
+        groups: user.groups,
+        ...(Object.keys(user.extra).length ? { extra: user.extra } : {}),
+      },
       sourceIPs: sourceIPs(req),
       userAgent: req.headers['user-agent'] ?? '',
       requestReceivedTimestamp: microTime(),
     };
     if (info.isResourceRequest) {
       event.objectRef = {
-        resource: info.resource, ...(info.namespace ? { namespace: info.namespace } : {}), ...(info.name ? { name: info.name } : {}),
-        apiGroup: info.apiGroup, apiVersion: info.apiVersion, ...(info.subresource ? { subresource: info.subresource } : {}),
+        resource: info.resource,
+        ...(info.namespace ? { namespace: info.namespace } : {}),
+        ...(info.name ? { name: info.name } : {}),
+        apiGroup: info.apiGroup,
+        apiVersion: info.apiVersion,
+        ...(info.subresource ? { subresource: info.subresource } : {}),
       };
     }
     const state: AuditState = { level, omitStages, event };
@@ -117,7 +130,7 @@ export function installAudit(app: FastifyInstance, opts: { policy: Policy; backe
     if (!state) return payload;
     const wantBody = atLeast(state.level, 'RequestResponse');
     if (wantBody || reply.statusCode >= 400) {
-      const body = parseJson(payload) as AuditState['failure'] & { kind?: string } | undefined;
+      const body = parseJson(payload) as (AuditState['failure'] & { kind?: string }) | undefined;
       if (wantBody && body !== undefined) state.event.responseObject = body;
       if (reply.statusCode >= 400 && body?.kind === 'Status') state.failure = body;
     }

@@ -27,7 +27,10 @@ export class LogBackend implements AuditBackend {
   errors = 0;
   private size = 0;
 
-  constructor(private readonly opts: LogBackendOptions, private readonly log: (msg: string, err: unknown) => void) {
+  constructor(
+    private readonly opts: LogBackendOptions,
+    private readonly log: (msg: string, err: unknown) => void,
+  ) {
     if (opts.path !== '-') {
       mkdirSync(dirname(opts.path), { recursive: true });
       try {

@@ -43,13 +43,14 @@ export const atLeast = (level: Level, than: Level): boolean => LEVELS.indexOf(le
 
 function stages(v: unknown, where: string): Stage[] {
   if (v === undefined) return [];
-  if (!Array.isArray(v) || v.some((s) => !STAGES.includes(s as Stage))) throw new Error(`${where}: omitStages must be a list of ${STAGES.join(', ')}`);
+  if (!Array.isArray(v) || v.some((s) => !STAGES.includes(s as Stage)))
+    throw new Error(`${where}: omitStages must be a list of ${STAGES.join(', ')}`);
   return v as Stage[];
 }
 
 export function parsePolicy(text: string, source = 'audit policy'): Policy {
   const doc = parse(text) as { apiVersion?: string; kind?: string; rules?: unknown[]; omitStages?: unknown } | null;
-  if (!doc || doc.kind !== 'Policy' || !['audit.k8s.io/v1', 'audit.k8s.io/v1beta1'].includes(doc.apiVersion ?? '')) {
+  if (doc?.kind !== 'Policy' || !['audit.k8s.io/v1', 'audit.k8s.io/v1beta1'].includes(doc.apiVersion ?? '')) {
     throw new Error(`${source}: expected an audit.k8s.io/v1 Policy`);
   }
   const rules = (doc.rules ?? []).map((r, i) => {
@@ -86,7 +87,9 @@ function groupResourceMatches(g: GroupResources, a: Attributes): boolean {
   if ((g.group ?? '') !== a.apiGroup) return false;
   if (g.resources?.length) {
     const full = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
-    const ok = g.resources.some((r) => r === full || (a.subresource && (r === `*/${a.subresource}` || r === `${a.resource}/*`)) || r === '*');
+    const ok = g.resources.some(
+      (r) => r === full || (a.subresource && (r === `*/${a.subresource}` || r === `${a.resource}/*`)) || r === '*',
+    );
     if (!ok) return false;
   }
   if (g.resourceNames?.length && !g.resourceNames.includes(a.name)) return false;

@@ -2,13 +2,15 @@ import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { newDelegatingAuthenticator } from './delegating.js';
 
-const request = (headers: Record<string, string>): FastifyRequest => ({ headers, raw: { rawHeaders: Object.entries(headers).flat() } }) as never;
+const request = (headers: Record<string, string>): FastifyRequest =>
+  ({ headers, raw: { rawHeaders: Object.entries(headers).flat() } }) as never;
 
 describe('delegating authenticator', () => {
   const tokenOnly = newDelegatingAuthenticator({
     anonymous: true,
     tokenReview: {
-      review: async (token) => (token === 'good' ? { authenticated: true, user: { username: 'tina', groups: ['dev'] } } : { authenticated: false }),
+      review: async (token) =>
+        token === 'good' ? { authenticated: true, user: { username: 'tina', groups: ['dev'] } } : { authenticated: false },
       cacheTTLSeconds: 10,
     },
   });
@@ -27,7 +29,14 @@ describe('delegating authenticator', () => {
     expect(tokenOnly.identityHeaders).toBeUndefined();
     const proxied = newDelegatingAuthenticator({
       anonymous: false,
-      requestHeader: () => ({ caBundle: [], allowedNames: [], usernameHeaders: ['X-Remote-User'], uidHeaders: [], groupHeaders: ['X-Remote-Group'], extraHeaderPrefixes: ['X-Remote-Extra-'] }),
+      requestHeader: () => ({
+        caBundle: [],
+        allowedNames: [],
+        usernameHeaders: ['X-Remote-User'],
+        uidHeaders: [],
+        groupHeaders: ['X-Remote-Group'],
+        extraHeaderPrefixes: ['X-Remote-Extra-'],
+      }),
     });
     expect(proxied.anonymous).toBe(false);
     expect(proxied.identityHeaders?.()).toEqual({ names: ['X-Remote-User', 'X-Remote-Group'], prefixes: ['X-Remote-Extra-'] });

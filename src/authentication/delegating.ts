@@ -36,11 +36,13 @@ export function newDelegatingAuthenticator(config: DelegatingAuthenticatorConfig
   return {
     authenticator: authenticatedGroupAdder(unionAuthenticator(...authenticators)),
     anonymous: config.anonymous,
-    ...(requestHeader ? {
-      identityHeaders: () => {
-        const rh = requestHeader();
-        return rh ? identityHeaders(rh) : { names: [], prefixes: [] };
-      },
-    } : {}),
+    ...(requestHeader
+      ? {
+          identityHeaders: () => {
+            const rh = requestHeader();
+            return rh ? identityHeaders(rh) : { names: [], prefixes: [] };
+          },
+        }
+      : {}),
   };
 }

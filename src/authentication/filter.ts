@@ -18,7 +18,7 @@ export interface AuthenticationOptions {
 
 export function installAuthentication(app: FastifyInstance, opts: AuthenticationOptions): void {
   app.addHook('onRequest', async (req) => {
-    let res;
+    let res: Awaited<ReturnType<Authenticator['authenticate']>>;
     try {
       res = await opts.authenticator.authenticate(req);
     } catch (err) {

@@ -78,7 +78,7 @@ export function requestHeaderAuthenticator(config: () => RequestHeaderConfig | u
           // A malformed escape keeps the raw key, as url.PathUnescape's caller does.
         }
         key = key.toLowerCase();
-        (user.extra[key] ??= []).push(...vs);
+        user.extra[key] = [...(user.extra[key] ?? []), ...vs];
       }
       return { user };
     },

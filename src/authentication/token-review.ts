@@ -31,11 +31,14 @@ export function tokenReviewAuthenticator(review: TokenReviewer, ttlSeconds: numb
       metrics?.tokenCache.inc({ status: entry ? 'hit' : 'miss' });
       if (!entry) {
         const token = m[1];
-        const status = metrics ? await metrics.timeReview(metrics.authnRequests, metrics.authnDuration, () => review(token)) : await review(token);
+        const status = metrics
+          ? await metrics.timeReview(metrics.authnRequests, metrics.authnDuration, () => review(token))
+          : await review(token);
         const u = status.user;
-        entry = status.authenticated && u?.username
-          ? { user: { name: u.username, ...(u.uid ? { uid: u.uid } : {}), groups: u.groups ?? [], extra: u.extra ?? {} } }
-          : {};
+        entry =
+          status.authenticated && u?.username
+            ? { user: { name: u.username, ...(u.uid ? { uid: u.uid } : {}), groups: u.groups ?? [], extra: u.extra ?? {} } }
+            : {};
         cache.set(key, entry);
       }
       if (!entry.user) throw new Error('token review: token not authenticated');

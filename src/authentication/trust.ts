@@ -36,7 +36,11 @@ const jsonList = (v: string | undefined): string[] => {
 };
 
 /** The trust a ConfigMap's data describes, under the flags that override it. */
-export function trustFrom(flags: TrustFlags, files: { clientCA?: string; requestHeaderCA?: string }, data: Record<string, string> | undefined): Trust {
+export function trustFrom(
+  flags: TrustFlags,
+  files: { clientCA?: string; requestHeaderCA?: string },
+  data: Record<string, string> | undefined,
+): Trust {
   const trust: Trust = { clientCA: parseBundle(files.clientCA ?? data?.['client-ca-file'] ?? '') };
   if (files.requestHeaderCA !== undefined) {
     trust.requestHeader = {
@@ -64,11 +68,17 @@ export class TrustSource {
   private trust: Trust = { clientCA: [] };
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly flags: TrustFlags,
+  constructor(
+    private readonly flags: TrustFlags,
     private readonly readConfigMap: ((ns: string, name: string) => Promise<Record<string, string> | undefined>) | undefined,
     private readonly log: (msg: string, err?: unknown) => void,
     private readonly refreshMs = REFRESH_MS,
-    private readonly watchConfigMap?: (ns: string, name: string, onChange: (data: Record<string, string> | undefined) => void) => () => void) {}
+    private readonly watchConfigMap?: (
+      ns: string,
+      name: string,
+      onChange: (data: Record<string, string> | undefined) => void,
+    ) => () => void,
+  ) {}
 
   private stopWatch: (() => void) | undefined;
 
@@ -82,9 +92,15 @@ export class TrustSource {
       requestHeaderCA: this.flags.requestheaderClientCaFile ? await readFile(this.flags.requestheaderClientCaFile, 'utf8') : undefined,
     };
     const needLookup = !this.flags.skipLookup && this.readConfigMap && (!files.clientCA || !files.requestHeaderCA);
-    const data = !needLookup ? undefined
-      : pushed ? pushed.data : await this.readConfigMap?.(AUTHENTICATION_CONFIGMAP.namespace, AUTHENTICATION_CONFIGMAP.name);
-    if (needLookup && data === undefined) this.log(`configmap ${AUTHENTICATION_CONFIGMAP.namespace}/${AUTHENTICATION_CONFIGMAP.name} not found: no client or front-proxy CA from the cluster`);
+    const data = !needLookup
+      ? undefined
+      : pushed
+        ? pushed.data
+        : await this.readConfigMap?.(AUTHENTICATION_CONFIGMAP.namespace, AUTHENTICATION_CONFIGMAP.name);
+    if (needLookup && data === undefined)
+      this.log(
+        `configmap ${AUTHENTICATION_CONFIGMAP.namespace}/${AUTHENTICATION_CONFIGMAP.name} not found: no client or front-proxy CA from the cluster`,
+      );
     this.trust = trustFrom(this.flags, files, data);
   }
 
@@ -94,7 +110,9 @@ export class TrustSource {
       await this.load();
     } catch (err) {
       if (!this.flags.tolerateLookupFailure) {
-        throw new Error(`unable to load configmap based request-header-client-ca-file: ${err instanceof Error ? err.message : String(err)}`);
+        throw new Error(
+          `unable to load configmap based request-header-client-ca-file: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
       this.log('error looking up in-cluster authentication configuration; continuing without it', err);
     }
@@ -104,7 +122,9 @@ export class TrustSource {
     this.timer.unref();
     if (this.watchConfigMap && !this.flags.skipLookup) {
       this.stopWatch = this.watchConfigMap(AUTHENTICATION_CONFIGMAP.namespace, AUTHENTICATION_CONFIGMAP.name, (data) => {
-        this.load({ data }).catch((err: unknown) => this.log('applying the changed authentication configuration failed; keeping the last one', err));
+        this.load({ data }).catch((err: unknown) =>
+          this.log('applying the changed authentication configuration failed; keeping the last one', err),
+        );
       });
     }
   }

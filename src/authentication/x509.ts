@@ -20,7 +20,7 @@ export function peerChain(req: FastifyRequest): X509Certificate[] {
   const chain: X509Certificate[] = [];
   let cur = socket.getPeerCertificate(true);
   const seen = new Set<string>();
-  while (cur && cur.raw && !seen.has(cur.fingerprint256)) {
+  while (cur?.raw && !seen.has(cur.fingerprint256)) {
     seen.add(cur.fingerprint256);
     chain.push(new X509Certificate(cur.raw));
     cur = cur.issuerCertificate;
@@ -40,9 +40,13 @@ function validNow(c: X509Certificate, now: number): boolean {
 export function verifyChain(chain: X509Certificate[], roots: X509Certificate[], now = Date.now()): X509Certificate {
   const [leaf, ...intermediates] = chain;
   if (!leaf) throw new CertificateError('no client certificate');
-  if (!validNow(leaf, now)) throw new CertificateError(`x509: certificate has expired or is not yet valid: current time ${new Date(now).toISOString()} is outside ${leaf.validFrom} - ${leaf.validTo}`);
+  if (!validNow(leaf, now))
+    throw new CertificateError(
+      `x509: certificate has expired or is not yet valid: current time ${new Date(now).toISOString()} is outside ${leaf.validFrom} - ${leaf.validTo}`,
+    );
   const usages = leaf.keyUsage;
-  if (usages && usages.length > 0 && !usages.includes(CLIENT_AUTH)) throw new CertificateError('x509: certificate specifies an incompatible key usage');
+  if (usages && usages.length > 0 && !usages.includes(CLIENT_AUTH))
+    throw new CertificateError('x509: certificate specifies an incompatible key usage');
   let current = leaf;
   for (let depth = 0; depth < 8; depth++) {
     const root = roots.find((r) => validNow(r, now) && current.checkIssued(r) && current.verify(r.publicKey));

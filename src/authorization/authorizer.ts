@@ -39,8 +39,16 @@ export interface Authorizer {
 
 export function attributesOf(user: UserInfo, info: RequestInfo): Attributes {
   return {
-    user, verb: info.verb, isResourceRequest: info.isResourceRequest, path: info.path, namespace: info.namespace,
-    apiGroup: info.apiGroup, apiVersion: info.apiVersion, resource: info.resource, subresource: info.subresource, name: info.name,
+    user,
+    verb: info.verb,
+    isResourceRequest: info.isResourceRequest,
+    path: info.path,
+    namespace: info.namespace,
+    apiGroup: info.apiGroup,
+    apiVersion: info.apiVersion,
+    resource: info.resource,
+    subresource: info.subresource,
+    name: info.name,
   };
 }
 

@@ -5,8 +5,16 @@ import { newDelegatingAuthorizer } from './delegating.js';
 import type { SubjectAccessReviewSpec } from './subject-access-review.js';
 
 const attrs = (user: string, groups: string[], path: string, isResourceRequest: boolean): Attributes => ({
-  user: { name: user, groups, extra: {} }, verb: 'get', isResourceRequest, path,
-  namespace: '', apiGroup: isResourceRequest ? 'g' : '', apiVersion: isResourceRequest ? 'v1' : '', resource: isResourceRequest ? 'things' : '', subresource: '', name: '',
+  user: { name: user, groups, extra: {} },
+  verb: 'get',
+  isResourceRequest,
+  path,
+  namespace: '',
+  apiGroup: isResourceRequest ? 'g' : '',
+  apiVersion: isResourceRequest ? 'v1' : '',
+  resource: isResourceRequest ? 'things' : '',
+  subresource: '',
+  name: '',
 });
 
 describe('delegating authorizer', () => {
@@ -38,10 +46,12 @@ describe('delegating authorizer', () => {
     expect((await authz.authorize(attrs('bob', [], '/metrics', false))).reason).toBe('kubernetes.io/webhook: no RBAC policy matched');
   });
 
-  it('asks local mode\'s own authorizer in the review\'s place', async () => {
+  it("asks local mode's own authorizer in the review's place", async () => {
     const local = newDelegatingAuthorizer({ alwaysAllowPaths: ['/livez'], decider: { name: 'local', authorizer: allowAuthenticated() } });
     expect((await local.authorize(attrs('admin', ['system:authenticated'], '/apis/g/v1/things', true))).decision).toBe('Allow');
-    expect((await local.authorize(attrs('system:anonymous', ['system:unauthenticated'], '/apis/g/v1/things', true))).decision).toBe('NoOpinion');
+    expect((await local.authorize(attrs('system:anonymous', ['system:unauthenticated'], '/apis/g/v1/things', true))).decision).toBe(
+      'NoOpinion',
+    );
     expect((await local.authorize(attrs('system:anonymous', ['system:unauthenticated'], '/livez', false))).decision).toBe('Allow');
   });
 });

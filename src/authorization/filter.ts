@@ -28,15 +28,21 @@ export function forbiddenMessage(a: Attributes, reason: string): string {
 export function forbidden(a: Attributes, reason: string): StatusError {
   const msg = forbiddenMessage(a, reason);
   if (!a.isResourceRequest) {
-    return new StatusError({ code: 403, reason: 'Forbidden', message: `forbidden: ${msg}`, details: {} }, { 'X-Content-Type-Options': 'nosniff' });
+    return new StatusError(
+      { code: 403, reason: 'Forbidden', message: `forbidden: ${msg}`, details: {} },
+      { 'X-Content-Type-Options': 'nosniff' },
+    );
   }
   const qualified = a.apiGroup ? `${a.resource}.${a.apiGroup}` : a.resource;
-  return new StatusError({
-    code: 403,
-    reason: 'Forbidden',
-    message: a.name ? `${qualified} "${a.name}" is forbidden: ${msg}` : `${qualified} is forbidden: ${msg}`,
-    details: { ...(a.name ? { name: a.name } : {}), group: a.apiGroup, kind: a.resource },
-  }, { 'X-Content-Type-Options': 'nosniff' });
+  return new StatusError(
+    {
+      code: 403,
+      reason: 'Forbidden',
+      message: a.name ? `${qualified} "${a.name}" is forbidden: ${msg}` : `${qualified} is forbidden: ${msg}`,
+      details: { ...(a.name ? { name: a.name } : {}), group: a.apiGroup, kind: a.resource },
+    },
+    { 'X-Content-Type-Options': 'nosniff' },
+  );
 }
 
 const SELECTOR_VERBS = new Set(['list', 'watch', 'deletecollection']);
@@ -52,11 +58,19 @@ export function withSelectors(a: Attributes, url: string): Attributes {
     try {
       out.labelSelector = parseLabelSelector(labels).flatMap((r): SelectorRequirement[] => {
         switch (r.operator) {
-          case '=': case '==': case 'in': return [{ key: r.key, operator: 'In', values: r.values }];
-          case '!=': case 'notin': return [{ key: r.key, operator: 'NotIn', values: r.values }];
-          case 'exists': return [{ key: r.key, operator: 'Exists' }];
-          case '!': return [{ key: r.key, operator: 'DoesNotExist' }];
-          default: return [];
+          case '=':
+          case '==':
+          case 'in':
+            return [{ key: r.key, operator: 'In', values: r.values }];
+          case '!=':
+          case 'notin':
+            return [{ key: r.key, operator: 'NotIn', values: r.values }];
+          case 'exists':
+            return [{ key: r.key, operator: 'Exists' }];
+          case '!':
+            return [{ key: r.key, operator: 'DoesNotExist' }];
+          default:
+            return [];
         }
       });
     } catch {
@@ -66,8 +80,11 @@ export function withSelectors(a: Attributes, url: string): Attributes {
   const fields = query.get('fieldSelector');
   if (fields) {
     try {
-      out.fieldSelector = parseFieldSelector(fields, () => true)
-        .map((r) => ({ key: r.field, operator: r.operator === '=' ? 'In' as const : 'NotIn' as const, values: [r.value] }));
+      out.fieldSelector = parseFieldSelector(fields, () => true).map((r) => ({
+        key: r.field,
+        operator: r.operator === '=' ? ('In' as const) : ('NotIn' as const),
+        values: [r.value],
+      }));
     } catch {
       // As above.
     }
@@ -81,12 +98,16 @@ export function installAuthorization(app: FastifyInstance, opts: { authorizer: A
     const info = requestInfoFrom(req);
     if (!user || !info) throw new Error('authorization ran before authentication or request info');
     const attrs = withSelectors(attributesOf(user, info), req.url);
-    let res;
+    let res: Awaited<ReturnType<Authorizer['authorize']>>;
     try {
       res = await opts.authorizer.authorize(attrs);
     } catch (err) {
       req.log.error({ err }, 'authorization failed');
-      throw new StatusError({ code: 500, reason: 'InternalError', message: `Internal Server Error: "${req.url}": ${err instanceof Error ? err.message : String(err)}` });
+      throw new StatusError({
+        code: 500,
+        reason: 'InternalError',
+        message: `Internal Server Error: "${req.url}": ${err instanceof Error ? err.message : String(err)}`,
+      });
     }
     if (res.decision !== 'Allow') throw forbidden(attrs, res.reason);
   });

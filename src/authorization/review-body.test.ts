@@ -14,19 +14,54 @@ describe('the SubjectAccessReview sent for a request', () => {
     ['GET', `${base}/namespaces/ns/flunders`, { namespace: 'ns', verb: 'list', ...g, resource: 'flunders' }],
     ['GET', `${base}/namespaces/ns/flunders?watch=yes`, { namespace: 'ns', verb: 'watch', ...g, resource: 'flunders' }],
     ['GET', `${base}/namespaces/ns/flunders?watch=false`, { namespace: 'ns', verb: 'list', ...g, resource: 'flunders' }],
-    ['GET', `${base}/namespaces/ns/flunders?watch=1&fieldSelector=metadata.name%3Df`, { namespace: 'ns', verb: 'watch', ...g, resource: 'flunders', name: 'f',
-      fieldSelector: { requirements: [{ key: 'metadata.name', operator: 'In', values: ['f'] }] } }],
-    ['GET', `${base}/flunders?labelSelector=${encodeURIComponent('app=web,tier notin (db),!legacy,ready')}`, { verb: 'list', ...g, resource: 'flunders',
-      labelSelector: { requirements: [
-        { key: 'app', operator: 'In', values: ['web'] }, { key: 'tier', operator: 'NotIn', values: ['db'] },
-        { key: 'legacy', operator: 'DoesNotExist' }, { key: 'ready', operator: 'Exists' },
-      ] } }],
+    [
+      'GET',
+      `${base}/namespaces/ns/flunders?watch=1&fieldSelector=metadata.name%3Df`,
+      {
+        namespace: 'ns',
+        verb: 'watch',
+        ...g,
+        resource: 'flunders',
+        name: 'f',
+        fieldSelector: { requirements: [{ key: 'metadata.name', operator: 'In', values: ['f'] }] },
+      },
+    ],
+    [
+      'GET',
+      `${base}/flunders?labelSelector=${encodeURIComponent('app=web,tier notin (db),!legacy,ready')}`,
+      {
+        verb: 'list',
+        ...g,
+        resource: 'flunders',
+        labelSelector: {
+          requirements: [
+            { key: 'app', operator: 'In', values: ['web'] },
+            { key: 'tier', operator: 'NotIn', values: ['db'] },
+            { key: 'legacy', operator: 'DoesNotExist' },
+            { key: 'ready', operator: 'Exists' },
+          ],
+        },
+      },
+    ],
     ['POST', `${base}/namespaces/ns/flunders`, { namespace: 'ns', verb: 'create', ...g, resource: 'flunders' }],
     ['PUT', `${base}/namespaces/ns/flunders/f`, { namespace: 'ns', verb: 'update', ...g, resource: 'flunders', name: 'f' }],
-    ['PATCH', `${base}/namespaces/ns/flunders/f/status`, { namespace: 'ns', verb: 'patch', ...g, resource: 'flunders', subresource: 'status', name: 'f' }],
+    [
+      'PATCH',
+      `${base}/namespaces/ns/flunders/f/status`,
+      { namespace: 'ns', verb: 'patch', ...g, resource: 'flunders', subresource: 'status', name: 'f' },
+    ],
     ['DELETE', `${base}/namespaces/ns/flunders/f`, { namespace: 'ns', verb: 'delete', ...g, resource: 'flunders', name: 'f' }],
-    ['DELETE', `${base}/namespaces/ns/flunders?labelSelector=a%3Db`, { namespace: 'ns', verb: 'deletecollection', ...g, resource: 'flunders',
-      labelSelector: { requirements: [{ key: 'a', operator: 'In', values: ['b'] }] } }],
+    [
+      'DELETE',
+      `${base}/namespaces/ns/flunders?labelSelector=a%3Db`,
+      {
+        namespace: 'ns',
+        verb: 'deletecollection',
+        ...g,
+        resource: 'flunders',
+        labelSelector: { requirements: [{ key: 'a', operator: 'In', values: ['b'] }] },
+      },
+    ],
     ['GET', `${base}/fischers/x`, { verb: 'get', ...g, resource: 'fischers', name: 'x' }],
     ['OPTIONS', `${base}/fischers/x`, { ...g, resource: 'fischers', name: 'x' }],
   ])('%s %s', (method, url, resourceAttributes) => {
@@ -42,6 +77,8 @@ describe('the SubjectAccessReview sent for a request', () => {
 
   it('leaves out a selector that does not parse (the list itself answers 400)', () => {
     const url = `${base}/flunders?labelSelector=${encodeURIComponent('a in (')}`;
-    expect(reviewSpec(withSelectors(attributesOf(user, newRequestInfo('GET', url)), url)).resourceAttributes?.labelSelector).toBeUndefined();
+    expect(
+      reviewSpec(withSelectors(attributesOf(user, newRequestInfo('GET', url)), url)).resourceAttributes?.labelSelector,
+    ).toBeUndefined();
   });
 });

@@ -14,7 +14,13 @@ export interface SubjectAccessReviewSpec {
   groups: string[];
   extra?: Record<string, string[]>;
   resourceAttributes?: {
-    namespace?: string; verb?: string; group?: string; version?: string; resource?: string; subresource?: string; name?: string;
+    namespace?: string;
+    verb?: string;
+    group?: string;
+    version?: string;
+    resource?: string;
+    subresource?: string;
+    name?: string;
     fieldSelector?: { requirements: SelectorRequirement[] };
     labelSelector?: { requirements: SelectorRequirement[] };
   };
@@ -36,7 +42,15 @@ export function reviewSpec(a: Attributes): SubjectAccessReviewSpec {
   if (Object.keys(a.user.extra).length > 0) spec.extra = a.user.extra;
   if (a.isResourceRequest) {
     // Empty strings are left out, as Go's omitempty does on the wire.
-    const fields = { namespace: a.namespace, verb: a.verb, group: a.apiGroup, version: a.apiVersion, resource: a.resource, subresource: a.subresource, name: a.name };
+    const fields = {
+      namespace: a.namespace,
+      verb: a.verb,
+      group: a.apiGroup,
+      version: a.apiVersion,
+      resource: a.resource,
+      subresource: a.subresource,
+      name: a.name,
+    };
     spec.resourceAttributes = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== ''));
     if (a.fieldSelector?.length) spec.resourceAttributes.fieldSelector = { requirements: a.fieldSelector };
     if (a.labelSelector?.length) spec.resourceAttributes.labelSelector = { requirements: a.labelSelector };
@@ -67,18 +81,22 @@ export function subjectAccessReviewAuthorizer(review: SubjectAccessReviewer, opt
       metrics?.authzCache.inc({ status: pending ? 'shared' : 'miss' });
       if (!pending) {
         const call = (): Promise<SubjectAccessReviewStatus> => review(spec);
-        pending = (metrics ? metrics.timeReview(metrics.authzRequests, metrics.authzDuration, call) : call()).then((status) => {
-          // Denied wins over allowed when a reviewer says both.
-          const decision: Authorization = status.denied ? { decision: 'Deny', reason: status.reason ?? '' }
-            : status.allowed ? { decision: 'Allow', reason: status.reason ?? '' }
-              : { decision: 'NoOpinion', reason: status.reason ?? '' };
-          // Upstream caches nothing for very large attributes; the key length is our measure of that.
-          if (key.length < 10_000) {
-            const ttl = (decision.decision === 'Allow' ? opts.authorizedTTLSeconds : opts.unauthorizedTTLSeconds) * 1000;
-            if (ttl > 0) cache.set(key, decision, { ttl });
-          }
-          return decision;
-        }).finally(() => inFlight.delete(key));
+        pending = (metrics ? metrics.timeReview(metrics.authzRequests, metrics.authzDuration, call) : call())
+          .then((status) => {
+            // Denied wins over allowed when a reviewer says both.
+            const decision: Authorization = status.denied
+              ? { decision: 'Deny', reason: status.reason ?? '' }
+              : status.allowed
+                ? { decision: 'Allow', reason: status.reason ?? '' }
+                : { decision: 'NoOpinion', reason: status.reason ?? '' };
+            // Upstream caches nothing for very large attributes; the key length is our measure of that.
+            if (key.length < 10_000) {
+              const ttl = (decision.decision === 'Allow' ? opts.authorizedTTLSeconds : opts.unauthorizedTTLSeconds) * 1000;
+              if (ttl > 0) cache.set(key, decision, { ttl });
+            }
+            return decision;
+          })
+          .finally(() => inFlight.delete(key));
         inFlight.set(key, pending);
       }
       return pending;

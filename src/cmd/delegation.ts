@@ -13,16 +13,21 @@ export interface Delegation {
 }
 
 /** Each kubeconfig path, when absent, means the pod's in-cluster ServiceAccount. */
-export async function connectDelegation(authenticationKubeconfig: string | undefined, authorizationKubeconfig: string | undefined): Promise<Delegation> {
+export async function connectDelegation(
+  authenticationKubeconfig: string | undefined,
+  authorizationKubeconfig: string | undefined,
+): Promise<Delegation> {
   let authentication: KubeConfig;
   let authorization: KubeConfig;
   try {
     authentication = loadKubeConfig(authenticationKubeconfig);
     authorization = loadKubeConfig(authorizationKubeconfig);
   } catch (err) {
-    throw new Error(`no kube-apiserver to delegate authentication and authorization to: ${err instanceof Error ? err.message : String(err)}; `
-      + 'run in a cluster, or pass --kubeconfig (or --authentication-kubeconfig and --authorization-kubeconfig); '
-      + 'to try the server without a cluster, run `aggregated-apiserver local`');
+    throw new Error(
+      `no kube-apiserver to delegate authentication and authorization to: ${err instanceof Error ? err.message : String(err)}; ` +
+        'run in a cluster, or pass --kubeconfig (or --authentication-kubeconfig and --authorization-kubeconfig); ' +
+        'to try the server without a cluster, run `aggregated-apiserver local`',
+    );
   }
   await checkReachable(authorization);
   if (serverOf(authentication) !== serverOf(authorization)) await checkReachable(authentication);

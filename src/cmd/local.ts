@@ -20,7 +20,11 @@ import { SecureServingOptions } from './options/serving.js';
 import { StorageOptions } from './options/storage.js';
 import { runUntilSignalled } from './run.js';
 
-export type LocalFlags = Flags<SecureServingOptions> & Flags<APIDefinitionsOptions> & Flags<StorageOptions> & Flags<ServerRunOptions> & Flags<AuditOptions>;
+export type LocalFlags = Flags<SecureServingOptions> &
+  Flags<APIDefinitionsOptions> &
+  Flags<StorageOptions> &
+  Flags<ServerRunOptions> &
+  Flags<AuditOptions>;
 
 export class LocalOptions extends CommandOptions<LocalFlags> {
   readonly serving = new SecureServingOptions({ securePort: 8443, bindAddress: '127.0.0.1' });
@@ -36,7 +40,8 @@ export class LocalOptions extends CommandOptions<LocalFlags> {
 
 export function addLocalCommand(program: Command): void {
   const opts = new LocalOptions();
-  opts.addFlags(program.command('local'))
+  opts
+    .addFlags(program.command('local'))
     .description('serve on this machine with no cluster: a local CA, client-certificate authentication, embedded storage')
     .action((flags: Partial<LocalFlags>) => runLocal(opts.applyFlags(flags)));
 }
@@ -57,9 +62,9 @@ export async function startLocal(opts: LocalOptions, tuning: { connections?: Con
   if (errs.length > 0) throw new Error(errs.join('; '));
   const localDir = join(resolve(opts.storage.dataDir), 'local');
   await ensureLocalCertificates(localDir);
-  const [ca, servingCert, servingKey, adminCert, adminKey] = await Promise.all(
+  const [ca, servingCert, servingKey, adminCert, adminKey] = (await Promise.all(
     ['ca.crt', 'serving.crt', 'serving.key', 'admin.crt', 'admin.key'].map((f) => readFile(join(localDir, f), 'utf8')),
-  ) as [string, string, string, string, string];
+  )) as [string, string, string, string, string];
   const definitions = await opts.definitions.load();
   const metrics = new Metrics();
   const server = new APIServer({

@@ -26,8 +26,14 @@ import { SecureServingOptions, ServingCertOptions } from './options/serving.js';
 import { StorageOptions } from './options/storage.js';
 import { runUntilSignalled } from './run.js';
 
-export type ServeFlags = Flags<SecureServingOptions> & Flags<ServingCertOptions> & Flags<APIDefinitionsOptions> & Flags<StorageOptions>
-  & Flags<ServerRunOptions> & Flags<AuditOptions> & Flags<DelegatingAuthenticationOptions> & Flags<DelegatingAuthorizationOptions>;
+export type ServeFlags = Flags<SecureServingOptions> &
+  Flags<ServingCertOptions> &
+  Flags<APIDefinitionsOptions> &
+  Flags<StorageOptions> &
+  Flags<ServerRunOptions> &
+  Flags<AuditOptions> &
+  Flags<DelegatingAuthenticationOptions> &
+  Flags<DelegatingAuthorizationOptions>;
 
 export class ServeOptions extends CommandOptions<ServeFlags> {
   readonly serving = new SecureServingOptions({ securePort: 443, bindAddress: '0.0.0.0' });
@@ -40,7 +46,16 @@ export class ServeOptions extends CommandOptions<ServeFlags> {
   readonly authorization = new DelegatingAuthorizationOptions();
 
   protected groups(): OptionGroup[] {
-    return [this.serving, this.servingCert, this.definitions, this.storage, this.server, this.audit, this.authentication, this.authorization];
+    return [
+      this.serving,
+      this.servingCert,
+      this.definitions,
+      this.storage,
+      this.server,
+      this.audit,
+      this.authentication,
+      this.authorization,
+    ];
   }
 
   /** `--kubeconfig` stands in for whichever of the delegations' own kubeconfig flags is not given. */
@@ -53,7 +68,8 @@ export class ServeOptions extends CommandOptions<ServeFlags> {
 
 export function addServeCommand(program: Command): void {
   const opts = new ServeOptions();
-  opts.addFlags(program.command('serve'))
+  opts
+    .addFlags(program.command('serve'))
     .description('serve in a cluster: delegated authentication and authorization through the kube-apiserver')
     .action((flags: Partial<ServeFlags>) => runServe(opts.applyFlags(flags)));
 }
@@ -68,8 +84,13 @@ export async function startServe(opts: ServeOptions): Promise<APIServer> {
   const definitions = await opts.definitions.load();
   // Before the serving certificate: a start that cannot reach the kube-apiserver leaves no certificate behind.
   const delegation = await connectDelegation(opts.authentication.authenticationKubeconfig, opts.authorization.authorizationKubeconfig);
-  const trust = new TrustSource(opts.authentication.trustFlags(), configMapReader(delegation.authentication), warn, undefined,
-    configMapWatcher(delegation.authentication));
+  const trust = new TrustSource(
+    opts.authentication.trustFlags(),
+    configMapReader(delegation.authentication),
+    warn,
+    undefined,
+    configMapWatcher(delegation.authentication),
+  );
   await trust.start();
   const serving = await opts.servingCert.toConfig();
   try {
@@ -89,8 +110,13 @@ export async function startServe(opts: ServeOptions): Promise<APIServer> {
   }
 }
 
-async function serverConfig(opts: ServeOptions, definitions: ResourceDefinition[], serving: ServingCertificate, trust: TrustSource,
-  delegation: Delegation): Promise<ServerConfig> {
+async function serverConfig(
+  opts: ServeOptions,
+  definitions: ResourceDefinition[],
+  serving: ServingCertificate,
+  trust: TrustSource,
+  delegation: Delegation,
+): Promise<ServerConfig> {
   const metrics = new Metrics();
   // /readyz fails while reviews cannot reach the kube-apiserver: every request would fail meanwhile.
   const health = new DelegationHealth();

@@ -34,7 +34,8 @@ const ALL_METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELE
 export function deprecationWarning(def: ResourceDefinition, version: VersionDefinition): string {
   if (version.deprecationWarning) return version.deprecationWarning;
   const message = `${def.group}/${version.name} ${def.names.kind} is deprecated`;
-  const newer = def.versions.filter((v) => v.served && !v.deprecated && compareVersions(v.name, version.name) < 0)
+  const newer = def.versions
+    .filter((v) => v.served && !v.deprecated && compareVersions(v.name, version.name) < 0)
     .sort((a, b) => compareVersions(a.name, b.name));
   return newer[0] ? `${message}; use ${def.group}/${newer[0].name} ${def.names.kind}` : message;
 }
@@ -71,8 +72,13 @@ const notFound: Handler = async (ctx, req) => {
   throw newNotFound(ctx.scope.gr, (req.params as { name: string }).name);
 };
 
-export function installResources(app: FastifyInstance, defs: ResourceDefinition[], storage: Storage, watches: WatchRegistry,
-  admission: AdmissionChain = NO_ADMISSION): void {
+export function installResources(
+  app: FastifyInstance,
+  defs: ResourceDefinition[],
+  storage: Storage,
+  watches: WatchRegistry,
+  admission: AdmissionChain = NO_ADMISSION,
+): void {
   for (const def of defs) {
     const store = new ResourceStore(def, storage, admission);
     for (const version of def.versions.filter((v) => v.served)) {
@@ -92,10 +98,13 @@ export function installResources(app: FastifyInstance, defs: ResourceDefinition[
       if (def.scope === 'Namespaced') route(app, `${watchBase}/${plural}`, ctx, { GET: legacyWatch });
       // A subresource this version does not have is, as kube-apiserver's CRD handler answers, an object not found.
       const absent = Object.fromEntries(ALL_METHODS.map((m) => [m, notFound]));
-      route(app, `${object}/status`, ctx, version.subresources.status
-        ? { GET: getObject, PUT: updateObject('status'), PATCH: patchObject('status') } : absent);
-      route(app, `${object}/scale`, ctx, version.subresources.scale
-        ? { GET: getScale, PUT: updateScale, PATCH: updateScale } : absent);
+      route(
+        app,
+        `${object}/status`,
+        ctx,
+        version.subresources.status ? { GET: getObject, PUT: updateObject('status'), PATCH: patchObject('status') } : absent,
+      );
+      route(app, `${object}/scale`, ctx, version.subresources.scale ? { GET: getScale, PUT: updateScale, PATCH: updateScale } : absent);
     }
   }
 }

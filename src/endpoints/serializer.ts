@@ -55,29 +55,48 @@ export function partialObjectMetadata(obj: KubeObject): { kind: string; apiVersi
 
 function table(req: FastifyRequest, scope: ResourceScope, objects: KubeObject[], listMeta: ListMeta, noHeaders = false) {
   return tableForObjects(objects, scope.version, {
-    includeObject: queryParam(req, 'includeObject'), apiVersion: tableApiVersion(req.headers.accept), listMeta, noHeaders,
+    includeObject: queryParam(req, 'includeObject'),
+    apiVersion: tableApiVersion(req.headers.accept),
+    listMeta,
+    noHeaders,
   });
 }
 
 /** One object, its one-row Table when kubectl asked for a Table, or its PartialObjectMetadata. */
 export function writeObject(req: FastifyRequest, reply: FastifyReply, scope: ResourceScope, code: number, obj: KubeObject): FastifyReply {
   switch (outputFormat(req)) {
-    case 'PartialObjectMetadata': return writeEncoded(req, reply, code, partialObjectMetadata(obj));
+    case 'PartialObjectMetadata':
+      return writeEncoded(req, reply, code, partialObjectMetadata(obj));
     case 'PartialObjectMetadataList':
       throw newNotAcceptable(`you requested PartialObjectMetadataList, but the requested object is not a list (${scope.def.names.kind})`);
-    case 'table': return writeEncoded(req, reply, code, table(req, scope, [obj], { resourceVersion: obj.metadata.resourceVersion }));
-    default: return writeEncoded(req, reply, code, obj);
+    case 'table':
+      return writeEncoded(req, reply, code, table(req, scope, [obj], { resourceVersion: obj.metadata.resourceVersion }));
+    default:
+      return writeEncoded(req, reply, code, obj);
   }
 }
 
-export function writeList(req: FastifyRequest, reply: FastifyReply, scope: ResourceScope, items: KubeObject[], metadata: ListMeta): FastifyReply {
+export function writeList(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  scope: ResourceScope,
+  items: KubeObject[],
+  metadata: ListMeta,
+): FastifyReply {
   switch (outputFormat(req)) {
     case 'PartialObjectMetadataList':
-      return writeEncoded(req, reply, 200, { kind: 'PartialObjectMetadataList', apiVersion: META_V1, metadata, items: items.map(partialObjectMetadata) });
+      return writeEncoded(req, reply, 200, {
+        kind: 'PartialObjectMetadataList',
+        apiVersion: META_V1,
+        metadata,
+        items: items.map(partialObjectMetadata),
+      });
     case 'PartialObjectMetadata':
       throw newNotAcceptable(`you requested PartialObjectMetadata, but the requested object is a list (${scope.def.names.listKind})`);
-    case 'table': return writeEncoded(req, reply, 200, table(req, scope, items, metadata));
-    default: return writeEncoded(req, reply, 200, { apiVersion: scope.apiVersion, kind: scope.def.names.listKind, metadata, items });
+    case 'table':
+      return writeEncoded(req, reply, 200, table(req, scope, items, metadata));
+    default:
+      return writeEncoded(req, reply, 200, { apiVersion: scope.apiVersion, kind: scope.def.names.listKind, metadata, items });
   }
 }
 
@@ -103,7 +122,9 @@ export function writeStatus(req: FastifyRequest, reply: FastifyReply, status: St
   } catch {
     // Nothing acceptable was offered (that may be the very error): JSON.
   }
-  return yaml ? writeBytes(reply, status.code, YAML_TYPE, toYaml(status)) : writeBytes(reply, status.code, JSON_TYPE, JSON.stringify(status));
+  return yaml
+    ? writeBytes(reply, status.code, YAML_TYPE, toYaml(status))
+    : writeBytes(reply, status.code, JSON_TYPE, JSON.stringify(status));
 }
 
 /** The encoder of one watch stream: a newline-terminated WatchEvent per event, as negotiated. */

@@ -13,17 +13,72 @@ const REQUEST_LABELS = ['verb', 'group', 'version', 'resource', 'subresource', '
 
 export class Metrics {
   readonly registry = new Registry();
-  readonly requests = new Counter({ name: 'apiserver_request_total', help: 'Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.', labelNames: [...REQUEST_LABELS, 'code'], registers: [this.registry] });
-  readonly duration = new Histogram({ name: 'apiserver_request_duration_seconds', help: 'Response latency distribution in seconds for each verb, group, version, resource, subresource, scope and component.', labelNames: [...REQUEST_LABELS], buckets: DURATION_BUCKETS, registers: [this.registry] });
-  readonly inflight = new Gauge({ name: 'apiserver_current_inflight_requests', help: 'Maximal number of currently used inflight request limit of this apiserver per request kind in last second.', labelNames: ['request_kind'], registers: [this.registry] });
-  readonly authnRequests = new Counter({ name: 'apiserver_delegated_authn_request_total', help: 'Number of HTTP requests partitioned by status code.', labelNames: ['code'], registers: [this.registry] });
-  readonly authnDuration = new Histogram({ name: 'apiserver_delegated_authn_request_duration_seconds', help: 'Request latency in seconds. Broken down by status code.', labelNames: ['code'], registers: [this.registry] });
-  readonly authzRequests = new Counter({ name: 'apiserver_delegated_authz_request_total', help: 'Number of HTTP requests partitioned by status code.', labelNames: ['code'], registers: [this.registry] });
-  readonly authzDuration = new Histogram({ name: 'apiserver_delegated_authz_request_duration_seconds', help: 'Request latency in seconds. Broken down by status code.', labelNames: ['code'], registers: [this.registry] });
-  readonly tokenCache = new Counter({ name: 'apiserver_authentication_token_cache_request_total', help: 'Token reviews answered from the cache (hit) or by the kube-apiserver (miss).', labelNames: ['status'], registers: [this.registry] });
-  readonly authzCache = new Counter({ name: 'apiserver_authorization_webhook_cache_request_total', help: 'SubjectAccessReview decisions answered from the cache (hit), by a review in flight (shared) or by a new review (miss).', labelNames: ['status'], registers: [this.registry] });
-  readonly auditEvents = new Counter({ name: 'apiserver_audit_event_total', help: 'Counter of audit events generated and sent to the audit backend.', registers: [this.registry] });
-  readonly auditErrors = new Counter({ name: 'apiserver_audit_error_total', help: 'Counter of audit events that failed to be audited properly.', labelNames: ['plugin'], registers: [this.registry] });
+  readonly requests = new Counter({
+    name: 'apiserver_request_total',
+    help: 'Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
+    labelNames: [...REQUEST_LABELS, 'code'],
+    registers: [this.registry],
+  });
+  readonly duration = new Histogram({
+    name: 'apiserver_request_duration_seconds',
+    help: 'Response latency distribution in seconds for each verb, group, version, resource, subresource, scope and component.',
+    labelNames: [...REQUEST_LABELS],
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly inflight = new Gauge({
+    name: 'apiserver_current_inflight_requests',
+    help: 'Maximal number of currently used inflight request limit of this apiserver per request kind in last second.',
+    labelNames: ['request_kind'],
+    registers: [this.registry],
+  });
+  readonly authnRequests = new Counter({
+    name: 'apiserver_delegated_authn_request_total',
+    help: 'Number of HTTP requests partitioned by status code.',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+  readonly authnDuration = new Histogram({
+    name: 'apiserver_delegated_authn_request_duration_seconds',
+    help: 'Request latency in seconds. Broken down by status code.',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+  readonly authzRequests = new Counter({
+    name: 'apiserver_delegated_authz_request_total',
+    help: 'Number of HTTP requests partitioned by status code.',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+  readonly authzDuration = new Histogram({
+    name: 'apiserver_delegated_authz_request_duration_seconds',
+    help: 'Request latency in seconds. Broken down by status code.',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+  readonly tokenCache = new Counter({
+    name: 'apiserver_authentication_token_cache_request_total',
+    help: 'Token reviews answered from the cache (hit) or by the kube-apiserver (miss).',
+    labelNames: ['status'],
+    registers: [this.registry],
+  });
+  readonly authzCache = new Counter({
+    name: 'apiserver_authorization_webhook_cache_request_total',
+    help: 'SubjectAccessReview decisions answered from the cache (hit), by a review in flight (shared) or by a new review (miss).',
+    labelNames: ['status'],
+    registers: [this.registry],
+  });
+  readonly auditEvents = new Counter({
+    name: 'apiserver_audit_event_total',
+    help: 'Counter of audit events generated and sent to the audit backend.',
+    registers: [this.registry],
+  });
+  readonly auditErrors = new Counter({
+    name: 'apiserver_audit_error_total',
+    help: 'Counter of audit events that failed to be audited properly.',
+    labelNames: ['plugin'],
+    registers: [this.registry],
+  });
 
   /** Times a call to the kube-apiserver into a request counter and histogram by status code. */
   async timeReview<T>(counter: Counter<'code'>, histogram: Histogram<'code'>, call: () => Promise<T>): Promise<T> {
@@ -61,9 +116,13 @@ export function installMetrics(app: FastifyInstance, metrics: Metrics): void {
     const info = requestInfoFrom(req);
     const start = t?.start;
     const labels = {
-      verb: (info?.verb ?? req.method).toUpperCase(), group: info?.apiGroup ?? '', version: info?.apiVersion ?? '',
-      resource: info?.resource ?? '', subresource: info?.subresource ?? '',
-      scope: !info?.isResourceRequest ? '' : info.name ? 'resource' : info.namespace ? 'namespace' : 'cluster', component: 'apiserver',
+      verb: (info?.verb ?? req.method).toUpperCase(),
+      group: info?.apiGroup ?? '',
+      version: info?.apiVersion ?? '',
+      resource: info?.resource ?? '',
+      subresource: info?.subresource ?? '',
+      scope: !info?.isResourceRequest ? '' : info.name ? 'resource' : info.namespace ? 'namespace' : 'cluster',
+      component: 'apiserver',
     };
     metrics.requests.inc({ ...labels, code: String(statusCode) });
     if (start !== undefined) metrics.duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);

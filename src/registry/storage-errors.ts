@@ -1,18 +1,29 @@
 /** Turns storage errors into the Status errors kube-apiserver gives (`storage/errors` interpretations). */
 import {
-  type GroupResource, OPTIMISTIC_LOCK_ERROR_MSG, newAlreadyExists, newConflict, newNotFound, newResourceExpired,
-  newServiceUnavailable, StatusError,
+  type GroupResource,
+  OPTIMISTIC_LOCK_ERROR_MSG,
+  newAlreadyExists,
+  newConflict,
+  newNotFound,
+  newResourceExpired,
+  newServiceUnavailable,
+  StatusError,
 } from '../apimachinery/errors.js';
 import { StorageError } from '../storage/interfaces.js';
 
 export function interpretStorageError(err: unknown, gr: GroupResource, name: string): unknown {
   if (!(err instanceof StorageError)) return err;
   switch (err.code) {
-    case 'NotFound': return newNotFound(gr, name);
-    case 'AlreadyExists': return newAlreadyExists(gr, name);
-    case 'Conflict': return newConflict(gr, name, OPTIMISTIC_LOCK_ERROR_MSG);
-    case 'Expired': return newResourceExpired('The resourceVersion for the provided list is too old.');
-    case 'Unavailable': return newServiceUnavailable(err.message);
+    case 'NotFound':
+      return newNotFound(gr, name);
+    case 'AlreadyExists':
+      return newAlreadyExists(gr, name);
+    case 'Conflict':
+      return newConflict(gr, name, OPTIMISTIC_LOCK_ERROR_MSG);
+    case 'Expired':
+      return newResourceExpired('The resourceVersion for the provided list is too old.');
+    case 'Unavailable':
+      return newServiceUnavailable(err.message);
   }
 }
 

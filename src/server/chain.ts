@@ -28,12 +28,12 @@ export interface ChainConfig {
 }
 
 export function buildHandlerChain(app: FastifyInstance, cfg: ChainConfig): void {
-  installCacheControl(app);                              // Cache-Control: no-cache, private unless set
-  installMetrics(app, cfg.metrics);                      // apiserver_request_total, durations; /metrics
-  installRequestInfo(app);                               // path + method -> RequestInfo
-  installAuthentication(app, cfg.authentication);        // -> 401
+  installCacheControl(app); // Cache-Control: no-cache, private unless set
+  installMetrics(app, cfg.metrics); // apiserver_request_total, durations; /metrics
+  installRequestInfo(app); // path + method -> RequestInfo
+  installAuthentication(app, cfg.authentication); // -> 401
   if (cfg.audit) installAudit(app, { ...cfg.audit, metrics: cfg.metrics }); // RequestReceived ... ResponseComplete
   installMaxInFlight(app, cfg.maxInFlight, cfg.metrics); // -> 429
-  installLoadShedding(app, cfg.loadShedding);            // -> 429 while the event loop lags or the heap is full
-  installAuthorization(app, cfg.authorization);          // -> 403
+  installLoadShedding(app, cfg.loadShedding); // -> 429 while the event loop lags or the heap is full
+  installAuthorization(app, cfg.authorization); // -> 403
 }

@@ -8,8 +8,14 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  isStatusError, newBadRequest, newInternalError, newMethodNotAllowed, newPathNotFound, newRequestEntityTooLarge,
-  newUnsupportedMediaType, StatusError,
+  isStatusError,
+  newBadRequest,
+  newInternalError,
+  newMethodNotAllowed,
+  newPathNotFound,
+  newRequestEntityTooLarge,
+  newUnsupportedMediaType,
+  StatusError,
 } from '../apimachinery/errors.js';
 import { MAX_REQUEST_BODY_BYTES } from '../endpoints/negotiation/media-types.js';
 import { writeStatus } from '../endpoints/serializer.js';
@@ -39,9 +45,7 @@ function send(req: FastifyRequest, reply: FastifyReply, status: StatusError): Fa
 
 /** Errors Fastify meets before routing: a path that does not percent-decode (`%ZZ`). */
 export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
-  const status = err.code === 'FST_ERR_BAD_URL'
-    ? newBadRequest(`invalid URL escape in the request path`)
-    : newBadRequest(err.message);
+  const status = err.code === 'FST_ERR_BAD_URL' ? newBadRequest(`invalid URL escape in the request path`) : newBadRequest(err.message);
   void send(req, reply, status);
 }
 
@@ -56,12 +60,17 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
     socket.destroy();
     return;
   }
-  const status = err.code === 'HPE_INVALID_METHOD' ? newMethodNotAllowed()
-    : err.code === 'HPE_HEADER_OVERFLOW' ? new StatusError({ code: 431, reason: 'BadRequest', message: 'Request Header Fields Too Large' })
-      : newBadRequest('the request could not be parsed as HTTP/1.1');
+  const status =
+    err.code === 'HPE_INVALID_METHOD'
+      ? newMethodNotAllowed()
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? new StatusError({ code: 431, reason: 'BadRequest', message: 'Request Header Fields Too Large' })
+        : newBadRequest('the request could not be parsed as HTTP/1.1');
   const body = JSON.stringify(status.status);
-  socket.end(`HTTP/1.1 ${status.code} ${REASON_PHRASES[status.code] ?? 'Bad Request'}\r\nContent-Type: application/json\r\n`
-    + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status.code} ${REASON_PHRASES[status.code] ?? 'Bad Request'}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** The methods Fastify routes here; any other token is answered 405 before Fastify sees it. */

@@ -19,10 +19,15 @@ function installEndpoint(app: FastifyInstance, path: string, checks: () => Healt
   const kind = path.slice(1);
   app.get(path, async (req, reply) => {
     const excluded = new Set(queryList(req, 'exclude'));
-    const results = checks().filter((c) => !excluded.has(c.name)).map((c) => ({ name: c.name, ok: c.check() }));
+    const results = checks()
+      .filter((c) => !excluded.has(c.name))
+      .map((c) => ({ name: c.name, ok: c.check() }));
     const failed = results.some((r) => !r.ok);
     const verbose = (req.query as Record<string, unknown>).verbose !== undefined;
-    reply.code(failed ? 500 : 200).type('text/plain; charset=utf-8').header('X-Content-Type-Options', 'nosniff');
+    reply
+      .code(failed ? 500 : 200)
+      .type('text/plain; charset=utf-8')
+      .header('X-Content-Type-Options', 'nosniff');
     if (!failed && !verbose) return reply.send('ok');
     const lines = results.map((r) => (r.ok ? `[+]${r.name} ok` : `[-]${r.name} failed: reason withheld`));
     lines.push(failed ? `${kind} check failed` : `${kind} check passed`);
@@ -33,7 +38,10 @@ function installEndpoint(app: FastifyInstance, path: string, checks: () => Healt
     const check = checks().find((c) => c.name === name);
     if (!check) return reply.code(404).type('text/plain; charset=utf-8').send('404 page not found\n');
     const ok = check.check();
-    return reply.code(ok ? 200 : 500).type('text/plain; charset=utf-8').send(ok ? 'ok' : 'internal server error: reason withheld\n');
+    return reply
+      .code(ok ? 200 : 500)
+      .type('text/plain; charset=utf-8')
+      .send(ok ? 'ok' : 'internal server error: reason withheld\n');
   });
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DelegationHealth, kubeApiError } from './kube-client.js';
 
-const status = (code: number, message: string): string => JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code, message });
+const status = (code: number, message: string): string =>
+  JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code, message });
 
 describe('kubeApiError', () => {
   it.each([
@@ -9,7 +10,7 @@ describe('kubeApiError', () => {
     ['a Status body already parsed', { code: 500, body: { message: 'etcdserver: leader changed' } }, 'etcdserver: leader changed'],
     ['a body that is not a Status', { code: 502, body: 'bad gateway' }, 'bad gateway'],
     ['no body at all', { code: 503 }, 'HTTP 503'],
-  ])('keeps the kube-apiserver\'s own message from %s', (_name, err, message) => {
+  ])("keeps the kube-apiserver's own message from %s", (_name, err, message) => {
     const out = kubeApiError(Object.assign(new Error('HTTP-Code: ...\nHeaders: {...}'), err), 'HINT');
     expect(out.message).toBe(message);
     expect((out as { code?: number }).code).toBe(err.code);

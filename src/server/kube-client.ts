@@ -63,8 +63,10 @@ export class DelegationHealth {
 
 // What fixes a 403 from the kube-apiserver: the bindings every extension apiserver needs, which operators
 // most often miss (upstream gives the first hint only).
-const AUTH_DELEGATOR_HINT = "usually fixed by 'kubectl create clusterrolebinding CLUSTERROLEBINDING_NAME --clusterrole=system:auth-delegator --serviceaccount=YOUR_NS:YOUR_SA'";
-const AUTH_READER_HINT = "usually fixed by 'kubectl create rolebinding -n kube-system ROLEBINDING_NAME --role=extension-apiserver-authentication-reader --serviceaccount=YOUR_NS:YOUR_SA'";
+const AUTH_DELEGATOR_HINT =
+  "usually fixed by 'kubectl create clusterrolebinding CLUSTERROLEBINDING_NAME --clusterrole=system:auth-delegator --serviceaccount=YOUR_NS:YOUR_SA'";
+const AUTH_READER_HINT =
+  "usually fixed by 'kubectl create rolebinding -n kube-system ROLEBINDING_NAME --role=extension-apiserver-authentication-reader --serviceaccount=YOUR_NS:YOUR_SA'";
 
 /**
  * The kube-apiserver's own message for a failed call (its Status, not the client library's dump of
@@ -102,7 +104,9 @@ export function subjectAccessReviewer(kc: k8s.KubeConfig): (spec: SubjectAccessR
   const api = kc.makeApiClient(k8s.AuthorizationV1Api);
   return async (spec) => {
     try {
-      const res = await api.createSubjectAccessReview({ body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec } });
+      const res = await api.createSubjectAccessReview({
+        body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec },
+      });
       return (res.status ?? {}) as SubjectAccessReviewStatus;
     } catch (err) {
       throw kubeApiError(err, AUTH_DELEGATOR_HINT);
@@ -114,16 +118,31 @@ export function subjectAccessReviewer(kc: k8s.KubeConfig): (spec: SubjectAccessR
  * Watches one ConfigMap and calls `onChange` with its data on every change; the watch is re-opened when the
  * kube-apiserver ends it. Returns a function that stops watching.
  */
-export function configMapWatcher(kc: k8s.KubeConfig): (namespace: string, name: string, onChange: (data: Record<string, string> | undefined) => void) => () => void {
+export function configMapWatcher(
+  kc: k8s.KubeConfig,
+): (namespace: string, name: string, onChange: (data: Record<string, string> | undefined) => void) => () => void {
   return (namespace, name, onChange) => {
     let stopped = false;
     let current: { abort: () => void } | undefined;
     const open = (): void => {
       if (stopped) return;
-      new k8s.Watch(kc).watch(`/api/v1/namespaces/${namespace}/configmaps`, { fieldSelector: `metadata.name=${name}` },
-        (type: string, obj: { data?: Record<string, string> }) => onChange(type === 'DELETED' ? undefined : obj.data ?? {}),
-        () => { if (!stopped) setTimeout(open, 1000).unref(); },
-      ).then((req) => { current = req; }, () => { if (!stopped) setTimeout(open, 5000).unref(); });
+      new k8s.Watch(kc)
+        .watch(
+          `/api/v1/namespaces/${namespace}/configmaps`,
+          { fieldSelector: `metadata.name=${name}` },
+          (type: string, obj: { data?: Record<string, string> }) => onChange(type === 'DELETED' ? undefined : (obj.data ?? {})),
+          () => {
+            if (!stopped) setTimeout(open, 1000).unref();
+          },
+        )
+        .then(
+          (req) => {
+            current = req;
+          },
+          () => {
+            if (!stopped) setTimeout(open, 5000).unref();
+          },
+        );
     };
     open();
     return () => {

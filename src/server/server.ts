@@ -60,7 +60,10 @@ export class APIServer {
       // HTTP/2 for kubectl and kube-apiserver's proxy, HTTP/1.1 for everything else (probes, curl).
       http2: true,
       https: {
-        ...config.tls, allowHTTP1: true, requestCert: true, rejectUnauthorized: false,
+        ...config.tls,
+        allowHTTP1: true,
+        requestCert: true,
+        rejectUnauthorized: false,
         // The aggregator sends one X-Remote-Group header per group: a user in hundreds of groups must fit, as
         // in Go's server (1 MB of headers); Node's default of 128 header fields resets such a stream.
         maxHeaderListPairs: MAX_HEADER_FIELDS,
@@ -90,7 +93,10 @@ export class APIServer {
     // only a restart (which the kubelet does on a failing liveness probe) recovers it.
     const storageHealthy = (): boolean => this.ready && config.storage.health() === undefined;
     installHealth(this.app, {
-      live: [{ name: 'ping', check: () => true }, { name: 'storage', check: () => !this.ready || storageHealthy() }],
+      live: [
+        { name: 'ping', check: () => true },
+        { name: 'storage', check: () => !this.ready || storageHealthy() },
+      ],
       ready: [
         { name: 'ping', check: () => true },
         { name: 'storage', check: storageHealthy },

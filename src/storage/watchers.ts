@@ -16,7 +16,11 @@ export class BufferedWatch implements Watch {
   private waiter: ((ev: StorageEvent | undefined) => void) | undefined;
   private stopped = false;
 
-  constructor(readonly prefix: string, private readonly predicate: Predicate | undefined, private readonly onStop: () => void) {}
+  constructor(
+    readonly prefix: string,
+    private readonly predicate: Predicate | undefined,
+    private readonly onStop: () => void,
+  ) {}
 
   /** Queues the event as this watch should see it, if at all; `bytes` is its size as JSON text. */
   offer(ev: StorageEvent, bytes = 0): void {
@@ -57,7 +61,9 @@ export class BufferedWatch implements Watch {
       return Promise.resolve(item.ev);
     }
     if (this.stopped) return Promise.resolve(undefined);
-    return new Promise((resolve) => { this.waiter = resolve; });
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+    });
   }
 
   stop(): void {
@@ -84,7 +90,11 @@ export class WatchHub {
 
   /** `sizes[i]` is the JSON size of `events[i]`. */
   publish(events: StorageEvent[], sizes: number[]): void {
-    for (const w of this.watches) events.forEach((ev, i) => w.offer(ev, sizes[i]));
+    for (const w of this.watches) {
+      events.forEach((ev, i) => {
+        w.offer(ev, sizes[i]);
+      });
+    }
   }
 
   endAll(): void {

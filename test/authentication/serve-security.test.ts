@@ -13,7 +13,10 @@ import { createCA, createCertificate, type CertificateAuthority, type KeyPairPem
 import { call, type ClientIdentity } from '../support/client.js';
 import { serveOptions, tempDir } from '../support/local.js';
 
-interface Review { kind: string; spec: Record<string, any> }
+interface Review {
+  kind: string;
+  spec: Record<string, any>;
+}
 
 describe('serve: delegated authentication and authorization', () => {
   const dir = tempDir('serve-sec-');
@@ -31,7 +34,10 @@ describe('serve: delegated authentication and authorization', () => {
   let auditLog: string;
   const auditEvents = async (): Promise<any[]> => {
     const { readFileSync } = await import('node:fs');
-    return readFileSync(auditLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    return readFileSync(auditLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
   };
 
   beforeAll(async () => {
@@ -42,7 +48,9 @@ describe('serve: delegated authentication and authorization', () => {
     const apiServing = await createCertificate(apiCA, { commonName: '127.0.0.1', ipAddresses: ['127.0.0.1'], usage: 'serverAuth' });
     fake = createServer({ cert: apiServing.cert, key: apiServing.key }, (req, res) => {
       let body = '';
-      req.on('data', (c: Buffer) => { body += c.toString(); });
+      req.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
       req.on('end', () => {
         if (fakeGone) {
           req.socket.destroy();
@@ -54,24 +62,33 @@ describe('serve: delegated authentication and authorization', () => {
         }
         res.setHeader('content-type', 'application/json');
         if (req.method === 'GET' && req.url?.startsWith('/api/v1/namespaces/kube-system/configmaps/extension-apiserver-authentication')) {
-          res.end(JSON.stringify({
-            apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'extension-apiserver-authentication', namespace: 'kube-system' },
-            data: {
-              'client-ca-file': clientCA.cert,
-              'requestheader-client-ca-file': frontProxyCA.cert,
-              'requestheader-allowed-names': '["front-proxy-client"]',
-              'requestheader-username-headers': '["X-Remote-User"]',
-              'requestheader-group-headers': '["X-Remote-Group"]',
-              'requestheader-extra-headers-prefix': '["X-Remote-Extra-"]',
-            },
-          }));
+          res.end(
+            JSON.stringify({
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              metadata: { name: 'extension-apiserver-authentication', namespace: 'kube-system' },
+              data: {
+                'client-ca-file': clientCA.cert,
+                'requestheader-client-ca-file': frontProxyCA.cert,
+                'requestheader-allowed-names': '["front-proxy-client"]',
+                'requestheader-username-headers': '["X-Remote-User"]',
+                'requestheader-group-headers': '["X-Remote-Group"]',
+                'requestheader-extra-headers-prefix': '["X-Remote-Extra-"]',
+              },
+            }),
+          );
           return;
         }
         const review = JSON.parse(body || '{}') as Review;
         reviews.push(review);
         if (req.url?.startsWith('/apis/authentication.k8s.io/v1/tokenreviews')) {
           const ok = review.spec.token === 'good-token';
-          res.end(JSON.stringify({ ...review, status: ok ? { authenticated: true, user: { username: 'tina', groups: ['token-users'] } } : { authenticated: false } }));
+          res.end(
+            JSON.stringify({
+              ...review,
+              status: ok ? { authenticated: true, user: { username: 'tina', groups: ['token-users'] } } : { authenticated: false },
+            }),
+          );
           return;
         }
         if (req.url?.startsWith('/apis/authorization.k8s.io/v1/subjectaccessreviews')) {
@@ -85,14 +102,26 @@ describe('serve: delegated authentication and authorization', () => {
     await new Promise<void>((r) => fake.listen(0, '127.0.0.1', () => r()));
     const port = (fake.address() as { port: number }).port;
     const kubeconfig = join(dir.path, 'kubeconfig');
-    writeFileSync(kubeconfig, JSON.stringify({
-      apiVersion: 'v1', kind: 'Config', 'current-context': 'x',
-      clusters: [{ name: 'c', cluster: { server: `https://127.0.0.1:${port}`, 'certificate-authority-data': Buffer.from(apiCA.cert).toString('base64') } }],
-      users: [{ name: 'u', user: { token: 'server-token' } }],
-      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
-    }));
+    writeFileSync(
+      kubeconfig,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        'current-context': 'x',
+        clusters: [
+          {
+            name: 'c',
+            cluster: { server: `https://127.0.0.1:${port}`, 'certificate-authority-data': Buffer.from(apiCA.cert).toString('base64') },
+          },
+        ],
+        users: [{ name: 'u', user: { token: 'server-token' } }],
+        contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+      }),
+    );
     const policy = join(dir.path, 'audit-policy.yaml');
-    writeFileSync(policy, `apiVersion: audit.k8s.io/v1
+    writeFileSync(
+      policy,
+      `apiVersion: audit.k8s.io/v1
 kind: Policy
 omitStages: [ResponseStarted]
 rules:
@@ -103,11 +132,17 @@ rules:
       - group: wardle.example.com
         resources: [flunders, flunders/status]
   - level: Metadata
-`);
+`,
+    );
     auditLog = join(dir.path, 'audit', 'audit.log');
-    server = await startServe(serveOptions(join(dir.path, 'data'), {
-      kubeconfig, authenticationSkipLookup: false, auditPolicyFile: policy, auditLogPath: auditLog,
-    }));
+    server = await startServe(
+      serveOptions(join(dir.path, 'data'), {
+        kubeconfig,
+        authenticationSkipLookup: false,
+        auditPolicyFile: policy,
+        auditLogPath: auditLog,
+      }),
+    );
     url = `https://127.0.0.1:${server.port()}`;
     const { readFileSync } = await import('node:fs');
     ca = readFileSync(join(dir.path, 'data', 'certs', 'apiserver.crt'), 'utf8');
@@ -117,7 +152,9 @@ rules:
     fake?.close();
     dir.remove();
   });
-  beforeEach(() => { reviews.length = 0; });
+  beforeEach(() => {
+    reviews.length = 0;
+  });
 
   const flunders = '/apis/wardle.example.com/v1alpha1/namespaces/default/flunders';
   const sars = (): Review[] => reviews.filter((r) => r.kind === 'SubjectAccessReview');
@@ -125,12 +162,16 @@ rules:
 
   it('believes the front proxy: user, repeated groups and decoded extras reach the SubjectAccessReview', async () => {
     const res = await call(url, as(frontProxy), 'GET', `${flunders}?limit=1`, undefined, {
-      'X-Remote-User': 'alice', 'X-Remote-Group': 'dev', 'X-Remote-Extra-Acme.com%2Fproject': 'blue',
+      'X-Remote-User': 'alice',
+      'X-Remote-Group': 'dev',
+      'X-Remote-Extra-Acme.com%2Fproject': 'blue',
     });
     expect(res.status).toBe(200);
     expect(sars()[0]?.spec).toEqual({
       // system:authenticated added as upstream's AuthenticatedGroupAdder adds it.
-      user: 'alice', groups: ['dev', 'system:authenticated'], extra: { 'acme.com/project': ['blue'] },
+      user: 'alice',
+      groups: ['dev', 'system:authenticated'],
+      extra: { 'acme.com/project': ['blue'] },
       resourceAttributes: { namespace: 'default', verb: 'list', group: 'wardle.example.com', version: 'v1alpha1', resource: 'flunders' },
     });
   });
@@ -138,7 +179,10 @@ rules:
   it('keeps repeated X-Remote-Group headers as separate groups', async () => {
     const { request } = await import('node:https');
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(new URL(`${flunders}/x`, url), { ca, cert: frontProxy.cert, key: frontProxy.key, method: 'GET' }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      const req = request(new URL(`${flunders}/x`, url), { ca, cert: frontProxy.cert, key: frontProxy.key, method: 'GET' }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
       req.setHeader('X-Remote-User', 'alice');
       req.setHeader('X-Remote-Group', ['a, b', 'c']);
       req.on('error', reject);
@@ -151,7 +195,10 @@ rules:
   it('adds system:authenticated once: to a user named with no groups, not to one that has it', async () => {
     // The aggregator fetches /openapi/v2 as system:aggregator with no groups; RBAC lets system:authenticated read it.
     await call(url, as(frontProxy), 'GET', '/openapi/v2', undefined, { 'X-Remote-User': 'system:aggregator' });
-    await call(url, as(frontProxy), 'GET', `${flunders}/y`, undefined, { 'X-Remote-User': 'carol', 'X-Remote-Group': 'system:authenticated' });
+    await call(url, as(frontProxy), 'GET', `${flunders}/y`, undefined, {
+      'X-Remote-User': 'carol',
+      'X-Remote-Group': 'system:authenticated',
+    });
     expect(sars().map((r) => r.spec.groups)).toEqual([['system:authenticated'], ['system:authenticated']]);
   });
 
@@ -160,24 +207,51 @@ rules:
     const res = await call(url, as(bob), 'GET', flunders, undefined, { 'X-Remote-User': 'alice' });
     expect(res.status).toBe(403);
     expect(sars().map((r) => r.spec.user)).toEqual(['bob']);
-    expect(res.json.message).toBe('flunders.wardle.example.com is forbidden: User "bob" cannot list resource "flunders" in API group "wardle.example.com" in the namespace "default": kubernetes.io/webhook: no RBAC policy matched');
+    expect(res.json.message).toBe(
+      'flunders.wardle.example.com is forbidden: User "bob" cannot list resource "flunders" in API group "wardle.example.com" in the namespace "default": kubernetes.io/webhook: no RBAC policy matched',
+    );
   });
 
   it('ignores identity headers without a client certificate', async () => {
-    const res = await call(url, as(undefined), 'GET', flunders, undefined, { 'X-Remote-User': 'alice', 'X-Remote-Group': 'system:masters' });
+    const res = await call(url, as(undefined), 'GET', flunders, undefined, {
+      'X-Remote-User': 'alice',
+      'X-Remote-Group': 'system:masters',
+    });
     expect(res.status).toBe(403);
     expect(sars().map((r) => r.spec.user)).toEqual(['system:anonymous']);
   });
 
   it.each([
     ['a front-proxy-CA certificate with a CN that is not allowed', async () => createCertificate(frontProxyCA, { commonName: 'mallory' })],
-    ['an expired front-proxy certificate', async () => createCertificate(frontProxyCA, { commonName: 'front-proxy-client', notBefore: new Date(Date.now() - 2 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) })],
-    ['a front-proxy certificate without client-auth usage', async () => createCertificate(frontProxyCA, { commonName: 'front-proxy-client', usage: 'serverAuth' })],
+    [
+      'an expired front-proxy certificate',
+      async () =>
+        createCertificate(frontProxyCA, {
+          commonName: 'front-proxy-client',
+          notBefore: new Date(Date.now() - 2 * 86_400_000),
+          notAfter: new Date(Date.now() - 86_400_000),
+        }),
+    ],
+    [
+      'a front-proxy certificate without client-auth usage',
+      async () => createCertificate(frontProxyCA, { commonName: 'front-proxy-client', usage: 'serverAuth' }),
+    ],
     ['a self-signed certificate with the allowed CN', async () => createCertificate(undefined, { commonName: 'front-proxy-client' })],
   ])('answers 401 to %s, and never asks about the claimed user', async (_name, make) => {
-    const res = await call(url, as(await make()), 'GET', flunders, undefined, { 'X-Remote-User': 'alice', 'X-Remote-Group': 'system:masters' });
+    const res = await call(url, as(await make()), 'GET', flunders, undefined, {
+      'X-Remote-User': 'alice',
+      'X-Remote-Group': 'system:masters',
+    });
     expect(res.status).toBe(401);
-    expect(res.json).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+    expect(res.json).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'Unauthorized',
+      reason: 'Unauthorized',
+      code: 401,
+    });
     expect(sars()).toEqual([]);
   });
 
@@ -197,7 +271,15 @@ rules:
     await call(url, as(frontProxy), 'DELETE', '/apis/wardle.example.com/v1alpha1/fischers', undefined, hdr);
     await call(url, as(frontProxy), 'GET', '/openapi/v2', undefined, hdr);
     expect(sars().map((r) => r.spec.resourceAttributes ?? r.spec.nonResourceAttributes)).toEqual([
-      { namespace: 'default', verb: 'update', group: 'wardle.example.com', version: 'v1alpha1', resource: 'flunders', subresource: 'status', name: 'f' },
+      {
+        namespace: 'default',
+        verb: 'update',
+        group: 'wardle.example.com',
+        version: 'v1alpha1',
+        resource: 'flunders',
+        subresource: 'status',
+        name: 'f',
+      },
       { verb: 'deletecollection', group: 'wardle.example.com', version: 'v1alpha1', resource: 'fischers' },
       { path: '/openapi/v2', verb: 'get' },
     ]);
@@ -210,8 +292,14 @@ rules:
   });
 
   it('audits by policy and stage with the original user, never the front proxy or a forged identity', async () => {
-    const res = await call(url, as(frontProxy), 'POST', flunders, { apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name: 'audited' }, spec: {} },
-      { 'X-Remote-User': 'alice', 'Audit-ID': 'test-audit-id' });
+    const res = await call(
+      url,
+      as(frontProxy),
+      'POST',
+      flunders,
+      { apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name: 'audited' }, spec: {} },
+      { 'X-Remote-User': 'alice', 'Audit-ID': 'test-audit-id' },
+    );
     expect(res.status).toBe(201);
     expect(res.headers['audit-id']).toBe('test-audit-id');
     await call(url, as(undefined), 'GET', '/readyz');
@@ -219,15 +307,22 @@ rules:
     const mine = events.filter((e) => e.auditID === 'test-audit-id');
     expect(mine.map((e) => e.stage)).toEqual(['RequestReceived', 'ResponseComplete']);
     expect(mine[1]).toMatchObject({
-      level: 'RequestResponse', verb: 'create', user: { username: 'alice' },
+      level: 'RequestResponse',
+      verb: 'create',
+      user: { username: 'alice' },
       // The name comes from the object sent, as upstream's LogRequestObject completes objectRef.
       objectRef: { resource: 'flunders', namespace: 'default', name: 'audited', apiGroup: 'wardle.example.com', apiVersion: 'v1alpha1' },
-      requestObject: { metadata: { name: 'audited' } }, responseObject: { metadata: { name: 'audited' } }, responseStatus: { code: 201 },
+      requestObject: { metadata: { name: 'audited' } },
+      responseObject: { metadata: { name: 'audited' } },
+      responseStatus: { code: 201 },
     });
     expect(events.map((e) => e.user.username)).not.toContain('front-proxy-client');
     expect(events.some((e) => e.requestURI === '/readyz')).toBe(false);
     // A watch stream completes when it ends.
-    await call(url, as(frontProxy), 'GET', `${flunders}?watch=1&timeoutSeconds=1&resourceVersion=1`, undefined, { 'X-Remote-User': 'alice', 'Audit-ID': 'watch-audit-id' });
+    await call(url, as(frontProxy), 'GET', `${flunders}?watch=1&timeoutSeconds=1&resourceVersion=1`, undefined, {
+      'X-Remote-User': 'alice',
+      'Audit-ID': 'watch-audit-id',
+    });
     await new Promise((r) => setTimeout(r, 100));
     const watch = (await auditEvents()).filter((e) => e.auditID === 'watch-audit-id');
     expect(watch.map((e) => `${e.stage} ${e.verb}`)).toEqual(['RequestReceived watch', 'ResponseComplete watch']);
@@ -238,10 +333,12 @@ rules:
     expect(forged.find((e) => e.user.username === 'bob')?.responseStatus).toMatchObject({ reason: 'Forbidden', status: 'Failure' });
   });
 
-  it('serves Prometheus metrics with kube-apiserver\'s names, cache hits and review latency', async () => {
+  it("serves Prometheus metrics with kube-apiserver's names, cache hits and review latency", async () => {
     const res = await call(url, as(frontProxy), 'GET', '/metrics', undefined, { 'X-Remote-User': 'alice' });
     expect(res.status).toBe(200);
-    expect(res.text).toMatch(/apiserver_request_total\{verb="LIST",group="wardle.example.com",version="v1alpha1",resource="flunders",subresource="",scope="namespace",component="apiserver",code="200"\} \d+/);
+    expect(res.text).toMatch(
+      /apiserver_request_total\{verb="LIST",group="wardle.example.com",version="v1alpha1",resource="flunders",subresource="",scope="namespace",component="apiserver",code="200"\} \d+/,
+    );
     expect(res.text).toMatch(/apiserver_request_duration_seconds_bucket\{/);
     expect(res.text).toMatch(/apiserver_authentication_token_cache_request_total\{status="hit"\} 1/);
     expect(res.text).toMatch(/apiserver_authorization_webhook_cache_request_total\{status="miss"\} \d+/);
@@ -286,7 +383,9 @@ describe('serve without a kube-apiserver', () => {
     delete process.env.KUBERNETES_SERVICE_PORT;
     try {
       const opts = serveOptions(join(dir.path, 'data'), { certDir: join(dir.path, 'apiserver.local.config', 'certificates') });
-      await expect(startServe(opts)).rejects.toThrow(/no kube-apiserver to delegate authentication and authorization to: .*pass --kubeconfig/);
+      await expect(startServe(opts)).rejects.toThrow(
+        /no kube-apiserver to delegate authentication and authorization to: .*pass --kubeconfig/,
+      );
       expect(existsSync(join(dir.path, 'apiserver.local.config'))).toBe(false);
     } finally {
       if (saved.host !== undefined) process.env.KUBERNETES_SERVICE_HOST = saved.host;
@@ -296,13 +395,16 @@ describe('serve without a kube-apiserver', () => {
 
   it('refuses to start when the kube-apiserver it is given does not answer', async () => {
     const kubeconfig = join(dir.path, 'nowhere.kubeconfig');
-    writeFileSync(kubeconfig, `apiVersion: v1
+    writeFileSync(
+      kubeconfig,
+      `apiVersion: v1
 kind: Config
 clusters: [{name: c, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]
 users: [{name: u, user: {token: t}}]
 contexts: [{name: c, context: {cluster: c, user: u}}]
 current-context: c
-`);
+`,
+    );
     const opts = serveOptions(join(dir.path, 'data'), { kubeconfig, authenticationSkipLookup: true, certDir: join(dir.path, 'certs') });
     await expect(startServe(opts)).rejects.toThrow(/cannot reach the kube-apiserver at https:\/\/127.0.0.1:1/);
     expect(existsSync(join(dir.path, 'certs'))).toBe(false);

@@ -23,7 +23,10 @@ it('runs the same command line, image entrypoint aside', () => {
 
 it('has the same container: ports, probes, resources, securityContext, mounts', () => {
   const keys = ['ports', 'startupProbe', 'livenessProbe', 'readinessProbe', 'resources', 'securityContext', 'volumeMounts'];
-  const sort = (c: Obj): Obj => ({ ...pick(c, keys), volumeMounts: [...c.volumeMounts].sort((a: Obj, b: Obj) => a.mountPath.localeCompare(b.mountPath)) });
+  const sort = (c: Obj): Obj => ({
+    ...pick(c, keys),
+    volumeMounts: [...c.volumeMounts].sort((a: Obj, b: Obj) => a.mountPath.localeCompare(b.mountPath)),
+  });
   expect(sort(serverContainer(chart).container)).toEqual(sort(serverContainer(deploy).container));
 });
 
@@ -41,21 +44,32 @@ it('has the same pod settings and volumes', () => {
 });
 
 it('grants the same RBAC', () => {
-  const refs = (objs: Obj[]): Obj[] => [...byKind(objs, 'ClusterRoleBinding'), ...byKind(objs, 'RoleBinding')].map((r) => ({ ns: r.metadata.namespace, roleRef: r.roleRef })).sort((x, y) => x.roleRef.name.localeCompare(y.roleRef.name));
+  const refs = (objs: Obj[]): Obj[] =>
+    [...byKind(objs, 'ClusterRoleBinding'), ...byKind(objs, 'RoleBinding')]
+      .map((r) => ({ ns: r.metadata.namespace, roleRef: r.roleRef }))
+      .sort((x, y) => x.roleRef.name.localeCompare(y.roleRef.name));
   expect(refs(chart)).toEqual(refs(deploy));
-  const roles = (objs: Obj[]): Obj[] => byKind(objs, 'ClusterRole').map((r) => ({
-    aggregateTo: Object.keys(r.metadata.labels).filter((l) => l.startsWith('rbac.authorization.k8s.io/aggregate-to-')).sort(),
-    rules: r.rules.map((rule: Obj) => ({ ...rule, resources: [...rule.resources].sort() })),
-  })).sort((x, y) => x.aggregateTo.length - y.aggregateTo.length);
+  const roles = (objs: Obj[]): Obj[] =>
+    byKind(objs, 'ClusterRole')
+      .map((r) => ({
+        aggregateTo: Object.keys(r.metadata.labels)
+          .filter((l) => l.startsWith('rbac.authorization.k8s.io/aggregate-to-'))
+          .sort(),
+        rules: r.rules.map((rule: Obj) => ({ ...rule, resources: [...rule.resources].sort() })),
+      }))
+      .sort((x, y) => x.aggregateTo.length - y.aggregateTo.length);
   expect(roles(chart)).toEqual(roles(deploy));
 });
 
 it('registers the same APIServices on the same Service port', () => {
-  const specs = (objs: Obj[]): Obj[] => byKind(objs, 'APIService').map((a) => ({
-    name: a.metadata.name,
-    ...pick(a.spec, ['group', 'version', 'groupPriorityMinimum', 'versionPriority']),
-    port: a.spec.service.port,
-  })).sort((x, y) => x.name.localeCompare(y.name));
+  const specs = (objs: Obj[]): Obj[] =>
+    byKind(objs, 'APIService')
+      .map((a) => ({
+        name: a.metadata.name,
+        ...pick(a.spec, ['group', 'version', 'groupPriorityMinimum', 'versionPriority']),
+        port: a.spec.service.port,
+      }))
+      .sort((x, y) => x.name.localeCompare(y.name));
   expect(specs(chart)).toEqual(specs(deploy));
   expect(one(chart, 'Service').spec.ports).toEqual(one(deploy, 'Service').spec.ports);
 });

@@ -10,8 +10,13 @@ import { ensureHelm } from '../tools/helm.js';
 import { assertServerInvariants, flags, serverContainer } from './invariants.js';
 import { byKind, chartDir, exec, execOk, one, renderChart, validateObject, type Obj } from './manifests.js';
 
-const ciFiles = readdirSync(join(chartDir, 'ci')).filter((f) => f.endsWith('.yaml')).map((f) => `ci/${f}`);
-const wardle = [{ group: 'wardle.example.com', version: 'v1alpha1' }, { group: 'wardle.example.com', version: 'v1beta1' }];
+const ciFiles = readdirSync(join(chartDir, 'ci'))
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => `ci/${f}`);
+const wardle = [
+  { group: 'wardle.example.com', version: 'v1alpha1' },
+  { group: 'wardle.example.com', version: 'v1beta1' },
+];
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const unb64 = (s: string): string => Buffer.from(s, 'base64').toString();
 
@@ -23,7 +28,9 @@ beforeAll(async () => {
 
 describe('helm lint and template', () => {
   it('finds the ci values files', () => {
-    expect(ciFiles).toEqual(expect.arrayContaining(['ci/tls-helm-values.yaml', 'ci/tls-certManager-values.yaml', 'ci/tls-existingSecret-values.yaml']));
+    expect(ciFiles).toEqual(
+      expect.arrayContaining(['ci/tls-helm-values.yaml', 'ci/tls-certManager-values.yaml', 'ci/tls-existingSecret-values.yaml']),
+    );
   });
 
   for (const values of [undefined, ...ciFiles]) {
@@ -87,7 +94,8 @@ describe('values', () => {
     expect(container.volumeMounts.find((m: Obj) => m.mountPath === dir)?.name).toBe('api-definitions');
     expect(pod.volumes.find((v: Obj) => v.name === 'api-definitions').configMap.name).toBe(cm.metadata.name);
     // v1beta1 has served: false, so it gets no APIService; both CRDs' resources get roles.
-    for (const role of byKind(objs, 'ClusterRole')) expect(role.rules).toEqual([expect.objectContaining({ apiGroups: ['example.org'], resources: ['gadgets', 'widgets'] })]);
+    for (const role of byKind(objs, 'ClusterRole'))
+      expect(role.rules).toEqual([expect.objectContaining({ apiGroups: ['example.org'], resources: ['gadgets', 'widgets'] })]);
   });
 
   it('the default serves wardle.example.com and can read flunders and fischers through view/edit/admin', async () => {
@@ -95,7 +103,9 @@ describe('values', () => {
     expect(byKind(objs, 'ConfigMap')).toEqual([]);
     expect(flags(serverContainer(objs).container).flags.has('--api-definitions')).toBe(false);
     const view = byKind(objs, 'ClusterRole').find((r) => r.metadata.labels['rbac.authorization.k8s.io/aggregate-to-view'] === 'true');
-    expect(view?.rules).toEqual([{ apiGroups: ['wardle.example.com'], resources: ['fischers', 'flunders'], verbs: ['get', 'list', 'watch'] }]);
+    expect(view?.rules).toEqual([
+      { apiGroups: ['wardle.example.com'], resources: ['fischers', 'flunders'], verbs: ['get', 'list', 'watch'] },
+    ]);
   });
 
   it('LevelDB keeps its data on a PersistentVolumeClaim at --data-dir', async () => {
@@ -139,7 +149,11 @@ describe('helm test', () => {
     expect(pod.metadata.annotations['helm.sh/hook']).toBe('test');
     const script = pod.spec.containers[0].args[0] as string;
     const paths = JSON.parse(/const paths = (\[.*\]);/.exec(script)?.[1] ?? '[]') as string[];
-    expect(paths.sort()).toEqual(byKind(objs, 'APIService').map((a) => `/apis/${a.spec.group}/${a.spec.version}`).sort());
+    expect(paths.sort()).toEqual(
+      byKind(objs, 'APIService')
+        .map((a) => `/apis/${a.spec.group}/${a.spec.version}`)
+        .sort(),
+    );
     expect(pod.spec.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
     expect(pod.spec.securityContext.runAsNonRoot).toBe(true);
   });
@@ -153,9 +167,20 @@ describe('NOTES.txt', () => {
     try {
       await cp(chartDir, dir, { recursive: true });
       await cp(join(chartDir, 'templates', 'NOTES.txt'), join(dir, 'notes.txt'));
-      await writeFile(join(dir, 'templates', 'notes-check.yaml'),
-        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: notes}\ndata:\n  notes: {{ tpl (.Files.Get "notes.txt") . | quote }}\n');
-      const args = ['template', 'release', dir, '-n', 'aas', '--show-only', 'templates/notes-check.yaml', ...values.flatMap((v) => ['--values', join(chartDir, v)])];
+      await writeFile(
+        join(dir, 'templates', 'notes-check.yaml'),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: notes}\ndata:\n  notes: {{ tpl (.Files.Get "notes.txt") . | quote }}\n',
+      );
+      const args = [
+        'template',
+        'release',
+        dir,
+        '-n',
+        'aas',
+        '--show-only',
+        'templates/notes-check.yaml',
+        ...values.flatMap((v) => ['--values', join(chartDir, v)]),
+      ];
       const notes = (parse(await execOk(helm, args)) as Obj).data.notes as string;
       for (const a of byKind(await renderChart(helm, values), 'APIService')) expect(notes).toContain(a.metadata.name);
       expect(notes).toContain('helm test release -n aas');

@@ -24,7 +24,9 @@ describe('Dockerfile', () => {
   });
 
   it('installs exactly from the lockfile, compiles, then drops dev dependencies', () => {
-    const runs = keyword(build, 'RUN').map((r) => r.args).join(' && ');
+    const runs = keyword(build, 'RUN')
+      .map((r) => r.args)
+      .join(' && ');
     expect(runs).toMatch(/npm ci\b/);
     expect(runs).not.toMatch(/npm install\b/);
     expect(runs.indexOf('npm ci')).toBeLessThan(runs.indexOf('npm run build'));
@@ -32,7 +34,9 @@ describe('Dockerfile', () => {
   });
 
   it('checks that the LevelDB prebuilds for linux/amd64 and arm64 are in the image', () => {
-    const runs = keyword(build, 'RUN').map((r) => r.args).join(' ');
+    const runs = keyword(build, 'RUN')
+      .map((r) => r.args)
+      .join(' ');
     expect(runs).toContain('prebuilds/linux-x64/classic-level.node');
     expect(runs).toContain('prebuilds/linux-arm64/classic-level.armv8.node');
   });
@@ -80,10 +84,26 @@ describe('Dockerfile', () => {
 
 describe('.dockerignore', () => {
   it('keeps dependencies, build output, git, tests and deploy files out of the context', () => {
-    for (const path of ['node_modules/fastify/package.json', 'dist/main.js', '.git/HEAD', 'test/deploy/chart.test.ts', 'charts/aggregated-apiserver/values.yaml', 'deploy/tls/tls.key', 'data/leveldb/CURRENT', 'src/cmd/options.test.ts']) {
+    for (const path of [
+      'node_modules/fastify/package.json',
+      'dist/main.js',
+      '.git/HEAD',
+      'test/deploy/chart.test.ts',
+      'charts/aggregated-apiserver/values.yaml',
+      'deploy/tls/tls.key',
+      'data/leveldb/CURRENT',
+      'src/cmd/options.test.ts',
+    ]) {
       expect(included(path), path).toBe(false);
     }
-    for (const path of ['package.json', 'package-lock.json', 'tsconfig.build.json', 'src/main.ts', 'src/cmd/options.ts', 'definitions/flunders.yaml']) {
+    for (const path of [
+      'package.json',
+      'package-lock.json',
+      'tsconfig.build.json',
+      'src/main.ts',
+      'src/cmd/options.ts',
+      'definitions/flunders.yaml',
+    ]) {
       expect(included(path), path).toBe(true);
     }
   });
@@ -91,15 +111,26 @@ describe('.dockerignore', () => {
 
 describe('the checker itself', () => {
   it('reads continuations, stages and flags as Docker does', () => {
-    const s = stages(parseDockerfile('# c\nFROM --platform=$BUILDPLATFORM a:1 AS b\nRUN x \\\n  # note\n  && y\nFROM c\nCOPY --from=b /x ./y\n'));
-    expect(s.map((x) => [x.platform, x.image, x.name])).toEqual([['$BUILDPLATFORM', 'a:1', 'b'], [undefined, 'c', undefined]]);
+    const s = stages(
+      parseDockerfile('# c\nFROM --platform=$BUILDPLATFORM a:1 AS b\nRUN x \\\n  # note\n  && y\nFROM c\nCOPY --from=b /x ./y\n'),
+    );
+    expect(s.map((x) => [x.platform, x.image, x.name])).toEqual([
+      ['$BUILDPLATFORM', 'a:1', 'b'],
+      [undefined, 'c', undefined],
+    ]);
     expect(s[0]?.instructions[0]?.args).toBe('x  && y');
     expect(splitFlags('--from=b /x ./y')).toEqual({ flags: new Map([['from', 'b']]), operands: ['/x', './y'] });
   });
 
   it('matches .dockerignore patterns with the last match winning', () => {
     const ok = dockerignore('*\n!src\nsrc/**/*.test.ts\n!src/keep.test.ts\n');
-    expect([ok('src/a.ts'), ok('src/a.test.ts'), ok('src/x/y/a.test.ts'), ok('src/keep.test.ts'), ok('other'), ok('other/src/a.ts')])
-      .toEqual([true, false, false, true, false, false]);
+    expect([
+      ok('src/a.ts'),
+      ok('src/a.test.ts'),
+      ok('src/x/y/a.test.ts'),
+      ok('src/keep.test.ts'),
+      ok('other'),
+      ok('other/src/a.ts'),
+    ]).toEqual([true, false, false, true, false, false]);
   });
 });

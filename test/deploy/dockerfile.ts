@@ -86,11 +86,15 @@ function patternRegExp(pattern: string): RegExp {
 
 /** A predicate telling whether a path (relative, `/`-separated) is sent to the build by .dockerignore. */
 export function dockerignore(text: string): (path: string) => boolean {
-  const rules = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((l) => {
-    const negate = l.startsWith('!');
-    const pattern = (negate ? l.slice(1) : l).replace(/^\/+|\/+$/g, '');
-    return { negate, re: patternRegExp(pattern) };
-  });
+  const rules = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => {
+      const negate = l.startsWith('!');
+      const pattern = (negate ? l.slice(1) : l).replace(/^\/+|\/+$/g, '');
+      return { negate, re: patternRegExp(pattern) };
+    });
   return (path) => {
     const parts = path.split('/');
     const prefixes = parts.map((_, i) => parts.slice(0, i + 1).join('/'));

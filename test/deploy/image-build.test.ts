@@ -32,7 +32,8 @@ afterAll(async () => {
 it('compiles dist/main.js and keeps only production dependencies', () => {
   expect(existsSync(join(app, 'dist', 'main.js'))).toBe(true);
   expect(existsSync(join(app, 'node_modules', 'fastify'))).toBe(true);
-  for (const dev of ['typescript', 'vitest', 'tsx', 'kubernetes-models']) expect(existsSync(join(app, 'node_modules', dev)), dev).toBe(false);
+  for (const dev of ['typescript', 'vitest', 'tsx', 'kubernetes-models'])
+    expect(existsSync(join(app, 'node_modules', dev)), dev).toBe(false);
 });
 
 it('opens a LevelDB with the pruned node_modules (the prebuilt binary loads, nothing to compile)', async () => {

@@ -35,8 +35,9 @@ export function flags(container: Obj): { command: string; flags: Map<string, str
 function mountedAt(container: Obj, pod: Obj, sts: Obj, path: string): Obj {
   const mount = (container.volumeMounts as Obj[]).find((m) => m.mountPath === path);
   expect(mount, `a volume is mounted at ${path}`).toBeDefined();
-  const volume = (pod.volumes as Obj[] | undefined)?.find((v) => v.name === mount?.name)
-    ?? (sts.spec.volumeClaimTemplates as Obj[] | undefined)?.find((c) => c.metadata.name === mount?.name);
+  const volume =
+    (pod.volumes as Obj[] | undefined)?.find((v) => v.name === mount?.name) ??
+    (sts.spec.volumeClaimTemplates as Obj[] | undefined)?.find((c) => c.metadata.name === mount?.name);
   expect(volume, `volume ${mount?.name} exists`).toBeDefined();
   return volume as Obj;
 }
@@ -69,7 +70,11 @@ export function assertServerInvariants(objs: Obj[], served: GroupVersion[]): voi
   expect(bindings.map((b) => [b.kind, b.metadata.namespace, b.roleRef]).sort()).toEqual(
     [
       ['ClusterRoleBinding', undefined, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' }],
-      ['RoleBinding', 'kube-system', { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'extension-apiserver-authentication-reader' }],
+      [
+        'RoleBinding',
+        'kube-system',
+        { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'extension-apiserver-authentication-reader' },
+      ],
     ].sort(),
   );
   for (const b of bindings) expect(b.subjects).toEqual([subject]);
@@ -83,7 +88,11 @@ export function assertServerInvariants(objs: Obj[], served: GroupVersion[]): voi
   const port = (container.ports as Obj[]).find((p) => p.name === 'https');
   expect(port?.containerPort).toBe(8443);
   expect(f.get('--secure-port')).toEqual(['8443']);
-  for (const [probe, path] of [['startupProbe', '/livez'], ['livenessProbe', '/livez'], ['readinessProbe', '/readyz']] as const) {
+  for (const [probe, path] of [
+    ['startupProbe', '/livez'],
+    ['livenessProbe', '/livez'],
+    ['readinessProbe', '/readyz'],
+  ] as const) {
     expect(container[probe]?.httpGet, probe).toEqual({ path, port: 'https', scheme: 'HTTPS' });
   }
   expectRestricted(pod, container);

@@ -25,15 +25,29 @@ beforeAll(async () => {
 
 describe('kubectl kustomize deploy', () => {
   it('renders objects valid for their kinds', () => {
-    expect(objs.map((o) => o.kind).sort()).toEqual(
-      ['APIService', 'APIService', 'ClusterRole', 'ClusterRole', 'ClusterRoleBinding', 'Namespace', 'NetworkPolicy',
-        'PodDisruptionBudget', 'RoleBinding', 'Secret', 'Service', 'ServiceAccount', 'StatefulSet'],
-    );
+    expect(objs.map((o) => o.kind).sort()).toEqual([
+      'APIService',
+      'APIService',
+      'ClusterRole',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'Namespace',
+      'NetworkPolicy',
+      'PodDisruptionBudget',
+      'RoleBinding',
+      'Secret',
+      'Service',
+      'ServiceAccount',
+      'StatefulSet',
+    ]);
     for (const o of objs) validateObject(withoutBase64Wrapping(o));
   });
 
   it('keeps the invariants every install needs', () => {
-    assertServerInvariants(objs, [{ group: 'wardle.example.com', version: 'v1alpha1' }, { group: 'wardle.example.com', version: 'v1beta1' }]);
+    assertServerInvariants(objs, [
+      { group: 'wardle.example.com', version: 'v1alpha1' },
+      { group: 'wardle.example.com', version: 'v1beta1' },
+    ]);
   });
 
   it('mounts the generated serving-cert Secret and puts its CA in every caBundle', () => {
@@ -61,7 +75,9 @@ describe('kubectl kustomize deploy', () => {
   it('one replica with LevelDB on a ReadWriteOnce claim', () => {
     const { sts } = serverContainer(objs);
     expect(sts.spec.replicas).toBe(1);
-    expect(sts.spec.volumeClaimTemplates).toEqual([expect.objectContaining({ spec: expect.objectContaining({ accessModes: ['ReadWriteOnce'] }) })]);
+    expect(sts.spec.volumeClaimTemplates).toEqual([
+      expect.objectContaining({ spec: expect.objectContaining({ accessModes: ['ReadWriteOnce'] }) }),
+    ]);
   });
 });
 

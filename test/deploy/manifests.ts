@@ -63,11 +63,35 @@ export async function renderChart(helm: string, valuesFiles: string[] = [], set:
 export async function makeServingCert(dir: string): Promise<void> {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   const svc = 'aggregated-apiserver.aggregated-apiserver.svc';
-  await execOk('openssl', ['req', '-x509', ...ec, '-days', '3650', '-subj', '/CN=aggregated-apiserver-ca', '-keyout', 'ca.key', '-out', 'ca.crt'], { cwd: dir });
+  await execOk(
+    'openssl',
+    ['req', '-x509', ...ec, '-days', '3650', '-subj', '/CN=aggregated-apiserver-ca', '-keyout', 'ca.key', '-out', 'ca.crt'],
+    { cwd: dir },
+  );
   await execOk('openssl', ['req', ...ec, '-subj', `/CN=${svc}`, '-keyout', 'tls.key', '-out', 'tls.csr'], { cwd: dir });
   const ext = join(dir, 'tls.ext');
   await writeFile(ext, `subjectAltName=DNS:${svc},DNS:${svc}.cluster.local\nextendedKeyUsage=serverAuth\n`);
-  await execOk('openssl', ['x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '825', '-extfile', ext, '-out', 'tls.crt'], { cwd: dir });
+  await execOk(
+    'openssl',
+    [
+      'x509',
+      '-req',
+      '-in',
+      'tls.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '825',
+      '-extfile',
+      ext,
+      '-out',
+      'tls.crt',
+    ],
+    { cwd: dir },
+  );
 }
 
 /** `kubectl kustomize` of a copy of deploy/, with a freshly made serving certificate in tls/. */

@@ -39,7 +39,11 @@ let server: ExtensionServer;
 let admin: Kubectl;
 let auditLog: string;
 /** Our server's audit events so far. */
-const auditEvents = async (): Promise<any[]> => (await readFile(auditLog, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+const auditEvents = async (): Promise<any[]> =>
+  (await readFile(auditLog, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 describe.skipIf(skipE2E)('deploy/ behind a real kube-apiserver', () => {
   beforeAll(async () => {
@@ -53,7 +57,11 @@ describe.skipIf(skipE2E)('deploy/ behind a real kube-apiserver', () => {
     const policy = join(cp.dir, 'aggregated-apiserver-audit-policy.yaml');
     await writeFile(policy, stringify({ apiVersion: 'audit.k8s.io/v1', kind: 'Policy', rules: [{ level: 'Metadata' }] }));
     server = await startFromStatefulSet({
-      controlPlane: cp, namespace: NAMESPACE, statefulSet: DEPLOY_STATEFULSET, port, dir: cp.dir,
+      controlPlane: cp,
+      namespace: NAMESPACE,
+      statefulSet: DEPLOY_STATEFULSET,
+      port,
+      dir: cp.dir,
       extraArgs: [`--audit-log-path=${auditLog}`, `--audit-policy-file=${policy}`],
     });
     await waitAvailable(admin, API_SERVICES, () => `${server.process.tail()}\n${cp.logTail()}`);
@@ -73,23 +81,34 @@ describe.skipIf(skipE2E)('deploy/ behind a real kube-apiserver', () => {
     });
 
     it('lists our resources in kubectl api-resources', async () => {
-      const out = await eventually('api-resources to list flunders', async () => {
-        const o = await admin.ok(['api-resources', '--api-group=wardle.example.com', '--no-headers']);
-        return /^flunders\s/m.test(o) ? o : undefined;
-      }, { timeoutMs: 90_000, intervalMs: 2000 });
-      const rows = out.trim().split('\n').map((l) => l.trim().split(/\s+/));
+      const out = await eventually(
+        'api-resources to list flunders',
+        async () => {
+          const o = await admin.ok(['api-resources', '--api-group=wardle.example.com', '--no-headers']);
+          return /^flunders\s/m.test(o) ? o : undefined;
+        },
+        { timeoutMs: 90_000, intervalMs: 2000 },
+      );
+      const rows = out
+        .trim()
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/));
       expect(rows).toContainEqual(['flunders', 'fl', 'wardle.example.com/v1beta1', 'true', 'Flunder']);
       expect(rows).toContainEqual(['fischers', 'fi', 'wardle.example.com/v1alpha1', 'false', 'Fischer']);
     });
 
-    it('serves our group in kube-apiserver\'s aggregated discovery (v2), v1beta1 preferred', async () => {
+    it("serves our group in kube-apiserver's aggregated discovery (v2), v1beta1 preferred", async () => {
       const id = await cp.identity('admin', ['system:masters']);
-      const group = await eventually('aggregated discovery to include wardle.example.com', async () => {
-        const res = await cp.request(id, 'GET', '/apis', undefined, { accept: AGGREGATED_DISCOVERY });
-        expect(res.status).toBe(200);
-        expect(res.headers['content-type']).toMatch(/apidiscovery\.k8s\.io;v=v2/);
-        return (res.json.items as any[]).find((g) => g.metadata.name === 'wardle.example.com');
-      }, { timeoutMs: 90_000, intervalMs: 2000 });
+      const group = await eventually(
+        'aggregated discovery to include wardle.example.com',
+        async () => {
+          const res = await cp.request(id, 'GET', '/apis', undefined, { accept: AGGREGATED_DISCOVERY });
+          expect(res.status).toBe(200);
+          expect(res.headers['content-type']).toMatch(/apidiscovery\.k8s\.io;v=v2/);
+          return (res.json.items as any[]).find((g) => g.metadata.name === 'wardle.example.com');
+        },
+        { timeoutMs: 90_000, intervalMs: 2000 },
+      );
       expect(group.versions.map((v: any) => v.version)).toEqual(['v1beta1', 'v1alpha1']);
       const v1alpha1 = group.versions.find((v: any) => v.version === 'v1alpha1');
       const flunders = v1alpha1.resources.find((r: any) => r.resource === 'flunders');
@@ -116,10 +135,24 @@ describe.skipIf(skipE2E)('deploy/ behind a real kube-apiserver', () => {
       expect(obj.spec).toEqual({ flunderReference: 'crud-ref', referenceType: 'Flunder' });
 
       const table = await admin.ok(['get', 'flunders', '-n', 'default']);
-      const [header, row] = table.trim().split('\n').map((l) => l.trim().split(/\s+/));
+      const [header, row] = table
+        .trim()
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/));
       expect(header).toEqual(['NAME', 'TYPE', 'AGE']);
       expect(row?.slice(0, 2)).toEqual(['crud', 'Flunder']);
-      expect(await admin.ok(['get', 'flunders.v1alpha1.wardle.example.com', 'crud', '-n', 'default', '--no-headers', '-o', 'custom-columns=REF:.spec.reference'])).toBe('crud-ref\n');
+      expect(
+        await admin.ok([
+          'get',
+          'flunders.v1alpha1.wardle.example.com',
+          'crud',
+          '-n',
+          'default',
+          '--no-headers',
+          '-o',
+          'custom-columns=REF:.spec.reference',
+        ]),
+      ).toBe('crud-ref\n');
     });
 
     it('streams ADDED, MODIFIED and DELETED to kubectl get -w', async () => {
@@ -163,11 +196,15 @@ describe.skipIf(skipE2E)('deploy/ behind a real kube-apiserver', () => {
     });
 
     it('explains flunders from the OpenAPI that kube-apiserver aggregates from ours', async () => {
-      const out = await eventually('kubectl explain to know flunders', async () => {
-        const r = await admin.run(['explain', 'flunders.spec']);
-        if (r.code !== 0) throw new Error(r.stderr);
-        return r.stdout;
-      }, { timeoutMs: 120_000, intervalMs: 3000 });
+      const out = await eventually(
+        'kubectl explain to know flunders',
+        async () => {
+          const r = await admin.run(['explain', 'flunders.spec']);
+          if (r.code !== 0) throw new Error(r.stderr);
+          return r.stdout;
+        },
+        { timeoutMs: 120_000, intervalMs: 3000 },
+      );
       expect(out).toMatch(/GROUP:\s+wardle.example.com/);
       expect(out).toMatch(/What the Flunder refers to; at most one reference is set\./);
       expect(out).toMatch(/referenceType\s+<string>/);
@@ -181,11 +218,21 @@ describe.skipIf(skipE2E)('deploy/ behind a real kube-apiserver', () => {
       const eve = cp.kubectl(await cp.userKubeconfig('eve'));
       const r = await eve.run(['get', 'flunders', '-n', 'team-a']);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/Error from server \(Forbidden\): flunders.wardle.example.com is forbidden: User "eve" cannot list resource "flunders" in API group "wardle.example.com" in the namespace "team-a"/);
+      expect(r.stderr).toMatch(
+        /Error from server \(Forbidden\): flunders.wardle.example.com is forbidden: User "eve" cannot list resource "flunders" in API group "wardle.example.com" in the namespace "team-a"/,
+      );
     });
 
     it('lets a Role on flunders in one namespace work there and nowhere else', async () => {
-      await admin.ok(['create', 'role', 'flunder-editor', '-n', 'team-a', '--verb=get,list,watch,create,update,patch,delete', '--resource=flunders.wardle.example.com']);
+      await admin.ok([
+        'create',
+        'role',
+        'flunder-editor',
+        '-n',
+        'team-a',
+        '--verb=get,list,watch,create,update,patch,delete',
+        '--resource=flunders.wardle.example.com',
+      ]);
       await admin.ok(['create', 'rolebinding', 'alice-flunders', '-n', 'team-a', '--role=flunder-editor', '--user=alice']);
       const alice = cp.kubectl(await cp.userKubeconfig('alice'));
       const file = join(cp.dir, 'alice.yaml');
@@ -195,20 +242,31 @@ describe.skipIf(skipE2E)('deploy/ behind a real kube-apiserver', () => {
 
       const elsewhere = await alice.run(['get', 'flunders', '-n', 'team-b']);
       expect(elsewhere.code).toBe(1);
-      expect(elsewhere.stderr).toMatch(/Forbidden.*User "alice" cannot list resource "flunders" in API group "wardle.example.com" in the namespace "team-b"/);
+      expect(elsewhere.stderr).toMatch(
+        /Forbidden.*User "alice" cannot list resource "flunders" in API group "wardle.example.com" in the namespace "team-b"/,
+      );
       const fischers = await alice.run(['get', 'fischers']);
-      expect(fischers.stderr).toMatch(/Forbidden.*User "alice" cannot list resource "fischers" in API group "wardle.example.com" at the cluster scope/);
+      expect(fischers.stderr).toMatch(
+        /Forbidden.*User "alice" cannot list resource "fischers" in API group "wardle.example.com" at the cluster scope/,
+      );
     });
 
     it('writes the original user to our audit log, never front-proxy-client', async () => {
       const alice = cp.kubectl(await cp.userKubeconfig('alice'));
       await alice.ok(['get', 'flunder', 'alices', '-n', 'team-a']);
-      const events = await eventually('our audit log to show alice', async () => {
-        const lines = await auditEvents();
-        return lines.some((e) => e.user?.username === 'alice' && e.verb === 'get' && e.stage === 'ResponseComplete') ? lines : undefined;
-      }, { timeoutMs: 15_000 });
+      const events = await eventually(
+        'our audit log to show alice',
+        async () => {
+          const lines = await auditEvents();
+          return lines.some((e) => e.user?.username === 'alice' && e.verb === 'get' && e.stage === 'ResponseComplete') ? lines : undefined;
+        },
+        { timeoutMs: 15_000 },
+      );
       const created = events.find((e) => e.user?.username === 'alice' && e.verb === 'create' && e.stage === 'ResponseComplete');
-      expect(created).toMatchObject({ objectRef: { resource: 'flunders', namespace: 'team-a', name: 'alices', apiGroup: 'wardle.example.com' }, responseStatus: { code: 201 } });
+      expect(created).toMatchObject({
+        objectRef: { resource: 'flunders', namespace: 'team-a', name: 'alices', apiGroup: 'wardle.example.com' },
+        responseStatus: { code: 201 },
+      });
       expect(created.user.groups).toEqual(expect.arrayContaining(['system:authenticated']));
       // The aggregator's availability probe says who it is too.
       expect(events.some((e) => e.user?.username === 'system:kube-aggregator')).toBe(true);
@@ -223,59 +281,90 @@ describe.skipIf(skipE2E)('deploy/ behind a real kube-apiserver', () => {
       await admin.ok(['create', 'rolebinding', 'frank-view', '-n', 'team-d', '--clusterrole=view', '--user=frank']);
       const erin = cp.kubectl(await cp.userKubeconfig('erin'));
       const frank = cp.kubectl(await cp.userKubeconfig('frank'));
-      await eventually('edit to cover flunders', async () => {
-        const r = await erin.run(['create', '-f', '-'], flunder('erins', 'team-d'));
-        if (r.code !== 0) throw new Error(r.stderr);
-        return true;
-      }, { timeoutMs: 60_000, intervalMs: 1000 });
-      await eventually('view to cover flunders', async () => {
-        const r = await frank.run(['get', 'flunders', '-n', 'team-d', '-o', 'name']);
-        if (r.code !== 0) throw new Error(r.stderr);
-        return r.stdout === 'flunder.wardle.example.com/erins\n' ? true : undefined;
-      }, { timeoutMs: 60_000, intervalMs: 1000 });
-      expect((await frank.run(['delete', 'flunder', 'erins', '-n', 'team-d'])).stderr).toMatch(/Forbidden.*User "frank" cannot delete resource "flunders"/);
+      await eventually(
+        'edit to cover flunders',
+        async () => {
+          const r = await erin.run(['create', '-f', '-'], flunder('erins', 'team-d'));
+          if (r.code !== 0) throw new Error(r.stderr);
+          return true;
+        },
+        { timeoutMs: 60_000, intervalMs: 1000 },
+      );
+      await eventually(
+        'view to cover flunders',
+        async () => {
+          const r = await frank.run(['get', 'flunders', '-n', 'team-d', '-o', 'name']);
+          if (r.code !== 0) throw new Error(r.stderr);
+          return r.stdout === 'flunder.wardle.example.com/erins\n' ? true : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 1000 },
+      );
+      expect((await frank.run(['delete', 'flunder', 'erins', '-n', 'team-d'])).stderr).toMatch(
+        /Forbidden.*User "frank" cannot delete resource "flunders"/,
+      );
     }, 150_000);
 
     it('deletes a namespace with Flunders in it: the namespace controller empties it through us', async () => {
       await admin.ok(['create', 'namespace', 'doomed']);
       await admin.ok(['create', '-f', '-'], Array.from({ length: 3 }, (_, i) => flunder(`doomed-${i}`, 'doomed')).join('---\n'));
       const r = await admin.run(['delete', 'namespace', 'doomed', '--timeout=90s']);
-      expect(r.code, `${r.stderr}\n${await admin.run(['get', 'namespace', 'doomed', '-o', 'jsonpath={.status}']).then((x) => x.stdout)}`).toBe(0);
+      expect(
+        r.code,
+        `${r.stderr}\n${await admin.run(['get', 'namespace', 'doomed', '-o', 'jsonpath={.status}']).then((x) => x.stdout)}`,
+      ).toBe(0);
       expect((await admin.run(['get', 'namespace', 'doomed'])).stderr).toMatch(/NotFound/);
       const id = await cp.identity('admin', ['system:masters']);
       const left = await cp.request(id, 'GET', '/apis/wardle.example.com/v1alpha1/namespaces/doomed/flunders');
       expect(left.json.items).toEqual([]);
       // With its own ServiceAccount, authorized by SubjectAccessReview like anyone.
       const events = await auditEvents();
-      expect(events).toContainEqual(expect.objectContaining({
-        stage: 'ResponseComplete', verb: 'deletecollection', user: expect.objectContaining({ username: 'system:serviceaccount:kube-system:namespace-controller' }),
-        objectRef: expect.objectContaining({ resource: 'flunders', namespace: 'doomed' }), responseStatus: expect.objectContaining({ code: 200 }),
-      }));
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          stage: 'ResponseComplete',
+          verb: 'deletecollection',
+          user: expect.objectContaining({ username: 'system:serviceaccount:kube-system:namespace-controller' }),
+          objectRef: expect.objectContaining({ resource: 'flunders', namespace: 'doomed' }),
+          responseStatus: expect.objectContaining({ code: 200 }),
+        }),
+      );
     }, 120_000);
 
     it('garbage-collects a Flunder whose owner is deleted, and a dependent whose owner is a Flunder', async () => {
       await admin.ok(['create', 'namespace', 'team-gc']);
       await admin.ok(['create', 'configmap', 'owner', '-n', 'team-gc']);
       const ownerUid = (await admin.ok(['get', 'configmap', 'owner', '-n', 'team-gc', '-o', 'jsonpath={.metadata.uid}'])).trim();
-      await admin.ok(['create', '-f', '-'], flunder('owned', 'team-gc').replace('  labels:', `  ownerReferences:\n    - {apiVersion: v1, kind: ConfigMap, name: owner, uid: ${ownerUid}}\n  labels:`));
+      await admin.ok(
+        ['create', '-f', '-'],
+        flunder('owned', 'team-gc').replace(
+          '  labels:',
+          `  ownerReferences:\n    - {apiVersion: v1, kind: ConfigMap, name: owner, uid: ${ownerUid}}\n  labels:`,
+        ),
+      );
       await admin.ok(['create', '-f', '-'], flunder('parent', 'team-gc'));
       const parentUid = (await admin.ok(['get', 'flunder', 'parent', '-n', 'team-gc', '-o', 'jsonpath={.metadata.uid}'])).trim();
-      await admin.ok(['create', '-f', '-'], `apiVersion: v1
+      await admin.ok(
+        ['create', '-f', '-'],
+        `apiVersion: v1
 kind: ConfigMap
 metadata:
   name: child
   namespace: team-gc
   ownerReferences:
     - {apiVersion: wardle.example.com/v1beta1, kind: Flunder, name: parent, uid: ${parentUid}}
-`);
+`,
+      );
       await admin.ok(['delete', 'configmap', 'owner', '-n', 'team-gc']);
       await admin.ok(['delete', 'flunder', 'parent', '-n', 'team-gc']);
       // The garbage collector finds our resources by discovery, every 30 s, and then watches them.
-      await eventually('the garbage collector to delete both dependents', async () => {
-        const owned = await admin.run(['get', 'flunder', 'owned', '-n', 'team-gc']);
-        const child = await admin.run(['get', 'configmap', 'child', '-n', 'team-gc']);
-        return owned.code !== 0 && child.code !== 0 ? true : undefined;
-      }, { timeoutMs: 120_000, intervalMs: 2000, describe: () => cp.logTail() });
+      await eventually(
+        'the garbage collector to delete both dependents',
+        async () => {
+          const owned = await admin.run(['get', 'flunder', 'owned', '-n', 'team-gc']);
+          const child = await admin.run(['get', 'configmap', 'child', '-n', 'team-gc']);
+          return owned.code !== 0 && child.code !== 0 ? true : undefined;
+        },
+        { timeoutMs: 120_000, intervalMs: 2000, describe: () => cp.logTail() },
+      );
     }, 150_000);
 
     const childOf = (name: string, parentUid: string, block = false): string => `apiVersion: v1
@@ -294,10 +383,14 @@ metadata:
       // kubectl waits until the garbage collector has orphaned the child and removed the orphan finalizer.
       await admin.ok(['delete', 'flunder', 'kept-parent', '-n', 'team-gc', '--cascade=orphan', '--timeout=120s']);
       expect((await admin.run(['get', 'flunder', 'kept-parent', '-n', 'team-gc'])).stderr).toMatch(/NotFound/);
-      await eventually('the orphaned child to lose its owner reference', async () => {
-        const refs = await admin.ok(['get', 'configmap', 'kept', '-n', 'team-gc', '-o', 'jsonpath={.metadata.ownerReferences}']);
-        return refs.trim() === '' ? true : undefined;
-      }, { timeoutMs: 30_000, intervalMs: 1000 });
+      await eventually(
+        'the orphaned child to lose its owner reference',
+        async () => {
+          const refs = await admin.ok(['get', 'configmap', 'kept', '-n', 'team-gc', '-o', 'jsonpath={.metadata.ownerReferences}']);
+          return refs.trim() === '' ? true : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 1000 },
+      );
       // Still there after the collector had every chance to delete it.
       await new Promise((r) => setTimeout(r, 3000));
       expect((await admin.run(['get', 'configmap', 'kept', '-n', 'team-gc'])).code).toBe(0);
@@ -308,20 +401,37 @@ metadata:
       const uid = (await admin.ok(['get', 'flunder', 'first-parent', '-n', 'team-gc', '-o', 'jsonpath={.metadata.uid}'])).trim();
       await admin.ok(['create', '-f', '-'], childOf('first', uid, true));
       // A finalizer of our own holds the child, so the parent must wait for it.
-      await admin.ok(['patch', 'configmap', 'first', '-n', 'team-gc', '--type=merge', '-p', '{"metadata":{"finalizers":["example.com/hold"]}}']);
+      await admin.ok([
+        'patch',
+        'configmap',
+        'first',
+        '-n',
+        'team-gc',
+        '--type=merge',
+        '-p',
+        '{"metadata":{"finalizers":["example.com/hold"]}}',
+      ]);
       await admin.ok(['delete', 'flunder', 'first-parent', '-n', 'team-gc', '--cascade=foreground', '--wait=false']);
-      await eventually('the collector to start deleting the child', async () => {
-        const ts = await admin.ok(['get', 'configmap', 'first', '-n', 'team-gc', '-o', 'jsonpath={.metadata.deletionTimestamp}']);
-        return ts.trim() !== '' ? true : undefined;
-      }, { timeoutMs: 60_000, intervalMs: 1000, describe: () => cp.logTail() });
+      await eventually(
+        'the collector to start deleting the child',
+        async () => {
+          const ts = await admin.ok(['get', 'configmap', 'first', '-n', 'team-gc', '-o', 'jsonpath={.metadata.deletionTimestamp}']);
+          return ts.trim() !== '' ? true : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 1000, describe: () => cp.logTail() },
+      );
       const waiting = JSON.parse(await admin.ok(['get', 'flunder', 'first-parent', '-n', 'team-gc', '-o', 'json']));
       expect(waiting.metadata.finalizers).toContain('foregroundDeletion');
       expect(waiting.metadata.deletionTimestamp).toBeTruthy();
       await admin.ok(['patch', 'configmap', 'first', '-n', 'team-gc', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
-      await eventually('the parent to go once its child is gone', async () => {
-        const r = await admin.run(['get', 'flunder', 'first-parent', '-n', 'team-gc']);
-        return r.code !== 0 ? true : undefined;
-      }, { timeoutMs: 60_000, intervalMs: 1000, describe: () => cp.logTail() });
+      await eventually(
+        'the parent to go once its child is gone',
+        async () => {
+          const r = await admin.run(['get', 'flunder', 'first-parent', '-n', 'team-gc']);
+          return r.code !== 0 ? true : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 1000, describe: () => cp.logTail() },
+      );
       expect((await admin.run(['get', 'configmap', 'first', '-n', 'team-gc'])).stderr).toMatch(/NotFound/);
     }, 150_000);
   });
@@ -336,12 +446,17 @@ metadata:
       const read = await direct({});
       expect(read.status).toBe(403);
       expect(read.json.message).toMatch(/User "system:anonymous" cannot list resource "flunders"/);
-      const write = await direct({}, 'POST', { apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name: 'forged' }, spec: {} });
+      const write = await direct({}, 'POST', {
+        apiVersion: 'wardle.example.com/v1alpha1',
+        kind: 'Flunder',
+        metadata: { name: 'forged' },
+        spec: {},
+      });
       expect(write.status).toBe(403);
       expect((await admin.run(['get', 'flunder', 'forged', '-n', 'team-a'])).code).toBe(1);
     });
 
-    it('takes a client certificate of the cluster CA as its own user, not the headers\' user', async () => {
+    it("takes a client certificate of the cluster CA as its own user, not the headers' user", async () => {
       const mallory = await cp.identity('mallory');
       const res = await direct({ cert: mallory.cert, key: mallory.key });
       expect(res.status).toBe(403);
@@ -356,8 +471,10 @@ metadata:
       expect((await direct({ cert: lookAlike.cert, key: lookAlike.key })).status).toBe(401);
     });
 
-    it('believes the headers with the aggregator\'s own front-proxy certificate (the control)', async () => {
-      const res = await call(server.url, { ...server.serverTrust, ...await cp.frontProxyClient() }, 'GET', path, undefined, { 'x-remote-user': 'alice' });
+    it("believes the headers with the aggregator's own front-proxy certificate (the control)", async () => {
+      const res = await call(server.url, { ...server.serverTrust, ...(await cp.frontProxyClient()) }, 'GET', path, undefined, {
+        'x-remote-user': 'alice',
+      });
       expect(res.status).toBe(200);
       expect(res.json.items.map((i: any) => i.metadata.name)).toEqual(['alices']);
     });
@@ -367,8 +484,13 @@ metadata:
     const startAs = async (serviceAccount: string, waitReady: boolean): Promise<ExtensionServer> => {
       await admin.ok(['create', 'serviceaccount', serviceAccount, '-n', NAMESPACE]);
       return startFromStatefulSet({
-        controlPlane: cp, namespace: NAMESPACE, statefulSet: DEPLOY_STATEFULSET, port: await freePort(),
-        dir: join(cp.dir, serviceAccount), serviceAccount, waitReady,
+        controlPlane: cp,
+        namespace: NAMESPACE,
+        statefulSet: DEPLOY_STATEFULSET,
+        port: await freePort(),
+        dir: join(cp.dir, serviceAccount),
+        serviceAccount,
+        waitReady,
       });
     };
 
@@ -376,17 +498,38 @@ metadata:
       const unbound = await startAs('no-bindings', false);
       expect(await unbound.process.exit(60_000)).not.toBe(0);
       const log = unbound.process.tail();
-      expect(log).toMatch(/unable to load configmap based request-header-client-ca-file: configmaps "extension-apiserver-authentication" is forbidden: User "system:serviceaccount:aggregated-apiserver:no-bindings" cannot get resource "configmaps"/);
-      expect(log).toMatch(/kubectl create rolebinding -n kube-system ROLEBINDING_NAME --role=extension-apiserver-authentication-reader --serviceaccount=YOUR_NS:YOUR_SA/);
+      expect(log).toMatch(
+        /unable to load configmap based request-header-client-ca-file: configmaps "extension-apiserver-authentication" is forbidden: User "system:serviceaccount:aggregated-apiserver:no-bindings" cannot get resource "configmaps"/,
+      );
+      expect(log).toMatch(
+        /kubectl create rolebinding -n kube-system ROLEBINDING_NAME --role=extension-apiserver-authentication-reader --serviceaccount=YOUR_NS:YOUR_SA/,
+      );
     });
 
     it('without system:auth-delegator, answers 500 naming the missing binding, and allows nothing', async () => {
-      await admin.ok(['create', 'rolebinding', 'no-delegator-auth-reader', '-n', 'kube-system', '--role=extension-apiserver-authentication-reader', `--serviceaccount=${NAMESPACE}:no-delegator`]);
+      await admin.ok([
+        'create',
+        'rolebinding',
+        'no-delegator-auth-reader',
+        '-n',
+        'kube-system',
+        '--role=extension-apiserver-authentication-reader',
+        `--serviceaccount=${NAMESPACE}:no-delegator`,
+      ]);
       const half = await startAs('no-delegator', true);
       try {
-        const res = await call(half.url, { ...half.serverTrust, ...await cp.frontProxyClient() }, 'GET', '/apis/wardle.example.com/v1alpha1/namespaces/team-a/flunders', undefined, { 'x-remote-user': 'alice' });
+        const res = await call(
+          half.url,
+          { ...half.serverTrust, ...(await cp.frontProxyClient()) },
+          'GET',
+          '/apis/wardle.example.com/v1alpha1/namespaces/team-a/flunders',
+          undefined,
+          { 'x-remote-user': 'alice' },
+        );
         expect(res.status).toBe(500);
-        expect(res.json.message).toMatch(/subjectaccessreviews.authorization.k8s.io is forbidden: User "system:serviceaccount:aggregated-apiserver:no-delegator" cannot create resource "subjectaccessreviews"/);
+        expect(res.json.message).toMatch(
+          /subjectaccessreviews.authorization.k8s.io is forbidden: User "system:serviceaccount:aggregated-apiserver:no-delegator" cannot create resource "subjectaccessreviews"/,
+        );
         expect(res.json.message).toMatch(/--clusterrole=system:auth-delegator/);
       } finally {
         await half.process.stop();
@@ -400,8 +543,15 @@ metadata:
       const f = cp.pki.files;
       const newCA = await createCA({ commonName: 'front-proxy-ca-2' });
       const newClient = await createCertificate(newCA, { commonName: FRONT_PROXY_CLIENT });
-      const withNewClient = (): Promise<{ status: number }> => call(server.url, { ...server.serverTrust, cert: newClient.cert, key: newClient.key }, 'GET',
-        '/apis/wardle.example.com/v1alpha1/namespaces/team-a/flunders', undefined, { 'x-remote-user': 'alice' });
+      const withNewClient = (): Promise<{ status: number }> =>
+        call(
+          server.url,
+          { ...server.serverTrust, cert: newClient.cert, key: newClient.key },
+          'GET',
+          '/apis/wardle.example.com/v1alpha1/namespaces/team-a/flunders',
+          undefined,
+          { 'x-remote-user': 'alice' },
+        );
       // Before the rotation, the new CA's certificate is nobody's front proxy.
       expect((await withNewClient()).status).toBe(401);
 
@@ -412,18 +562,38 @@ metadata:
       await writeFile(f.proxyClientCert, newClient.cert);
 
       const normalize = (pem: string): string => pem.replace(/\s/g, '');
-      await eventually('the ConfigMap to carry the new front-proxy CA', async () => {
-        const bundle = await admin.ok(['get', 'configmap', 'extension-apiserver-authentication', '-n', 'kube-system', '-o', 'jsonpath={.data.requestheader-client-ca-file}']);
-        return normalize(bundle).includes(normalize(newCA.cert)) ? true : undefined;
-      }, { timeoutMs: 120_000, intervalMs: 2000, describe: () => cp.logTail() });
+      await eventually(
+        'the ConfigMap to carry the new front-proxy CA',
+        async () => {
+          const bundle = await admin.ok([
+            'get',
+            'configmap',
+            'extension-apiserver-authentication',
+            '-n',
+            'kube-system',
+            '-o',
+            'jsonpath={.data.requestheader-client-ca-file}',
+          ]);
+          return normalize(bundle).includes(normalize(newCA.cert)) ? true : undefined;
+        },
+        { timeoutMs: 120_000, intervalMs: 2000, describe: () => cp.logTail() },
+      );
 
-      await eventually('our server to accept the new front-proxy certificate', async () => ((await withNewClient()).status === 200 ? true : undefined), { timeoutMs: 90_000, intervalMs: 1000, describe: () => server.process.tail() });
+      await eventually(
+        'our server to accept the new front-proxy certificate',
+        async () => ((await withNewClient()).status === 200 ? true : undefined),
+        { timeoutMs: 90_000, intervalMs: 1000, describe: () => server.process.tail() },
+      );
 
       const alice = cp.kubectl(await cp.userKubeconfig('alice'));
-      await eventually('kubectl through the aggregator after the rotation', async () => {
-        const r = await alice.run(['get', 'flunders', '-n', 'team-a', '-o', 'name']);
-        return r.code === 0 && r.stdout === 'flunder.wardle.example.com/alices\n' ? true : undefined;
-      }, { timeoutMs: 90_000, intervalMs: 2000 });
+      await eventually(
+        'kubectl through the aggregator after the rotation',
+        async () => {
+          const r = await alice.run(['get', 'flunders', '-n', 'team-a', '-o', 'name']);
+          return r.code === 0 && r.stdout === 'flunder.wardle.example.com/alices\n' ? true : undefined;
+        },
+        { timeoutMs: 90_000, intervalMs: 2000 },
+      );
       expect(server.process.alive).toBe(true);
       expect(server.process.child.pid).toBe(pid);
     }, 300_000);

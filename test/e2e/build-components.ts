@@ -16,4 +16,6 @@ const [etcd, [kubeApiserver, kubeControllerManager], helm] = await Promise.all([
 ]);
 // The sample-apiserver last, alone: it needs the same k8s.io/apiserver packages, compiled by then.
 const sampleApiserver = await ensureSampleApiserver();
-process.stdout.write(`${[etcd, kubeApiserver, kubeControllerManager, helm, sampleApiserver].join('\n')}\nready in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+process.stdout.write(
+  `${[etcd, kubeApiserver, kubeControllerManager, helm, sampleApiserver].join('\n')}\nready in ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+);

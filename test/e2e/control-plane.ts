@@ -36,7 +36,11 @@ export class ControlPlane {
   adminKubeconfig = '';
   readonly auditLog: string;
 
-  private constructor(readonly dir: string, pki: ControlPlanePki, readonly port: number) {
+  private constructor(
+    readonly dir: string,
+    pki: ControlPlanePki,
+    readonly port: number,
+  ) {
     this.pki = pki;
     this.url = `https://127.0.0.1:${port}`;
     this.auditLog = join(dir, 'kube-apiserver-audit.log');
@@ -65,56 +69,84 @@ export class ControlPlane {
     const [client, peer] = [await freePort(), await freePort()];
     this.etcdUrl = `http://127.0.0.1:${client}`;
     const peerUrl = `http://127.0.0.1:${peer}`;
-    const p = startProcess('etcd', etcd, [
-      '--name=e2e', `--data-dir=${join(this.dir, 'etcd')}`,
-      `--listen-client-urls=${this.etcdUrl}`, `--advertise-client-urls=${this.etcdUrl}`,
-      `--listen-peer-urls=${peerUrl}`, `--initial-advertise-peer-urls=${peerUrl}`, `--initial-cluster=e2e=${peerUrl}`,
-      // A throw-away cluster: durability is not what the tests check, and fsync on a shared disk is slow.
-      ...(durable ? [] : ['--unsafe-no-fsync']), '--log-level=warn',
-    ], join(this.dir, 'etcd.log'));
+    const p = startProcess(
+      'etcd',
+      etcd,
+      [
+        '--name=e2e',
+        `--data-dir=${join(this.dir, 'etcd')}`,
+        `--listen-client-urls=${this.etcdUrl}`,
+        `--advertise-client-urls=${this.etcdUrl}`,
+        `--listen-peer-urls=${peerUrl}`,
+        `--initial-advertise-peer-urls=${peerUrl}`,
+        `--initial-cluster=e2e=${peerUrl}`,
+        // A throw-away cluster: durability is not what the tests check, and fsync on a shared disk is slow.
+        ...(durable ? [] : ['--unsafe-no-fsync']),
+        '--log-level=warn',
+      ],
+      join(this.dir, 'etcd.log'),
+    );
     this.processes.push(p);
-    await eventually('etcd to answer /health', async () => {
-      if (!p.alive) throw new GaveUp('etcd exited');
-      const res = await fetch(`${this.etcdUrl}/health`);
-      return res.ok ? true : undefined;
-    }, { timeoutMs: 30_000, describe: () => `etcd log:\n${p.tail()}` });
+    await eventually(
+      'etcd to answer /health',
+      async () => {
+        if (!p.alive) throw new GaveUp('etcd exited');
+        const res = await fetch(`${this.etcdUrl}/health`);
+        return res.ok ? true : undefined;
+      },
+      { timeoutMs: 30_000, describe: () => `etcd log:\n${p.tail()}` },
+    );
   }
 
   private async startKubeApiserver(kubeApiserver: string, audit: boolean): Promise<void> {
     const f = this.pki.files;
     const policy = join(this.dir, 'audit-policy.yaml');
     await writeFile(policy, stringify(AUDIT_POLICY));
-    const p = startProcess('kube-apiserver', kubeApiserver, [
-      `--etcd-servers=${this.etcdUrl}`,
-      '--bind-address=127.0.0.1', `--secure-port=${this.port}`, '--advertise-address=127.0.0.1',
-      `--cert-dir=${join(this.dir, 'kube-apiserver-certs')}`,
-      `--tls-cert-file=${f.servingCert}`, `--tls-private-key-file=${f.servingKey}`,
-      `--client-ca-file=${f.caCert}`,
-      '--authorization-mode=RBAC',
-      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-      `--service-account-key-file=${f.serviceAccountPublicKey}`, `--service-account-signing-key-file=${f.serviceAccountKey}`,
-      // Only allocated, never dialled: the aggregator reaches us through an ExternalName Service on loopback.
-      '--service-cluster-ip-range=10.96.0.0/24',
-      // No kubelet or kube-proxy here: the `kubernetes` Service's endpoints would name loopback, which the
-      // Endpoints API refuses.
-      '--endpoint-reconciler-type=none',
-      // The aggregation layer (https://kubernetes.io/docs/tasks/extend-kubernetes/configure-aggregation-layer/).
-      `--requestheader-client-ca-file=${f.frontProxyCACert}`,
-      '--requestheader-allowed-names=front-proxy-client',
-      '--requestheader-username-headers=X-Remote-User',
-      '--requestheader-group-headers=X-Remote-Group',
-      '--requestheader-extra-headers-prefix=X-Remote-Extra-',
-      `--proxy-client-cert-file=${f.proxyClientCert}`, `--proxy-client-key-file=${f.proxyClientKey}`,
-      ...(audit ? [`--audit-policy-file=${policy}`, `--audit-log-path=${this.auditLog}`] : []),
-    ], join(this.dir, 'kube-apiserver.log'));
+    const p = startProcess(
+      'kube-apiserver',
+      kubeApiserver,
+      [
+        `--etcd-servers=${this.etcdUrl}`,
+        '--bind-address=127.0.0.1',
+        `--secure-port=${this.port}`,
+        '--advertise-address=127.0.0.1',
+        `--cert-dir=${join(this.dir, 'kube-apiserver-certs')}`,
+        `--tls-cert-file=${f.servingCert}`,
+        `--tls-private-key-file=${f.servingKey}`,
+        `--client-ca-file=${f.caCert}`,
+        '--authorization-mode=RBAC',
+        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+        `--service-account-key-file=${f.serviceAccountPublicKey}`,
+        `--service-account-signing-key-file=${f.serviceAccountKey}`,
+        // Only allocated, never dialled: the aggregator reaches us through an ExternalName Service on loopback.
+        '--service-cluster-ip-range=10.96.0.0/24',
+        // No kubelet or kube-proxy here: the `kubernetes` Service's endpoints would name loopback, which the
+        // Endpoints API refuses.
+        '--endpoint-reconciler-type=none',
+        // The aggregation layer (https://kubernetes.io/docs/tasks/extend-kubernetes/configure-aggregation-layer/).
+        `--requestheader-client-ca-file=${f.frontProxyCACert}`,
+        '--requestheader-allowed-names=front-proxy-client',
+        '--requestheader-username-headers=X-Remote-User',
+        '--requestheader-group-headers=X-Remote-Group',
+        '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+        `--proxy-client-cert-file=${f.proxyClientCert}`,
+        `--proxy-client-key-file=${f.proxyClientKey}`,
+        ...(audit ? [`--audit-policy-file=${policy}`, `--audit-log-path=${this.auditLog}`] : []),
+      ],
+      join(this.dir, 'kube-apiserver.log'),
+    );
     this.processes.push(p);
     const admin = await this.identity('admin', ['system:masters']);
-    await eventually('kube-apiserver to report /readyz ok', async () => {
-      if (!p.alive) throw new GaveUp('kube-apiserver exited');
-      const res = await call(this.url, admin, 'GET', '/readyz');
-      if (res.status !== 200) throw new Error(`/readyz answered ${res.status}: ${res.text}`);
-      return true;
-    }, { timeoutMs: 120_000, intervalMs: 1000, describe: () => `kube-apiserver log:\n${p.tail()}` });
+    await eventually(
+      'kube-apiserver to report /readyz ok',
+      async () => {
+        if (!p.alive) throw new GaveUp('kube-apiserver exited');
+        const res = await call(this.url, admin, 'GET', '/readyz');
+        if (res.status !== 200) throw new Error(`/readyz answered ${res.status}: ${res.text}`);
+        return true;
+      },
+      { timeoutMs: 120_000, intervalMs: 1000, describe: () => `kube-apiserver log:\n${p.tail()}` },
+    );
   }
 
   /**
@@ -124,22 +156,40 @@ export class ControlPlane {
    */
   private async startKubeControllerManager(kubeControllerManager: string): Promise<void> {
     const kubeconfig = await this.userKubeconfig('system:kube-controller-manager');
-    const p = startProcess('kube-controller-manager', kubeControllerManager, [
-      `--kubeconfig=${kubeconfig}`, `--authentication-kubeconfig=${kubeconfig}`, `--authorization-kubeconfig=${kubeconfig}`,
-      '--bind-address=127.0.0.1', `--secure-port=${await freePort()}`, `--cert-dir=${join(this.dir, 'kube-controller-manager-certs')}`,
-      '--leader-elect=false', '--use-service-account-credentials=true',
-      '--controllers=namespace-controller,garbage-collector-controller,clusterrole-aggregation-controller',
-      `--root-ca-file=${this.pki.files.caCert}`,
-    ], join(this.dir, 'kube-controller-manager.log'));
+    const p = startProcess(
+      'kube-controller-manager',
+      kubeControllerManager,
+      [
+        `--kubeconfig=${kubeconfig}`,
+        `--authentication-kubeconfig=${kubeconfig}`,
+        `--authorization-kubeconfig=${kubeconfig}`,
+        '--bind-address=127.0.0.1',
+        `--secure-port=${await freePort()}`,
+        `--cert-dir=${join(this.dir, 'kube-controller-manager-certs')}`,
+        '--leader-elect=false',
+        '--use-service-account-credentials=true',
+        '--controllers=namespace-controller,garbage-collector-controller,clusterrole-aggregation-controller',
+        `--root-ca-file=${this.pki.files.caCert}`,
+      ],
+      join(this.dir, 'kube-controller-manager.log'),
+    );
     this.processes.push(p);
     const admin = this.kubectl();
     // Each controller gets its ServiceAccount as it starts.
-    await eventually('kube-controller-manager to start its controllers', async () => {
-      if (!p.alive) throw new GaveUp('kube-controller-manager exited');
-      const r = await admin.run(['get', 'serviceaccounts', '-n', 'kube-system', '-o', 'name']);
-      const names = r.stdout.split('\n');
-      return ['namespace-controller', 'generic-garbage-collector', 'clusterrole-aggregation-controller'].every((n) => names.includes(`serviceaccount/${n}`)) ? true : undefined;
-    }, { timeoutMs: 90_000, intervalMs: 1000, describe: () => `kube-controller-manager log:\n${p.tail()}` });
+    await eventually(
+      'kube-controller-manager to start its controllers',
+      async () => {
+        if (!p.alive) throw new GaveUp('kube-controller-manager exited');
+        const r = await admin.run(['get', 'serviceaccounts', '-n', 'kube-system', '-o', 'name']);
+        const names = r.stdout.split('\n');
+        return ['namespace-controller', 'generic-garbage-collector', 'clusterrole-aggregation-controller'].every((n) =>
+          names.includes(`serviceaccount/${n}`),
+        )
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 1000, describe: () => `kube-controller-manager log:\n${p.tail()}` },
+    );
   }
 
   /** A client certificate identity of the cluster CA, for raw requests. */
@@ -167,14 +217,18 @@ export class ControlPlane {
 
   private async writeKubeconfig(name: string, user: Record<string, string>): Promise<string> {
     const path = join(this.dir, `${name.replace(/[^\w.-]/g, '_')}.kubeconfig`);
-    await writeFile(path, stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'e2e', cluster: { server: this.url, 'certificate-authority-data': b64(this.pki.clusterCA.cert) } }],
-      users: [{ name, user }],
-      contexts: [{ name: 'e2e', context: { cluster: 'e2e', user: name, namespace: 'default' } }],
-      'current-context': 'e2e',
-    }), { mode: 0o600 });
+    await writeFile(
+      path,
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'e2e', cluster: { server: this.url, 'certificate-authority-data': b64(this.pki.clusterCA.cert) } }],
+        users: [{ name, user }],
+        contexts: [{ name: 'e2e', context: { cluster: 'e2e', user: name, namespace: 'default' } }],
+        'current-context': 'e2e',
+      }),
+      { mode: 0o600 },
+    );
     return path;
   }
 

@@ -32,7 +32,8 @@ async function getJson(kubectl: Kubectl, args: string[]): Promise<Obj> {
 /** Writes a Secret's or ConfigMap's keys as files, as a volume of it would show them. */
 async function writeKeys(dir: string, data: Record<string, string>, base64: boolean): Promise<void> {
   await mkdir(dir, { recursive: true });
-  for (const [key, value] of Object.entries(data)) await writeFile(join(dir, key), base64 ? Buffer.from(value, 'base64') : value, { mode: 0o600 });
+  for (const [key, value] of Object.entries(data))
+    await writeFile(join(dir, key), base64 ? Buffer.from(value, 'base64') : value, { mode: 0o600 });
 }
 
 /** Local directories for the container's volume mounts, filled from the cluster. */
@@ -105,8 +106,13 @@ export async function startFromStatefulSet(o: StartOptions): Promise<ExtensionSe
   for (const e of (container.env as Obj[] | undefined) ?? []) if (typeof e.value === 'string') env[e.name] = e.value;
 
   const entrypoint = o.entrypoint ?? ['--import', 'tsx', join(repoRoot, 'src', 'main.ts')];
-  const proc = startProcess('aggregated-apiserver', process.execPath, [...entrypoint, ...args],
-    join(o.dir, 'aggregated-apiserver.log'), env);
+  const proc = startProcess(
+    'aggregated-apiserver',
+    process.execPath,
+    [...entrypoint, ...args],
+    join(o.dir, 'aggregated-apiserver.log'),
+    env,
+  );
   const url = `https://127.0.0.1:${o.port}`;
   // The serving certificate's Secret holds the CA that signed it (ca.crt), the one the APIServices' caBundle carries.
   const certFile = args.find((a) => a.startsWith('--tls-cert-file='))?.slice('--tls-cert-file='.length);
@@ -115,11 +121,15 @@ export async function startFromStatefulSet(o: StartOptions): Promise<ExtensionSe
   const serviceName = sts.spec.serviceName as string;
   const serverTrust: ClientIdentity = { ca, servername: `${serviceName}.${o.namespace}.svc` };
   if (o.waitReady === false) return { process: proc, url, serverTrust };
-  await eventually('our server to report /readyz ok', async () => {
-    if (!proc.alive) throw new GaveUp('the server exited');
-    const res = await call(url, serverTrust, 'GET', '/readyz');
-    if (res.status !== 200) throw new Error(`/readyz answered ${res.status}: ${res.text}`);
-    return true;
-  }, { timeoutMs: 60_000, describe: () => `server log:\n${proc.tail()}` });
+  await eventually(
+    'our server to report /readyz ok',
+    async () => {
+      if (!proc.alive) throw new GaveUp('the server exited');
+      const res = await call(url, serverTrust, 'GET', '/readyz');
+      if (res.status !== 200) throw new Error(`/readyz answered ${res.status}: ${res.text}`);
+      return true;
+    },
+    { timeoutMs: 60_000, describe: () => `server log:\n${proc.tail()}` },
+  );
   return { process: proc, url, serverTrust };
 }

@@ -32,18 +32,25 @@ replace (
 
 describe('toLoopback', () => {
   const service = {
-    apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'wardle' },
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'api', namespace: 'wardle' },
     spec: { type: 'ClusterIP', selector: { app: 'api' }, ports: [{ name: 'https', port: 443, targetPort: 'https', appProtocol: 'https' }] },
   };
   const apiService = {
-    apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', metadata: { name: 'v1alpha1.wardle.example.com' },
+    apiVersion: 'apiregistration.k8s.io/v1',
+    kind: 'APIService',
+    metadata: { name: 'v1alpha1.wardle.example.com' },
     spec: { group: 'wardle.example.com', version: 'v1alpha1', caBundle: 'Q0E=', service: { name: 'api', namespace: 'wardle', port: 443 } },
   };
   const other = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'api' } };
 
   it('turns the Service into an ExternalName for 127.0.0.1 and points APIServices at the port, leaving the rest', () => {
     const [svc, api, sa] = toLoopback([service, apiService, other], 40443);
-    expect(svc).toEqual({ ...service, spec: { type: 'ExternalName', externalName: '127.0.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP' }] } });
+    expect(svc).toEqual({
+      ...service,
+      spec: { type: 'ExternalName', externalName: '127.0.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP' }] },
+    });
     expect(api).toEqual({ ...apiService, spec: { ...apiService.spec, service: { name: 'api', namespace: 'wardle', port: 40443 } } });
     expect(sa).toBe(other);
   });

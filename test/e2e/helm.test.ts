@@ -32,10 +32,27 @@ describe.skipIf(skipE2E)('the Helm chart behind a real kube-apiserver', () => {
     admin = cp.kubectl();
     const port = await freePort();
     // The post-renderer points the Service and APIServices at our local process (see loopback.ts).
-    postRenderer = ['--post-renderer', process.execPath,
-      ...['--import', 'tsx', join(repoRoot, 'test', 'e2e', 'loopback-post-renderer.ts'), String(port)].flatMap((a) => ['--post-renderer-args', a])];
+    postRenderer = [
+      '--post-renderer',
+      process.execPath,
+      ...['--import', 'tsx', join(repoRoot, 'test', 'e2e', 'loopback-post-renderer.ts'), String(port)].flatMap((a) => [
+        '--post-renderer-args',
+        a,
+      ]),
+    ];
     await runHelm(['install', RELEASE, chartDir, '--create-namespace', ...postRenderer]);
-    const statefulSet = (await admin.ok(['get', 'statefulsets', '-n', NAMESPACE, '-l', `app.kubernetes.io/instance=${RELEASE}`, '-o', 'jsonpath={.items[*].metadata.name}'])).trim();
+    const statefulSet = (
+      await admin.ok([
+        'get',
+        'statefulsets',
+        '-n',
+        NAMESPACE,
+        '-l',
+        `app.kubernetes.io/instance=${RELEASE}`,
+        '-o',
+        'jsonpath={.items[*].metadata.name}',
+      ])
+    ).trim();
     server = await startFromStatefulSet({ controlPlane: cp, namespace: NAMESPACE, statefulSet, port, dir: cp.dir });
     await waitAvailable(admin, API_SERVICES, () => `${server.process.tail()}\n${cp.logTail()}`);
   }, BUILD_TIMEOUT_MS);
@@ -45,14 +62,16 @@ describe.skipIf(skipE2E)('the Helm chart behind a real kube-apiserver', () => {
     await cp?.stop();
   });
 
-  it('installs a release whose APIServices pass the aggregator\'s checks', async () => {
+  it("installs a release whose APIServices pass the aggregator's checks", async () => {
     expect(await runHelm(['status', RELEASE])).toMatch(/STATUS: deployed/);
     const conditions = await waitAvailable(admin, API_SERVICES, () => server.process.tail());
     for (const c of conditions) expect(c).toMatchObject({ status: 'True', reason: 'Passed', message: 'all checks passed' });
   });
 
   it('serves Flunders and Fischers through kube-apiserver', async () => {
-    await admin.ok(['create', '-f', '-'], `apiVersion: wardle.example.com/v1alpha1
+    await admin.ok(
+      ['create', '-f', '-'],
+      `apiVersion: wardle.example.com/v1alpha1
 kind: Flunder
 metadata:
   name: charted
@@ -66,29 +85,46 @@ kind: Fischer
 metadata:
   name: charted
 disallowedFlunders: [bad]
-`);
+`,
+    );
     expect(await admin.ok(['get', 'flunders', '-n', 'default', '-o', 'name'])).toBe('flunder.wardle.example.com/charted\n');
     expect(await admin.ok(['get', 'fischers', '-o', 'jsonpath={.items[*].disallowedFlunders}'])).toBe('["bad"]');
   });
 
-  it('ships ClusterRoles that grant a namespace\'s users our resources when bound there', async () => {
-    const edit = (await admin.ok(['get', 'clusterroles', '-l', `app.kubernetes.io/instance=${RELEASE}`, '-o', 'name'])).trim().split('\n').find((n) => n.endsWith('-edit'));
+  it("ships ClusterRoles that grant a namespace's users our resources when bound there", async () => {
+    const edit = (await admin.ok(['get', 'clusterroles', '-l', `app.kubernetes.io/instance=${RELEASE}`, '-o', 'name']))
+      .trim()
+      .split('\n')
+      .find((n) => n.endsWith('-edit'));
     const view = edit?.replace(/-edit$/, '-view');
     expect(edit).toBeDefined();
     // No kube-controller-manager runs here to aggregate them into edit/admin, so bind them directly.
     await admin.ok(['create', 'namespace', 'team-c']);
     for (const role of [edit, view]) {
-      await admin.ok(['create', 'rolebinding', `dana-${role?.split('-').at(-1)}`, '-n', 'team-c', `--clusterrole=${role?.replace('clusterrole.rbac.authorization.k8s.io/', '')}`, '--user=dana']);
+      await admin.ok([
+        'create',
+        'rolebinding',
+        `dana-${role?.split('-').at(-1)}`,
+        '-n',
+        'team-c',
+        `--clusterrole=${role?.replace('clusterrole.rbac.authorization.k8s.io/', '')}`,
+        '--user=dana',
+      ]);
     }
     const dana = cp.kubectl(await cp.userKubeconfig('dana'));
-    await dana.ok(['create', '-f', '-'], 'apiVersion: wardle.example.com/v1alpha1\nkind: Flunder\nmetadata:\n  name: danas\n  namespace: team-c\n');
+    await dana.ok(
+      ['create', '-f', '-'],
+      'apiVersion: wardle.example.com/v1alpha1\nkind: Flunder\nmetadata:\n  name: danas\n  namespace: team-c\n',
+    );
     expect(await dana.ok(['get', 'flunders', '-n', 'team-c', '-o', 'name'])).toBe('flunder.wardle.example.com/danas\n');
     expect((await dana.run(['get', 'flunders', '-n', 'default'])).stderr).toMatch(/Forbidden.*User "dana" cannot list resource "flunders"/);
   });
 
   it('keeps the serving certificate and caBundle across helm upgrade, so the server needs no restart', async () => {
     const servingCert = async (): Promise<{ crt: string; caBundles: string[] }> => {
-      const secrets = JSON.parse(await admin.ok(['get', 'secrets', '-n', NAMESPACE, '-l', `app.kubernetes.io/instance=${RELEASE}`, '-o', 'json'])).items;
+      const secrets = JSON.parse(
+        await admin.ok(['get', 'secrets', '-n', NAMESPACE, '-l', `app.kubernetes.io/instance=${RELEASE}`, '-o', 'json']),
+      ).items;
       const tls = secrets.filter((x: { type: string }) => x.type === 'kubernetes.io/tls');
       expect(tls).toHaveLength(1);
       const caBundles = await Promise.all(API_SERVICES.map((n) => admin.ok(['get', 'apiservice', n, '-o', 'jsonpath={.spec.caBundle}'])));
@@ -105,11 +141,15 @@ disallowedFlunders: [bad]
   it('uninstalls cleanly: the APIServices go, and with them the resources', async () => {
     await runHelm(['uninstall', RELEASE, '--wait=false']);
     expect((await admin.ok(['get', 'apiservices', '-o', 'name'])).split('\n').filter((n) => n.includes('wardle'))).toEqual([]);
-    const gone = await eventually('kube-apiserver to stop serving flunders', async () => {
-      const r = await admin.run(['get', 'flunders', '-n', 'default']);
-      if (r.code === 0) throw new Error(`still served: ${r.stdout}`);
-      return r.stderr;
-    }, { timeoutMs: 30_000, intervalMs: 1000 });
+    const gone = await eventually(
+      'kube-apiserver to stop serving flunders',
+      async () => {
+        const r = await admin.run(['get', 'flunders', '-n', 'default']);
+        if (r.code === 0) throw new Error(`still served: ${r.stdout}`);
+        return r.stderr;
+      },
+      { timeoutMs: 30_000, intervalMs: 1000 },
+    );
     // kubectl's discovery cache may still name the resource; then kube-apiserver answers 404 itself.
     expect(gone).toMatch(/the server doesn't have a resource type "flunders"|the server could not find the requested resource/);
   }, 60_000);

@@ -15,7 +15,11 @@ export class ManagedProcess {
   private exited: Promise<number | null>;
   private exitCode: number | string | null | undefined;
 
-  constructor(readonly name: string, readonly child: ChildProcess, readonly logFile: string) {
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+    readonly logFile: string,
+  ) {
     running.add(child);
     this.exited = new Promise((resolve) => {
       child.on('exit', (code, signal) => {
@@ -63,7 +67,13 @@ export class ManagedProcess {
   }
 }
 
-export function startProcess(name: string, file: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env): ManagedProcess {
+export function startProcess(
+  name: string,
+  file: string,
+  args: string[],
+  logFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ManagedProcess {
   const out = openSync(logFile, 'a');
   const child = spawn(file, args, { stdio: ['ignore', out, out], env });
   return new ManagedProcess(name, child, logFile);
@@ -89,7 +99,11 @@ export class GaveUp extends Error {}
  * Calls `check` until it returns a value other than undefined, or throws after `timeoutMs` with the last
  * error and what `describe` says (a process's log tail, an object's status).
  */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, opts: { timeoutMs?: number; intervalMs?: number; describe?: () => string | Promise<string> } = {}): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  opts: { timeoutMs?: number; intervalMs?: number; describe?: () => string | Promise<string> } = {},
+): Promise<T> {
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   let last: unknown;
   for (;;) {
@@ -101,7 +115,9 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     }
     if (Date.now() > deadline || last instanceof GaveUp) {
       const detail = opts.describe ? await opts.describe() : '';
-      throw new Error(`${last instanceof GaveUp ? 'gave up' : 'timed out'} waiting for ${what}${last ? `; last error: ${last instanceof Error ? last.message : String(last)}` : ''}${detail ? `\n${detail}` : ''}`);
+      throw new Error(
+        `${last instanceof GaveUp ? 'gave up' : 'timed out'} waiting for ${what}${last ? `; last error: ${last instanceof Error ? last.message : String(last)}` : ''}${detail ? `\n${detail}` : ''}`,
+      );
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 500));
   }

@@ -48,15 +48,20 @@ describe.skipIf(skipE2E)('reference diff', () => {
     // After kube-apiserver: the sample-apiserver's first build reuses its compiled packages.
     const sampleBinary = await ensureSampleApiserver();
     const admin = cp.kubectl();
-    for (const ns of new Set([wardle.namespace, wardle.listNamespace, widgets.namespace, widgets.listNamespace])) await admin.ok(['create', 'namespace', ns]);
+    for (const ns of new Set([wardle.namespace, wardle.listNamespace, widgets.namespace, widgets.listNamespace]))
+      await admin.ok(['create', 'namespace', ns]);
     await admin.ok(['apply', '-f', WIDGETS_CRD]);
     await admin.ok(['wait', '--for=condition=Established', '--timeout=60s', 'crd/widgets.shop.example.com']);
     kubeApiserver = await kubeApiserverTarget(cp);
     // The CRD's OpenAPI is published a moment after it is Established.
-    await eventually('kube-apiserver to publish the CRD in OpenAPI v3', async () => {
-      const res = await call(cp.url, kubeApiserver.id, 'GET', '/openapi/v3');
-      return res.json?.paths?.['apis/shop.example.com/v1'] ? true : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 1000 });
+    await eventually(
+      'kube-apiserver to publish the CRD in OpenAPI v3',
+      async () => {
+        const res = await call(cp.url, kubeApiserver.id, 'GET', '/openapi/v3');
+        return res.json?.paths?.['apis/shop.example.com/v1'] ? true : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
     [sample, oursWardle, oursWidgets] = await Promise.all([
       startSampleApiserver(cp, sampleBinary, cp.dir),
       startOurServer(cp, cp.dir, 'ours-wardle'),
@@ -68,10 +73,15 @@ describe.skipIf(skipE2E)('reference diff', () => {
   afterAll(async () => {
     const stale = [...unused(EXPECTED_DIFFERENCES, classified), ...unused(KNOWN_DEFECTS, classified)];
     if (results.length === 2 && stale.length > 0) {
-      process.stdout.write(`\nallow-list entries that matched nothing (fixed, or stale):\n${stale.map((a) => `  ${String(a.request)} ${a.aspect ?? ''} ${String(a.path ?? '')}: ${a.why}`).join('\n')}\n`);
+      process.stdout.write(
+        `\nallow-list entries that matched nothing (fixed, or stale):\n${stale.map((a) => `  ${String(a.request)} ${a.aspect ?? ''} ${String(a.path ?? '')}: ${a.why}`).join('\n')}\n`,
+      );
     }
     if (process.env.REFDIFF_REPORT && results.length > 0) {
-      await writeFile(process.env.REFDIFF_REPORT, markdownReport(results, classified, figures, { expected: EXPECTED_DIFFERENCES, knownDefects: KNOWN_DEFECTS }));
+      await writeFile(
+        process.env.REFDIFF_REPORT,
+        markdownReport(results, classified, figures, { expected: EXPECTED_DIFFERENCES, knownDefects: KNOWN_DEFECTS }),
+      );
     }
     await Promise.all(servers.map((s) => s.process.stop()));
     await cp?.stop();
@@ -84,7 +94,11 @@ describe.skipIf(skipE2E)('reference diff', () => {
     expect(created.status, created.text).toBe(201);
     const got = await call(target.url, target.id, 'GET', `${path}/smoke`, undefined, target.headers);
     expect(got.status, got.text).toBe(200);
-    expect(got.json).toMatchObject({ kind: 'Flunder', metadata: { name: 'smoke', uid: created.json.metadata.uid }, spec: { reference: 'other', referenceType: 'Flunder' } });
+    expect(got.json).toMatchObject({
+      kind: 'Flunder',
+      metadata: { name: 'smoke', uid: created.json.metadata.uid },
+      spec: { reference: 'other', referenceType: 'Flunder' },
+    });
     expect((await call(target.url, target.id, 'DELETE', `${path}/smoke`, undefined, target.headers)).status).toBe(200);
   });
 
@@ -92,13 +106,19 @@ describe.skipIf(skipE2E)('reference diff', () => {
     const specs = [...requestSequence(wardle), ...wardleRequests()];
     const result = await runSequence('sample-apiserver', sample.target, oursWardle.target, specs);
     results.push(result);
-    judge(result, specs.map((s) => s.name));
+    judge(
+      result,
+      specs.map((s) => s.name),
+    );
   }, 300_000);
 
   it('answers a CRD-format group as kube-apiserver serves the same CRD', async () => {
     const specs = [...requestSequence(widgets), ...widgetRequests()];
     const result = await runSequence('kube-apiserver', kubeApiserver, oursWidgets.target, specs);
     results.push(result);
-    judge(result, specs.map((s) => s.name));
+    judge(
+      result,
+      specs.map((s) => s.name),
+    );
   }, 300_000);
 });

@@ -11,7 +11,10 @@ import { startTestServer, tempDir } from '../support/local.js';
 const ns = '/apis/wardle.example.com/v1alpha1/namespaces/contract/flunders';
 const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 const body = (name: string, labels: Record<string, string> = {}) => ({
-  apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name, labels }, spec: {},
+  apiVersion: 'wardle.example.com/v1alpha1',
+  kind: 'Flunder',
+  metadata: { name, labels },
+  spec: {},
 });
 
 describe('API contract', () => {
@@ -62,7 +65,9 @@ describe('API contract', () => {
     });
     it('accepts YAML bodies', async () => {
       const yaml = 'apiVersion: wardle.example.com/v1alpha1\nkind: Flunder\nmetadata:\n  name: from-yaml\nspec: {}\n';
-      const res = await req('POST', '/apis/wardle.example.com/v1alpha1/namespaces/yaml/flunders', yaml, { 'content-type': 'application/yaml' });
+      const res = await req('POST', '/apis/wardle.example.com/v1alpha1/namespaces/yaml/flunders', yaml, {
+        'content-type': 'application/yaml',
+      });
       expect(res.status).toBe(201);
       expect(res.json.metadata.namespace).toBe('yaml');
     });
@@ -123,7 +128,7 @@ describe('API contract', () => {
       expect(listed.json.items.map((i: any) => i.metadata.name)).toContain('arrives-later');
       expect((await watch).events[0]).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'arrives-later' } } });
     });
-    it('serves a Table to kubectl\'s Accept header, with metadata.continue when paged', async () => {
+    it("serves a Table to kubectl's Accept header, with metadata.continue when paged", async () => {
       const res = await req('GET', `${ns}?limit=2`, undefined, { accept: TABLE_ACCEPT });
       expect(res.json).toMatchObject({ kind: 'Table', apiVersion: 'meta.k8s.io/v1' });
       expect(res.json.columnDefinitions[0].name).toBe('Name');
@@ -143,8 +148,12 @@ describe('API contract', () => {
       expect(events.map((e) => `${e.type} ${e.object.metadata.name}`).slice(-1)).toEqual(['ADDED late']);
     });
     it('ends initial events with the k8s.io/initial-events-end bookmark', async () => {
-      const { events } = await watchEvents(local.url, id,
-        `${ns}?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&resourceVersion=`, 7);
+      const { events } = await watchEvents(
+        local.url,
+        id,
+        `${ns}?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&resourceVersion=`,
+        7,
+      );
       const bookmark = events.find((e) => e.type === 'BOOKMARK');
       expect(bookmark?.object.metadata.annotations).toEqual({ 'k8s.io/initial-events-end': 'true' });
       expect(events.indexOf(bookmark)).toBe(events.filter((e) => e.type === 'ADDED').length);
@@ -166,8 +175,9 @@ describe('API contract', () => {
       expect(Date.now() - started).toBeLessThan(5000);
     });
     it('sends watch events as one-row Tables, with column definitions only in the first', async () => {
-      const { events: tables } = await watchEvents(local.url, id, `${ns}?watch=true&labelSelector=parity%3Dodd`, 2, 5000,
-        { accept: TABLE_ACCEPT });
+      const { events: tables } = await watchEvents(local.url, id, `${ns}?watch=true&labelSelector=parity%3Dodd`, 2, 5000, {
+        accept: TABLE_ACCEPT,
+      });
       expect(tables[0].object.kind).toBe('Table');
       expect(tables[0].object.columnDefinitions.length).toBeGreaterThan(0);
       expect(tables[1].object.columnDefinitions ?? []).toEqual([]);
@@ -175,37 +185,63 @@ describe('API contract', () => {
     });
   });
 
-  describe('PartialObjectMetadata, as client-go\'s metadata client asks for it', () => {
+  describe("PartialObjectMetadata, as client-go's metadata client asks for it", () => {
     // The Accept headers of k8s.io/client-go/metadata (less protobuf, which is not served).
     const META = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
     const META_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
 
-    it('answers a get with the object\'s metadata alone', async () => {
+    it("answers a get with the object's metadata alone", async () => {
       const res = await req('GET', `${ns}/item-0`, undefined, { accept: META });
       expect(res.status).toBe(200);
       expect(Object.keys(res.json).sort()).toEqual(['apiVersion', 'kind', 'metadata']);
-      expect(res.json).toMatchObject({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: { name: 'item-0', labels: { parity: 'even' } } });
+      expect(res.json).toMatchObject({
+        kind: 'PartialObjectMetadata',
+        apiVersion: 'meta.k8s.io/v1',
+        metadata: { name: 'item-0', labels: { parity: 'even' } },
+      });
     });
 
     it('answers a list with a PartialObjectMetadataList, paged like any list', async () => {
       const res = await req('GET', `${ns}?limit=2&labelSelector=parity%3Deven`, undefined, { accept: META_LIST });
       expect(res.status).toBe(200);
-      expect(res.json).toMatchObject({ kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: { continue: expect.any(String) } });
-      expect(res.json.items).toEqual([expect.objectContaining({ metadata: expect.objectContaining({ name: 'item-0' }) }), expect.objectContaining({ metadata: expect.objectContaining({ name: 'item-2' }) })]);
+      expect(res.json).toMatchObject({
+        kind: 'PartialObjectMetadataList',
+        apiVersion: 'meta.k8s.io/v1',
+        metadata: { continue: expect.any(String) },
+      });
+      expect(res.json.items).toEqual([
+        expect.objectContaining({ metadata: expect.objectContaining({ name: 'item-0' }) }),
+        expect.objectContaining({ metadata: expect.objectContaining({ name: 'item-2' }) }),
+      ]);
       // Each item is a PartialObjectMetadata with its kind, as upstream's asPartialObjectMetadataList sets its GVK.
-      expect(res.json.items.every((i: Record<string, unknown>) => Object.keys(i).join() === 'kind,apiVersion,metadata'
-        && i.kind === 'PartialObjectMetadata' && i.apiVersion === 'meta.k8s.io/v1')).toBe(true);
+      expect(
+        res.json.items.every(
+          (i: Record<string, unknown>) =>
+            Object.keys(i).join() === 'kind,apiVersion,metadata' && i.kind === 'PartialObjectMetadata' && i.apiVersion === 'meta.k8s.io/v1',
+        ),
+      ).toBe(true);
     });
 
     it('answers 406 when the kind does not fit the response, as upstream does', async () => {
-      expect((await req('GET', ns, undefined, { accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1' })).json)
-        .toMatchObject({ code: 406, reason: 'NotAcceptable', message: 'you requested PartialObjectMetadata, but the requested object is a list (FlunderList)' });
-      expect((await req('GET', `${ns}/item-0`, undefined, { accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1' })).status).toBe(406);
+      expect(
+        (await req('GET', ns, undefined, { accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1' })).json,
+      ).toMatchObject({
+        code: 406,
+        reason: 'NotAcceptable',
+        message: 'you requested PartialObjectMetadata, but the requested object is a list (FlunderList)',
+      });
+      expect(
+        (await req('GET', `${ns}/item-0`, undefined, { accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1' }))
+          .status,
+      ).toBe(406);
     });
 
     it('sends watch events whose objects are PartialObjectMetadata', async () => {
       const { events } = await watchEvents(local.url, id, `${ns}?watch=true&labelSelector=parity%3Dodd`, 2, 5000, { accept: META });
-      expect(events.map((e) => `${e.type} ${e.object.kind} ${e.object.metadata.name}`)).toEqual(['ADDED PartialObjectMetadata item-1', 'ADDED PartialObjectMetadata item-3']);
+      expect(events.map((e) => `${e.type} ${e.object.kind} ${e.object.metadata.name}`)).toEqual([
+        'ADDED PartialObjectMetadata item-1',
+        'ADDED PartialObjectMetadata item-3',
+      ]);
       expect(events[0].object.spec).toBeUndefined();
     });
   });
@@ -215,21 +251,31 @@ describe('API contract', () => {
       const { connect } = await import('node:http2');
       const session = connect(local.url, { ca: id.ca, cert: id.cert, key: id.key });
       try {
-        const get = (path: string): Promise<{ status: number; body: string }> => new Promise((resolve, reject) => {
-          const stream = session.request({ ':path': path });
-          let status = 0;
-          let body = '';
-          stream.on('response', (h) => { status = Number(h[':status']); });
-          stream.on('data', (c: Buffer) => { body += c.toString(); });
-          stream.on('end', () => resolve({ status, body }));
-          stream.on('error', reject);
-        });
+        const get = (path: string): Promise<{ status: number; body: string }> =>
+          new Promise((resolve, reject) => {
+            const stream = session.request({ ':path': path });
+            let status = 0;
+            let body = '';
+            stream.on('response', (h) => {
+              status = Number(h[':status']);
+            });
+            stream.on('data', (c: Buffer) => {
+              body += c.toString();
+            });
+            stream.on('end', () => resolve({ status, body }));
+            stream.on('error', reject);
+          });
         const one = await get(`${ns}/item-0`);
         expect(one.status).toBe(200);
         expect(JSON.parse(one.body).metadata.name).toBe('item-0');
         const watched = await get(`${ns}?watch=true&labelSelector=parity%3Dodd&timeoutSeconds=1`);
         expect(watched.status).toBe(200);
-        expect(watched.body.trim().split('\n').map((l) => JSON.parse(l).type)).toEqual(['ADDED', 'ADDED']);
+        expect(
+          watched.body
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l).type),
+        ).toEqual(['ADDED', 'ADDED']);
       } finally {
         session.close();
       }
@@ -259,7 +305,11 @@ describe('API contract', () => {
     const beta = '/apis/wardle.example.com/v1beta1/namespaces/contract/flunders';
 
     it('answers a wrong method on discovery paths with 405, as the sample-apiserver does', async () => {
-      for (const [method, path] of [['POST', '/apis'], ['PUT', '/apis/wardle.example.com'], ['DELETE', '/apis/wardle.example.com/v1alpha1']]) {
+      for (const [method, path] of [
+        ['POST', '/apis'],
+        ['PUT', '/apis/wardle.example.com'],
+        ['DELETE', '/apis/wardle.example.com/v1alpha1'],
+      ]) {
         const res = await req(method as string, path as string);
         expect(res.status, `${method} ${path}`).toBe(405);
         expect(res.json).toMatchObject({ kind: 'Status', reason: 'MethodNotAllowed' });
@@ -269,12 +319,14 @@ describe('API contract', () => {
     it('serves the Table version asked for, and 406 to an Accept that names only aggregated discovery v2beta1', async () => {
       const v1beta1 = await req('GET', ns, undefined, { accept: 'application/json;as=Table;v=v1beta1;g=meta.k8s.io' });
       expect(v1beta1.json).toMatchObject({ kind: 'Table', apiVersion: 'meta.k8s.io/v1beta1' });
-      const old = await req('GET', '/apis', undefined, { accept: 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList' });
+      const old = await req('GET', '/apis', undefined, {
+        accept: 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList',
+      });
       expect(old.status).toBe(406);
       expect(old.json).toMatchObject({ kind: 'Status', reason: 'NotAcceptable' });
     });
 
-    it('gives each Table of a watch its object\'s resourceVersion', async () => {
+    it("gives each Table of a watch its object's resourceVersion", async () => {
       const watched = await watchEvents(local.url, id, `${ns}?watch=true`, 2, 5000, { accept: TABLE_ACCEPT });
       for (const ev of watched.events) {
         expect(ev.object.kind).toBe('Table');
@@ -283,7 +335,13 @@ describe('API contract', () => {
     });
 
     it('accepts sendInitialEvents without allowWatchBookmarks, as apimachinery v0.37 does', async () => {
-      const watched = await watchEvents(local.url, id, `${ns}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan`, 1, 5000);
+      const watched = await watchEvents(
+        local.url,
+        id,
+        `${ns}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan`,
+        1,
+        5000,
+      );
       expect(watched.status).toBe(200);
       expect(watched.events[0].type).toBe('ADDED');
     });
@@ -292,7 +350,12 @@ describe('API contract', () => {
       const all = await watchEvents(local.url, id, '/apis/wardle.example.com/v1alpha1/watch/namespaces/contract/flunders', 2, 5000);
       expect(all.events.map((e) => e.type)).toEqual(['ADDED', 'ADDED']);
       const one = await watchEvents(local.url, id, '/apis/wardle.example.com/v1alpha1/watch/namespaces/contract/flunders/item-3', 1, 5000);
-      expect(one.events).toEqual([expect.objectContaining({ type: 'ADDED', object: expect.objectContaining({ metadata: expect.objectContaining({ name: 'item-3' }) }) })]);
+      expect(one.events).toEqual([
+        expect.objectContaining({
+          type: 'ADDED',
+          object: expect.objectContaining({ metadata: expect.objectContaining({ name: 'item-3' }) }),
+        }),
+      ]);
       const everywhere = await watchEvents(local.url, id, '/apis/wardle.example.com/v1alpha1/watch/flunders', 1, 5000);
       expect(everywhere.status).toBe(200);
     });
@@ -300,7 +363,11 @@ describe('API contract', () => {
     it('marks API responses, errors included, Cache-Control: no-cache, private', async () => {
       expect((await req('GET', `${ns}/item-0`)).headers['cache-control']).toBe('no-cache, private');
       expect((await req('GET', `${ns}/missing`)).headers['cache-control']).toBe('no-cache, private');
-      expect((await req('GET', '/apis', undefined, { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' })).headers['cache-control']).toBe('public');
+      expect(
+        (await req('GET', '/apis', undefined, { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' })).headers[
+          'cache-control'
+        ],
+      ).toBe('public');
     });
 
     it('writes an error Status in YAML to a client that asked for YAML', async () => {
@@ -313,36 +380,55 @@ describe('API contract', () => {
 
     it('sends JSON as application/json, with no charset added, as kube-apiserver does', async () => {
       expect((await req('GET', `${ns}/item-0`)).headers['content-type']).toBe('application/json');
-      expect((await req('GET', '/apis', undefined, { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' })).headers['content-type'])
-        .toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+      expect(
+        (await req('GET', '/apis', undefined, { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' })).headers[
+          'content-type'
+        ],
+      ).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
     });
 
     it('lists in OpenAPI what upstream lists: discovery paths, legacy watch paths, and the PATCH content types', async () => {
       const v2 = (await req('GET', '/openapi/v2')).json;
       expect(v2.paths['/apis/wardle.example.com/']?.get.operationId).toBe('getWardleExampleComAPIGroup');
       expect(v2.paths['/apis/wardle.example.com/v1alpha1/']?.get.operationId).toBe('getWardleExampleComV1alpha1APIResources');
-      expect(v2.paths['/apis/wardle.example.com/v1alpha1/watch/namespaces/{namespace}/flunders']?.get.operationId).toBe('watchNamespacedFlunderList');
-      expect(v2.paths['/apis/wardle.example.com/v1alpha1/namespaces/{namespace}/flunders/{name}/status']?.get.operationId).toBe('readNamespacedFlunderStatus');
-      expect(v2.paths['/apis/wardle.example.com/v1alpha1/namespaces/{namespace}/flunders/{name}']?.patch.consumes)
-        .toEqual(['application/json-patch+json', 'application/merge-patch+json']);
+      expect(v2.paths['/apis/wardle.example.com/v1alpha1/watch/namespaces/{namespace}/flunders']?.get.operationId).toBe(
+        'watchNamespacedFlunderList',
+      );
+      expect(v2.paths['/apis/wardle.example.com/v1alpha1/namespaces/{namespace}/flunders/{name}/status']?.get.operationId).toBe(
+        'readNamespacedFlunderStatus',
+      );
+      expect(v2.paths['/apis/wardle.example.com/v1alpha1/namespaces/{namespace}/flunders/{name}']?.patch.consumes).toEqual([
+        'application/json-patch+json',
+        'application/merge-patch+json',
+      ]);
       const root = (await req('GET', '/openapi/v3')).json;
-      expect(Object.keys(root.paths).sort()).toEqual(['apis/wardle.example.com', 'apis/wardle.example.com/v1alpha1', 'apis/wardle.example.com/v1beta1']);
+      expect(Object.keys(root.paths).sort()).toEqual([
+        'apis/wardle.example.com',
+        'apis/wardle.example.com/v1alpha1',
+        'apis/wardle.example.com/v1beta1',
+      ]);
       const group = await req('GET', root.paths['apis/wardle.example.com'].serverRelativeURL);
       expect(Object.keys(group.json.paths)).toEqual(['/apis/wardle.example.com/']);
       const v3 = (await req('GET', root.paths['apis/wardle.example.com/v1beta1'].serverRelativeURL)).json;
-      expect(Object.keys(v3.paths['/apis/wardle.example.com/v1beta1/namespaces/{namespace}/flunders/{name}'].patch.requestBody.content))
-        .toEqual(['application/json-patch+json', 'application/merge-patch+json']);
+      expect(
+        Object.keys(v3.paths['/apis/wardle.example.com/v1beta1/namespaces/{namespace}/flunders/{name}'].patch.requestBody.content),
+      ).toEqual(['application/json-patch+json', 'application/merge-patch+json']);
     });
 
-    it('reports a referenceType that is neither Flunder nor Fischer once, as the sample\'s validation does', async () => {
+    it("reports a referenceType that is neither Flunder nor Fischer once, as the sample's validation does", async () => {
       const res = await req('POST', beta, {
-        apiVersion: 'wardle.example.com/v1beta1', kind: 'Flunder', metadata: { name: 'bad-type' }, spec: { referenceType: 'Bogus' },
+        apiVersion: 'wardle.example.com/v1beta1',
+        kind: 'Flunder',
+        metadata: { name: 'bad-type' },
+        spec: { referenceType: 'Bogus' },
       });
       expect(res.status).toBe(422);
-      expect(res.json.details.causes).toEqual([{ reason: 'FieldValueInvalid', field: 'spec.referenceType', message: 'Invalid value: "Bogus": must be Flunder or Fischer' }]);
+      expect(res.json.details.causes).toEqual([
+        { reason: 'FieldValueInvalid', field: 'spec.referenceType', message: 'Invalid value: "Bogus": must be Flunder or Fischer' },
+      ]);
     });
 
-    it('warns on every request to the deprecated v1alpha1, with the sample-apiserver\'s text, and never on v1beta1', async () => {
+    it("warns on every request to the deprecated v1alpha1, with the sample-apiserver's text, and never on v1beta1", async () => {
       const warning = '299 - "wardle.example.com/v1alpha1 Flunder is deprecated in v1.3+, unavailable in v1.10+"';
       expect((await req('GET', ns)).headers.warning).toBe(warning);
       expect((await req('GET', `${ns}/missing`)).headers.warning).toBe(warning);

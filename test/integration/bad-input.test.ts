@@ -63,7 +63,10 @@ describe('bad input', () => {
     it('are a 400 strict decoding error under fieldValidation=Strict, and nothing is stored', async () => {
       const res = await req('POST', `${base}?fieldValidation=Strict`, dup('strict-dup'), JSON_HEADERS);
       expect(res.status).toBe(400);
-      expect(res.json).toMatchObject({ reason: 'BadRequest', message: 'Thing in version "v1" cannot be handled as a Thing: strict decoding error: duplicate field "spec.reference"' });
+      expect(res.json).toMatchObject({
+        reason: 'BadRequest',
+        message: 'Thing in version "v1" cannot be handled as a Thing: strict decoding error: duplicate field "spec.reference"',
+      });
       expect(await exists('strict-dup')).toBe(false);
     });
 
@@ -87,30 +90,49 @@ describe('bad input', () => {
       expect(dupPatch.json.message).toMatch(/strict decoding error: duplicate field "spec.reference"$/);
       const unknown = await req('PATCH', `${base}/warn-dup?fieldValidation=Strict`, { spec: { colour: 'red' } }, MERGE);
       expect(unknown.status).toBe(422);
-      expect(unknown.json.message).toMatch(/^ "" is invalid: patch: Invalid value: ".*": strict decoding error: unknown field "spec.colour"$/);
+      expect(unknown.json.message).toMatch(
+        /^ "" is invalid: patch: Invalid value: ".*": strict decoding error: unknown field "spec.colour"$/,
+      );
       expect((await req('GET', `${base}/warn-dup`)).json.spec.reference).toBe('b');
     });
   });
 
   describe('metadata of the wrong shape', () => {
-    const withMeta = (name: string, meta: string) => `{"apiVersion":"input.example.com/v1","kind":"Thing","metadata":{"name":"${name}",${meta}},"spec":{}}`;
+    const withMeta = (name: string, meta: string) =>
+      `{"apiVersion":"input.example.com/v1","kind":"Thing","metadata":{"name":"${name}",${meta}},"spec":{}}`;
 
     it.each([
-      ['a name that is a number', '{"apiVersion":"input.example.com/v1","kind":"Thing","metadata":{"name":12345},"spec":{}}', 'ObjectMeta.name of type string'],
+      [
+        'a name that is a number',
+        '{"apiVersion":"input.example.com/v1","kind":"Thing","metadata":{"name":12345},"spec":{}}',
+        'ObjectMeta.name of type string',
+      ],
       ['finalizers that are a string', withMeta('fin', '"finalizers":"x"'), 'ObjectMeta.finalizers of type []string'],
-      ['a generateName that is a number', '{"apiVersion":"input.example.com/v1","kind":"Thing","metadata":{"generateName":5},"spec":{}}', 'ObjectMeta.generateName of type string'],
-      ['ownerReferences that are a string', withMeta('own', '"ownerReferences":"x"'), 'ObjectMeta.ownerReferences of type []v1.OwnerReference'],
+      [
+        'a generateName that is a number',
+        '{"apiVersion":"input.example.com/v1","kind":"Thing","metadata":{"generateName":5},"spec":{}}',
+        'ObjectMeta.generateName of type string',
+      ],
+      [
+        'ownerReferences that are a string',
+        withMeta('own', '"ownerReferences":"x"'),
+        'ObjectMeta.ownerReferences of type []v1.OwnerReference',
+      ],
     ])('refuses %s with 400, as Go decoding ObjectMeta does, and stores nothing', async (_what, text, goType) => {
       const res = await req('POST', base, text, JSON_HEADERS);
       expect(res.status).toBe(400);
-      expect(res.json.message).toBe(`Thing in version "v1" cannot be handled as a Thing: json: cannot unmarshal ${text.includes(':12345') || text.includes(':5}') ? 'number' : 'string'} into Go struct field ${goType}`);
+      expect(res.json.message).toBe(
+        `Thing in version "v1" cannot be handled as a Thing: json: cannot unmarshal ${text.includes(':12345') || text.includes(':5}') ? 'number' : 'string'} into Go struct field ${goType}`,
+      );
       expect((await req('GET', base)).json.items.map((i: any) => i.metadata.name)).not.toContain('fin');
     });
 
     it('refuses owner references without their required fields, and two controllers, with 422 causes', async () => {
       const empty = await req('POST', base, withMeta('owned', '"ownerReferences":[{}]'), JSON_HEADERS);
       expect(empty.status).toBe(422);
-      expect(empty.json.details.causes.map((c: any) => c.field)).toEqual(['apiVersion', 'kind', 'name', 'uid'].map((f) => `metadata.ownerReferences[0].${f}`));
+      expect(empty.json.details.causes.map((c: any) => c.field)).toEqual(
+        ['apiVersion', 'kind', 'name', 'uid'].map((f) => `metadata.ownerReferences[0].${f}`),
+      );
       const ref = (name: string) => `{"apiVersion":"v1","kind":"ConfigMap","name":"${name}","uid":"u-${name}","controller":true}`;
       const two = await req('POST', base, withMeta('owned', `"ownerReferences":[${ref('a')},${ref('b')}]`), JSON_HEADERS);
       expect(two.status).toBe(422);
@@ -134,7 +156,12 @@ describe('bad input', () => {
       const created = await req('POST', base, nested(depth), JSON_HEADERS);
       expect(created.status, created.text.slice(0, 300)).toBe(201);
       const name = `deep-${depth}`;
-      const patched = await req('PATCH', `${base}/${name}`, `{"spec":{"reference":"r","x":${'['.repeat(depth)}1${']'.repeat(depth)}}}`, MERGE);
+      const patched = await req(
+        'PATCH',
+        `${base}/${name}`,
+        `{"spec":{"reference":"r","x":${'['.repeat(depth)}1${']'.repeat(depth)}}}`,
+        MERGE,
+      );
       expect(patched.status, patched.text.slice(0, 300)).toBe(200);
       const current = await req('GET', `${base}/${name}`);
       expect(current.status).toBe(200);
@@ -149,7 +176,11 @@ describe('bad input', () => {
     it.each([MAX_JSON_DEPTH + 1, 2_000, 10_001, 100_000])('refuses a body nested %d levels with 400', async (depth) => {
       const res = await req('POST', base, nested(depth), JSON_HEADERS);
       expect(res.status).toBe(400);
-      expect(res.json).toMatchObject({ kind: 'Status', reason: 'BadRequest', message: `json: exceeded max depth of ${MAX_JSON_DEPTH} nested levels` });
+      expect(res.json).toMatchObject({
+        kind: 'Status',
+        reason: 'BadRequest',
+        message: `json: exceeded max depth of ${MAX_JSON_DEPTH} nested levels`,
+      });
     });
 
     it('refuses YAML nested too deep with 400', async () => {

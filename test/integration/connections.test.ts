@@ -20,9 +20,14 @@ const base = '/apis/wardle.example.com/v1alpha1/namespaces/conn/flunders';
 function rawHttp1(url: string, id: ClientIdentity, request: string): Promise<string> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = tlsConnect({ host: hostname, port: Number(port), ca: id.ca, cert: id.cert, key: id.key, ALPNProtocols: ['http/1.1'] }, () => socket.end(request));
+    const socket = tlsConnect(
+      { host: hostname, port: Number(port), ca: id.ca, cert: id.cert, key: id.key, ALPNProtocols: ['http/1.1'] },
+      () => socket.end(request),
+    );
     let out = '';
-    socket.on('data', (d: Buffer) => { out += d.toString(); });
+    socket.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     socket.on('close', () => resolve(out));
     socket.on('error', reject);
   });
@@ -35,10 +40,20 @@ function h2request(url: string, id: ClientIdentity, headers: Record<string, stri
     const stream = session.request(headers);
     let body = '';
     let status = 0;
-    stream.on('response', (h) => { status = Number(h[':status']); });
-    stream.on('data', (d: Buffer) => { body += d.toString(); });
-    stream.on('end', () => { session.close(); resolve({ status, body }); });
-    stream.on('error', (err) => { session.close(); reject(err); });
+    stream.on('response', (h) => {
+      status = Number(h[':status']);
+    });
+    stream.on('data', (d: Buffer) => {
+      body += d.toString();
+    });
+    stream.on('end', () => {
+      session.close();
+      resolve({ status, body });
+    });
+    stream.on('error', (err) => {
+      session.close();
+      reject(err);
+    });
     stream.end();
   });
 }
@@ -50,7 +65,10 @@ function lifetime(socket: TLSSocket, limitMs: number): Promise<number> {
   socket.resume();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`still open after ${limitMs} ms`)), limitMs);
-    socket.on('close', () => { clearTimeout(timer); resolve(Date.now() - start); });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(Date.now() - start);
+    });
   });
 }
 
@@ -61,13 +79,20 @@ describe('connections and malformed requests', () => {
   const open = (alpn: string, withCert = true): Promise<TLSSocket> => {
     const { hostname, port } = new URL(local.url);
     return new Promise((resolve, reject) => {
-      const s = tlsConnect({ host: hostname, port: Number(port), ca: id.ca, ...(withCert ? { cert: id.cert, key: id.key } : {}), ALPNProtocols: [alpn] }, () => resolve(s));
+      const s = tlsConnect(
+        { host: hostname, port: Number(port), ca: id.ca, ...(withCert ? { cert: id.cert, key: id.key } : {}), ALPNProtocols: [alpn] },
+        () => resolve(s),
+      );
       s.on('error', reject);
     });
   };
 
   beforeAll(async () => {
-    local = await startTestServer(dir.path, {}, { connections: { idleTimeoutMs: 600, firstRequestTimeoutMs: 600, reservedFileDescriptors: 512 } });
+    local = await startTestServer(
+      dir.path,
+      {},
+      { connections: { idleTimeoutMs: 600, firstRequestTimeoutMs: 600, reservedFileDescriptors: 512 } },
+    );
     id = { ca: local.ca, cert: local.adminCert, key: local.adminKey };
   });
   afterAll(async () => {
@@ -88,7 +113,7 @@ describe('connections and malformed requests', () => {
       expect(res.json).toMatchObject({ kind: 'Status', reason: 'NotFound' });
     });
 
-    it('accepts headers up to Go\'s 1 MB, and refuses more with a Status', async () => {
+    it("accepts headers up to Go's 1 MB, and refuses more with a Status", async () => {
       const ok = await call(local.url, id, 'GET', '/apis', undefined, { 'x-big': 'a'.repeat(64 * 1024) });
       expect(ok.status).toBe(200);
       const raw = await rawHttp1(local.url, id, `GET /apis HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(1100 * 1024)}\r\n\r\n`);
@@ -170,26 +195,43 @@ describe('a flood of connections past the file-descriptor limit', () => {
   it('is refused at accept; the process lives and serves again once it passes', async () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     // The server in a process of its own with a soft and hard limit of 700 descriptors.
-    child = spawn('bash', ['-c', `ulimit -n 700 && exec npx tsx src/main.ts local --data-dir ${dir.path} --secure-port ${port} --log-level warn`],
-      { cwd: join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(
+      'bash',
+      ['-c', `ulimit -n 700 && exec npx tsx src/main.ts local --data-dir ${dir.path} --secure-port ${port} --log-level warn`],
+      { cwd: join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
-    child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
-    child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stdout?.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
     const deadline = Date.now() + 30_000;
     while (!output.includes('is serving on')) {
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start: ${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     const localDir = join(dir.path, 'local');
-    const id = { ca: readFileSync(join(localDir, 'ca.crt'), 'utf8'), cert: readFileSync(join(localDir, 'admin.crt'), 'utf8'), key: readFileSync(join(localDir, 'admin.key'), 'utf8') };
+    const id = {
+      ca: readFileSync(join(localDir, 'ca.crt'), 'utf8'),
+      cert: readFileSync(join(localDir, 'admin.crt'), 'utf8'),
+      key: readFileSync(join(localDir, 'admin.key'), 'utf8'),
+    };
     const url = `https://127.0.0.1:${port}`;
     const sockets: TLSSocket[] = [];
-    await Promise.all(Array.from({ length: 1100 }, () => new Promise<void>((resolve) => {
-      const s = tlsConnect({ host: '127.0.0.1', port, ca: id.ca, ALPNProtocols: ['http/1.1'] }, () => resolve());
-      s.on('error', () => resolve());
-      s.on('close', () => resolve());
-      sockets.push(s);
-    })));
+    await Promise.all(
+      Array.from(
+        { length: 1100 },
+        () =>
+          new Promise<void>((resolve) => {
+            const s = tlsConnect({ host: '127.0.0.1', port, ca: id.ca, ALPNProtocols: ['http/1.1'] }, () => resolve());
+            s.on('error', () => resolve());
+            s.on('close', () => resolve());
+            sockets.push(s);
+          }),
+      ),
+    );
     // Past the limit, the server refuses; it must still be the same, living process.
     expect(child.exitCode).toBeNull();
     for (const s of sockets) s.destroy();

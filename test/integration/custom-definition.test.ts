@@ -90,7 +90,10 @@ describe('a definition of our own', () => {
 
   it('creates with defaults, prunes unknown fields with a warning, and shows printer columns', async () => {
     const res = await call(local.url, admin, 'POST', base, {
-      apiVersion: 'shop.example.com/v1', kind: 'Widget', metadata: { name: 'w1' }, spec: { color: 'red', shape: 'round' },
+      apiVersion: 'shop.example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w1' },
+      spec: { color: 'red', shape: 'round' },
     });
     expect(res.status).toBe(201);
     expect(res.json.spec).toEqual({ color: 'red', replicas: 1 });
@@ -102,12 +105,18 @@ describe('a definition of our own', () => {
 
   it('refuses unknown fields under fieldValidation=Strict and schema violations with 422 causes', async () => {
     const strict = await call(local.url, admin, 'POST', `${base}?fieldValidation=Strict`, {
-      apiVersion: 'shop.example.com/v1', kind: 'Widget', metadata: { name: 'w2' }, spec: { color: 'red', shape: 'x' },
+      apiVersion: 'shop.example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w2' },
+      spec: { color: 'red', shape: 'x' },
     });
     expect(strict.status).toBe(400);
     expect(strict.json.message).toMatch(/unknown field "spec.shape"/);
     const invalid = await call(local.url, admin, 'POST', base, {
-      apiVersion: 'shop.example.com/v1', kind: 'Widget', metadata: { name: 'w3' }, spec: { color: 'purple', replicas: -1 },
+      apiVersion: 'shop.example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w3' },
+      spec: { color: 'purple', replicas: -1 },
     });
     expect(invalid.status).toBe(422);
     const fields = invalid.json.details.causes.map((c: { field: string }) => c.field).sort();
@@ -123,13 +132,23 @@ describe('a definition of our own', () => {
     expect(viaMain.status).toBe(200);
     expect(viaMain.json.status).toBeUndefined();
     expect(viaMain.json.metadata.generation).toBe(1);
-    const viaStatus = await call(local.url, admin, 'PUT', `${base}/w1/status`, { ...viaMain.json, status: { replicas: 3 }, spec: { color: 'blue' } });
+    const viaStatus = await call(local.url, admin, 'PUT', `${base}/w1/status`, {
+      ...viaMain.json,
+      status: { replicas: 3 },
+      spec: { color: 'blue' },
+    });
     expect(viaStatus.status).toBe(200);
     expect(viaStatus.json.status).toEqual({ replicas: 3 });
     expect(viaStatus.json.spec.color).toBe('red');
     expect(viaStatus.json.metadata.generation).toBe(1);
-    const specChange = await call(local.url, admin, 'PATCH', `${base}/w1`, { spec: { color: 'green' } },
-      { 'content-type': 'application/merge-patch+json' });
+    const specChange = await call(
+      local.url,
+      admin,
+      'PATCH',
+      `${base}/w1`,
+      { spec: { color: 'green' } },
+      { 'content-type': 'application/merge-patch+json' },
+    );
     expect(specChange.json.metadata.generation).toBe(2);
   });
 
@@ -140,14 +159,16 @@ describe('a definition of our own', () => {
     expect((await call(local.url, admin, 'GET', `${base}/w1`)).json.spec.replicas).toBe(4);
   });
 
-  it('refuses negative replicas through /scale as the resource\'s own validation does, and lists /scale in OpenAPI', async () => {
+  it("refuses negative replicas through /scale as the resource's own validation does, and lists /scale in OpenAPI", async () => {
     const current = (await call(local.url, admin, 'GET', `${base}/w1/scale`)).json;
     const negative = await call(local.url, admin, 'PUT', `${base}/w1/scale`, { ...current, spec: { replicas: -1 } });
     expect(negative.status).toBe(422);
     expect(negative.json.details).toMatchObject({ kind: 'Widget', group: 'shop.example.com' });
     expect(negative.json.details.causes.map((c: { field: string }) => c.field).sort()).toEqual(['.spec.replicas', 'spec.replicas']);
     const v2 = (await call(local.url, admin, 'GET', '/openapi/v2')).json;
-    expect(v2.paths['/apis/shop.example.com/v1/namespaces/{namespace}/widgets/{name}/scale'].get.operationId).toBe('readNamespacedWidgetScale');
+    expect(v2.paths['/apis/shop.example.com/v1/namespaces/{namespace}/widgets/{name}/scale'].get.operationId).toBe(
+      'readNamespacedWidgetScale',
+    );
     // v1beta1 has no /scale: the object is not found there, as kube-apiserver's CRD handler answers.
     const none = await call(local.url, admin, 'GET', '/apis/shop.example.com/v1beta1/namespaces/default/widgets/w1/scale');
     expect(none.status).toBe(404);
@@ -162,8 +183,14 @@ describe('a definition of our own', () => {
   });
 
   it('refuses strategic merge patch with 415, as for any custom resource', async () => {
-    const res = await call(local.url, admin, 'PATCH', `${base}/w1`, { spec: { color: 'red' } },
-      { 'content-type': 'application/strategic-merge-patch+json' });
+    const res = await call(
+      local.url,
+      admin,
+      'PATCH',
+      `${base}/w1`,
+      { spec: { color: 'red' } },
+      { 'content-type': 'application/strategic-merge-patch+json' },
+    );
     expect(res.status).toBe(415);
     expect(res.json).toMatchObject({ kind: 'Status', reason: 'UnsupportedMediaType' });
   });

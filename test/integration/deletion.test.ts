@@ -12,7 +12,10 @@ import { startTestServer, tempDir } from '../support/local.js';
 const NS = 'deletion';
 const base = `/apis/wardle.example.com/v1alpha1/namespaces/${NS}/flunders`;
 const flunder = (name: string, metadata: Record<string, unknown> = {}) => ({
-  apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name, ...metadata }, spec: {},
+  apiVersion: 'wardle.example.com/v1alpha1',
+  kind: 'Flunder',
+  metadata: { name, ...metadata },
+  spec: {},
 });
 
 describe('deletion and update semantics', () => {
@@ -80,16 +83,50 @@ describe('deletion and update semantics', () => {
 
   describe('invalid DeleteOptions change nothing', () => {
     const cases: [string, string, unknown, number, RegExp][] = [
-      ['an unknown propagationPolicy in the body', '', { propagationPolicy: 'Bogus' }, 422,
-        /^DeleteOptions\.meta\.k8s\.io "" is invalid: propagationPolicy: Unsupported value: "Bogus": supported values: "Foreground", "Background", "Orphan", "nil"$/],
-      ['an unknown propagationPolicy in the query', '?propagationPolicy=Bogus', undefined, 422, /propagationPolicy: Unsupported value: "Bogus"/],
+      [
+        'an unknown propagationPolicy in the body',
+        '',
+        { propagationPolicy: 'Bogus' },
+        422,
+        /^DeleteOptions\.meta\.k8s\.io "" is invalid: propagationPolicy: Unsupported value: "Bogus": supported values: "Foreground", "Background", "Orphan", "nil"$/,
+      ],
+      [
+        'an unknown propagationPolicy in the query',
+        '?propagationPolicy=Bogus',
+        undefined,
+        422,
+        /propagationPolicy: Unsupported value: "Bogus"/,
+      ],
       ['an unknown dryRun value', '?dryRun=Some', undefined, 422, /dryRun: Unsupported value: \["Some"\]: supported values: "All"/],
-      ['orphanDependents with propagationPolicy', '', { orphanDependents: true, propagationPolicy: 'Orphan' }, 422,
-        /orphanDependents and deletionPropagation cannot be both set/],
-      ['a precondition uid of the wrong type', '', { preconditions: { uid: 5 } }, 400, /cannot unmarshal number into Go struct field Preconditions\.preconditions\.uid of type string/],
+      [
+        'orphanDependents with propagationPolicy',
+        '',
+        { orphanDependents: true, propagationPolicy: 'Orphan' },
+        422,
+        /orphanDependents and deletionPropagation cannot be both set/,
+      ],
+      [
+        'a precondition uid of the wrong type',
+        '',
+        { preconditions: { uid: 5 } },
+        400,
+        /cannot unmarshal number into Go struct field Preconditions\.preconditions\.uid of type string/,
+      ],
       ['a body that is a list', '', [], 400, /cannot unmarshal array/],
-      ['a gracePeriodSeconds that is not a number', '?gracePeriodSeconds=abc', undefined, 400, /strconv\.ParseInt: parsing "abc": invalid syntax/],
-      ['a body of another kind', '', { kind: 'Flunder', apiVersion: 'wardle.example.com/v1alpha1' }, 400, /no kind "Flunder" is registered/],
+      [
+        'a gracePeriodSeconds that is not a number',
+        '?gracePeriodSeconds=abc',
+        undefined,
+        400,
+        /strconv\.ParseInt: parsing "abc": invalid syntax/,
+      ],
+      [
+        'a body of another kind',
+        '',
+        { kind: 'Flunder', apiVersion: 'wardle.example.com/v1alpha1' },
+        400,
+        /no kind "Flunder" is registered/,
+      ],
     ];
     it.each(cases)('refuses %s', async (_what, query, body, code, message) => {
       await create('keep-me');
@@ -144,10 +181,15 @@ describe('deletion and update semantics', () => {
 
     it('the object goes once the garbage collector removes its finalizer', async () => {
       const marked = (await req('GET', `${base}/orphan-me`)).json;
-      const res = await req('PATCH', `${base}/orphan-me`, [
-        { op: 'test', path: '/metadata/resourceVersion', value: marked.metadata.resourceVersion },
-        { op: 'remove', path: '/metadata/finalizers' },
-      ], { 'content-type': 'application/json-patch+json' });
+      const res = await req(
+        'PATCH',
+        `${base}/orphan-me`,
+        [
+          { op: 'test', path: '/metadata/resourceVersion', value: marked.metadata.resourceVersion },
+          { op: 'remove', path: '/metadata/finalizers' },
+        ],
+        { 'content-type': 'application/json-patch+json' },
+      );
       expect(res.status).toBe(200);
       expect(await exists('orphan-me')).toBe(false);
     });
@@ -164,7 +206,9 @@ describe('deletion and update semantics', () => {
       const res = await req('DELETE', `${base}/pre`, { preconditions: { uid: 'not-the-uid' } });
       expect(res.status).toBe(409);
       expect(res.json.details).toMatchObject({ name: 'pre', group: 'wardle.example.com', kind: 'Flunder' });
-      expect(res.json.message).toMatch(/^Operation cannot be fulfilled on Flunder\.wardle\.example\.com "pre": the UID in the precondition \(not-the-uid\) does not match the UID in record/);
+      expect(res.json.message).toMatch(
+        /^Operation cannot be fulfilled on Flunder\.wardle\.example\.com "pre": the UID in the precondition \(not-the-uid\) does not match the UID in record/,
+      );
       expect(await exists('pre')).toBe(true);
     });
 
@@ -180,8 +224,12 @@ describe('deletion and update semantics', () => {
       const created = await create('put-me');
       const res = await req('PUT', `${base}/put-me`, { ...flunder('put-me'), spec: { reference: 'changed' } });
       expect(res.status).toBe(422);
-      expect(res.json.message).toBe('flunders.wardle.example.com "put-me" is invalid: metadata.resourceVersion: Invalid value: 0: must be specified for an update');
-      expect(res.json.details.causes).toEqual([{ reason: 'FieldValueInvalid', message: 'Invalid value: 0: must be specified for an update', field: 'metadata.resourceVersion' }]);
+      expect(res.json.message).toBe(
+        'flunders.wardle.example.com "put-me" is invalid: metadata.resourceVersion: Invalid value: 0: must be specified for an update',
+      );
+      expect(res.json.details.causes).toEqual([
+        { reason: 'FieldValueInvalid', message: 'Invalid value: 0: must be specified for an update', field: 'metadata.resourceVersion' },
+      ]);
       expect((await req('GET', `${base}/put-me`)).json.metadata.resourceVersion).toBe(created.metadata.resourceVersion);
     });
 
@@ -201,13 +249,17 @@ describe('deletion and update semantics', () => {
       expect(dry.json.message).toBe('CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: ["Yes"]: supported values: "All"');
       const fv = await req('PATCH', `${base}/pre?fieldValidation=Loose`, {}, { 'content-type': 'application/merge-patch+json' });
       expect(fv.status).toBe(422);
-      expect(fv.json.message).toBe('PatchOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "Loose": supported values: "", "Ignore", "Strict", "Warn"');
+      expect(fv.json.message).toBe(
+        'PatchOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "Loose": supported values: "", "Ignore", "Strict", "Warn"',
+      );
     });
 
     it('refuses an unknown resourceVersionMatch with 422 ListOptions', async () => {
       const res = await req('GET', `${base}?resourceVersion=1&resourceVersionMatch=Newest`);
       expect(res.status).toBe(422);
-      expect(res.json.message).toBe('ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Unsupported value: "Newest": supported values: "Exact", "NotOlderThan", ""');
+      expect(res.json.message).toBe(
+        'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Unsupported value: "Newest": supported values: "Exact", "NotOlderThan", ""',
+      );
     });
   });
 });

@@ -38,7 +38,10 @@ describe('kubectl against local mode', () => {
 
   it('lists the built-in resources with their short names in api-resources', async () => {
     const out = await kubectl.ok(['api-resources', '--api-group=wardle.example.com', '--no-headers']);
-    const rows = out.trim().split('\n').map((l) => l.trim().split(/\s+/));
+    const rows = out
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/));
     const flunders = rows.find((r) => r[0] === 'flunders');
     const fischers = rows.find((r) => r[0] === 'fischers');
     expect(flunders).toBeDefined();
@@ -99,8 +102,16 @@ describe('kubectl against local mode', () => {
     // Fully qualified, to patch the v1alpha1 shape rather than the preferred v1beta1 one.
     const v1alpha1 = 'flunders.v1alpha1.wardle.example.com';
     await kubectl.ok(['patch', v1alpha1, 'patched', '-n', 'default', '--type=merge', '-p', '{"spec":{"reference":"merged"}}']);
-    await kubectl.ok(['patch', v1alpha1, 'patched', '-n', 'default', '--type=json', '-p',
-      '[{"op":"add","path":"/metadata/annotations","value":{"patched-by":"json"}}]']);
+    await kubectl.ok([
+      'patch',
+      v1alpha1,
+      'patched',
+      '-n',
+      'default',
+      '--type=json',
+      '-p',
+      '[{"op":"add","path":"/metadata/annotations","value":{"patched-by":"json"}}]',
+    ]);
     const obj = JSON.parse(await kubectl.ok(['get', v1alpha1, 'patched', '-n', 'default', '-o', 'json']));
     expect(obj.metadata.labels.tier).toBe('gold');
     expect(obj.spec.reference).toBe('merged');
@@ -109,7 +120,9 @@ describe('kubectl against local mode', () => {
   });
 
   it('returns all 10 objects through get --chunk-size=2', async () => {
-    const docs = Array.from({ length: 10 }, (_, i) => flunder(`chunk-${i}`).replace('namespace: default', 'namespace: paging')).join('---\n');
+    const docs = Array.from({ length: 10 }, (_, i) => flunder(`chunk-${i}`).replace('namespace: default', 'namespace: paging')).join(
+      '---\n',
+    );
     await kubectl.ok(['apply', '-f', '-'], docs);
     const out = await kubectl.ok(['get', 'flunders', '-n', 'paging', '--chunk-size=2', '--no-headers', '-o', 'name']);
     expect(out.trim().split('\n').sort()).toEqual(Array.from({ length: 10 }, (_, i) => `flunder.wardle.example.com/chunk-${i}`).sort());
@@ -132,18 +145,26 @@ describe('kubectl against local mode', () => {
   it('answers invalid, stale, missing and duplicate writes with the right Status', async () => {
     const base = `${local.url}/apis/wardle.example.com/v1alpha1/namespaces/default/flunders`;
     const invalid = await call(local.url, admin, 'POST', base, {
-      apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name: 'Bad_Name' },
+      apiVersion: 'wardle.example.com/v1alpha1',
+      kind: 'Flunder',
+      metadata: { name: 'Bad_Name' },
     });
     expect(invalid.status).toBe(422);
     expect(invalid.json).toMatchObject({ kind: 'Status', reason: 'Invalid', code: 422 });
     expect(invalid.json.details.causes[0].field).toBe('metadata.name');
 
     const created = await call(local.url, admin, 'POST', base, {
-      apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name: 'dup' }, spec: {},
+      apiVersion: 'wardle.example.com/v1alpha1',
+      kind: 'Flunder',
+      metadata: { name: 'dup' },
+      spec: {},
     });
     expect(created.status).toBe(201);
     const again = await call(local.url, admin, 'POST', base, {
-      apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name: 'dup' }, spec: {},
+      apiVersion: 'wardle.example.com/v1alpha1',
+      kind: 'Flunder',
+      metadata: { name: 'dup' },
+      spec: {},
     });
     expect(again.status).toBe(409);
     expect(again.json).toMatchObject({ reason: 'AlreadyExists', message: 'flunders.wardle.example.com "dup" already exists' });
@@ -152,8 +173,10 @@ describe('kubectl against local mode', () => {
     await call(local.url, admin, 'PUT', `${base}/dup`, { ...created.json, metadata: { ...created.json.metadata, labels: { a: 'b' } } });
     const conflict = await call(local.url, admin, 'PUT', `${base}/dup`, stale);
     expect(conflict.status).toBe(409);
-    expect(conflict.json.message).toBe('Operation cannot be fulfilled on flunders.wardle.example.com "dup": '
-      + 'the object has been modified; please apply your changes to the latest version and try again');
+    expect(conflict.json.message).toBe(
+      'Operation cannot be fulfilled on flunders.wardle.example.com "dup": ' +
+        'the object has been modified; please apply your changes to the latest version and try again',
+    );
 
     const missing = await call(local.url, admin, 'GET', `${base}/nope`);
     expect(missing.status).toBe(404);

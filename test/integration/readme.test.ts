@@ -43,9 +43,13 @@ describe('the README walk-through', () => {
     const lines = walkThrough();
     expect(lines[0]).toBe('export KUBECONFIG=$PWD/data/local/kubeconfig');
     // The one change: this server's kubeconfig, and `get -w` (which runs until interrupted) for a moment only.
-    const script = [`export KUBECONFIG=${local.kubeconfigPath}`, ...lines.slice(1)
-      .map((l) => (l.includes(' -w ') ? `timeout 2 ${l.replace(/#.*$/, '')} || [ $? -eq 124 ]` : l))
-      .map((l) => (l.startsWith('kubectl get flunder my-first-flunder -o yaml') ? `${l} > "$WALKTHROUGH_YAML"` : l))].join('\n');
+    const script = [
+      `export KUBECONFIG=${local.kubeconfigPath}`,
+      ...lines
+        .slice(1)
+        .map((l) => (l.includes(' -w ') ? `timeout 2 ${l.replace(/#.*$/, '')} || [ $? -eq 124 ]` : l))
+        .map((l) => (l.startsWith('kubectl get flunder my-first-flunder -o yaml') ? `${l} > "$WALKTHROUGH_YAML"` : l)),
+    ].join('\n');
     const yamlFile = join(dir.path, 'walkthrough.yaml');
     const res = await bash(script, { ...process.env, WALKTHROUGH_YAML: yamlFile, HOME: dir.path });
     expect(res.code, res.stderr).toBe(0);

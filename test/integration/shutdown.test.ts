@@ -14,8 +14,11 @@ const GRACE_MS = 10_000;
 
 function start(dataDir: string): Promise<{ child: ChildProcess; url: string; id: ClientIdentity }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'local', '--data-dir', dataDir,
-      '--secure-port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/main.ts', 'local', '--data-dir', dataDir, '--secure-port', '0', '--log-level', 'warn'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     child.stdout?.on('data', (c: Buffer) => {
       out += c.toString();
@@ -25,11 +28,17 @@ function start(dataDir: string): Promise<{ child: ChildProcess; url: string; id:
         resolve({
           child,
           url: m[1],
-          id: { ca: readFileSync(join(dir, 'ca.crt'), 'utf8'), cert: readFileSync(join(dir, 'admin.crt'), 'utf8'), key: readFileSync(join(dir, 'admin.key'), 'utf8') },
+          id: {
+            ca: readFileSync(join(dir, 'ca.crt'), 'utf8'),
+            cert: readFileSync(join(dir, 'admin.crt'), 'utf8'),
+            key: readFileSync(join(dir, 'admin.key'), 'utf8'),
+          },
         });
       }
     });
-    child.stderr?.on('data', (c: Buffer) => { out += c.toString(); });
+    child.stderr?.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
     child.on('exit', (code) => reject(new Error(`server exited early (${code}): ${out}`)));
   });
 }
@@ -49,7 +58,12 @@ function writeLoad(url: string, id: ClientIdentity, workers: number): { stop: ()
     while (running) {
       const name = `w-${n++}`;
       try {
-        const res = await call(url, id, 'POST', path, { apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name }, spec: {} });
+        const res = await call(url, id, 'POST', path, {
+          apiVersion: 'wardle.example.com/v1alpha1',
+          kind: 'Flunder',
+          metadata: { name },
+          spec: {},
+        });
         if (res.status === 201) acked.push(name);
       } catch {
         // The connection closed under us: that write was not acknowledged.

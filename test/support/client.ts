@@ -17,33 +17,46 @@ export interface Response {
   json: any;
 }
 
-export function call(baseUrl: string, id: ClientIdentity, method: string, path: string,
-  body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+export function call(
+  baseUrl: string,
+  id: ClientIdentity,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    const req = httpsRequest(new URL(path, baseUrl), {
-      method,
-      ca: id.ca,
-      cert: id.cert,
-      key: id.key,
-      servername: id.servername,
-      // Content-Length always: Node frames a DELETE body by nothing else (no chunked encoding by default for
-      // DELETE), and the server would read the body as the next request on the connection.
-      headers: { ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}), ...headers },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-    });
+    const req = httpsRequest(
+      new URL(path, baseUrl),
+      {
+        method,
+        ca: id.ca,
+        cert: id.cert,
+        key: id.key,
+        servername: id.servername,
+        // Content-Length always: Node frames a DELETE body by nothing else (no chunked encoding by default for
+        // DELETE), and the server would read the body as the next request on the connection.
+        headers: {
+          ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
+          ...headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -62,37 +75,47 @@ function parseLine(line: string): unknown {
  * refused watch answers one Status, which may lack the final newline: it is collected as an event too, and
  * a line that is not JSON as `{ text }`.
  */
-export function watchEvents(baseUrl: string, id: ClientIdentity, path: string, count: number,
-  timeoutMs = 15_000, headers: Record<string, string> = {}): Promise<{ status: number; headers: Response['headers']; events: any[] }> {
+export function watchEvents(
+  baseUrl: string,
+  id: ClientIdentity,
+  path: string,
+  count: number,
+  timeoutMs = 15_000,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Response['headers']; events: any[] }> {
   return new Promise((resolve, reject) => {
     const events: any[] = [];
     let buffered = '';
-    const req = httpsRequest(new URL(path, baseUrl), { method: 'GET', ca: id.ca, cert: id.cert, key: id.key, servername: id.servername, headers }, (res) => {
-      let done = false;
-      const finish = (): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        req.destroy();
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, events });
-      };
-      const timer = setTimeout(finish, timeoutMs);
-      res.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
-        let nl = buffered.indexOf('\n');
-        while (nl >= 0) {
-          const line = buffered.slice(0, nl);
-          buffered = buffered.slice(nl + 1);
-          if (line.trim()) events.push(parseLine(line));
-          nl = buffered.indexOf('\n');
-        }
-        if (events.length >= count) finish();
-      });
-      res.on('end', () => {
-        if (buffered.trim()) events.push(parseLine(buffered));
-        finish();
-      });
-    });
+    const req = httpsRequest(
+      new URL(path, baseUrl),
+      { method: 'GET', ca: id.ca, cert: id.cert, key: id.key, servername: id.servername, headers },
+      (res) => {
+        let done = false;
+        const finish = (): void => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, events });
+        };
+        const timer = setTimeout(finish, timeoutMs);
+        res.on('data', (chunk: Buffer) => {
+          buffered += chunk.toString();
+          let nl = buffered.indexOf('\n');
+          while (nl >= 0) {
+            const line = buffered.slice(0, nl);
+            buffered = buffered.slice(nl + 1);
+            if (line.trim()) events.push(parseLine(line));
+            nl = buffered.indexOf('\n');
+          }
+          if (events.length >= count) finish();
+        });
+        res.on('end', () => {
+          if (buffered.trim()) events.push(parseLine(buffered));
+          finish();
+        });
+      },
+    );
     req.on('error', (err) => (events.length >= count ? undefined : reject(err)));
     req.end();
   });

@@ -61,7 +61,9 @@ export class OutputWatcher {
       this.out += chunk.toString();
       for (const l of this.listeners) l();
     });
-    child.stderr?.on('data', (chunk: Buffer) => { this.err += chunk.toString(); });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.err += chunk.toString();
+    });
   }
 
   waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {

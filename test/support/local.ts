@@ -16,7 +16,13 @@ export function localOptions(dataDir: string, overrides: Partial<LocalFlags> = {
 /** `serve` on a free port of loopback, quiet, with a self-signed certificate in `<dataDir>/certs` and no ConfigMap lookup. */
 export function serveOptions(dataDir: string, overrides: Partial<ServeFlags> = {}): ServeOptions {
   return new ServeOptions().applyFlags({
-    securePort: 0, bindAddress: '127.0.0.1', dataDir, certDir: join(dataDir, 'certs'), authenticationSkipLookup: true, logLevel: 'silent', ...overrides,
+    securePort: 0,
+    bindAddress: '127.0.0.1',
+    dataDir,
+    certDir: join(dataDir, 'certs'),
+    authenticationSkipLookup: true,
+    logLevel: 'silent',
+    ...overrides,
   });
 }
 
@@ -25,7 +31,10 @@ export function tempDir(prefix: string): { path: string; remove: () => void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-export function startTestServer(dataDir: string, overrides: Partial<LocalFlags> = {},
-  tuning: Parameters<typeof startLocal>[1] = {}): Promise<LocalServer> {
+export function startTestServer(
+  dataDir: string,
+  overrides: Partial<LocalFlags> = {},
+  tuning: Parameters<typeof startLocal>[1] = {},
+): Promise<LocalServer> {
   return startLocal(localOptions(dataDir, overrides), tuning);
 }

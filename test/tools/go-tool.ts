@@ -69,7 +69,12 @@ export async function ensureGoTool(tool: GoTool, timeoutMs = 20 * 60_000): Promi
   const script = '[ -x "$1" ] || { nice -n 19 go install -ldflags "$4" "$2" && mv "$GOBIN/$3" "$1"; }';
   const env = { ...process.env, GOBIN: gobin, CGO_ENABLED: '0' };
   try {
-    await run('flock', [`${target}.lock`, 'sh', '-c', script, 'sh', target, `${tool.pkg}@${tool.version}`, tool.name, (tool.ldflags ?? []).join(' ')], env, timeoutMs);
+    await run(
+      'flock',
+      [`${target}.lock`, 'sh', '-c', script, 'sh', target, `${tool.pkg}@${tool.version}`, tool.name, (tool.ldflags ?? []).join(' ')],
+      env,
+      timeoutMs,
+    );
   } catch (err) {
     throw buildError(`go install ${tool.pkg}@${tool.version}`, err);
   }
@@ -106,7 +111,12 @@ export async function ensureGoModuleBuild(build: GoModuleBuild, timeoutMs = 60 *
   const script = '[ -x "$1" ] || { cd "$2" && nice -n 19 go build -mod=mod -ldflags "$4" -o "$1.tmp" "$3" && mv "$1.tmp" "$1"; }';
   const env = { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' };
   try {
-    await run('flock', [`${target}.lock`, 'sh', '-c', script, 'sh', target, moduleDir, build.pkg, (build.ldflags ?? []).join(' ')], env, timeoutMs);
+    await run(
+      'flock',
+      [`${target}.lock`, 'sh', '-c', script, 'sh', target, moduleDir, build.pkg, (build.ldflags ?? []).join(' ')],
+      env,
+      timeoutMs,
+    );
   } catch (err) {
     throw buildError(`go build ${build.pkg} (${build.version})`, err);
   }

@@ -8,11 +8,14 @@ import { APIDefinitionsOptions } from './api-definitions.js';
 const loadServedDefinitions = (paths: string[]) => Object.assign(new APIDefinitionsOptions(), { apiDefinitions: paths }).load();
 
 describe('--api-definitions', () => {
-  it('serves the built-in group with Flunder\'s conversion and strategy, and none for Fischer', async () => {
+  it("serves the built-in group with Flunder's conversion and strategy, and none for Fischer", async () => {
     const [flunders, fischers] = await loadServedDefinitions([]);
     expect(flunders?.strategy).toBeDefined();
     expect(fischers?.strategy).toBeUndefined();
-    const beta = flunders?.convert({ apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: {}, spec: { reference: 'x', referenceType: 'Fischer' } }, 'v1beta1');
+    const beta = flunders?.convert(
+      { apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: {}, spec: { reference: 'x', referenceType: 'Fischer' } },
+      'v1beta1',
+    );
     expect(beta).toMatchObject({ apiVersion: 'wardle.example.com/v1beta1', spec: { fischerReference: 'x', referenceType: 'Fischer' } });
     expect(flunders?.convert(beta as never, 'v1alpha1').spec).toEqual({ reference: 'x', referenceType: 'Fischer' });
   });

@@ -16,7 +16,12 @@ export class APIDefinitionsOptions {
   apiDefinitions: string[] = [];
 
   addFlags(cmd: Command): void {
-    cmd.option('--api-definitions <path>', 'a file or folder of CustomResourceDefinition-format YAML describing the API to serve (repeatable); default: the built-in wardle.example.com group', repeat, this.apiDefinitions);
+    cmd.option(
+      '--api-definitions <path>',
+      'a file or folder of CustomResourceDefinition-format YAML describing the API to serve (repeatable); default: the built-in wardle.example.com group',
+      repeat,
+      this.apiDefinitions,
+    );
   }
 
   /** The definitions, read and checked; a problem is a DefinitionError naming the file, line and field. */

@@ -23,12 +23,29 @@ export class DelegatingAuthorizationOptions {
 
   addFlags(cmd: Command): void {
     cmd
-      .option('--authorization-kubeconfig <path>', 'kubeconfig file pointing at the core kubernetes server with enough rights to create subjectaccessreviews.authorization.k8s.io; default: in-cluster')
+      .option(
+        '--authorization-kubeconfig <path>',
+        'kubeconfig file pointing at the core kubernetes server with enough rights to create subjectaccessreviews.authorization.k8s.io; default: in-cluster',
+      )
       .option('--kubeconfig <path>', 'kubeconfig file pointing at the core kubernetes server (default for the two above)')
-      .option('--authorization-webhook-cache-authorized-ttl <duration>', "the duration to cache 'authorized' responses from the webhook authorizer", parseDuration, this.authorizationWebhookCacheAuthorizedTtl)
-      .option('--authorization-webhook-cache-unauthorized-ttl <duration>', "the duration to cache 'unauthorized' responses from the webhook authorizer", parseDuration, this.authorizationWebhookCacheUnauthorizedTtl)
+      .option(
+        '--authorization-webhook-cache-authorized-ttl <duration>',
+        "the duration to cache 'authorized' responses from the webhook authorizer",
+        parseDuration,
+        this.authorizationWebhookCacheAuthorizedTtl,
+      )
+      .option(
+        '--authorization-webhook-cache-unauthorized-ttl <duration>',
+        "the duration to cache 'unauthorized' responses from the webhook authorizer",
+        parseDuration,
+        this.authorizationWebhookCacheUnauthorizedTtl,
+      )
       // No commander default: it would append the given paths to it instead of replacing it.
-      .option('--authorization-always-allow-paths <paths>', `a list of HTTP paths to skip during authorization (default: ${this.authorizationAlwaysAllowPaths.join(',')})`, list);
+      .option(
+        '--authorization-always-allow-paths <paths>',
+        `a list of HTTP paths to skip during authorization (default: ${this.authorizationAlwaysAllowPaths.join(',')})`,
+        list,
+      );
   }
 
   /** The authorizer's config, over the SubjectAccessReview client start-up made. */

@@ -1,7 +1,13 @@
 /** Parsers of flag values, in the forms the upstream flags take them. */
 
 /** A comma-separated list; repeating the flag adds to it (`--requestheader-group-headers=a,b`). */
-export const list = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+export const list = (v: string, prev: string[] = []): string[] => [
+  ...prev,
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 /** One value per use of the flag (`--api-definitions a --api-definitions b`). */
 export const repeat = (v: string, prev: string[] = []): string[] => [...prev, v];

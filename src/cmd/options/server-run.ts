@@ -16,10 +16,29 @@ export class ServerRunOptions {
 
   addFlags(cmd: Command): void {
     cmd
-      .option('--max-requests-inflight <n>', 'maximum number of non-mutating requests in flight at a given time; 0 means no limit', int, this.maxRequestsInflight)
-      .option('--max-mutating-requests-inflight <n>', 'maximum number of mutating requests in flight at a given time; 0 means no limit', int, this.maxMutatingRequestsInflight)
-      .option('--shutdown-delay-duration <duration>', 'time to keep serving with /readyz failing after SIGTERM, so load balancers stop sending traffic', parseDuration, this.shutdownDelayDuration)
-      .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default(this.logLevel));
+      .option(
+        '--max-requests-inflight <n>',
+        'maximum number of non-mutating requests in flight at a given time; 0 means no limit',
+        int,
+        this.maxRequestsInflight,
+      )
+      .option(
+        '--max-mutating-requests-inflight <n>',
+        'maximum number of mutating requests in flight at a given time; 0 means no limit',
+        int,
+        this.maxMutatingRequestsInflight,
+      )
+      .option(
+        '--shutdown-delay-duration <duration>',
+        'time to keep serving with /readyz failing after SIGTERM, so load balancers stop sending traffic',
+        parseDuration,
+        this.shutdownDelayDuration,
+      )
+      .addOption(
+        new Option('--log-level <level>', 'log level')
+          .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+          .default(this.logLevel),
+      );
   }
 
   maxInFlight(): MaxInFlightOptions {

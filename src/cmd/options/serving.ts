@@ -20,8 +20,14 @@ export class SecureServingOptions {
 
   addFlags(cmd: Command): void {
     cmd
-      .addOption(new Option('--secure-port <port>', 'the port on which to serve HTTPS with authentication and authorization').argParser(int).default(this.securePort))
-      .addOption(new Option('--bind-address <ip>', 'the IP address on which to listen for the --secure-port port').default(this.bindAddress));
+      .addOption(
+        new Option('--secure-port <port>', 'the port on which to serve HTTPS with authentication and authorization')
+          .argParser(int)
+          .default(this.securePort),
+      )
+      .addOption(
+        new Option('--bind-address <ip>', 'the IP address on which to listen for the --secure-port port').default(this.bindAddress),
+      );
   }
 
   validate(): string[] {
@@ -40,13 +46,18 @@ export class ServingCertOptions {
 
   addFlags(cmd: Command): void {
     cmd
-      .option('--tls-cert-file <path>', 'file containing the default x509 certificate for HTTPS (CA cert, if any, concatenated after server cert)')
+      .option(
+        '--tls-cert-file <path>',
+        'file containing the default x509 certificate for HTTPS (CA cert, if any, concatenated after server cert)',
+      )
       .option('--tls-private-key-file <path>', 'file containing the default x509 private key matching --tls-cert-file')
       .option('--cert-dir <dir>', 'the directory where a self-signed certificate is written if --tls-cert-file is not given', this.certDir);
   }
 
   validate(): string[] {
-    return Boolean(this.tlsCertFile) !== Boolean(this.tlsPrivateKeyFile) ? ['--tls-cert-file and --tls-private-key-file must be given together'] : [];
+    return Boolean(this.tlsCertFile) !== Boolean(this.tlsPrivateKeyFile)
+      ? ['--tls-cert-file and --tls-private-key-file must be given together']
+      : [];
   }
 
   /** The certificate given, or the self-signed one (`createdDir` says what this call made, for a failed start to remove). */

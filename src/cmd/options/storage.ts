@@ -18,8 +18,18 @@ export class StorageOptions {
     cmd
       .option('--data-dir <dir>', 'directory for LevelDB data (and, in local mode, certificates and kubeconfig)', this.dataDir)
       .addOption(new Option('--storage-backend <backend>', 'where objects are kept').choices(['leveldb']).default(this.storageBackend))
-      .option('--event-history-size <n>', 'how many events are kept for watches to resume from and for consistent paging; older resourceVersions get 410 Expired', int, this.eventHistorySize)
-      .option('--event-history-bytes <quantity>', 'how many bytes of events are kept, whatever their count (e.g. 64Mi)', parseQuantity, this.eventHistoryBytes);
+      .option(
+        '--event-history-size <n>',
+        'how many events are kept for watches to resume from and for consistent paging; older resourceVersions get 410 Expired',
+        int,
+        this.eventHistorySize,
+      )
+      .option(
+        '--event-history-bytes <quantity>',
+        'how many bytes of events are kept, whatever their count (e.g. 64Mi)',
+        parseQuantity,
+        this.eventHistoryBytes,
+      );
   }
 
   validate(): string[] {
@@ -30,6 +40,11 @@ export class StorageOptions {
   }
 
   toConfig(): StorageConfig {
-    return { backend: this.storageBackend, path: join(resolve(this.dataDir), 'leveldb'), historySize: this.eventHistorySize, historyBytes: this.eventHistoryBytes };
+    return {
+      backend: this.storageBackend,
+      path: join(resolve(this.dataDir), 'leveldb'),
+      historySize: this.eventHistorySize,
+      historyBytes: this.eventHistoryBytes,
+    };
   }
 }

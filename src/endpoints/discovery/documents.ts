@@ -23,8 +23,7 @@ export function servedGroups(defs: ResourceDefinition[]): GroupVersions[] {
     for (const v of d.versions) if (v.served) set.add(v.name);
     byGroup.set(d.group, set);
   }
-  return [...byGroup].filter(([, v]) => v.size > 0)
-    .map(([group, versions]) => ({ group, versions: [...versions].sort(compareVersions) }));
+  return [...byGroup].filter(([, v]) => v.size > 0).map(([group, versions]) => ({ group, versions: [...versions].sort(compareVersions) }));
 }
 
 function apiGroupOf(g: GroupVersions) {
@@ -62,14 +61,28 @@ export function apiResourceList(defs: ResourceDefinition[], group: string, versi
   const resources = served.flatMap(([d, v]) => {
     const namespaced = d.scope === 'Namespaced';
     const main: Record<string, unknown> = {
-      name: d.names.plural, singularName: d.names.singular, namespaced, kind: d.names.kind, verbs: RESOURCE_VERBS,
+      name: d.names.plural,
+      singularName: d.names.singular,
+      namespaced,
+      kind: d.names.kind,
+      verbs: RESOURCE_VERBS,
       ...(d.names.shortNames.length ? { shortNames: d.names.shortNames } : {}),
       ...(d.names.categories.length ? { categories: d.names.categories } : {}),
       storageVersionHash: storageVersionHash(d),
     };
     const subs: Record<string, unknown>[] = [];
-    if (v.subresources.status) subs.push({ name: `${d.names.plural}/status`, singularName: '', namespaced, kind: d.names.kind, verbs: SUBRESOURCE_VERBS });
-    if (v.subresources.scale) subs.push({ name: `${d.names.plural}/scale`, singularName: '', namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: SUBRESOURCE_VERBS });
+    if (v.subresources.status)
+      subs.push({ name: `${d.names.plural}/status`, singularName: '', namespaced, kind: d.names.kind, verbs: SUBRESOURCE_VERBS });
+    if (v.subresources.scale)
+      subs.push({
+        name: `${d.names.plural}/scale`,
+        singularName: '',
+        namespaced,
+        group: 'autoscaling',
+        version: 'v1',
+        kind: 'Scale',
+        verbs: SUBRESOURCE_VERBS,
+      });
     return [main, ...subs];
   });
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${group}/${version}`, resources };
@@ -88,7 +101,9 @@ export function aggregatedDiscovery(defs: ResourceDefinition[]) {
           const responseKind = { group: d.group, version, kind: d.names.kind };
           const subresources = [
             ...(v.subresources.status ? [{ subresource: 'status', responseKind, verbs: SUBRESOURCE_VERBS }] : []),
-            ...(v.subresources.scale ? [{ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: SUBRESOURCE_VERBS }] : []),
+            ...(v.subresources.scale
+              ? [{ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: SUBRESOURCE_VERBS }]
+              : []),
           ];
           return {
             resource: d.names.plural,

@@ -23,7 +23,9 @@ export function wantsAggregatedDiscovery(accept: string | undefined): boolean {
     if (r.params.as === 'APIGroupDiscoveryList' && r.params.g === 'apidiscovery.k8s.io' && r.params.v === 'v2') return true;
     if (r.params.as === undefined && ['application/json', 'application/*', '*/*'].includes(r.type)) return false;
   }
-  throw newNotAcceptable('only the following media types are accepted: application/json, application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+  throw newNotAcceptable(
+    'only the following media types are accepted: application/json, application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+  );
 }
 
 /** A GET route that answers every other method with kube-apiserver's 405 Status. */
@@ -43,11 +45,20 @@ function serverVersion() {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   const [major = '0', minor = '0'] = pkg.version.split('.');
   return {
-    major, minor,
+    major,
+    minor,
     // Compatibility versions as k8s.io/apiserver reports them: the server emulates itself, and speaks with the minor before.
-    emulationMajor: major, emulationMinor: minor, minCompatibilityMajor: major, minCompatibilityMinor: String(Math.max(0, Number(minor) - 1)),
-    gitVersion: `v${pkg.version}`, gitCommit: '', gitTreeState: '', buildDate: '',
-    goVersion: `node ${process.version}`, compiler: 'tsc', platform: `${process.platform}/${process.arch}`,
+    emulationMajor: major,
+    emulationMinor: minor,
+    minCompatibilityMajor: major,
+    minCompatibilityMinor: String(Math.max(0, Number(minor) - 1)),
+    gitVersion: `v${pkg.version}`,
+    gitCommit: '',
+    gitTreeState: '',
+    buildDate: '',
+    goVersion: `node ${process.version}`,
+    compiler: 'tsc',
+    platform: `${process.platform}/${process.arch}`,
   };
 }
 

@@ -39,13 +39,19 @@ function fromQuery(req: FastifyRequest): DeleteOptions {
 /** Go's JSON decoding into `metav1.DeleteOptions`: unknown fields are ignored, null is unset, types are strict. */
 function fromBody(body: unknown, scope: ResourceScope): DeleteOptions {
   if (!isPlainObject(body)) {
-    throw newBadRequest(`couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonType(body)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
+    throw newBadRequest(
+      `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonType(body)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`,
+    );
   }
   const kind = field(body, 'kind', 'string', 'TypeMeta.kind');
   const apiVersion = field(body, 'apiVersion', 'string', 'TypeMeta.apiVersion');
-  if ((kind ?? 'DeleteOptions') !== 'DeleteOptions'
-    || (apiVersion !== undefined && apiVersion !== '' && !DELETE_OPTIONS_VERSIONS.has(apiVersion) && apiVersion !== scope.apiVersion)) {
-    throw newBadRequest(`no kind "${kind ?? 'DeleteOptions'}" is registered for version "${apiVersion ?? ''}" in scheme "k8s.io/apimachinery/pkg/apis/meta/internalversion/scheme/scheme.go:28"`);
+  if (
+    (kind ?? 'DeleteOptions') !== 'DeleteOptions' ||
+    (apiVersion !== undefined && apiVersion !== '' && !DELETE_OPTIONS_VERSIONS.has(apiVersion) && apiVersion !== scope.apiVersion)
+  ) {
+    throw newBadRequest(
+      `no kind "${kind ?? 'DeleteOptions'}" is registered for version "${apiVersion ?? ''}" in scheme "k8s.io/apimachinery/pkg/apis/meta/internalversion/scheme/scheme.go:28"`,
+    );
   }
   const options: DeleteOptions = {};
   const grace = field(body, 'gracePeriodSeconds', 'integer', 'DeleteOptions.gracePeriodSeconds');
@@ -76,17 +82,31 @@ interface FieldTypes {
 }
 
 const GO_TYPES: Record<keyof FieldTypes, string> = {
-  string: 'string', integer: 'int64', boolean: 'bool', object: 'v1.Preconditions', 'string-array': '[]string',
+  string: 'string',
+  integer: 'int64',
+  boolean: 'bool',
+  object: 'v1.Preconditions',
+  'string-array': '[]string',
 };
 
-function field<T extends keyof FieldTypes>(obj: Record<string, unknown>, name: string, type: T, goField: string): FieldTypes[T] | undefined {
+function field<T extends keyof FieldTypes>(
+  obj: Record<string, unknown>,
+  name: string,
+  type: T,
+  goField: string,
+): FieldTypes[T] | undefined {
   const v = obj[name];
   if (v === undefined || v === null) return undefined;
-  const ok = type === 'string' ? typeof v === 'string'
-    : type === 'integer' ? Number.isSafeInteger(v)
-      : type === 'boolean' ? typeof v === 'boolean'
-        : type === 'object' ? isPlainObject(v)
-          : Array.isArray(v) && v.every((s) => typeof s === 'string');
+  const ok =
+    type === 'string'
+      ? typeof v === 'string'
+      : type === 'integer'
+        ? Number.isSafeInteger(v)
+        : type === 'boolean'
+          ? typeof v === 'boolean'
+          : type === 'object'
+            ? isPlainObject(v)
+            : Array.isArray(v) && v.every((s) => typeof s === 'string');
   if (!ok) {
     throw newBadRequest(`json: cannot unmarshal ${jsonType(v)} into Go struct field ${goField} of type ${GO_TYPES[type]}`);
   }

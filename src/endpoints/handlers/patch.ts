@@ -17,8 +17,14 @@ export function patchObject(subresource: string) {
     const opts = writeOptions(req, 'PatchOptions');
     if (type === 'json') opts.strictErrors = opts.strictErrors.map((e) => `json patch ${e}`);
     const body = req.body;
-    const obj = await ctx.store.patch(ctx.scope, namespaceOf(req), nameOf(req), subresource,
-      (current) => (type === 'json' ? applyJsonPatch(current, body) : applyMergePatch(current, body)), opts);
+    const obj = await ctx.store.patch(
+      ctx.scope,
+      namespaceOf(req),
+      nameOf(req),
+      subresource,
+      (current) => (type === 'json' ? applyJsonPatch(current, body) : applyMergePatch(current, body)),
+      opts,
+    );
     setWarnings(reply, opts.warnings);
     return writeObject(req, reply, ctx.scope, 200, obj);
   };

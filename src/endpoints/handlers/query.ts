@@ -24,7 +24,9 @@ export function parseQueryBool(value: string | undefined): boolean {
 export function parseQueryInt(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   if (!/^[+-]?\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw newBadRequest(`strconv.ParseInt: parsing ${JSON.stringify(value)}: ${/^[+-]?\d+$/.test(value) ? 'value out of range' : 'invalid syntax'}`);
+    throw newBadRequest(
+      `strconv.ParseInt: parsing ${JSON.stringify(value)}: ${/^[+-]?\d+$/.test(value) ? 'value out of range' : 'invalid syntax'}`,
+    );
   }
   return Number(value);
 }

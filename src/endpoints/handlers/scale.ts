@@ -28,12 +28,18 @@ export async function updateScale(ctx: RouteContext, req: FastifyRequest, reply:
     patchType = type;
   }
   const body = req.body;
-  const obj = await ctx.store.patch(ctx.scope, namespaceOf(req), nameOf(req), '', (current) => {
-    const scale = scaleOf(current, sub);
-    const wanted = patchType === undefined ? body
-      : patchType === 'json' ? applyJsonPatch(scale, body) : applyMergePatch(scale, body);
-    return applyScale(current, wanted, sub, patchType === undefined ? nameOf(req) : undefined);
-  }, opts);
+  const obj = await ctx.store.patch(
+    ctx.scope,
+    namespaceOf(req),
+    nameOf(req),
+    '',
+    (current) => {
+      const scale = scaleOf(current, sub);
+      const wanted = patchType === undefined ? body : patchType === 'json' ? applyJsonPatch(scale, body) : applyMergePatch(scale, body);
+      return applyScale(current, wanted, sub, patchType === undefined ? nameOf(req) : undefined);
+    },
+    opts,
+  );
   setWarnings(reply, opts.warnings);
   return writeOther(req, reply, 200, scaleOf(obj, sub));
 }

@@ -24,9 +24,7 @@ export function predicateFrom(req: FastifyRequest, scope: ResourceScope): Predic
     const selector = parseFieldSelector(fieldText, (field) => selectable.has(field));
     const match = fieldSelectorMatcher(selector);
     const needsConversion = scope.version.selectableFields.length > 0 && scope.version.name !== scope.def.storageVersion;
-    predicates.push(needsConversion
-      ? (obj: KubeObject) => match(scope.def.convert(obj, scope.version.name))
-      : match);
+    predicates.push(needsConversion ? (obj: KubeObject) => match(scope.def.convert(obj, scope.version.name)) : match);
   }
   if (predicates.length === 0) return undefined;
   return (obj) => predicates.every((p) => p(obj));

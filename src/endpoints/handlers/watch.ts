@@ -31,9 +31,7 @@ function watchParams(req: FastifyRequest): { sendInitialEvents?: boolean; allowB
   });
   if (errs.length > 0) throw newInvalidOptions('ListOptions', errs);
   const timeoutSeconds = intParam(req, 'timeoutSeconds');
-  const seconds = timeoutSeconds !== undefined && timeoutSeconds > 0
-    ? timeoutSeconds
-    : MIN_REQUEST_TIMEOUT_SECONDS * (1 + Math.random());
+  const seconds = timeoutSeconds !== undefined && timeoutSeconds > 0 ? timeoutSeconds : MIN_REQUEST_TIMEOUT_SECONDS * (1 + Math.random());
   return { sendInitialEvents, allowBookmarks, timeoutMs: seconds * 1000 };
 }
 
@@ -64,7 +62,10 @@ export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: 
   reply.hijack();
   const res = reply.raw;
   // The hijacked stream writes its own head: carry over what earlier stages set (Warning, Audit-Id).
-  res.writeHead(200, { ...reply.getHeaders(), 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' } as Record<string, string>);
+  res.writeHead(200, { ...reply.getHeaders(), 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' } as Record<
+    string,
+    string
+  >);
   // The stream's own writes: a hijacked reply leaves Fastify, so these are the one place outside the serializer.
   // HTTP/1.1 sends headers at once with flushHeaders; HTTP/2 has no such call and sends them with the first write.
   (res as { flushHeaders?: () => void }).flushHeaders?.();

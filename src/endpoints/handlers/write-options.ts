@@ -4,7 +4,11 @@
  */
 import type { FastifyRequest } from 'fastify';
 import {
-  type FieldValidation, newInvalidOptions, validateDryRun, validateFieldManager, validateFieldValidation,
+  type FieldValidation,
+  newInvalidOptions,
+  validateDryRun,
+  validateFieldManager,
+  validateFieldValidation,
 } from '../../apimachinery/options.js';
 import type { WriteOptions } from '../../registry/rest/scope.js';
 import { duplicateFieldsFrom, userFrom } from '../request/context.js';

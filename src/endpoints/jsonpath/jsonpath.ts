@@ -4,7 +4,10 @@
  * an optional `{...}` wrapper. Returns every value found, in order.
  */
 
-type Step = { kind: 'field'; name: string } | { kind: 'index'; index: number } | { kind: 'all' }
+type Step =
+  | { kind: 'field'; name: string }
+  | { kind: 'index'; index: number }
+  | { kind: 'all' }
   | { kind: 'filter'; path: string[]; op: '==' | '!='; value: string };
 
 function parse(path: string): Step[] {
@@ -54,7 +57,8 @@ export function evaluate(root: unknown, path: string): unknown[] {
     const next: unknown[] = [];
     for (const v of current) {
       if (step.kind === 'field') {
-        if (v && typeof v === 'object' && !Array.isArray(v) && Object.hasOwn(v, step.name)) next.push((v as Record<string, unknown>)[step.name]);
+        if (v && typeof v === 'object' && !Array.isArray(v) && Object.hasOwn(v, step.name))
+          next.push((v as Record<string, unknown>)[step.name]);
       } else if (step.kind === 'index') {
         if (Array.isArray(v)) {
           const item = v.at(step.index);

@@ -9,7 +9,10 @@ describe('negotiateOutput', () => {
     ['application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json', 'table'],
     ['application/json;as=Table;v=v1beta1;g=meta.k8s.io', 'table'],
     ['application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json', 'PartialObjectMetadataList'],
-    ['application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json', 'PartialObjectMetadata'],
+    [
+      'application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json',
+      'PartialObjectMetadata',
+    ],
     ['application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1beta1,application/json', 'json'],
     ['application/json;as=Unknown;g=meta.k8s.io;v=v1,application/json', 'json'],
     ['application/vnd.kubernetes.protobuf,application/json', 'json'],
@@ -19,8 +22,10 @@ describe('negotiateOutput', () => {
   });
 
   it('answers 406 when nothing acceptable is offered', () => {
-    expect(() => negotiateOutput('application/vnd.kubernetes.protobuf')).toThrow(expect.objectContaining({
-      status: expect.objectContaining({ code: 406, reason: 'NotAcceptable' }),
-    }));
+    expect(() => negotiateOutput('application/vnd.kubernetes.protobuf')).toThrow(
+      expect.objectContaining({
+        status: expect.objectContaining({ code: 406, reason: 'NotAcceptable' }),
+      }),
+    );
   });
 });

@@ -15,15 +15,22 @@ interface MediaRange {
 
 export function parseAccept(header: string | undefined): MediaRange[] {
   if (!header) return [];
-  return header.split(',').map((part) => {
-    const [type = '', ...rest] = part.split(';').map((s) => s.trim());
-    const params: Record<string, string> = {};
-    for (const p of rest) {
-      const eq = p.indexOf('=');
-      if (eq > 0) params[p.slice(0, eq).trim().toLowerCase()] = p.slice(eq + 1).trim().replace(/^"|"$/g, '');
-    }
-    return { type: type.toLowerCase(), params };
-  }).filter((r) => r.type !== '');
+  return header
+    .split(',')
+    .map((part) => {
+      const [type = '', ...rest] = part.split(';').map((s) => s.trim());
+      const params: Record<string, string> = {};
+      for (const p of rest) {
+        const eq = p.indexOf('=');
+        if (eq > 0)
+          params[p.slice(0, eq).trim().toLowerCase()] = p
+            .slice(eq + 1)
+            .trim()
+            .replace(/^"|"$/g, '');
+      }
+      return { type: type.toLowerCase(), params };
+    })
+    .filter((r) => r.type !== '');
 }
 
 const isJsonLike = (t: string): boolean => t === 'application/json' || t === '*/*' || t === 'application/*';
@@ -48,7 +55,8 @@ export function negotiateOutput(header: string | undefined, supportsTable = true
       if (r.params.as === 'Table' && (r.params.v === 'v1' || r.params.v === 'v1beta1') && supportsTable) return 'table';
       // Either kind is accepted on any endpoint, as upstream's AllowsMediaTypeTransform; a kind that does not
       // fit the response (a list for one object, or the reverse) is a 406 where the response is written.
-      if ((r.params.as === 'PartialObjectMetadata' || r.params.as === 'PartialObjectMetadataList') && r.params.v === 'v1' && supportsTable) return r.params.as;
+      if ((r.params.as === 'PartialObjectMetadata' || r.params.as === 'PartialObjectMetadataList') && r.params.v === 'v1' && supportsTable)
+        return r.params.as;
       continue;
     }
     if (isJsonLike(r.type)) return 'json';

@@ -8,9 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { newBadRequest } from '../../apimachinery/errors.js';
 import { setDuplicateFields } from '../request/context.js';
 import { MAX_JSON_DEPTH, scanJson } from './json-scan.js';
-import {
-  APPLY_PATCH_YAML, JSON_MEDIA_TYPE, JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, YAML_MEDIA_TYPE,
-} from './media-types.js';
+import { APPLY_PATCH_YAML, JSON_MEDIA_TYPE, JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, YAML_MEDIA_TYPE } from './media-types.js';
 
 function parseJson(body: string): unknown {
   try {

@@ -47,12 +47,16 @@ export function scanJson(text: string, maxDepth = MAX_JSON_DEPTH): JsonScan {
       let escaped = false;
       for (; j < text.length; j++) {
         const d = text.charCodeAt(j);
-        if (d === 0x5c /* \ */) { escaped = true; j++; continue; }
+        if (d === 0x5c /* \ */) {
+          escaped = true;
+          j++;
+          continue;
+        }
         if (d === 0x22) break;
       }
       if (expectKey) {
         const raw = text.slice(i + 1, j);
-        const key = escaped ? JSON.parse(`"${raw}"`) as string : raw;
+        const key = escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
         const top = stack[stack.length - 1] as Frame;
         const keys = top.keys as Set<string>;
         top.key = key;

@@ -17,9 +17,32 @@ const WRITE_ACTIONS = new Set(['post', 'put', 'patch']);
  * that the server validates fields itself; without it kubectl validates on the client from protobuf OpenAPI.
  */
 const WRITE_PARAMETERS = [
-  { name: 'dryRun', in: 'query', schema: { type: 'string' }, type: 'string', uniqueItems: true, description: 'When present, indicates that modifications should not be persisted. Valid values are: - All: all dry run stages will be processed' },
-  { name: 'fieldManager', in: 'query', schema: { type: 'string' }, type: 'string', uniqueItems: true, description: 'fieldManager is a name associated with the actor or entity that is making these changes.' },
-  { name: 'fieldValidation', in: 'query', schema: { type: 'string' }, type: 'string', uniqueItems: true, description: 'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values are: - Ignore - Warn (default) - Strict' },
+  {
+    name: 'dryRun',
+    in: 'query',
+    schema: { type: 'string' },
+    type: 'string',
+    uniqueItems: true,
+    description:
+      'When present, indicates that modifications should not be persisted. Valid values are: - All: all dry run stages will be processed',
+  },
+  {
+    name: 'fieldManager',
+    in: 'query',
+    schema: { type: 'string' },
+    type: 'string',
+    uniqueItems: true,
+    description: 'fieldManager is a name associated with the actor or entity that is making these changes.',
+  },
+  {
+    name: 'fieldValidation',
+    in: 'query',
+    schema: { type: 'string' },
+    type: 'string',
+    uniqueItems: true,
+    description:
+      'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values are: - Ignore - Warn (default) - Strict',
+  },
 ];
 type Paths = Record<string, Record<string, unknown>>;
 
@@ -29,23 +52,34 @@ const SCALE = 'io.k8s.api.autoscaling.v1.Scale';
 export const PATCH_CONTENT_TYPES = ['application/json-patch+json', 'application/merge-patch+json'];
 
 /** `wardle.example.com` -> `WardleExampleCom`, as kube-openapi names discovery operations. */
-const camel = (s: string): string => s.split(/[.-]/).map((p) => (p ? p[0]!.toUpperCase() + p.slice(1) : '')).join('');
+const camel = (s: string): string =>
+  s
+    .split(/[.-]/)
+    .map((p) => (p ? p[0]!.toUpperCase() + p.slice(1) : ''))
+    .join('');
 
 /** The discovery operation of a group (`GET /apis/<group>/`): listed by itself in the v3 root, as upstream does. */
 export function groupOperations(group: string, response: (schemaName: string) => unknown): Paths {
   return {
     [`/apis/${group}/`]: {
-      get: { operationId: `get${camel(group)}APIGroup`, tags: [group.split('.')[0]], responses: { 200: response(`${META}.APIGroup`), 401: { description: 'Unauthorized' } } },
+      get: {
+        operationId: `get${camel(group)}APIGroup`,
+        tags: [group.split('.')[0]],
+        responses: { 200: response(`${META}.APIGroup`), 401: { description: 'Unauthorized' } },
+      },
     },
   };
 }
 
-function operations(defs: ResourceDefinition[], group: string, version: string,
-  response: (schemaName: string) => unknown): Paths {
+function operations(defs: ResourceDefinition[], group: string, version: string, response: (schemaName: string) => unknown): Paths {
   const tags = [`${group.split('.')[0]}_${version}`];
   const paths: Paths = {
     [`/apis/${group}/${version}/`]: {
-      get: { operationId: `get${camel(group)}${camel(version)}APIResources`, tags, responses: { 200: response(`${META}.APIResourceList`), 401: { description: 'Unauthorized' } } },
+      get: {
+        operationId: `get${camel(group)}${camel(version)}APIResources`,
+        tags,
+        responses: { 200: response(`${META}.APIResourceList`), 401: { description: 'Unauthorized' } },
+      },
     },
   };
   for (const d of defs) {
@@ -57,18 +91,35 @@ function operations(defs: ResourceDefinition[], group: string, version: string,
     const listName = definitionName(group, version, d.names.listKind);
     /** operationId `<prefix><Kind><suffix>`, e.g. readNamespacedFlunderStatus, as kube-apiserver names a CRD's. */
     const op = (action: string, prefix: string, schema: string, suffix = '', kind: Record<string, string> = gvk): Operation => ({
-      operationId: `${prefix}${d.names.kind}${suffix}`, tags,
+      operationId: `${prefix}${d.names.kind}${suffix}`,
+      tags,
       ...(WRITE_ACTIONS.has(action) ? { parameters: WRITE_PARAMETERS } : {}),
       ...(action === 'patch' ? { consumes: PATCH_CONTENT_TYPES } : {}),
       responses: { 200: response(schema), 401: { description: 'Unauthorized' } },
-      'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': kind,
+      'x-kubernetes-action': action,
+      'x-kubernetes-group-version-kind': kind,
     });
     const namespaced = d.scope === 'Namespaced';
     const ns = namespaced ? 'Namespaced' : '';
-    const nsParam = { name: 'namespace', in: 'path', required: true, schema: { type: 'string' }, type: 'string', description: 'object name and auth scope, such as for teams and projects' };
-    const nameParam = { name: 'name', in: 'path', required: true, schema: { type: 'string' }, type: 'string', description: `name of the ${d.names.kind}` };
+    const nsParam = {
+      name: 'namespace',
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+      type: 'string',
+      description: 'object name and auth scope, such as for teams and projects',
+    };
+    const nameParam = {
+      name: 'name',
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+      type: 'string',
+      description: `name of the ${d.names.kind}`,
+    };
     const base = `/apis/${group}/${version}`;
-    const scoped = (prefix: string): string => (namespaced ? `${prefix}/namespaces/{namespace}/${d.names.plural}` : `${prefix}/${d.names.plural}`);
+    const scoped = (prefix: string): string =>
+      namespaced ? `${prefix}/namespaces/{namespace}/${d.names.plural}` : `${prefix}/${d.names.plural}`;
     const collection = scoped(base);
     const collectionParams = namespaced ? [nsParam] : [];
     const objectParams = [...collectionParams, nameParam];
@@ -108,7 +159,8 @@ function operations(defs: ResourceDefinition[], group: string, version: string,
     const watches = scoped(`${base}/watch`);
     paths[watches] = { get: op('watchlist', `watch${ns}`, `${META}.WatchEvent`, 'List'), parameters: collectionParams };
     paths[`${watches}/{name}`] = { get: op('watch', `watch${ns}`, `${META}.WatchEvent`), parameters: objectParams };
-    if (namespaced) paths[`${base}/watch/${d.names.plural}`] = { get: op('watchlist', 'watch', `${META}.WatchEvent`, 'ListForAllNamespaces') };
+    if (namespaced)
+      paths[`${base}/watch/${d.names.plural}`] = { get: op('watchlist', 'watch', `${META}.WatchEvent`, 'ListForAllNamespaces') };
   }
   return paths;
 }
@@ -130,24 +182,55 @@ function params(paths: Paths, v2: boolean): Paths {
 const STATUS_SCHEMA = {
   type: 'object',
   description: 'Status is a return value for calls that do not return other objects.',
-  properties: { kind: { type: 'string' }, apiVersion: { type: 'string' }, status: { type: 'string' }, message: { type: 'string' }, reason: { type: 'string' }, code: { type: 'integer', format: 'int32' } },
+  properties: {
+    kind: { type: 'string' },
+    apiVersion: { type: 'string' },
+    status: { type: 'string' },
+    message: { type: 'string' },
+    reason: { type: 'string' },
+    code: { type: 'integer', format: 'int32' },
+  },
 };
 
 /** The shared kinds the operations answer with, beside the served resources' own. */
 const COMMON_SCHEMAS: Record<string, unknown> = {
   [`${META}.Status`]: STATUS_SCHEMA,
   [`${META}.WatchEvent`]: {
-    type: 'object', required: ['type', 'object'], description: 'Event represents a single event to a watched resource.',
-    properties: { type: { type: 'string' }, object: { type: 'object', description: 'The object that changed: the resource, or a Status for an ERROR event.' } },
-  },
-  [`${META}.APIGroup`]: { type: 'object', description: 'APIGroup contains the name, the supported versions, and the preferred version of a group.' },
-  [`${META}.APIResourceList`]: { type: 'object', description: 'APIResourceList is a list of APIResource, it is used to expose the name of the resources supported in a specific group and version, and if the resource is namespaced.' },
-  [SCALE]: {
-    type: 'object', description: 'Scale represents a scaling request for a resource.',
+    type: 'object',
+    required: ['type', 'object'],
+    description: 'Event represents a single event to a watched resource.',
     properties: {
-      apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' },
-      spec: { type: 'object', properties: { replicas: { type: 'integer', format: 'int32', description: 'replicas is the desired number of instances for the scaled object.' } } },
-      status: { type: 'object', required: ['replicas'], properties: { replicas: { type: 'integer', format: 'int32' }, selector: { type: 'string' } } },
+      type: { type: 'string' },
+      object: { type: 'object', description: 'The object that changed: the resource, or a Status for an ERROR event.' },
+    },
+  },
+  [`${META}.APIGroup`]: {
+    type: 'object',
+    description: 'APIGroup contains the name, the supported versions, and the preferred version of a group.',
+  },
+  [`${META}.APIResourceList`]: {
+    type: 'object',
+    description:
+      'APIResourceList is a list of APIResource, it is used to expose the name of the resources supported in a specific group and version, and if the resource is namespaced.',
+  },
+  [SCALE]: {
+    type: 'object',
+    description: 'Scale represents a scaling request for a resource.',
+    properties: {
+      apiVersion: { type: 'string' },
+      kind: { type: 'string' },
+      metadata: { type: 'object' },
+      spec: {
+        type: 'object',
+        properties: {
+          replicas: { type: 'integer', format: 'int32', description: 'replicas is the desired number of instances for the scaled object.' },
+        },
+      },
+      status: {
+        type: 'object',
+        required: ['replicas'],
+        properties: { replicas: { type: 'integer', format: 'int32' }, selector: { type: 'string' } },
+      },
     },
   },
 };
@@ -157,10 +240,16 @@ export function openAPIV2(defs: ResourceDefinition[]) {
   const definitions: Record<string, unknown> = { ...COMMON_SCHEMAS };
   let paths: Paths = {};
   for (const g of servedGroups(defs)) {
-    Object.assign(paths, groupOperations(g.group, (s) => ({ description: 'OK', schema: { $ref: ref(s) } })));
+    Object.assign(
+      paths,
+      groupOperations(g.group, (s) => ({ description: 'OK', schema: { $ref: ref(s) } })),
+    );
     for (const version of g.versions) {
       Object.assign(definitions, schemasFor(defs, g.group, version, ref, true));
-      Object.assign(paths, operations(defs, g.group, version, (s) => ({ description: 'OK', schema: { $ref: ref(s) } })));
+      Object.assign(
+        paths,
+        operations(defs, g.group, version, (s) => ({ description: 'OK', schema: { $ref: ref(s) } })),
+      );
     }
   }
   paths = params(paths, true);
@@ -170,9 +259,15 @@ export function openAPIV2(defs: ResourceDefinition[]) {
 export function openAPIV3(defs: ResourceDefinition[], group: string, version: string) {
   const ref = (name: string): string => `#/components/schemas/${name}`;
   const schemas = { ...COMMON_SCHEMAS, ...schemasFor(defs, group, version, ref, false) };
-  const paths = toV3Bodies(params(operations(defs, group, version, (s) => ({
-    description: 'OK', content: { 'application/json': { schema: { $ref: ref(s) } } },
-  })), false));
+  const paths = toV3Bodies(
+    params(
+      operations(defs, group, version, (s) => ({
+        description: 'OK',
+        content: { 'application/json': { schema: { $ref: ref(s) } } },
+      })),
+      false,
+    ),
+  );
   return { openapi: '3.0.0', info: INFO, paths, components: { schemas } };
 }
 

@@ -8,8 +8,16 @@ import type { JSONSchemaProps, ResourceDefinition, VersionDefinition } from '../
 export const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 export const LIST_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta';
 
-const API_VERSION_PROPERTY: JSONSchemaProps = { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources' };
-const KIND_PROPERTY: JSONSchemaProps = { type: 'string', description: 'Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds' };
+const API_VERSION_PROPERTY: JSONSchemaProps = {
+  type: 'string',
+  description:
+    'APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources',
+};
+const KIND_PROPERTY: JSONSchemaProps = {
+  type: 'string',
+  description:
+    'Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
+};
 
 export function definitionName(group: string, version: string, kind: string): string {
   return `${group.split('.').reverse().join('.')}.${version}.${kind}`;
@@ -25,7 +33,8 @@ function toV2(schema: JSONSchemaProps): JSONSchemaProps {
   }
   if (schema.properties) out.properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, toV2(v)]));
   if (schema.items) out.items = toV2(schema.items);
-  if (schema.additionalProperties && typeof schema.additionalProperties === 'object') out.additionalProperties = toV2(schema.additionalProperties);
+  if (schema.additionalProperties && typeof schema.additionalProperties === 'object')
+    out.additionalProperties = toV2(schema.additionalProperties);
   return out;
 }
 
@@ -37,7 +46,11 @@ function kindSchema(def: ResourceDefinition, version: VersionDefinition, ref: (n
     ...schema.properties,
     apiVersion: API_VERSION_PROPERTY,
     kind: KIND_PROPERTY,
-    metadata: { description: "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata", ...(v2 ? { $ref: ref(OBJECT_META) } : { allOf: [{ $ref: ref(OBJECT_META) }] }) },
+    metadata: {
+      description:
+        "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+      ...(v2 ? { $ref: ref(OBJECT_META) } : { allOf: [{ $ref: ref(OBJECT_META) }] }),
+    },
   };
   schema['x-kubernetes-group-version-kind'] = [{ group: def.group, version: version.name, kind: def.names.kind }];
   return schema;
@@ -51,7 +64,11 @@ function listSchema(def: ResourceDefinition, version: VersionDefinition, ref: (n
     properties: {
       apiVersion: API_VERSION_PROPERTY,
       kind: KIND_PROPERTY,
-      items: { type: 'array', description: `List of ${def.names.plural}.`, items: { $ref: ref(definitionName(def.group, version.name, def.names.kind)) } as JSONSchemaProps },
+      items: {
+        type: 'array',
+        description: `List of ${def.names.plural}.`,
+        items: { $ref: ref(definitionName(def.group, version.name, def.names.kind)) } as JSONSchemaProps,
+      },
       metadata: { $ref: ref(LIST_META) } as JSONSchemaProps,
     },
     'x-kubernetes-group-version-kind': [{ group: def.group, version: version.name, kind: def.names.listKind }],
@@ -64,18 +81,55 @@ const META_SCHEMAS: Record<string, JSONSchemaProps> = {
     description: 'ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.',
     properties: {
       name: { type: 'string', description: 'Name must be unique within a namespace.' },
-      generateName: { type: 'string', description: 'GenerateName is an optional prefix, used by the server, to generate a unique name ONLY IF the Name field has not been provided.' },
+      generateName: {
+        type: 'string',
+        description:
+          'GenerateName is an optional prefix, used by the server, to generate a unique name ONLY IF the Name field has not been provided.',
+      },
       namespace: { type: 'string', description: 'Namespace defines the space within which each name must be unique.' },
       uid: { type: 'string', description: 'UID is the unique in time and space value for this object.' },
       resourceVersion: { type: 'string', description: 'An opaque value that represents the internal version of this object.' },
-      generation: { type: 'integer', format: 'int64', description: 'A sequence number representing a specific generation of the desired state.' },
-      creationTimestamp: { type: 'string', format: 'date-time', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.' },
-      deletionTimestamp: { type: 'string', format: 'date-time', description: 'DeletionTimestamp is RFC 3339 date and time at which this resource will be deleted.' },
-      deletionGracePeriodSeconds: { type: 'integer', format: 'int64', description: 'Number of seconds allowed for this object to gracefully terminate before it will be removed from the system.' },
-      labels: { type: 'object', additionalProperties: { type: 'string' }, description: 'Map of string keys and values that can be used to organize and categorize (scope and select) objects.' },
-      annotations: { type: 'object', additionalProperties: { type: 'string' }, description: 'Annotations is an unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metadata.' },
-      finalizers: { type: 'array', items: { type: 'string' }, description: 'Must be empty before the object is deleted from the registry.' },
-      ownerReferences: { type: 'array', items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }, description: 'List of objects depended by this object.' },
+      generation: {
+        type: 'integer',
+        format: 'int64',
+        description: 'A sequence number representing a specific generation of the desired state.',
+      },
+      creationTimestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+      },
+      deletionTimestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'DeletionTimestamp is RFC 3339 date and time at which this resource will be deleted.',
+      },
+      deletionGracePeriodSeconds: {
+        type: 'integer',
+        format: 'int64',
+        description: 'Number of seconds allowed for this object to gracefully terminate before it will be removed from the system.',
+      },
+      labels: {
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        description: 'Map of string keys and values that can be used to organize and categorize (scope and select) objects.',
+      },
+      annotations: {
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        description:
+          'Annotations is an unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metadata.',
+      },
+      finalizers: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'Must be empty before the object is deleted from the registry.',
+      },
+      ownerReferences: {
+        type: 'array',
+        items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+        description: 'List of objects depended by this object.',
+      },
     },
   },
   [LIST_META]: {
@@ -84,13 +138,23 @@ const META_SCHEMAS: Record<string, JSONSchemaProps> = {
     properties: {
       resourceVersion: { type: 'string', description: "String that identifies the server's internal version of this object." },
       continue: { type: 'string', description: 'continue may be set if the user set a limit on the number of items returned.' },
-      remainingItemCount: { type: 'integer', format: 'int64', description: 'The number of subsequent items in the list which are not included in this list response.' },
+      remainingItemCount: {
+        type: 'integer',
+        format: 'int64',
+        description: 'The number of subsequent items in the list which are not included in this list response.',
+      },
     },
   },
 };
 
 /** Every schema one group-version needs, keyed by definition name. */
-export function schemasFor(defs: ResourceDefinition[], group: string, version: string, ref: (name: string) => string, v2: boolean): Record<string, JSONSchemaProps> {
+export function schemasFor(
+  defs: ResourceDefinition[],
+  group: string,
+  version: string,
+  ref: (name: string) => string,
+  v2: boolean,
+): Record<string, JSONSchemaProps> {
   const out: Record<string, JSONSchemaProps> = { ...structuredClone(META_SCHEMAS) };
   for (const d of defs) {
     if (d.group !== group) continue;

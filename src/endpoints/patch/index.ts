@@ -13,11 +13,16 @@ export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 export function patchTypeFromContentType(contentType: string): PatchType | undefined {
   const base = contentType.split(';')[0]?.trim().toLowerCase();
   switch (base) {
-    case JSON_PATCH: return 'json';
-    case MERGE_PATCH: return 'merge';
-    case 'application/strategic-merge-patch+json': return 'strategic';
-    case 'application/apply-patch+yaml': return 'apply';
-    default: return undefined;
+    case JSON_PATCH:
+      return 'json';
+    case MERGE_PATCH:
+      return 'merge';
+    case 'application/strategic-merge-patch+json':
+      return 'strategic';
+    case 'application/apply-patch+yaml':
+      return 'apply';
+    default:
+      return undefined;
   }
 }
 
@@ -32,7 +37,12 @@ export function applyJsonPatch(original: unknown, patch: unknown): unknown {
   } catch {
     // A failed `test` or a path that is not there: the request is well-formed but cannot apply. Upstream's
     // NewGenericServerResponse(422) keeps only its generic message (and empty details); so do we.
-    throw new StatusError({ code: 422, reason: 'Invalid', message: 'the server rejected our request due to an error in our request', details: {} });
+    throw new StatusError({
+      code: 422,
+      reason: 'Invalid',
+      message: 'the server rejected our request due to an error in our request',
+      details: {},
+    });
   }
 }
 

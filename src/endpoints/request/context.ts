@@ -69,7 +69,12 @@ export interface RequestSlot<T> {
 /** The one way a stage keeps its own state on a request: a slot made here, not a property of its own. */
 export function requestSlot<T>(): RequestSlot<T> {
   const values = new WeakMap<FastifyRequest, T>();
-  return { get: (req) => values.get(req), set: (req, value) => { values.set(req, value); } };
+  return {
+    get: (req) => values.get(req),
+    set: (req, value) => {
+      values.set(req, value);
+    },
+  };
 }
 
 /** Keeps Fastify's request shape stable (it optimises for properties known at start-up). */

@@ -22,10 +22,22 @@ export function newRequestInfo(method: string, url: string): RequestInfo {
   const path = q >= 0 ? url.slice(0, q) : url;
   const query = new URLSearchParams(q >= 0 ? url.slice(q + 1) : '');
   const info: RequestInfo = {
-    isResourceRequest: false, path, verb: method.toLowerCase(), apiPrefix: '', apiGroup: '', apiVersion: '',
-    namespace: '', resource: '', subresource: '', name: '', parts: [],
+    isResourceRequest: false,
+    path,
+    verb: method.toLowerCase(),
+    apiPrefix: '',
+    apiGroup: '',
+    apiVersion: '',
+    namespace: '',
+    resource: '',
+    subresource: '',
+    name: '',
+    parts: [],
   };
-  let parts = path.replace(/^\/+|\/+$/g, '').split('/').filter((p) => p !== '');
+  let parts = path
+    .replace(/^\/+|\/+$/g, '')
+    .split('/')
+    .filter((p) => p !== '');
   if (parts.length < 1 || !API_PREFIXES.has(parts[0] as string)) return info;
   info.apiPrefix = parts[0] as string;
   parts = parts.slice(1);

@@ -20,24 +20,34 @@ function splitUnescaped(s: string, sep: string): string[] {
   let cur = '';
   for (let i = 0; i < s.length; i++) {
     const c = s[i] as string;
-    if (c === '\\' && i + 1 < s.length) { cur += c + (s[i + 1] as string); i++; continue; }
-    if (c === sep) { parts.push(cur); cur = ''; continue; }
+    if (c === '\\' && i + 1 < s.length) {
+      cur += c + (s[i + 1] as string);
+      i++;
+      continue;
+    }
+    if (c === sep) {
+      parts.push(cur);
+      cur = '';
+      continue;
+    }
     cur += c;
   }
   parts.push(cur);
   return parts;
 }
 
-const unescape = (v: string): string => v.replace(/\\(.)/g, '$1');
+const HELD = String.fromCharCode(0);
+const unescapeValue = (v: string): string => v.replace(/\\(.)/g, '$1');
 
 export function parseFieldSelector(s: string, supported: (field: string) => boolean): FieldSelector {
   const reqs: FieldSelector = [];
   for (const term of splitUnescaped(s, ',')) {
     if (term.trim() === '') continue;
-    const m = /^(.*?)(!=|==|=)(.*)$/s.exec(term.replace(/\\=/g, '\u0000'));
+    // An escaped `=` is held as a character no selector can contain while the term is split.
+    const m = /^(.*?)(!=|==|=)(.*)$/s.exec(term.replace(/\\=/g, HELD));
     if (!m) throw newBadRequest(`invalid selector: '${s}'; can't understand '${term}'`);
-    const field = (m[1] as string).replace(/\u0000/g, '=').trim();
-    const value = unescape((m[3] as string).replace(/\u0000/g, '\\='));
+    const field = (m[1] as string).replaceAll(HELD, '=').trim();
+    const value = unescapeValue((m[3] as string).replaceAll(HELD, '\\='));
     if (!supported(field)) throw newBadRequest(`field label not supported: ${field}`);
     reqs.push({ field, operator: m[2] === '!=' ? '!=' : '=', value });
   }

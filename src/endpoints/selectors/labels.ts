@@ -24,10 +24,21 @@ function tokenize(s: string): Token[] {
   let i = 0;
   while (i < s.length) {
     const c = s[i] as string;
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     const two = s.slice(i, i + 2);
-    if (two === '==' || two === '!=') { tokens.push({ kind: 'op', text: two }); i += 2; continue; }
-    if ('=!(),<>'.includes(c)) { tokens.push({ kind: 'op', text: c }); i++; continue; }
+    if (two === '==' || two === '!=') {
+      tokens.push({ kind: 'op', text: two });
+      i += 2;
+      continue;
+    }
+    if ('=!(),<>'.includes(c)) {
+      tokens.push({ kind: 'op', text: c });
+      i++;
+      continue;
+    }
     let j = i;
     while (j < s.length && !/\s/.test(s[j] as string) && !'=!(),<>'.includes(s[j] as string)) j++;
     tokens.push({ kind: 'id', text: s.slice(i, j) });
@@ -46,7 +57,8 @@ function checkKey(s: string, key: string): void {
 }
 
 function checkValue(s: string, v: string): void {
-  if (v.length > 63 || !LABEL_VALUE.test(v)) fail(s, `invalid label value: "${v}": at key: must be no more than 63 characters and match ${LABEL_VALUE.source}`);
+  if (v.length > 63 || !LABEL_VALUE.test(v))
+    fail(s, `invalid label value: "${v}": at key: must be no more than 63 characters and match ${LABEL_VALUE.source}`);
 }
 
 export function parseLabelSelector(s: string): LabelSelector {
@@ -56,12 +68,15 @@ export function parseLabelSelector(s: string): LabelSelector {
   const peek = (): Token | undefined => t[i];
   const id = (): string => {
     const tok = t[i++];
-    if (!tok || tok.kind !== 'id') fail(s, `found '${tok?.text ?? ''}', expected: identifier`);
+    if (tok?.kind !== 'id') fail(s, `found '${tok?.text ?? ''}', expected: identifier`);
     return tok.text;
   };
   while (i < t.length) {
     let negate = false;
-    if (peek()?.text === '!' && peek()?.kind === 'op') { negate = true; i++; }
+    if (peek()?.text === '!' && peek()?.kind === 'op') {
+      negate = true;
+      i++;
+    }
     const key = id();
     checkKey(s, key);
     const next = peek();
@@ -72,7 +87,11 @@ export function parseLabelSelector(s: string): LabelSelector {
     } else if (next.kind === 'op' && ['=', '==', '!='].includes(next.text)) {
       i++;
       const after = peek();
-      const value = after && after.kind === 'id' ? (i++, after.text) : '';
+      let value = '';
+      if (after?.kind === 'id') {
+        value = after.text;
+        i++;
+      }
       checkValue(s, value);
       reqs.push({ key, operator: next.text as Operator, values: [value] });
     } else if (next.kind === 'op' && (next.text === '>' || next.text === '<')) {
@@ -94,7 +113,7 @@ export function parseLabelSelector(s: string): LabelSelector {
       }
       if (peek()?.text !== ')') fail(s, "found '', expected: ')'");
       i++;
-      if (values.length === 0 && next.text === 'in') fail(s, 'for \'in\', \'notin\' operators, values set can\'t be empty');
+      if (values.length === 0 && next.text === 'in') fail(s, "for 'in', 'notin' operators, values set can't be empty");
       reqs.push({ key, operator: next.text, values });
     } else {
       fail(s, `found '${next.text}', expected: in, notin, =, ==, !=, gt, lt`);
@@ -115,12 +134,21 @@ export function matches(selector: LabelSelector, labels: Record<string, string> 
     const has = Object.hasOwn(l, r.key);
     const v = l[r.key];
     switch (r.operator) {
-      case 'exists': return has;
-      case '!': return !has;
-      case '=': case '==': case 'in': return has && r.values.includes(v as string);
-      case '!=': case 'notin': return !has || !r.values.includes(v as string);
-      case 'gt': return has && /^-?\d+$/.test(v as string) && Number(v) > Number(r.values[0]);
-      case 'lt': return has && /^-?\d+$/.test(v as string) && Number(v) < Number(r.values[0]);
+      case 'exists':
+        return has;
+      case '!':
+        return !has;
+      case '=':
+      case '==':
+      case 'in':
+        return has && r.values.includes(v as string);
+      case '!=':
+      case 'notin':
+        return !has || !r.values.includes(v as string);
+      case 'gt':
+        return has && /^-?\d+$/.test(v as string) && Number(v) > Number(r.values[0]);
+      case 'lt':
+        return has && /^-?\d+$/.test(v as string) && Number(v) < Number(r.values[0]);
     }
     return false;
   });

@@ -6,18 +6,35 @@ import { humanDuration } from './human-duration.js';
 import { tableForObjects } from './table.js';
 
 const version = (columns: VersionDefinition['additionalPrinterColumns']): VersionDefinition => ({
-  name: 'v1', served: true, storage: true, deprecated: false, additionalPrinterColumns: columns, selectableFields: [], subresources: { status: false },
+  name: 'v1',
+  served: true,
+  storage: true,
+  deprecated: false,
+  additionalPrinterColumns: columns,
+  selectableFields: [],
+  subresources: { status: false },
 });
 const obj = {
-  apiVersion: 'g/v1', kind: 'W', metadata: { name: 'w1', creationTimestamp: new Date(Date.now() - 300_000).toISOString() },
+  apiVersion: 'g/v1',
+  kind: 'W',
+  metadata: { name: 'w1', creationTimestamp: new Date(Date.now() - 300_000).toISOString() },
   spec: { replicas: 3, ready: true, tags: ['a', 'b'] },
-  status: { conditions: [{ type: 'Ready', status: 'True' }, { type: 'Synced', status: 'False' }] },
+  status: {
+    conditions: [
+      { type: 'Ready', status: 'True' },
+      { type: 'Synced', status: 'False' },
+    ],
+  },
 };
 
 describe('jsonpath', () => {
   it.each([
-    ['.spec.replicas', [3]], ['{.spec.tags[1]}', ['b']], ['.spec.tags[*]', ['a', 'b']],
-    ['.status.conditions[?(@.type=="Ready")].status', ['True']], ['.spec.missing', []], ['.metadata.name', ['w1']],
+    ['.spec.replicas', [3]],
+    ['{.spec.tags[1]}', ['b']],
+    ['.spec.tags[*]', ['a', 'b']],
+    ['.status.conditions[?(@.type=="Ready")].status', ['True']],
+    ['.spec.missing', []],
+    ['.metadata.name', ['w1']],
   ])('%s', (path, want) => {
     expect(evaluate(obj, path)).toEqual(want);
   });
@@ -32,32 +49,54 @@ describe('tableForObjects', () => {
   });
 
   it('types cells by column and honours priority, includeObject and noHeaders', () => {
-    const t = tableForObjects([obj], version([
-      { name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas', priority: 0 },
-      { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status', priority: 1 },
-      { name: 'Missing', type: 'string', jsonPath: '.spec.nothing', priority: 0 },
-    ]), { includeObject: 'None' });
+    const t = tableForObjects(
+      [obj],
+      version([
+        { name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas', priority: 0 },
+        { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status', priority: 1 },
+        { name: 'Missing', type: 'string', jsonPath: '.spec.nothing', priority: 0 },
+      ]),
+      { includeObject: 'None' },
+    );
     expect(t.columnDefinitions?.map((c) => `${c.name}:${c.priority}`)).toEqual(['Name:0', 'Replicas:0', 'Ready:1', 'Missing:0']);
     // A column the definition does not describe gets apiextensions-apiserver's description.
     expect(t.columnDefinitions?.[1]?.description).toBe('Custom resource definition column (in JSONPath format): .spec.replicas');
     expect(t.rows[0]).toEqual({ cells: ['w1', 3, 'True', null], object: null });
-    expect(tableForObjects([obj], version([]), { noHeaders: true, includeObject: 'Object' })).toMatchObject({ columnDefinitions: null, rows: [{ object: obj }] });
+    expect(tableForObjects([obj], version([]), { noHeaders: true, includeObject: 'Object' })).toMatchObject({
+      columnDefinitions: null,
+      rows: [{ object: obj }],
+    });
     expect(() => tableForObjects([obj], version([]), { includeObject: 'All' })).toThrow(/Unsupported value/);
   });
 
-  it.each([[5_000, '5s'], [150_000, '2m30s'], [3_600_000, '60m'], [5 * 3_600_000, '5h'], [30 * 3_600_000, '30h'], [3 * 86_400_000, '3d'], [800 * 86_400_000, '2y70d']])('humanDuration(%d) = %s', (ms, want) => {
+  it.each([
+    [5_000, '5s'],
+    [150_000, '2m30s'],
+    [3_600_000, '60m'],
+    [5 * 3_600_000, '5h'],
+    [30 * 3_600_000, '30h'],
+    [3 * 86_400_000, '3d'],
+    [800 * 86_400_000, '2y70d'],
+  ])('humanDuration(%d) = %s', (ms, want) => {
     expect(humanDuration(ms)).toBe(want);
   });
 });
 
 describe('patches', () => {
   it('applies merge patches: null deletes, objects merge, arrays replace', () => {
-    expect(applyMergePatch({ a: 1, b: { c: 2, d: 3 }, e: [1, 2] }, { a: null, b: { c: 5 }, e: [9] })).toEqual({ b: { c: 5, d: 3 }, e: [9] });
+    expect(applyMergePatch({ a: 1, b: { c: 2, d: 3 }, e: [1, 2] }, { a: null, b: { c: 5 }, e: [9] })).toEqual({
+      b: { c: 5, d: 3 },
+      e: [9],
+    });
   });
   it('applies JSON patches and refuses a failed test with 422', () => {
     expect(applyJsonPatch({ a: 1 }, [{ op: 'add', path: '/b', value: 2 }])).toEqual({ a: 1, b: 2 });
-    expect(() => applyJsonPatch({ a: 1 }, [{ op: 'test', path: '/a', value: 2 }])).toThrow(expect.objectContaining({ status: expect.objectContaining({ code: 422 }) }));
-    expect(() => applyJsonPatch({ a: 1 }, { op: 'add' })).toThrow(expect.objectContaining({ status: expect.objectContaining({ code: 400 }) }));
+    expect(() => applyJsonPatch({ a: 1 }, [{ op: 'test', path: '/a', value: 2 }])).toThrow(
+      expect.objectContaining({ status: expect.objectContaining({ code: 422 }) }),
+    );
+    expect(() => applyJsonPatch({ a: 1 }, { op: 'add' })).toThrow(
+      expect.objectContaining({ status: expect.objectContaining({ code: 400 }) }),
+    );
   });
   it('knows the patch types by content type', () => {
     expect(patchTypeFromContentType('application/merge-patch+json; charset=utf-8')).toBe('merge');

@@ -32,10 +32,15 @@ export interface Table {
   rows: TableRow[];
 }
 
-const NAME_DESCRIPTION = 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names';
+const NAME_DESCRIPTION =
+  'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names';
 const AGE_COLUMN: PrinterColumn = {
-  name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', priority: 0,
-  description: 'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
+  name: 'Age',
+  type: 'date',
+  jsonPath: '.metadata.creationTimestamp',
+  priority: 0,
+  description:
+    'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
 };
 
 function columnsOf(version: VersionDefinition): PrinterColumn[] {
@@ -52,10 +57,14 @@ function cell(column: PrinterColumn, obj: KubeObject): unknown {
   const value = results[0];
   if (value === undefined || value === null) return null;
   switch (column.type) {
-    case 'string': return typeof value === 'object' ? JSON.stringify(value) : String(value);
-    case 'integer': return typeof value === 'number' ? Math.trunc(value) : null;
-    case 'number': return typeof value === 'number' ? value : null;
-    case 'boolean': return typeof value === 'boolean' ? value : null;
+    case 'string':
+      return typeof value === 'object' ? JSON.stringify(value) : String(value);
+    case 'integer':
+      return typeof value === 'number' ? Math.trunc(value) : null;
+    case 'number':
+      return typeof value === 'number' ? value : null;
+    case 'boolean':
+      return typeof value === 'boolean' ? value : null;
     case 'date': {
       if (typeof value !== 'string') return null;
       const t = Date.parse(value);
@@ -71,26 +80,37 @@ function rowObject(obj: KubeObject, includeObject: string): unknown {
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
 }
 
-export function tableForObjects(objects: KubeObject[], version: VersionDefinition,
-  opts: { includeObject?: string; listMeta?: ListMeta; noHeaders?: boolean; apiVersion?: Table['apiVersion'] }): Table {
+export function tableForObjects(
+  objects: KubeObject[],
+  version: VersionDefinition,
+  opts: { includeObject?: string; listMeta?: ListMeta; noHeaders?: boolean; apiVersion?: Table['apiVersion'] },
+): Table {
   const includeObject = opts.includeObject || 'Metadata';
   if (!['None', 'Metadata', 'Object'].includes(includeObject)) {
     throw newBadRequest(`includeObject: Unsupported value: "${includeObject}": supported values: "Metadata", "None", "Object"`);
   }
   const columns = columnsOf(version);
-  const columnDefinitions: TableColumnDefinition[] | null = opts.noHeaders ? null : [
-    { name: 'Name', type: 'string', format: 'name', description: NAME_DESCRIPTION, priority: 0 },
-    ...columns.map((c) => ({
-      name: c.name, type: c.type, format: c.format ?? '', priority: c.priority,
-      // apiextensions-apiserver's wording for a column the definition does not describe.
-      description: c.description || `Custom resource definition column (in JSONPath format): ${c.jsonPath}`,
-    })),
-  ];
+  const columnDefinitions: TableColumnDefinition[] | null = opts.noHeaders
+    ? null
+    : [
+        { name: 'Name', type: 'string', format: 'name', description: NAME_DESCRIPTION, priority: 0 },
+        ...columns.map((c) => ({
+          name: c.name,
+          type: c.type,
+          format: c.format ?? '',
+          priority: c.priority,
+          // apiextensions-apiserver's wording for a column the definition does not describe.
+          description: c.description || `Custom resource definition column (in JSONPath format): ${c.jsonPath}`,
+        })),
+      ];
   return {
     kind: 'Table',
     apiVersion: opts.apiVersion ?? 'meta.k8s.io/v1',
     metadata: opts.listMeta ?? {},
     columnDefinitions,
-    rows: objects.map((obj) => ({ cells: [obj.metadata.name ?? '', ...columns.map((c) => cell(c, obj))], object: rowObject(obj, includeObject) })),
+    rows: objects.map((obj) => ({
+      cells: [obj.metadata.name ?? '', ...columns.map((c) => cell(c, obj))],
+      object: rowObject(obj, includeObject),
+    })),
   };
 }

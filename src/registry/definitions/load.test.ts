@@ -45,7 +45,12 @@ describe('loadDefinitions', () => {
     writeFileSync(other, crd('').replaceAll('widgets', 'gadgets').replace('Widget', 'Gadget'));
     const [widget, gadget] = await loadDefinitions([mine, other], new Map([[mine, strategies]]));
     expect(widget?.strategy?.validate).toBeDefined();
-    expect(widget?.convert({ apiVersion: 'shop.example.com/v1', kind: 'Widget', metadata: {} }, 'v2')).toEqual({ apiVersion: 'shop.example.com/v2', kind: 'Widget', metadata: {}, converted: true });
+    expect(widget?.convert({ apiVersion: 'shop.example.com/v1', kind: 'Widget', metadata: {} }, 'v2')).toEqual({
+      apiVersion: 'shop.example.com/v2',
+      kind: 'Widget',
+      metadata: {},
+      converted: true,
+    });
     // Another kind of the group, and the same kind defined by another file, get none.
     expect(gadget?.strategy).toBeUndefined();
     const copy = join(dir, 'copy.yaml');
@@ -63,13 +68,44 @@ describe('loadDefinitions', () => {
   });
 
   it.each([
-    ['an unknown field', crd('          colour: red\n'), /w.yaml:18: CustomResourceDefinition "widgets.shop.example.com": spec.versions\[0\].schema.openAPIV3Schema.colour: Forbidden/],
-    ['an unknown spec field', crd('').replace('  scope: Namespaced', '  scope: Namespaced\n  scopes: x'), /w.yaml:8: .*spec.scopes: unknown field/],
-    ['two storage versions', crd('    - name: v2\n      served: true\n      storage: true\n'), /spec.versions: Invalid value: must have exactly one version marked as storage version, found 2/],
-    ['an untyped schema node', crd('          properties:\n            spec: {}\n'), /openAPIV3Schema.properties.spec.type: Required value/],
-    ['a wrong metadata.name', crd('').replace('name: widgets.shop.example.com', 'name: gadgets.shop.example.com'), /metadata.name: Invalid value: "gadgets.shop.example.com"/],
-    ['webhook conversion', crd('').replace('  scope: Namespaced', '  scope: Namespaced\n  conversion:\n    strategy: Webhook'), /spec.conversion.strategy: Unsupported value: "Webhook"/],
-    ['a bad printer column type', crd('').replace('      storage: true', '      storage: true\n      additionalPrinterColumns:\n        - name: X\n          type: color\n          jsonPath: .spec.x'), /additionalPrinterColumns\[0\].type: Unsupported value: "color"/],
+    [
+      'an unknown field',
+      crd('          colour: red\n'),
+      /w.yaml:18: CustomResourceDefinition "widgets.shop.example.com": spec.versions\[0\].schema.openAPIV3Schema.colour: Forbidden/,
+    ],
+    [
+      'an unknown spec field',
+      crd('').replace('  scope: Namespaced', '  scope: Namespaced\n  scopes: x'),
+      /w.yaml:8: .*spec.scopes: unknown field/,
+    ],
+    [
+      'two storage versions',
+      crd('    - name: v2\n      served: true\n      storage: true\n'),
+      /spec.versions: Invalid value: must have exactly one version marked as storage version, found 2/,
+    ],
+    [
+      'an untyped schema node',
+      crd('          properties:\n            spec: {}\n'),
+      /openAPIV3Schema.properties.spec.type: Required value/,
+    ],
+    [
+      'a wrong metadata.name',
+      crd('').replace('name: widgets.shop.example.com', 'name: gadgets.shop.example.com'),
+      /metadata.name: Invalid value: "gadgets.shop.example.com"/,
+    ],
+    [
+      'webhook conversion',
+      crd('').replace('  scope: Namespaced', '  scope: Namespaced\n  conversion:\n    strategy: Webhook'),
+      /spec.conversion.strategy: Unsupported value: "Webhook"/,
+    ],
+    [
+      'a bad printer column type',
+      crd('').replace(
+        '      storage: true',
+        '      storage: true\n      additionalPrinterColumns:\n        - name: X\n          type: color\n          jsonPath: .spec.x',
+      ),
+      /additionalPrinterColumns\[0\].type: Unsupported value: "color"/,
+    ],
   ])('stops on %s, naming the file, line and field', (_name, text, message) => {
     expect(() => parseDefinitions(text, 'w.yaml')).toThrow(message);
   });

@@ -28,7 +28,17 @@ const ALLOWED: Record<string, string[]> = {
   '': ['apiVersion', 'kind', 'metadata', 'spec', 'status'],
   spec: ['group', 'names', 'scope', 'versions', 'conversion', 'preserveUnknownFields'],
   names: ['plural', 'singular', 'kind', 'listKind', 'shortNames', 'categories'],
-  version: ['name', 'served', 'storage', 'deprecated', 'deprecationWarning', 'schema', 'subresources', 'additionalPrinterColumns', 'selectableFields'],
+  version: [
+    'name',
+    'served',
+    'storage',
+    'deprecated',
+    'deprecationWarning',
+    'schema',
+    'subresources',
+    'additionalPrinterColumns',
+    'selectableFields',
+  ],
   schema: ['openAPIV3Schema'],
   subresources: ['status', 'scale'],
   scale: ['specReplicasPath', 'statusReplicasPath', 'labelSelectorPath'],
@@ -42,12 +52,19 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 
 /** One document being read: where errors point. */
 class Reader {
-  constructor(readonly file: string, readonly doc: Document, readonly lines: LineCounter, readonly crdName: string) {}
+  constructor(
+    readonly file: string,
+    readonly doc: Document,
+    readonly lines: LineCounter,
+    readonly crdName: string,
+  ) {}
 
   fail(path: (string | number)[], message: string): never {
     const where = this.line(path);
     const field = path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
-    throw new DefinitionError(`${this.file}${where ? `:${where}` : ''}: CustomResourceDefinition "${this.crdName}": ${field ? `${field}: ` : ''}${message}`);
+    throw new DefinitionError(
+      `${this.file}${where ? `:${where}` : ''}: CustomResourceDefinition "${this.crdName}": ${field ? `${field}: ` : ''}${message}`,
+    );
   }
 
   private line(path: (string | number)[]): number | undefined {
@@ -100,7 +117,10 @@ async function filesOf(path: string): Promise<string[]> {
  * `codeStrategies` maps a file's absolute path to the rules in code for the kinds it defines: they belong to
  * the file they were written for, so a user's own definitions of the same group get none.
  */
-export async function loadDefinitions(paths: string[], codeStrategies: ReadonlyMap<string, CodeStrategies> = new Map()): Promise<ResourceDefinition[]> {
+export async function loadDefinitions(
+  paths: string[],
+  codeStrategies: ReadonlyMap<string, CodeStrategies> = new Map(),
+): Promise<ResourceDefinition[]> {
   const defs: ResourceDefinition[] = [];
   for (const p of paths) {
     const before = defs.length;
@@ -130,7 +150,8 @@ export function parseDefinitions(text: string, file: string, codeStrategies?: Co
     }
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue;
-    const name = isPlainObject(value) && isPlainObject(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : '';
+    const name =
+      isPlainObject(value) && isPlainObject(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : '';
     out.push(toDefinition(new Reader(file, doc, lines, name), value, codeStrategies));
   }
   return out;
@@ -145,27 +166,38 @@ function toDefinition(r: Reader, value: unknown, codeStrategies: CodeStrategies 
   const spec = r.object(crd.spec, ['spec']);
   r.only(spec, ALLOWED.spec as string[], ['spec']);
   const group = r.string(spec.group, ['spec', 'group']) as string;
-  if (!DNS1123_SUBDOMAIN.test(group) || !group.includes('.')) r.fail(['spec', 'group'], `Invalid value: "${group}": should be a domain with at least one dot`);
+  if (!DNS1123_SUBDOMAIN.test(group) || !group.includes('.'))
+    r.fail(['spec', 'group'], `Invalid value: "${group}": should be a domain with at least one dot`);
   const n = r.object(spec.names, ['spec', 'names']);
   r.only(n, ALLOWED.names as string[], ['spec', 'names']);
   const plural = r.string(n.plural, ['spec', 'names', 'plural']) as string;
   const kind = r.string(n.kind, ['spec', 'names', 'kind']) as string;
   const singular = r.string(n.singular, ['spec', 'names', 'singular'], false) ?? kind.toLowerCase();
   const listKind = r.string(n.listKind, ['spec', 'names', 'listKind'], false) ?? `${kind}List`;
-  for (const [field, v] of [['plural', plural], ['singular', singular]] as const) {
+  for (const [field, v] of [
+    ['plural', plural],
+    ['singular', singular],
+  ] as const) {
     if (!DNS1035.test(v)) r.fail(['spec', 'names', field], `Invalid value: "${v}": a lowercase RFC 1035 label is required`);
   }
   if (!DNS1035.test(kind.toLowerCase())) r.fail(['spec', 'names', 'kind'], `Invalid value: "${kind}"`);
   const expectedName = `${plural}.${group}`;
-  if (r.crdName !== expectedName) r.fail(['metadata', 'name'], `Invalid value: "${r.crdName}": must be spec.names.plural+"."+spec.group ("${expectedName}")`);
+  if (r.crdName !== expectedName)
+    r.fail(['metadata', 'name'], `Invalid value: "${r.crdName}": must be spec.names.plural+"."+spec.group ("${expectedName}")`);
   const scope = spec.scope;
-  if (scope !== 'Namespaced' && scope !== 'Cluster') r.fail(['spec', 'scope'], `Unsupported value: "${String(scope)}": supported values: "Cluster", "Namespaced"`);
+  if (scope !== 'Namespaced' && scope !== 'Cluster')
+    r.fail(['spec', 'scope'], `Unsupported value: "${String(scope)}": supported values: "Cluster", "Namespaced"`);
   if (spec.conversion !== undefined) {
     const conv = r.object(spec.conversion, ['spec', 'conversion']);
     r.only(conv, ALLOWED.conversion as string[], ['spec', 'conversion']);
-    if (conv.strategy !== 'None') r.fail(['spec', 'conversion', 'strategy'], `Unsupported value: "${String(conv.strategy)}": only "None" is supported (webhook conversion is not supported yet)`);
+    if (conv.strategy !== 'None')
+      r.fail(
+        ['spec', 'conversion', 'strategy'],
+        `Unsupported value: "${String(conv.strategy)}": only "None" is supported (webhook conversion is not supported yet)`,
+      );
   }
-  if (!Array.isArray(spec.versions) || spec.versions.length === 0) r.fail(['spec', 'versions'], 'Required value: must have at least one version');
+  if (!Array.isArray(spec.versions) || spec.versions.length === 0)
+    r.fail(['spec', 'versions'], 'Required value: must have at least one version');
   const versions = spec.versions.map((v, i) => toVersion(r, v, ['spec', 'versions', i]));
   const names = new Set<string>();
   versions.forEach((v, i) => {
@@ -173,14 +205,22 @@ function toDefinition(r: Reader, value: unknown, codeStrategies: CodeStrategies 
     names.add(v.name);
   });
   const storage = versions.filter((v) => v.storage);
-  if (storage.length !== 1) r.fail(['spec', 'versions'], `Invalid value: must have exactly one version marked as storage version, found ${storage.length}`);
+  if (storage.length !== 1)
+    r.fail(['spec', 'versions'], `Invalid value: must have exactly one version marked as storage version, found ${storage.length}`);
   if (!versions.some((v) => v.served)) r.fail(['spec', 'versions'], 'Invalid value: must have at least one served version');
   const convertNone = (obj: Parameters<ResourceDefinition['convert']>[0], to: string) =>
-    (obj.apiVersion === `${group}/${to}` ? obj : { ...obj, apiVersion: `${group}/${to}` });
+    obj.apiVersion === `${group}/${to}` ? obj : { ...obj, apiVersion: `${group}/${to}` };
   const code = codeStrategies?.get(group, kind);
   return {
     group,
-    names: { plural, singular, kind, listKind, shortNames: r.strings(n.shortNames, ['spec', 'names', 'shortNames']), categories: r.strings(n.categories, ['spec', 'names', 'categories']) },
+    names: {
+      plural,
+      singular,
+      kind,
+      listKind,
+      shortNames: r.strings(n.shortNames, ['spec', 'names', 'shortNames']),
+      categories: r.strings(n.categories, ['spec', 'names', 'categories']),
+    },
     scope,
     versions,
     storageVersion: (storage[0] as VersionDefinition).name,
@@ -220,14 +260,24 @@ function toVersion(r: Reader, value: unknown, path: (string | number)[]): Versio
       };
     }
   }
-  const columns = (Array.isArray(v.additionalPrinterColumns) ? v.additionalPrinterColumns : v.additionalPrinterColumns === undefined ? [] : r.fail([...path, 'additionalPrinterColumns'], 'must be a list'))
-    .map((c: unknown, i: number) => toColumn(r, c, [...path, 'additionalPrinterColumns', i]));
-  const selectable = (Array.isArray(v.selectableFields) ? v.selectableFields : v.selectableFields === undefined ? [] : r.fail([...path, 'selectableFields'], 'must be a list'))
-    .map((f: unknown, i: number) => {
-      const o = r.object(f, [...path, 'selectableFields', i]);
-      r.only(o, ALLOWED.selectableField as string[], [...path, 'selectableFields', i]);
-      return r.string(o.jsonPath, [...path, 'selectableFields', i, 'jsonPath']) as string;
-    });
+  const columns = (
+    Array.isArray(v.additionalPrinterColumns)
+      ? v.additionalPrinterColumns
+      : v.additionalPrinterColumns === undefined
+        ? []
+        : r.fail([...path, 'additionalPrinterColumns'], 'must be a list')
+  ).map((c: unknown, i: number) => toColumn(r, c, [...path, 'additionalPrinterColumns', i]));
+  const selectable = (
+    Array.isArray(v.selectableFields)
+      ? v.selectableFields
+      : v.selectableFields === undefined
+        ? []
+        : r.fail([...path, 'selectableFields'], 'must be a list')
+  ).map((f: unknown, i: number) => {
+    const o = r.object(f, [...path, 'selectableFields', i]);
+    r.only(o, ALLOWED.selectableField as string[], [...path, 'selectableFields', i]);
+    return r.string(o.jsonPath, [...path, 'selectableFields', i, 'jsonPath']) as string;
+  });
   return {
     name,
     served: r.bool(v.served, [...path, 'served']),
@@ -247,7 +297,8 @@ function toColumn(r: Reader, value: unknown, path: (string | number)[]): Printer
   const c = r.object(value, path);
   r.only(c, ALLOWED.column as string[], path);
   const type = r.string(c.type, [...path, 'type']) as string;
-  if (!COLUMN_TYPES.includes(type)) r.fail([...path, 'type'], `Unsupported value: "${type}": supported values: ${COLUMN_TYPES.map((t) => `"${t}"`).join(', ')}`);
+  if (!COLUMN_TYPES.includes(type))
+    r.fail([...path, 'type'], `Unsupported value: "${type}": supported values: ${COLUMN_TYPES.map((t) => `"${t}"`).join(', ')}`);
   if (c.priority !== undefined && (typeof c.priority !== 'number' || !Number.isInteger(c.priority) || c.priority < 0)) {
     r.fail([...path, 'priority'], 'must be a non-negative integer');
   }
@@ -265,11 +316,17 @@ function toColumn(r: Reader, value: unknown, path: (string | number)[]): Printer
 function checkClashes(defs: ResourceDefinition[]): void {
   const seen = new Map<string, ResourceDefinition>();
   for (const d of defs) {
-    const claims = [`plural ${d.group}/${d.names.plural}`, `kind ${d.group}/${d.names.kind}`, ...d.names.shortNames.map((s) => `short name ${d.group}/${s}`)];
+    const claims = [
+      `plural ${d.group}/${d.names.plural}`,
+      `kind ${d.group}/${d.names.kind}`,
+      ...d.names.shortNames.map((s) => `short name ${d.group}/${s}`),
+    ];
     for (const claim of claims) {
       const other = seen.get(claim);
       if (other) {
-        throw new DefinitionError(`${d.source}: CustomResourceDefinition "${d.names.plural}.${d.group}": ${claim} is already defined in ${other.source}`);
+        throw new DefinitionError(
+          `${d.source}: CustomResourceDefinition "${d.names.plural}.${d.group}": ${claim} is already defined in ${other.source}`,
+        );
       }
       seen.set(claim, d);
     }

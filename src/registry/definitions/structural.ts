@@ -7,11 +7,42 @@ import { isPlainObject } from '../../apimachinery/types.js';
 
 const TYPES = new Set(['object', 'array', 'string', 'integer', 'number', 'boolean']);
 const KEYWORDS = new Set([
-  'description', 'type', 'format', 'title', 'default', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum',
-  'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems', 'multipleOf', 'enum', 'maxProperties',
-  'minProperties', 'required', 'items', 'allOf', 'oneOf', 'anyOf', 'not', 'properties', 'additionalProperties',
-  'nullable', 'example', 'externalDocs', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-embedded-resource',
-  'x-kubernetes-int-or-string', 'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-map-type',
+  'description',
+  'type',
+  'format',
+  'title',
+  'default',
+  'maximum',
+  'exclusiveMaximum',
+  'minimum',
+  'exclusiveMinimum',
+  'maxLength',
+  'minLength',
+  'pattern',
+  'maxItems',
+  'minItems',
+  'uniqueItems',
+  'multipleOf',
+  'enum',
+  'maxProperties',
+  'minProperties',
+  'required',
+  'items',
+  'allOf',
+  'oneOf',
+  'anyOf',
+  'not',
+  'properties',
+  'additionalProperties',
+  'nullable',
+  'example',
+  'externalDocs',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-embedded-resource',
+  'x-kubernetes-int-or-string',
+  'x-kubernetes-list-type',
+  'x-kubernetes-list-map-keys',
+  'x-kubernetes-map-type',
   'x-kubernetes-validations',
 ]);
 
@@ -29,12 +60,17 @@ export function checkStructural(schema: unknown, path: (string | number)[] = [],
   const untyped = schema['x-kubernetes-int-or-string'] === true || schema['x-kubernetes-preserve-unknown-fields'] === true;
   // Inside allOf/anyOf/oneOf/not a node only narrows the typed node around it.
   if (!logical) {
-    if (type === undefined && !untyped) return { path: [...path, 'type'], message: 'Required value: must not be empty for specified object fields' };
+    if (type === undefined && !untyped)
+      return { path: [...path, 'type'], message: 'Required value: must not be empty for specified object fields' };
   }
   if (type !== undefined && (typeof type !== 'string' || !TYPES.has(type))) {
-    return { path: [...path, 'type'], message: `Unsupported value: "${String(type)}": supported values: "array", "boolean", "integer", "number", "object", "string"` };
+    return {
+      path: [...path, 'type'],
+      message: `Unsupported value: "${String(type)}": supported values: "array", "boolean", "integer", "number", "object", "string"`,
+    };
   }
-  if (type === 'array' && schema.items === undefined && !logical) return { path: [...path, 'items'], message: 'Required value: must be specified' };
+  if (type === 'array' && schema.items === undefined && !logical)
+    return { path: [...path, 'items'], message: 'Required value: must be specified' };
   if (isPlainObject(schema.properties)) {
     for (const [name, sub] of Object.entries(schema.properties)) {
       const p = checkStructural(sub, [...path, 'properties', name], logical);
@@ -46,7 +82,8 @@ export function checkStructural(schema: unknown, path: (string | number)[] = [],
     if (p) return p;
   }
   if (isPlainObject(schema.additionalProperties)) {
-    if (schema.properties !== undefined) return { path: [...path, 'additionalProperties'], message: 'Forbidden: additionalProperties and properties are mutual exclusive' };
+    if (schema.properties !== undefined)
+      return { path: [...path, 'additionalProperties'], message: 'Forbidden: additionalProperties and properties are mutual exclusive' };
     const p = checkStructural(schema.additionalProperties, [...path, 'additionalProperties'], logical);
     if (p) return p;
   }

@@ -28,12 +28,19 @@ type GoType =
   | { kind: 'struct'; type: string; name: string; fields: Record<string, GoField> };
 
 /** `pointer`: nil is omitted but a zero value kept; `required`: no `omitempty`. */
-interface GoField { type: GoType; pointer?: boolean; required?: boolean }
+interface GoField {
+  type: GoType;
+  pointer?: boolean;
+  required?: boolean;
+}
 
 const str = (type = 'string'): GoType => ({ kind: 'string', type });
 
 const OWNER_REFERENCE: GoType = {
-  kind: 'struct', type: 'v1.OwnerReference', name: 'OwnerReference', fields: {
+  kind: 'struct',
+  type: 'v1.OwnerReference',
+  name: 'OwnerReference',
+  fields: {
     apiVersion: { type: str(), required: true },
     kind: { type: str(), required: true },
     name: { type: str(), required: true },
@@ -44,7 +51,10 @@ const OWNER_REFERENCE: GoType = {
 };
 
 const MANAGED_FIELDS_ENTRY: GoType = {
-  kind: 'struct', type: 'v1.ManagedFieldsEntry', name: 'ManagedFieldsEntry', fields: {
+  kind: 'struct',
+  type: 'v1.ManagedFieldsEntry',
+  name: 'ManagedFieldsEntry',
+  fields: {
     manager: { type: str() },
     operation: { type: str('v1.ManagedFieldsOperationType') },
     apiVersion: { type: str() },
@@ -56,7 +66,10 @@ const MANAGED_FIELDS_ENTRY: GoType = {
 };
 
 const OBJECT_META: GoType = {
-  kind: 'struct', type: 'v1.ObjectMeta', name: 'ObjectMeta', fields: {
+  kind: 'struct',
+  type: 'v1.ObjectMeta',
+  name: 'ObjectMeta',
+  fields: {
     name: { type: str() },
     generateName: { type: str() },
     namespace: { type: str() },
@@ -75,13 +88,14 @@ const OBJECT_META: GoType = {
   },
 };
 
-export type CoercedObjectMeta =
-  | { ok: true; meta: ObjectMeta; unknownFields: string[] }
-  | { ok: false; error: string };
+export type CoercedObjectMeta = { ok: true; meta: ObjectMeta; unknownFields: string[] } | { ok: false; error: string };
 
 /** A decoded `metav1.Time`, kept apart from any JSON value until the struct is encoded. */
 class GoTime {
-  constructor(readonly rfc3339: string, readonly zero: boolean) {}
+  constructor(
+    readonly rfc3339: string,
+    readonly zero: boolean,
+  ) {}
 }
 
 /** An error returned by an `UnmarshalJSON` method: Go's decoder stops there and reports it, whatever it saved before. */
@@ -216,10 +230,14 @@ const isEmpty = (v: unknown): boolean =>
 /** Go's zero value of a type, as it ends up encoded (a zero struct still has its required keys). */
 function zero(t: GoType): unknown {
   switch (t.kind) {
-    case 'string': return '';
-    case 'int64': return 0;
-    case 'struct': return encodeStruct({}, t);
-    default: return null;
+    case 'string':
+      return '';
+    case 'int64':
+      return 0;
+    case 'struct':
+      return encodeStruct({}, t);
+    default:
+      return null;
   }
 }
 

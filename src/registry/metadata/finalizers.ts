@@ -21,7 +21,11 @@ export function validateFinalizers(finalizers: string[], field: string): FieldEr
     for (const m of isQualifiedName(f)) errs.push({ type: 'FieldValueInvalid', field, message: `Invalid value: ${goQuote(f)}: ${m}` });
   }
   if (finalizers.includes(ORPHAN) && finalizers.includes(FOREGROUND_DELETION)) {
-    errs.push({ type: 'FieldValueInvalid', field, message: `Invalid value: ${goMarshal(finalizers)}: finalizer ${ORPHAN} and ${FOREGROUND_DELETION} cannot be both set` });
+    errs.push({
+      type: 'FieldValueInvalid',
+      field,
+      message: `Invalid value: ${goMarshal(finalizers)}: finalizer ${ORPHAN} and ${FOREGROUND_DELETION} cannot be both set`,
+    });
   }
   return errs;
 }
@@ -31,11 +35,13 @@ export function validateNoNewFinalizers(finalizers: string[], old: string[], fie
   const before = new Set(old);
   const added = sortedSet(finalizers.filter((f) => !before.has(f)));
   if (added.length === 0) return [];
-  return [{
-    type: 'FieldValueForbidden',
-    field,
-    message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map(goQuote).join(', ')}}`,
-  }];
+  return [
+    {
+      type: 'FieldValueForbidden',
+      field,
+      message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map(goQuote).join(', ')}}`,
+    },
+  ];
 }
 
 /**
@@ -49,9 +55,11 @@ export function finalizerWarnings(finalizers: string[], old: string[] = []): str
     const at = `metadata.finalizers: ${goQuote(f)}`;
     for (const m of isQualifiedName(f)) warnings.push(`${at}: ${m}`);
     if (f.split('/').length === 1 && !STANDARD_FINALIZERS.has(f)) {
-      warnings.push(f.includes('.')
-        ? `${at}: prefer a domain-qualified finalizer name including a path (/) to avoid accidental conflicts with other finalizer writers`
-        : `${at}: prefer a domain-qualified finalizer name to avoid accidental conflicts with other finalizer writers`);
+      warnings.push(
+        f.includes('.')
+          ? `${at}: prefer a domain-qualified finalizer name including a path (/) to avoid accidental conflicts with other finalizer writers`
+          : `${at}: prefer a domain-qualified finalizer name to avoid accidental conflicts with other finalizer writers`,
+      );
     }
   }
   return warnings;

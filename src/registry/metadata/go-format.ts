@@ -96,9 +96,14 @@ export function goMarshal(value: unknown): string {
         work.push({ value: x }, `${goJSONString(k)}:`, ...(i > 0 ? [','] : []));
       }
     } else {
-      out += typeof v === 'string' ? goJSONString(v)
-        : typeof v === 'number' && Number.isFinite(v) ? String(v)
-          : typeof v === 'boolean' ? String(v) : 'null';
+      out +=
+        typeof v === 'string'
+          ? goJSONString(v)
+          : typeof v === 'number' && Number.isFinite(v)
+            ? String(v)
+            : typeof v === 'boolean'
+              ? String(v)
+              : 'null';
     }
   }
   return out;

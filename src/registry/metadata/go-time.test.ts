@@ -34,12 +34,20 @@ describe('parseTime', () => {
     ['second', '2024-01-01T00:00:60Z', 'parsing time "2024-01-01T00:00:60Z": second out of range'],
     ['day (checked last)', '2023-02-29T00:00:00Z', 'parsing time "2023-02-29T00:00:00Z": day out of range'],
     ['no zone', '2024-01-01T00:00:00', `parsing time "2024-01-01T00:00:00" as ${LAYOUT}: cannot parse "" as "Z07:00"`],
-    ['zone without colon', '2024-01-01T00:00:00+0100', `parsing time "2024-01-01T00:00:00+0100" as ${LAYOUT}: cannot parse "+0100" as "Z07:00"`],
+    [
+      'zone without colon',
+      '2024-01-01T00:00:00+0100',
+      `parsing time "2024-01-01T00:00:00+0100" as ${LAYOUT}: cannot parse "+0100" as "Z07:00"`,
+    ],
     ['lower-case z', '2024-01-01T00:00:00z', `parsing time "2024-01-01T00:00:00z" as ${LAYOUT}: cannot parse "z" as "Z07:00"`],
     ['zone hour', '2024-01-01T00:00:00+25:00', 'parsing time "2024-01-01T00:00:00+25:00": time zone offset hour out of range'],
     ['zone minute', '2024-01-01T00:00:00+01:61', 'parsing time "2024-01-01T00:00:00+01:61": time zone offset minute out of range'],
     ['extra text', '2024-01-01T00:00:00Z ', 'parsing time "2024-01-01T00:00:00Z ": extra text: " "'],
-    ['non-ASCII quoted by byte (time.quote)', '2024-01-01T00:00:00Zé', 'parsing time "2024-01-01T00:00:00Z\\xc3\\xa9": extra text: "\\xc3\\xa9"'],
+    [
+      'non-ASCII quoted by byte (time.quote)',
+      '2024-01-01T00:00:00Zé',
+      'parsing time "2024-01-01T00:00:00Z\\xc3\\xa9": extra text: "\\xc3\\xa9"',
+    ],
   ])('%s', (_name, input, error) => {
     expect(parseTime(input)).toEqual({ ok: false, error });
   });

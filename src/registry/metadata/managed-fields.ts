@@ -14,7 +14,9 @@ const FIELD_MANAGER_MAX_LENGTH = 128;
 const MAX_SUBRESOURCE_NAME_LENGTH = 256;
 
 const tooLong = (field: string, max: number): FieldError => ({
-  type: 'FieldValueTooLong', field, message: `Too long: may not be more than ${max} bytes`,
+  type: 'FieldValueTooLong',
+  field,
+  message: `Too long: may not be more than ${max} bytes`,
 });
 
 /** `ValidateFieldManager`; also what a request's `?fieldManager=` must satisfy. Positions are byte offsets. */
@@ -25,7 +27,11 @@ export function validateFieldManager(manager: string, field: string): FieldError
   for (const ch of manager) {
     const cp = ch.codePointAt(0) as number;
     if (!isGoPrint(cp) && !(cp >= 0xd800 && cp <= 0xdfff)) {
-      errs.push({ type: 'FieldValueInvalid', field, message: `Invalid value: ${goQuote(manager)}: invalid character ${goRune(cp)} (at position ${offset})` });
+      errs.push({
+        type: 'FieldValueInvalid',
+        field,
+        message: `Invalid value: ${goQuote(manager)}: invalid character ${goRune(cp)} (at position ${offset})`,
+      });
     }
     offset += byteLength(ch);
   }
@@ -41,14 +47,23 @@ export function validateManagedFields(entries: ManagedFieldsEntry[], field: stri
       errs.push({ type: 'FieldValueRequired', field: `${at}.operation`, message: 'Required value: must not be empty' });
     } else if (operation !== 'Apply' && operation !== 'Update') {
       // The value is a named string type, so Go prints it as JSON, not with %q.
-      errs.push({ type: 'FieldValueNotSupported', field: `${at}.operation`, message: `Unsupported value: ${goJSONString(operation)}: supported values: "Apply", "Update"` });
+      errs.push({
+        type: 'FieldValueNotSupported',
+        field: `${at}.operation`,
+        message: `Unsupported value: ${goJSONString(operation)}: supported values: "Apply", "Update"`,
+      });
     }
     const fieldsType = entry.fieldsType ?? '';
     if (fieldsType !== '' && fieldsType !== 'FieldsV1') {
-      errs.push({ type: 'FieldValueInvalid', field: `${at}.fieldsType`, message: `Invalid value: ${goQuote(fieldsType)}: must be \`FieldsV1\`` });
+      errs.push({
+        type: 'FieldValueInvalid',
+        field: `${at}.fieldsType`,
+        message: `Invalid value: ${goQuote(fieldsType)}: must be \`FieldsV1\``,
+      });
     }
     errs.push(...validateFieldManager(entry.manager ?? '', `${at}.manager`));
-    if (byteLength(entry.subresource ?? '') > MAX_SUBRESOURCE_NAME_LENGTH) errs.push(tooLong(`${at}.subresource`, MAX_SUBRESOURCE_NAME_LENGTH));
+    if (byteLength(entry.subresource ?? '') > MAX_SUBRESOURCE_NAME_LENGTH)
+      errs.push(tooLong(`${at}.subresource`, MAX_SUBRESOURCE_NAME_LENGTH));
   });
   return errs;
 }

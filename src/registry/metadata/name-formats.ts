@@ -22,16 +22,29 @@ function regexError(msg: string, fmt: string, ...examples: string[]): string {
 
 const LABEL_MSG = regexError(
   "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
-  DNS1123_LABEL_FMT, 'my-name', '123-abc');
+  DNS1123_LABEL_FMT,
+  'my-name',
+  '123-abc',
+);
 const SUBDOMAIN_MSG = regexError(
   "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
-  DNS1123_SUBDOMAIN_FMT, 'example.com');
+  DNS1123_SUBDOMAIN_FMT,
+  'example.com',
+);
 const LABEL_KEY_MSG = regexError(
   "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-  LABEL_KEY_FMT, 'MyName', 'my.name', '123-abc');
+  LABEL_KEY_FMT,
+  'MyName',
+  'my.name',
+  '123-abc',
+);
 const LABEL_VALUE_MSG = regexError(
   "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-  LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345');
+  LABEL_VALUE_FMT,
+  'MyValue',
+  'my_value',
+  '12345',
+);
 
 /** `IsDNS1123Label`; a valid subdomain that is no label can only have dots, so it says just that. */
 export function isDNS1123Label(value: string): string[] {

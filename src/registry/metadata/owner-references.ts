@@ -10,8 +10,10 @@ import { goJSONString, goQuote } from './go-format.js';
 /** An owner reference as encoding/json writes `metav1.OwnerReference`, for the messages that print one. */
 function marshalOwnerReference(ref: OwnerReference): string {
   const fields = [
-    `"apiVersion":${goJSONString(ref.apiVersion)}`, `"kind":${goJSONString(ref.kind)}`,
-    `"name":${goJSONString(ref.name)}`, `"uid":${goJSONString(ref.uid)}`,
+    `"apiVersion":${goJSONString(ref.apiVersion)}`,
+    `"kind":${goJSONString(ref.kind)}`,
+    `"name":${goJSONString(ref.name)}`,
+    `"uid":${goJSONString(ref.uid)}`,
   ];
   if (typeof ref.controller === 'boolean') fields.push(`"controller":${ref.controller}`);
   if (typeof ref.blockOwnerDeletion === 'boolean') fields.push(`"blockOwnerDeletion":${ref.blockOwnerDeletion}`);
@@ -35,14 +37,22 @@ function validateOwnerReference(ref: OwnerReference, field: string): FieldError[
   const gv = parseGroupVersion(ref.apiVersion);
   if (ref.apiVersion === '') required('apiVersion');
   else if (!gv || gv.version === '') {
-    errs.push({ type: 'FieldValueInvalid', field: `${field}.apiVersion`, message: `Invalid value: ${goQuote(ref.apiVersion)}: must be <group>/<version> or <version>` });
+    errs.push({
+      type: 'FieldValueInvalid',
+      field: `${field}.apiVersion`,
+      message: `Invalid value: ${goQuote(ref.apiVersion)}: must be <group>/<version> or <version>`,
+    });
   }
   if (ref.kind === '') required('kind');
   if (ref.name === '') required('name');
   if (ref.uid === '') required('uid');
   // BannedOwners: an Event never owns anything.
   if (gv && gv.group === '' && gv.version === 'v1' && ref.kind === 'Event') {
-    errs.push({ type: 'FieldValueInvalid', field, message: `Invalid value: ${marshalOwnerReference(ref)}: /v1, Kind=Event is disallowed from being an owner` });
+    errs.push({
+      type: 'FieldValueInvalid',
+      field,
+      message: `Invalid value: ${marshalOwnerReference(ref)}: /v1, Kind=Event is disallowed from being an owner`,
+    });
   }
   return errs;
 }

@@ -19,7 +19,9 @@ export { isDNS1123Subdomain, isQualifiedName } from './name-formats.js';
 const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 
 const invalid = (field: string, value: string, msg: string): FieldError => ({
-  type: 'FieldValueInvalid', field, message: `Invalid value: ${value}: ${msg}`,
+  type: 'FieldValueInvalid',
+  field,
+  message: `Invalid value: ${value}: ${msg}`,
 });
 
 /**
@@ -132,7 +134,8 @@ export function validateObjectMetaUpdate(meta: ObjectMeta, old: ObjectMeta): Fie
   if (o.deletionTimestamp) errs.push(...validateNoNewFinalizers(m.finalizers ?? [], o.finalizers ?? [], 'metadata.finalizers'));
   if (!m.resourceVersion) errs.push(invalid('metadata.resourceVersion', '""', 'must be specified for an update'));
   errs.push(...validateGeneration(m.generation));
-  if ((m.generation ?? 0) < (o.generation ?? 0)) errs.push(invalid('metadata.generation', String(m.generation ?? 0), 'must not be decremented'));
+  if ((m.generation ?? 0) < (o.generation ?? 0))
+    errs.push(invalid('metadata.generation', String(m.generation ?? 0), 'must not be decremented'));
   const immutable = (field: keyof ObjectMeta, rendered: (v: ObjectMeta) => string): void => {
     if ((m[field] ?? undefined) !== (o[field] ?? undefined)) errs.push(invalid(`metadata.${field}`, rendered(m), 'field is immutable'));
   };

@@ -15,6 +15,8 @@ describe('continue tokens', () => {
     ['path escape', Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: 3, start: '../x' })).toString('base64url')],
     ['empty start', Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: 3, start: '' })).toString('base64url')],
   ])('rejects a token with %s as 400 BadRequest', (_name, token) => {
-    expect(() => decodeContinue(token)).toThrow(expect.objectContaining({ status: expect.objectContaining({ code: 400, reason: 'BadRequest' }) }));
+    expect(() => decodeContinue(token)).toThrow(
+      expect.objectContaining({ status: expect.objectContaining({ code: 400, reason: 'BadRequest' }) }),
+    );
   });
 });

@@ -30,7 +30,9 @@ export function decodeContinue(token: string): ContinuePosition {
   const t = parsed as { v?: unknown; rv?: unknown; start?: unknown };
   if (t?.v !== 'meta.k8s.io/v1') throw newBadRequest('invalid continue token: continue key is not supported by this server');
   if (typeof t.rv !== 'number' || !Number.isInteger(t.rv) || t.rv === 0 || t.rv < -1) {
-    throw newBadRequest('invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+    throw newBadRequest(
+      'invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+    );
   }
   if (typeof t.start !== 'string' || t.start === '' || t.start.split('/').includes('..')) {
     throw newBadRequest('invalid continue token: continue key is not valid: encoded start key was not valid');
@@ -38,7 +40,8 @@ export function decodeContinue(token: string): ContinuePosition {
   return { resourceVersion: t.rv, startAfter: t.start.endsWith('\u0000') ? t.start.slice(0, -1) : t.start };
 }
 
-export const CONTINUE_EXPIRED_MESSAGE = 'The provided continue parameter is too old to display a consistent list result. '
-  + 'You can start a new list without the continue parameter, or use the continue token in this response to retrieve '
-  + 'the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that '
-  + 'were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
+export const CONTINUE_EXPIRED_MESSAGE =
+  'The provided continue parameter is too old to display a consistent list result. ' +
+  'You can start a new list without the continue parameter, or use the continue token in this response to retrieve ' +
+  'the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that ' +
+  'were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';

@@ -60,7 +60,10 @@ export function decodeObject(body: unknown, scope: ResourceScope, opts: WriteOpt
  * create and update. A patch reports the same detail as a 422 on the patched object (`detail` alone).
  */
 export class DecodingError extends StatusError {
-  constructor(prefix: string, readonly detail: string) {
+  constructor(
+    prefix: string,
+    readonly detail: string,
+  ) {
     super({ code: 400, reason: 'BadRequest', message: `${prefix}: ${detail}` });
   }
 }

@@ -32,18 +32,29 @@ function checkPreconditions(obj: KubeObject, pre: Preconditions | undefined, sco
   const kind = { group: scope.def.group, resource: scope.def.names.kind };
   const name = obj.metadata.name ?? '';
   if (pre?.uid !== undefined && pre.uid !== obj.metadata.uid) {
-    throw newConflict(kind, name, `the UID in the precondition (${pre.uid}) does not match the UID in record (${obj.metadata.uid ?? ''}). The object might have been deleted and then recreated`);
+    throw newConflict(
+      kind,
+      name,
+      `the UID in the precondition (${pre.uid}) does not match the UID in record (${obj.metadata.uid ?? ''}). The object might have been deleted and then recreated`,
+    );
   }
   if (pre?.resourceVersion !== undefined && pre.resourceVersion !== obj.metadata.resourceVersion) {
-    throw newConflict(kind, name, `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${obj.metadata.resourceVersion ?? ''}). The object might have been modified`);
+    throw newConflict(
+      kind,
+      name,
+      `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${obj.metadata.resourceVersion ?? ''}). The object might have been modified`,
+    );
   }
 }
 
 /** Storage's own precondition check inside the atomic write (`storage.Preconditions.Check`). */
 export function checkStoragePreconditions(obj: KubeObject, pre: Preconditions | undefined, scope: ResourceScope, key: string): void {
   const fail = (what: string, wanted: string, got: string | undefined): never => {
-    throw newConflict(scope.gr, obj.metadata.name ?? '',
-      `StorageError: invalid object, Code: 4, Key: /registry${key}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: ${what} in precondition: ${wanted}, ${what} in object meta: ${got ?? ''}`);
+    throw newConflict(
+      scope.gr,
+      obj.metadata.name ?? '',
+      `StorageError: invalid object, Code: 4, Key: /registry${key}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: ${what} in precondition: ${wanted}, ${what} in object meta: ${got ?? ''}`,
+    );
   };
   if (pre?.uid !== undefined && pre.uid !== obj.metadata.uid) fail('UID', pre.uid, obj.metadata.uid);
   if (pre?.resourceVersion !== undefined && pre.resourceVersion !== obj.metadata.resourceVersion) {
@@ -100,8 +111,14 @@ const DELETE_NOW = Symbol('delete now');
 const RETRY = Symbol('retry');
 
 /** `validateDeletion` is validating admission: it sees the object as stored and may refuse the delete. */
-export async function deleteObject(store: StoreTarget, scope: ResourceScope, namespace: string, name: string,
-  options: DeleteOptions, validateDeletion: (current: KubeObject) => Promise<void>): Promise<DeleteResult> {
+export async function deleteObject(
+  store: StoreTarget,
+  scope: ResourceScope,
+  namespace: string,
+  name: string,
+  options: DeleteOptions,
+  validateDeletion: (current: KubeObject) => Promise<void>,
+): Promise<DeleteResult> {
   const key = store.key(namespace, name);
   const dryRun = (options.dryRun ?? []).length > 0;
   const version = scope.version.name;
@@ -131,13 +148,16 @@ export async function deleteObject(store: StoreTarget, scope: ResourceScope, nam
         }
       }
       if (dryRun) return { object: store.toVersion(current, version), deleted: true };
-      const deleted = await withStatusErrors(scope.gr, name, () => store.storage.delete(key, (cur) => {
-        checkStoragePreconditions(cur, options.preconditions, scope, key);
-        if (deletionFinalizers(cur, options).finalizers.length > 0) throw RETRY;
-      }));
+      const deleted = await withStatusErrors(scope.gr, name, () =>
+        store.storage.delete(key, (cur) => {
+          checkStoragePreconditions(cur, options.preconditions, scope, key);
+          if (deletionFinalizers(cur, options).finalizers.length > 0) throw RETRY;
+        }),
+      );
       return { object: store.toVersion(deleted, version), deleted: true };
     } catch (err) {
-      if (err !== RETRY || attempt >= 5) throw err === RETRY ? newConflict(scope.gr, name, 'the object keeps changing; please try again') : err;
+      if (err !== RETRY || attempt >= 5)
+        throw err === RETRY ? newConflict(scope.gr, name, 'the object keeps changing; please try again') : err;
     }
   }
 }

@@ -6,7 +6,13 @@ import { startWatch } from './watch.js';
 
 describe('resourceVersions older than the retained history', () => {
   let fx: FlunderStore;
-  const create = (name: string) => fx.store.create(fx.scope, 'ns', { apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name }, spec: {} }, strictWrite());
+  const create = (name: string) =>
+    fx.store.create(
+      fx.scope,
+      'ns',
+      { apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name }, spec: {} },
+      strictWrite(),
+    );
 
   beforeAll(async () => {
     fx = await openFlunderStore({ historySize: 3 });
@@ -17,7 +23,9 @@ describe('resourceVersions older than the retained history', () => {
   it('answers a compacted continue token with 410 Expired and a token to go on inconsistently', async () => {
     const first = await listObjects(fx.store, fx.scope, { namespace: 'ns', limit: 1 });
     for (const n of ['d', 'e', 'f', 'g']) await create(n);
-    const err = await listObjects(fx.store, fx.scope, { namespace: 'ns', limit: 1, continueToken: first.metadata.continue }).catch((e: unknown) => e);
+    const err = await listObjects(fx.store, fx.scope, { namespace: 'ns', limit: 1, continueToken: first.metadata.continue }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ status: { code: 410, reason: 'Expired', message: CONTINUE_EXPIRED_MESSAGE } });
     const next = (err as { status: { metadata: { continue: string } } }).status.metadata.continue;
     expect(decodeContinue(next)).toEqual({ resourceVersion: -1, startAfter: 'a' });
@@ -26,7 +34,8 @@ describe('resourceVersions older than the retained history', () => {
   });
 
   it('answers a watch from a compacted resourceVersion with 410 "too old resource version"', async () => {
-    await expect(startWatch(fx.store, fx.scope, { namespace: 'ns', resourceVersion: '1' }))
-      .rejects.toMatchObject({ status: { code: 410, reason: 'Expired', message: `too old resource version: 1 (${await fx.storage.oldestResourceVersion()})` } });
+    await expect(startWatch(fx.store, fx.scope, { namespace: 'ns', resourceVersion: '1' })).rejects.toMatchObject({
+      status: { code: 410, reason: 'Expired', message: `too old resource version: 1 (${await fx.storage.oldestResourceVersion()})` },
+    });
   });
 });

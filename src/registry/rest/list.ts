@@ -57,8 +57,11 @@ export async function listObjects(store: StoreTarget, scope: ResourceScope, para
   const rv = parseResourceVersion(params.resourceVersion);
   const match = params.resourceVersionMatch ?? '';
   const errs = validateListOptions({
-    watch: false, resourceVersion: params.resourceVersion, resourceVersionMatch: match,
-    continueToken: params.continueToken, sendInitialEvents: params.sendInitialEvents,
+    watch: false,
+    resourceVersion: params.resourceVersion,
+    resourceVersionMatch: match,
+    continueToken: params.continueToken,
+    sendInitialEvents: params.sendInitialEvents,
   });
   if (errs.length > 0) throw newInvalidOptions('ListOptions', errs);
   let readAt: number | undefined;
@@ -75,7 +78,11 @@ export async function listObjects(store: StoreTarget, scope: ResourceScope, para
   try {
     const raw = params.raw === true && !params.predicate && scope.version.name === store.def.storageVersion;
     const result = await store.storage.list(prefix, {
-      resourceVersion: readAt, startAfter, limit: params.limit, predicate: params.predicate, raw,
+      resourceVersion: readAt,
+      startAfter,
+      limit: params.limit,
+      predicate: params.predicate,
+      raw,
     });
     const metadata: ListMeta = { resourceVersion: String(result.resourceVersion) };
     if (result.lastKey !== undefined) {

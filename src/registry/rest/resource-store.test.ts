@@ -12,7 +12,9 @@ describe('ResourceStore.create with generateName', () => {
   const opts = strictWrite;
   const body = { apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { generateName: 'g-' }, spec: {} };
 
-  beforeAll(async () => { fx = await openFlunderStore(); });
+  beforeAll(async () => {
+    fx = await openFlunderStore();
+  });
   afterAll(() => fx.close());
 
   it('generates a new name when the generated one is taken', async () => {
@@ -25,6 +27,8 @@ describe('ResourceStore.create with generateName', () => {
   it('gives up with 409 AlreadyExists after 8 taken names, and never retries a name the client chose', async () => {
     names.queue.push(...Array(8).fill('aaaaa'));
     await expect(fx.store.create(fx.scope, 'ns', body, opts())).rejects.toMatchObject({ status: { code: 409, reason: 'AlreadyExists' } });
-    await expect(fx.store.create(fx.scope, 'ns', { ...body, metadata: { name: 'g-aaaaa' } }, opts())).rejects.toMatchObject({ status: { reason: 'AlreadyExists' } });
+    await expect(fx.store.create(fx.scope, 'ns', { ...body, metadata: { name: 'g-aaaaa' } }, opts())).rejects.toMatchObject({
+      status: { reason: 'AlreadyExists' },
+    });
   });
 });

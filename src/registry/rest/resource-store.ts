@@ -10,7 +10,13 @@ import type { AdmissionChain } from '../../admission/chain.js';
 import { NO_ADMISSION } from '../../admission/chain.js';
 import type { Attributes, Operation } from '../../admission/interfaces.js';
 import {
-  isAlreadyExists, isNotFound, newAlreadyExists, newBadRequest, newConflict, newInvalid, OPTIMISTIC_LOCK_ERROR_MSG,
+  isAlreadyExists,
+  isNotFound,
+  newAlreadyExists,
+  newBadRequest,
+  newConflict,
+  newInvalid,
+  OPTIMISTIC_LOCK_ERROR_MSG,
 } from '../../apimachinery/errors.js';
 import { invalid } from '../../apimachinery/field.js';
 import type { DeleteOptions } from '../../apimachinery/options.js';
@@ -95,7 +101,13 @@ export class ResourceStore {
       const key = this.key(namespace, name);
       try {
         if (opts.dryRun) {
-          if (await this.storage.get(key).then(() => true, () => false)) throw newAlreadyExists(scope.gr, name);
+          if (
+            await this.storage.get(key).then(
+              () => true,
+              () => false,
+            )
+          )
+            throw newAlreadyExists(scope.gr, name);
           return obj;
         }
         const stored = await withStatusErrors(scope.gr, name, () => this.storage.create(key, this.toStorage(obj)));
@@ -108,8 +120,14 @@ export class ResourceStore {
   }
 
   /** PUT of the object or its /status. Custom resources never create on update. */
-  async update(scope: ResourceScope, namespace: string, name: string, body: unknown, subresource: string,
-    opts: WriteOptions): Promise<KubeObject> {
+  async update(
+    scope: ResourceScope,
+    namespace: string,
+    name: string,
+    body: unknown,
+    subresource: string,
+    opts: WriteOptions,
+  ): Promise<KubeObject> {
     const obj = decodeObject(body, scope, opts);
     checkNamespace(obj, scope, namespace);
     if (obj.metadata.name !== name) {
@@ -120,8 +138,14 @@ export class ResourceStore {
     return this.guaranteedUpdate(scope, namespace, name, subresource, opts, () => structuredClone(obj), preconditions);
   }
 
-  async patch(scope: ResourceScope, namespace: string, name: string, subresource: string, patch: PatchFunction,
-    opts: WriteOptions): Promise<KubeObject> {
+  async patch(
+    scope: ResourceScope,
+    namespace: string,
+    name: string,
+    subresource: string,
+    patch: PatchFunction,
+    opts: WriteOptions,
+  ): Promise<KubeObject> {
     return this.guaranteedUpdate(scope, namespace, name, subresource, opts, (current) => {
       const patched = patch(structuredClone(current));
       let obj: KubeObject;
@@ -130,9 +154,13 @@ export class ResourceStore {
       } catch (err) {
         // What does not decode after a patch is reported on the patched object, as upstream's patcher does.
         if (!(err instanceof DecodingError)) throw err;
-        throw newInvalid({ group: '', kind: '' }, '', [{
-          type: 'FieldValueInvalid', field: 'patch', message: `Invalid value: ${goQuote(goMarshal(patched))}: ${err.detail}`,
-        }]);
+        throw newInvalid({ group: '', kind: '' }, '', [
+          {
+            type: 'FieldValueInvalid',
+            field: 'patch',
+            message: `Invalid value: ${goQuote(goMarshal(patched))}: ${err.detail}`,
+          },
+        ]);
       }
       checkNamespace(obj, scope, namespace);
       if (obj.metadata.name !== name) {
@@ -144,8 +172,9 @@ export class ResourceStore {
 
   async delete(scope: ResourceScope, namespace: string, name: string, options: DeleteOptions, user?: UserInfo): Promise<DeleteResult> {
     const dryRun = (options.dryRun ?? []).length > 0;
-    return deleteObject(this, scope, namespace, name, options,
-      (current) => this.admission.validate(attributes('DELETE', scope, namespace, '', undefined, current, { dryRun, user })));
+    return deleteObject(this, scope, namespace, name, options, (current) =>
+      this.admission.validate(attributes('DELETE', scope, namespace, '', undefined, current, { dryRun, user })),
+    );
   }
 
   /**
@@ -169,8 +198,15 @@ export class ResourceStore {
    * carries, applies the strategy and writes; all inside storage's atomic update. An object being deleted
    * whose last finalizer goes is deleted at once, as the generic store does.
    */
-  private async guaranteedUpdate(scope: ResourceScope, namespace: string, name: string, subresource: string,
-    opts: WriteOptions, next: (current: KubeObject) => KubeObject, preconditions?: { uid: string }): Promise<KubeObject> {
+  private async guaranteedUpdate(
+    scope: ResourceScope,
+    namespace: string,
+    name: string,
+    subresource: string,
+    opts: WriteOptions,
+    next: (current: KubeObject) => KubeObject,
+    preconditions?: { uid: string },
+  ): Promise<KubeObject> {
     const key = this.key(namespace, name);
     const derive = async (stored: KubeObject): Promise<KubeObject> => {
       checkStoragePreconditions(stored, preconditions, scope, key);
@@ -181,8 +217,9 @@ export class ResourceStore {
       const wanted = obj.metadata.resourceVersion;
       // Custom resources never allow an unconditional update (`AllowUnconditionalUpdate` is false).
       if (!wanted) {
-        throw newInvalid({ group: scope.gr.group, kind: scope.gr.resource }, name,
-          [invalid('metadata.resourceVersion', 0, 'must be specified for an update')]);
+        throw newInvalid({ group: scope.gr.group, kind: scope.gr.resource }, name, [
+          invalid('metadata.resourceVersion', 0, 'must be specified for an update'),
+        ]);
       }
       if (wanted !== current.metadata.resourceVersion) {
         throw newConflict(scope.gr, name, OPTIMISTIC_LOCK_ERROR_MSG);
@@ -199,11 +236,13 @@ export class ResourceStore {
     }
     const stored = await withStatusErrors(scope.gr, name, () => this.storage.update(key, async (cur) => this.toStorage(await derive(cur))));
     if (stored.metadata.deletionTimestamp && (stored.metadata.finalizers ?? []).length === 0) {
-      const deleted = await withStatusErrors(scope.gr, name, () => this.storage.delete(key, (cur) => {
-        if (cur.metadata.resourceVersion !== stored.metadata.resourceVersion) {
-          throw newConflict(scope.gr, name, OPTIMISTIC_LOCK_ERROR_MSG);
-        }
-      })).catch((err: unknown) => {
+      const deleted = await withStatusErrors(scope.gr, name, () =>
+        this.storage.delete(key, (cur) => {
+          if (cur.metadata.resourceVersion !== stored.metadata.resourceVersion) {
+            throw newConflict(scope.gr, name, OPTIMISTIC_LOCK_ERROR_MSG);
+          }
+        }),
+      ).catch((err: unknown) => {
         // Someone else finished the delete first: the object is gone either way.
         if (isNotFound(err)) return stored;
         throw err;
@@ -215,8 +254,15 @@ export class ResourceStore {
 }
 
 /** The admission attributes of a write on this resource, in the URL's version. */
-function attributes(operation: Operation, scope: ResourceScope, namespace: string, subresource: string,
-  object: KubeObject | undefined, oldObject: KubeObject | undefined, opts: { dryRun: boolean; user?: UserInfo }): Attributes {
+function attributes(
+  operation: Operation,
+  scope: ResourceScope,
+  namespace: string,
+  subresource: string,
+  object: KubeObject | undefined,
+  oldObject: KubeObject | undefined,
+  opts: { dryRun: boolean; user?: UserInfo },
+): Attributes {
   return {
     operation,
     kind: { group: scope.def.group, version: scope.version.name, kind: scope.def.names.kind },

@@ -16,7 +16,10 @@ export interface Scale {
 
 /** `.spec.replicas` -> ['spec', 'replicas']. */
 function segments(path: string): string[] {
-  return path.replace(/^\./, '').split('.').filter((s) => s !== '');
+  return path
+    .replace(/^\./, '')
+    .split('.')
+    .filter((s) => s !== '');
 }
 
 function getPath(obj: unknown, path: string): unknown {
@@ -63,7 +66,9 @@ export function scaleOf(obj: KubeObject, sub: ScaleSubresource): Scale {
  */
 export function applyScale(obj: KubeObject, scale: unknown, sub: ScaleSubresource, urlName?: string): KubeObject {
   if (!isPlainObject(scale) || scale.kind !== 'Scale') {
-    throw newBadRequest(`the kind in the data (${String(isPlainObject(scale) ? scale.kind : '')}) does not match the expected kind (Scale)`);
+    throw newBadRequest(
+      `the kind in the data (${String(isPlainObject(scale) ? scale.kind : '')}) does not match the expected kind (Scale)`,
+    );
   }
   const meta = isPlainObject(scale.metadata) ? scale.metadata : {};
   if (urlName !== undefined && (meta.name ?? '') !== urlName) {

@@ -90,10 +90,7 @@ export function validateCreate(obj: KubeObject, scope: ResourceScope): void {
 }
 
 export function validateUpdate(obj: KubeObject, old: KubeObject, scope: ResourceScope): void {
-  const errs: FieldError[] = [
-    ...validateObjectMetaUpdate(obj.metadata, old.metadata),
-    ...validateBody(obj, scope),
-  ];
+  const errs: FieldError[] = [...validateObjectMetaUpdate(obj.metadata, old.metadata), ...validateBody(obj, scope)];
   throwIfInvalid(errs, obj, scope);
 }
 
@@ -119,7 +116,13 @@ function validateScalePaths(obj: KubeObject, scale: ScaleSubresource): FieldErro
     const value = valueAt(obj, path);
     if (value === undefined || value === null) continue;
     if (typeof value !== 'number' || !Number.isInteger(value)) {
-      errs.push(invalid(path, 0, `${path.replace(/^\./, '')} accessor error: ${JSON.stringify(value)} is of the type ${typeof value}, expected int64`));
+      errs.push(
+        invalid(
+          path,
+          0,
+          `${path.replace(/^\./, '')} accessor error: ${JSON.stringify(value)} is of the type ${typeof value}, expected int64`,
+        ),
+      );
     } else if (value < 0) {
       errs.push(invalid(path, value, 'should be greater than or equal to 0'));
     } else if (value > 2_147_483_647) {

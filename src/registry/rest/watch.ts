@@ -66,7 +66,8 @@ export async function startWatch(store: StoreTarget, scope: ResourceScope, param
   try {
     watch = await store.storage.watch(prefix, { resourceVersion: from, predicate: params.predicate, signal: params.signal });
   } catch (err) {
-    if (err instanceof StorageError && err.code === 'Expired') throw tooOld(from, err.oldestResourceVersion ?? await store.storage.oldestResourceVersion());
+    if (err instanceof StorageError && err.code === 'Expired')
+      throw tooOld(from, err.oldestResourceVersion ?? (await store.storage.oldestResourceVersion()));
     throw err;
   }
   return {

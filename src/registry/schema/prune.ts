@@ -18,12 +18,14 @@ function walk(value: unknown, schema: JSONSchemaProps | undefined, path: string,
   if (!schema) return;
   if (Array.isArray(value)) {
     const items = schema.items;
-    value.forEach((v, i) => walk(v, items, `${path}[${i}]`, Boolean(items?.['x-kubernetes-embedded-resource']), removed));
+    value.forEach((v, i) => {
+      walk(v, items, `${path}[${i}]`, Boolean(items?.['x-kubernetes-embedded-resource']), removed);
+    });
     return;
   }
   if (!isPlainObject(value)) return;
   const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true;
-  const additional = isPlainObject(schema.additionalProperties) ? schema.additionalProperties as JSONSchemaProps : undefined;
+  const additional = isPlainObject(schema.additionalProperties) ? (schema.additionalProperties as JSONSchemaProps) : undefined;
   for (const key of Object.keys(value)) {
     const child = path ? `${path}.${key}` : key;
     // A resource's metadata is ObjectMeta whatever the schema says; the decoder checks its fields.

@@ -17,7 +17,11 @@ const schema: JSONSchemaProps = {
         port: { 'x-kubernetes-int-or-string': true },
         tags: { type: 'array', maxItems: 2, items: { type: 'string' } },
         free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-        template: { type: 'object', 'x-kubernetes-embedded-resource': true, properties: { spec: { type: 'object', properties: { a: { type: 'string' } } } } },
+        template: {
+          type: 'object',
+          'x-kubernetes-embedded-resource': true,
+          properties: { spec: { type: 'object', properties: { a: { type: 'string' } } } },
+        },
       },
     },
   },
@@ -28,15 +32,27 @@ describe('validate', () => {
     [{ spec: { color: 'red' } }, []],
     [{ spec: {} }, ['spec.color: Required value']],
     [{ spec: { color: 'green' } }, ['spec.color: Unsupported value: "green": supported values: "red", "blue"']],
-    [{ spec: { color: 'red', replicas: 'x' } }, ['spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"']],
-    [{ spec: { color: 'red', replicas: -1 } }, ['spec.replicas: Invalid value: -1: spec.replicas in body should be greater than or equal to 0']],
+    [
+      { spec: { color: 'red', replicas: 'x' } },
+      ['spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"'],
+    ],
+    [
+      { spec: { color: 'red', replicas: -1 } },
+      ['spec.replicas: Invalid value: -1: spec.replicas in body should be greater than or equal to 0'],
+    ],
     [{ spec: { color: 'red', name: 'toolong' } }, ['spec.name: Too long: may not be more than 5 bytes']],
-    [{ spec: { color: 'red', name: 'A1' } }, ["spec.name: Invalid value: \"A1\": spec.name in body should match '^[a-z]+$'"]],
+    [{ spec: { color: 'red', name: 'A1' } }, ['spec.name: Invalid value: "A1": spec.name in body should match \'^[a-z]+$\'']],
     [{ spec: { color: 'red', port: 80 } }, []],
     [{ spec: { color: 'red', port: 'http' } }, []],
-    [{ spec: { color: 'red', port: true } }, ['spec.port: Invalid value: true: spec.port in body must be of type integer or string: "boolean"']],
+    [
+      { spec: { color: 'red', port: true } },
+      ['spec.port: Invalid value: true: spec.port in body must be of type integer or string: "boolean"'],
+    ],
     [{ spec: { color: 'red', tags: ['a', 'b', 'c'] } }, ['spec.tags: Too many: 3: must have at most 2 items']],
-    [{ spec: { color: 'red', template: { spec: {} } } }, ['spec.template.apiVersion: Required value: must not be empty', 'spec.template.kind: Required value: must not be empty']],
+    [
+      { spec: { color: 'red', template: { spec: {} } } },
+      ['spec.template.apiVersion: Required value: must not be empty', 'spec.template.kind: Required value: must not be empty'],
+    ],
   ])('%j', (obj, want) => {
     expect(validate(obj, schema).map((e) => `${e.field}: ${e.message}`)).toEqual(want);
   });
@@ -45,8 +61,15 @@ describe('validate', () => {
 describe('prune and applyDefaults', () => {
   it('removes unknown fields, keeps preserved and embedded metadata, and reports paths', () => {
     const obj = {
-      apiVersion: 'x/v1', kind: 'X', metadata: { name: 'a' },
-      spec: { color: 'red', extra: 1, free: { anything: true }, template: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { a: 'x', b: 'y' } } },
+      apiVersion: 'x/v1',
+      kind: 'X',
+      metadata: { name: 'a' },
+      spec: {
+        color: 'red',
+        extra: 1,
+        free: { anything: true },
+        template: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { a: 'x', b: 'y' } },
+      },
       junk: true,
     };
     expect(prune(obj, schema).sort()).toEqual(['junk', 'spec.extra', 'spec.template.spec.b']);

@@ -23,13 +23,20 @@ function typeName(value: unknown): string {
 
 function hasType(value: unknown, type: string): boolean {
   switch (type) {
-    case 'object': return isPlainObject(value);
-    case 'array': return Array.isArray(value);
-    case 'string': return typeof value === 'string';
-    case 'integer': return typeof value === 'number' && Number.isInteger(value);
-    case 'number': return typeof value === 'number' && Number.isFinite(value);
-    case 'boolean': return typeof value === 'boolean';
-    default: return true;
+    case 'object':
+      return isPlainObject(value);
+    case 'array':
+      return Array.isArray(value);
+    case 'string':
+      return typeof value === 'string';
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    default:
+      return true;
   }
 }
 
@@ -42,23 +49,39 @@ export function validate(value: unknown, schema: JSONSchemaProps, path = ''): Fi
     errs.push({ type: 'FieldValueInvalid', field: at(path), message: `Invalid value: ${shown(value)}: ${message}` });
   };
   if (value === null) {
-    if (schema.nullable || schema['x-kubernetes-preserve-unknown-fields'] && schema.type === undefined) return errs;
+    if (schema.nullable || (schema['x-kubernetes-preserve-unknown-fields'] && schema.type === undefined)) return errs;
     if (schema.type) {
-      errs.push({ type: 'FieldValueTypeInvalid', field: at(path), message: `Invalid value: "null": ${at(path)} in body must be of type ${schema.type}: "null"` });
+      errs.push({
+        type: 'FieldValueTypeInvalid',
+        field: at(path),
+        message: `Invalid value: "null": ${at(path)} in body must be of type ${schema.type}: "null"`,
+      });
     }
     return errs;
   }
   if (schema['x-kubernetes-int-or-string']) {
     if (!(typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value)))) {
-      errs.push({ type: 'FieldValueTypeInvalid', field: at(path), message: `Invalid value: ${shown(value)}: ${at(path)} in body must be of type integer or string: ${JSON.stringify(typeName(value))}` });
+      errs.push({
+        type: 'FieldValueTypeInvalid',
+        field: at(path),
+        message: `Invalid value: ${shown(value)}: ${at(path)} in body must be of type integer or string: ${JSON.stringify(typeName(value))}`,
+      });
       return errs;
     }
   } else if (schema.type && !hasType(value, schema.type)) {
-    errs.push({ type: 'FieldValueTypeInvalid', field: at(path), message: `Invalid value: ${JSON.stringify(typeName(value))}: ${at(path)} in body must be of type ${schema.type}: ${JSON.stringify(typeName(value))}` });
+    errs.push({
+      type: 'FieldValueTypeInvalid',
+      field: at(path),
+      message: `Invalid value: ${JSON.stringify(typeName(value))}: ${at(path)} in body must be of type ${schema.type}: ${JSON.stringify(typeName(value))}`,
+    });
     return errs;
   }
   if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
-    errs.push({ type: 'FieldValueNotSupported', field: at(path), message: `Unsupported value: ${shown(value)}: supported values: ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}` });
+    errs.push({
+      type: 'FieldValueNotSupported',
+      field: at(path),
+      message: `Unsupported value: ${shown(value)}: supported values: ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`,
+    });
   }
   if (typeof value === 'string') validateString(value, schema, path, invalid, errs);
   if (typeof value === 'number') validateNumber(value, schema, path, invalid);
@@ -72,14 +95,21 @@ export function validate(value: unknown, schema: JSONSchemaProps, path = ''): Fi
     if (schema.uniqueItems && new Set(value.map((v) => JSON.stringify(v))).size !== value.length) {
       errs.push({ type: 'FieldValueDuplicate', field: at(path), message: `Duplicate value: ${shown(value)}` });
     }
-    if (schema.items) value.forEach((item, i) => errs.push(...validate(item, schema.items as JSONSchemaProps, `${path}[${i}]`)));
+    if (schema.items) {
+      const items = schema.items;
+      value.forEach((item, i) => {
+        errs.push(...validate(item, items, `${path}[${i}]`));
+      });
+    }
   }
   if (isPlainObject(value)) validateObject(value, schema, path, invalid, errs);
   for (const sub of (schema.allOf as JSONSchemaProps[] | undefined) ?? []) errs.push(...validate(value, sub, path));
   const anyOf = schema.anyOf as JSONSchemaProps[] | undefined;
-  if (anyOf && !anyOf.some((s) => validate(value, s, path).length === 0)) invalid(`${at(path)} in body must match at least one schema in anyOf`);
+  if (anyOf && !anyOf.some((s) => validate(value, s, path).length === 0))
+    invalid(`${at(path)} in body must match at least one schema in anyOf`);
   const oneOf = schema.oneOf as JSONSchemaProps[] | undefined;
-  if (oneOf && oneOf.filter((s) => validate(value, s, path).length === 0).length !== 1) invalid(`${at(path)} in body must validate one and only one schema (oneOf)`);
+  if (oneOf && oneOf.filter((s) => validate(value, s, path).length === 0).length !== 1)
+    invalid(`${at(path)} in body must validate one and only one schema (oneOf)`);
   return errs;
 }
 
@@ -93,40 +123,56 @@ function validateString(value: string, schema: JSONSchemaProps, path: string, in
   if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) {
     invalid(`${at(path)} in body should match '${schema.pattern}'`);
   }
-  if (schema.format === 'date-time' && Number.isNaN(Date.parse(value))) invalid(`${at(path)} in body must be of type date-time: ${JSON.stringify(value)}`);
+  if (schema.format === 'date-time' && Number.isNaN(Date.parse(value)))
+    invalid(`${at(path)} in body must be of type date-time: ${JSON.stringify(value)}`);
 }
 
 function validateNumber(value: number, schema: JSONSchemaProps, path: string, invalid: (m: string) => void): void {
   const min = schema.minimum as number | undefined;
   const max = schema.maximum as number | undefined;
   if (min !== undefined) {
-    if (schema.exclusiveMinimum ? value <= min : value < min) invalid(`${at(path)} in body should be greater than ${schema.exclusiveMinimum ? '' : 'or equal to '}${min}`);
+    if (schema.exclusiveMinimum ? value <= min : value < min)
+      invalid(`${at(path)} in body should be greater than ${schema.exclusiveMinimum ? '' : 'or equal to '}${min}`);
   }
   if (max !== undefined) {
-    if (schema.exclusiveMaximum ? value >= max : value > max) invalid(`${at(path)} in body should be less than ${schema.exclusiveMaximum ? '' : 'or equal to '}${max}`);
+    if (schema.exclusiveMaximum ? value >= max : value > max)
+      invalid(`${at(path)} in body should be less than ${schema.exclusiveMaximum ? '' : 'or equal to '}${max}`);
   }
   const multipleOf = schema.multipleOf as number | undefined;
   if (multipleOf && !Number.isInteger(value / multipleOf)) invalid(`${at(path)} in body should be a multiple of ${multipleOf}`);
   if (schema.format === 'int32' && (value > 2147483647 || value < -2147483648)) invalid(`${at(path)} in body should be a valid int32`);
 }
 
-function validateObject(value: Record<string, unknown>, schema: JSONSchemaProps, path: string,
-  invalid: (m: string) => void, errs: FieldError[]): void {
+function validateObject(
+  value: Record<string, unknown>,
+  schema: JSONSchemaProps,
+  path: string,
+  invalid: (m: string) => void,
+  errs: FieldError[],
+): void {
   for (const name of schema.required ?? []) {
     if (value[name] === undefined) errs.push({ type: 'FieldValueRequired', field: join(path, name), message: 'Required value' });
   }
   if (schema['x-kubernetes-embedded-resource']) {
     for (const name of ['apiVersion', 'kind']) {
-      if (typeof value[name] !== 'string' || value[name] === '') errs.push({ type: 'FieldValueRequired', field: join(path, name), message: 'Required value: must not be empty' });
+      if (typeof value[name] !== 'string' || value[name] === '')
+        errs.push({ type: 'FieldValueRequired', field: join(path, name), message: 'Required value: must not be empty' });
     }
   }
   const count = Object.keys(value).length;
-  if (schema.minProperties !== undefined && count < (schema.minProperties as number)) invalid(`${at(path)} in body should have at least ${String(schema.minProperties)} properties`);
+  if (schema.minProperties !== undefined && count < (schema.minProperties as number))
+    invalid(`${at(path)} in body should have at least ${String(schema.minProperties)} properties`);
   if (schema.maxProperties !== undefined && count > (schema.maxProperties as number)) {
-    errs.push({ type: 'FieldValueTooMany', field: at(path), message: `Too many: ${count}: must have at most ${String(schema.maxProperties)} items` });
+    errs.push({
+      type: 'FieldValueTooMany',
+      field: at(path),
+      message: `Too many: ${count}: must have at most ${String(schema.maxProperties)} items`,
+    });
   }
   for (const [key, v] of Object.entries(value)) {
-    const sub = schema.properties?.[key] ?? (isPlainObject(schema.additionalProperties) ? schema.additionalProperties as JSONSchemaProps : undefined);
+    const sub =
+      schema.properties?.[key] ??
+      (isPlainObject(schema.additionalProperties) ? (schema.additionalProperties as JSONSchemaProps) : undefined);
     if (sub) errs.push(...validate(v, sub, join(path, key)));
   }
 }

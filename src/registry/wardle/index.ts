@@ -33,7 +33,7 @@ export function flunderConversion(group: string, none: Converter): Converter {
       const { flunderReference, fischerReference, referenceType, ...rest } = spec;
       const next: Spec = { ...rest };
       if (referenceType !== undefined) next.referenceType = referenceType;
-      const reference = referenceType === 'Fischer' ? fischerReference : flunderReference ?? fischerReference;
+      const reference = referenceType === 'Fischer' ? fischerReference : (flunderReference ?? fischerReference);
       if (reference !== undefined) next.reference = reference;
       if (obj.spec !== undefined) out.spec = next;
       return out;
@@ -52,8 +52,11 @@ function validateFlunder(obj: KubeObject, version: string, toBeta: Converter): F
   const type = spec.referenceType;
   const flunder = spec.flunderReference;
   const fischer = spec.fischerReference;
-  const invalid = (field: string, value: unknown, msg: string): FieldError =>
-    ({ type: 'FieldValueInvalid', field: `spec.${field}`, message: `Invalid value: ${JSON.stringify(value)}: ${msg}` });
+  const invalid = (field: string, value: unknown, msg: string): FieldError => ({
+    type: 'FieldValueInvalid',
+    field: `spec.${field}`,
+    message: `Invalid value: ${JSON.stringify(value)}: ${msg}`,
+  });
   if (flunder && fischer) errs.push(invalid('fischerReference', fischer, 'cannot be set with flunderReference at the same time'));
   else if (flunder && type !== 'Flunder') errs.push(invalid('flunderReference', flunder, 'cannot be set if referenceType is not Flunder'));
   else if (fischer && type !== 'Fischer') errs.push(invalid('fischerReference', fischer, 'cannot be set if referenceType is not Fischer'));

@@ -36,7 +36,10 @@ async function keyPem(key: CryptoKey): Promise<string> {
   return `-----BEGIN PRIVATE KEY-----\n${lines.join('\n')}\n-----END PRIVATE KEY-----\n`;
 }
 
-const serial = (): string => Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1');
+const serial = (): string =>
+  Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+    .toString('hex')
+    .replace(/^[89a-f]/, '1');
 
 /** RDN escaping for the few characters x509 names treat specially. */
 const rdn = (v: string): string => v.replace(/([,+"\\<>;=])/g, '\\$1');
@@ -84,8 +87,14 @@ export async function createCertificate(ca: CertificateAuthority | undefined, op
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
   ];
   const usage = opts.usage ?? 'clientAuth';
-  if (usage !== 'none') extensions.push(new x509.ExtendedKeyUsageExtension([usage === 'clientAuth' ? x509.ExtendedKeyUsage.clientAuth : x509.ExtendedKeyUsage.serverAuth]));
-  const names = [...(opts.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })), ...(opts.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value }))];
+  if (usage !== 'none')
+    extensions.push(
+      new x509.ExtendedKeyUsageExtension([usage === 'clientAuth' ? x509.ExtendedKeyUsage.clientAuth : x509.ExtendedKeyUsage.serverAuth]),
+    );
+  const names = [
+    ...(opts.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
+    ...(opts.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
+  ];
   if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names));
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),

@@ -11,7 +11,10 @@ import { createCA, createCertificate } from './generate.js';
 const FILES = ['ca.crt', 'serving.crt', 'serving.key', 'admin.crt', 'admin.key'];
 
 async function exists(path: string): Promise<boolean> {
-  return access(path).then(() => true, () => false);
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function ensureLocalCertificates(dir: string): Promise<void> {
@@ -19,7 +22,12 @@ export async function ensureLocalCertificates(dir: string): Promise<void> {
   if (present.every(Boolean)) return;
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const ca = await createCA({ commonName: 'aggregated-apiserver-local-ca' });
-  const serving = await createCertificate(ca, { commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1', '::1'], usage: 'serverAuth' });
+  const serving = await createCertificate(ca, {
+    commonName: 'localhost',
+    dnsNames: ['localhost'],
+    ipAddresses: ['127.0.0.1', '::1'],
+    usage: 'serverAuth',
+  });
   const admin = await createCertificate(ca, { commonName: 'admin', organizations: ['system:masters'], usage: 'clientAuth' });
   await writeFile(join(dir, 'ca.crt'), ca.cert, { mode: 0o644 });
   await writeFile(join(dir, 'ca.key'), ca.key, { mode: 0o600 });
@@ -29,7 +37,10 @@ export async function ensureLocalCertificates(dir: string): Promise<void> {
   await writeFile(join(dir, 'admin.key'), admin.key, { mode: 0o600 });
 }
 
-export async function writeKubeconfig(path: string, o: { server: string; caPem: string; clientCertPem: string; clientKeyPem: string; user: string }): Promise<void> {
+export async function writeKubeconfig(
+  path: string,
+  o: { server: string; caPem: string; clientCertPem: string; clientKeyPem: string; user: string },
+): Promise<void> {
   const b64 = (s: string): string => Buffer.from(s).toString('base64');
   const config = {
     apiVersion: 'v1',

@@ -36,7 +36,11 @@ describe('serving certificate', () => {
       renameSync(join(dir, `${name}.crt.tmp`), join(dir, 'tls.crt'));
     };
     await write('first', 'a');
-    const serving = await loadServingCertificate({ tlsCertFile: join(dir, 'tls.crt'), tlsPrivateKeyFile: join(dir, 'tls.key'), certDir: dir });
+    const serving = await loadServingCertificate({
+      tlsCertFile: join(dir, 'tls.crt'),
+      tlsPrivateKeyFile: join(dir, 'tls.key'),
+      certDir: dir,
+    });
     const server = createServer({ cert: serving.cert, key: serving.key }, (_req, res) => res.end('ok'));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const stop = reloadOnChange(server, serving, () => {});

@@ -21,16 +21,30 @@ export interface ServingCertificate extends ServingFiles {
   createdDir?: string;
 }
 
-export async function loadServingCertificate(opts: { tlsCertFile?: string; tlsPrivateKeyFile?: string; certDir: string }): Promise<ServingCertificate> {
+export async function loadServingCertificate(opts: {
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  certDir: string;
+}): Promise<ServingCertificate> {
   let files: ServingFiles;
   let createdDir: string | undefined;
   if (opts.tlsCertFile && opts.tlsPrivateKeyFile) {
     files = { certFile: opts.tlsCertFile, keyFile: opts.tlsPrivateKeyFile };
   } else {
     files = { certFile: join(opts.certDir, 'apiserver.crt'), keyFile: join(opts.certDir, 'apiserver.key') };
-    const present = await access(files.certFile).then(() => access(files.keyFile)).then(() => true, () => false);
+    const present = await access(files.certFile)
+      .then(() => access(files.keyFile))
+      .then(
+        () => true,
+        () => false,
+      );
     if (!present) {
-      const self = await createCertificate(undefined, { commonName: `localhost@${Math.floor(Date.now() / 1000)}`, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], usage: 'serverAuth' });
+      const self = await createCertificate(undefined, {
+        commonName: `localhost@${Math.floor(Date.now() / 1000)}`,
+        dnsNames: ['localhost'],
+        ipAddresses: ['127.0.0.1'],
+        usage: 'serverAuth',
+      });
       createdDir = await mkdir(opts.certDir, { recursive: true, mode: 0o700 });
       await writeFile(files.certFile, self.cert, { mode: 0o644 });
       await writeFile(files.keyFile, self.key, { mode: 0o600 });
@@ -57,11 +71,18 @@ export function reloadOnChange(server: Server, files: ServingFiles, log: (msg: s
     }
   };
   const dirs = [...new Set([dirname(files.certFile), dirname(files.keyFile)])];
-  const watchers = dirs.map((d) => watch(d, () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => void reload(), 200);
-  }));
-  void readFile(files.certFile, 'utf8').then(async (c) => { last = c + await readFile(files.keyFile, 'utf8'); }, () => {});
+  const watchers = dirs.map((d) =>
+    watch(d, () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void reload(), 200);
+    }),
+  );
+  void readFile(files.certFile, 'utf8').then(
+    async (c) => {
+      last = c + (await readFile(files.keyFile, 'utf8'));
+    },
+    () => {},
+  );
   return () => {
     clearTimeout(timer);
     for (const w of watchers) w.close();

@@ -10,7 +10,9 @@ describe('load shedding', () => {
     installLoadShedding(app, { maxEventLoopDelayMs: 100, maxHeapUsedBytes: 1e12, sampleIntervalMs: 100 });
     // The stage after it in the chain (authorization, which may call the kube-apiserver) must not run when it refuses.
     let authorized = 0;
-    app.addHook('onRequest', async () => { authorized++; });
+    app.addHook('onRequest', async () => {
+      authorized++;
+    });
     app.get('/apis/g/v1/things', async () => ({ ok: true }));
     app.get('/readyz', async () => 'ok');
     await app.ready();
@@ -19,7 +21,9 @@ describe('load shedding', () => {
     try {
       expect((await app.inject('/apis/g/v1/things')).statusCode).toBe(200);
       const until = Date.now() + 2000;
-      while (Date.now() < until) { /* block the event loop */ }
+      while (Date.now() < until) {
+        /* block the event loop */
+      }
       await new Promise((r) => setTimeout(r, 20));
       const before = authorized;
       const refused = await app.inject('/apis/g/v1/things');

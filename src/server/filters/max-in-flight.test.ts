@@ -16,7 +16,9 @@ describe('max in flight', () => {
     });
     installMaxInFlight(app, { maxRequestsInflight: 1, maxMutatingRequestsInflight: 1 });
     let release: () => void = () => {};
-    const held = new Promise<void>((r) => { release = r; });
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
     app.get('/apis/g/v1/things', async () => {
       await held;
       return { ok: true };

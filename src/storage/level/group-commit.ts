@@ -32,8 +32,11 @@ export class GroupCommit<T> {
   private flushing: Promise<void> | undefined;
   private failed: unknown;
 
-  constructor(private readonly db: Level<string, string>, private readonly hooks: GroupCommitHooks<T>,
-    private readonly toError: (err: unknown) => Error) {}
+  constructor(
+    private readonly db: Level<string, string>,
+    private readonly hooks: GroupCommitHooks<T>,
+    private readonly toError: (err: unknown) => Error,
+  ) {}
 
   /** Why the log stopped, or undefined while it works. */
   get failure(): unknown {
@@ -45,7 +48,10 @@ export class GroupCommit<T> {
     const batch = this.open();
     batch.ops.push(...ops);
     batch.items.push(item);
-    if (!this.flushing) this.flushing = this.flushLoop().finally(() => { this.flushing = undefined; });
+    if (!this.flushing)
+      this.flushing = this.flushLoop().finally(() => {
+        this.flushing = undefined;
+      });
     return batch.done;
   }
 
@@ -58,7 +64,10 @@ export class GroupCommit<T> {
     if (!this.batch) {
       let resolve!: () => void;
       let reject!: (err: unknown) => void;
-      const done = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
+      const done = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
       done.catch(() => {});
       this.batch = { ops: [], items: [], done, resolve, reject };
     }

@@ -37,7 +37,10 @@ export class EventHistory {
   private entries: HistoryEntry[] = [];
   private bytes = 0;
 
-  constructor(private readonly bounds: HistoryBounds, private compactedRv = 0) {}
+  constructor(
+    private readonly bounds: HistoryBounds,
+    private compactedRv = 0,
+  ) {}
 
   /** The resourceVersion up to which events were dropped. */
   get compacted(): number {

@@ -61,8 +61,9 @@ describe('LevelStorage', () => {
     const s = new LevelStorage({ path });
     await s.open();
     try {
-      const results = await Promise.all(Array.from({ length: 500 }, (_, i) =>
-        s.create(`/g/r/ns/o${i}`, { apiVersion: 'g/v1', kind: 'T', metadata: { name: `o${i}` } })));
+      const results = await Promise.all(
+        Array.from({ length: 500 }, (_, i) => s.create(`/g/r/ns/o${i}`, { apiVersion: 'g/v1', kind: 'T', metadata: { name: `o${i}` } })),
+      );
       expect(new Set(results.map((r) => r.metadata.resourceVersion)).size).toBe(500);
       expect(await s.currentResourceVersion()).toBe(500);
     } finally {
@@ -105,7 +106,9 @@ describe('LevelStorage', () => {
     try {
       expect(await narrow.oldestResourceVersion()).toBe(20);
       expect((await narrow.list('/g/r/', { resourceVersion: 20 })).items).toHaveLength(20);
-      await expect(narrow.list('/g/r/', { resourceVersion: 19 })).rejects.toSatisfy((e) => e instanceof StorageError && e.code === 'Expired');
+      await expect(narrow.list('/g/r/', { resourceVersion: 19 })).rejects.toSatisfy(
+        (e) => e instanceof StorageError && e.code === 'Expired',
+      );
       expect((await narrow.list('/g/r/')).items).toHaveLength(30);
     } finally {
       await narrow.close();
@@ -131,7 +134,9 @@ describe('LevelStorage', () => {
       expect(s.health()).toBeUndefined();
       // The disk goes away under the store: the next synced batch fails.
       await (s as unknown as { db: { close(): Promise<void> } }).db.close();
-      await expect(s.create('/g/r/ns/a', { apiVersion: 'g/v1', kind: 'T', metadata: { name: 'a' } })).rejects.toSatisfy((e) => e instanceof StorageError && e.code === 'Unavailable');
+      await expect(s.create('/g/r/ns/a', { apiVersion: 'g/v1', kind: 'T', metadata: { name: 'a' } })).rejects.toSatisfy(
+        (e) => e instanceof StorageError && e.code === 'Unavailable',
+      );
       expect(s.health()).toMatch(/storage write failed/);
       await expect(s.get('/g/r/ns/a')).rejects.toSatisfy((e) => e instanceof StorageError && e.code === 'Unavailable');
     } finally {

@@ -9,16 +9,21 @@
 import { Level } from 'level';
 import type { KubeObject } from '../../apimachinery/types.js';
 import {
-  type DeletePrecondition, type ListOptions, type ListResult, type Storage, StorageError, type StorageEvent,
-  type UpdateFunction, type Watch, type WatchOptions,
+  type DeletePrecondition,
+  type ListOptions,
+  type ListResult,
+  type Storage,
+  StorageError,
+  type StorageEvent,
+  type UpdateFunction,
+  type Watch,
+  type WatchOptions,
 } from '../interfaces.js';
 import { BufferedWatch, WatchHub } from '../watchers.js';
 import { type Batch, type BatchOp, GroupCommit } from './group-commit.js';
 import { entryBytes, EventHistory, type HistoryEntry, toStorageEvent } from './history.js';
 import { KeyLocks } from './key-locks.js';
-import {
-  EVENT, eventKey, eventRecord, historyEntryOf, META_COMPACTED, META_RV, OBJECT, resourceVersionOf,
-} from './layout.js';
+import { EVENT, eventKey, eventRecord, historyEntryOf, META_COMPACTED, META_RV, OBJECT, resourceVersionOf } from './layout.js';
 import { ObjectIndex } from './object-index.js';
 import { listSnapshot } from './snapshot-list.js';
 
@@ -57,10 +62,14 @@ export class LevelStorage implements Storage {
   constructor(private readonly options: LevelStorageOptions) {
     this.db = new Level<string, string>(options.path, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
     this.history = new EventHistory(this.bounds());
-    this.log = new GroupCommit<Written>(this.db, {
-      prepare: (batch) => this.prepare(batch),
-      committed: (batch) => this.commit(batch),
-    }, (err) => new StorageError('Unavailable', '', `storage write failed: ${String(err)}`));
+    this.log = new GroupCommit<Written>(
+      this.db,
+      {
+        prepare: (batch) => this.prepare(batch),
+        committed: (batch) => this.commit(batch),
+      },
+      (err) => new StorageError('Unavailable', '', `storage write failed: ${String(err)}`),
+    );
   }
 
   private bounds(): { maxEvents: number; maxBytes: number } {
@@ -260,7 +269,10 @@ export class LevelStorage implements Storage {
     this.index.commit(entries);
     this.committedRv = (entries.at(-1) as HistoryEntry).resourceVersion;
     this.history.apply(entries, this.dropping.get(batch) ?? []);
-    this.hub.publish(batch.items.map((w) => w.event), entries.map(entryBytes));
+    this.hub.publish(
+      batch.items.map((w) => w.event),
+      entries.map(entryBytes),
+    );
     for (const w of this.rvWaiters) if (w.rv <= this.committedRv) w.resolve(true);
   }
 }

@@ -59,8 +59,16 @@ export function runStorageConformance(name: string, factory: StorageFactory): vo
 
     it('propagates errors thrown by the update function and the delete precondition, changing nothing', async () => {
       const a = await s.create('/g/things/ns/a', obj('a'));
-      await expect(s.update('/g/things/ns/a', () => { throw new Error('nope'); })).rejects.toThrow('nope');
-      await expect(s.delete('/g/things/ns/a', () => { throw new Error('held'); })).rejects.toThrow('held');
+      await expect(
+        s.update('/g/things/ns/a', () => {
+          throw new Error('nope');
+        }),
+      ).rejects.toThrow('nope');
+      await expect(
+        s.delete('/g/things/ns/a', () => {
+          throw new Error('held');
+        }),
+      ).rejects.toThrow('held');
       expect((await s.get('/g/things/ns/a')).metadata.resourceVersion).toBe(a.metadata.resourceVersion);
     });
 
@@ -103,14 +111,20 @@ export function runStorageConformance(name: string, factory: StorageFactory): vo
       const deleted = await s.delete('/g/things/ns/b');
       const evs = await take(w, 3);
       w.stop();
-      expect(evs.map((e) => `${e.type} ${e.object.metadata.name} ${e.resourceVersion}`))
-        .toEqual([`ADDED b ${rv(b)}`, `MODIFIED a ${rv(modified)}`, `DELETED b ${rv(deleted)}`]);
+      expect(evs.map((e) => `${e.type} ${e.object.metadata.name} ${e.resourceVersion}`)).toEqual([
+        `ADDED b ${rv(b)}`,
+        `MODIFIED a ${rv(modified)}`,
+        `DELETED b ${rv(deleted)}`,
+      ]);
       expect(evs[2]?.object.metadata.resourceVersion).toBe(deleted.metadata.resourceVersion);
     });
 
     it('turns selection changes into ADDED and DELETED for a predicate watch', async () => {
       await s.create('/g/things/ns/a', obj('a', { color: 'red' }));
-      const w = await s.watch('/g/things/', { resourceVersion: await s.currentResourceVersion(), predicate: (o) => o.metadata.labels?.color === 'blue' });
+      const w = await s.watch('/g/things/', {
+        resourceVersion: await s.currentResourceVersion(),
+        predicate: (o) => o.metadata.labels?.color === 'blue',
+      });
       await s.update('/g/things/ns/a', (c) => ({ ...c, metadata: { ...c.metadata, labels: { color: 'blue' } } }));
       await s.update('/g/things/ns/a', (c) => ({ ...c, spec: { y: 1 } }));
       await s.update('/g/things/ns/a', (c) => ({ ...c, metadata: { ...c.metadata, labels: { color: 'green' } } }));

@@ -18,7 +18,10 @@ export function runConsistencyCases(store: () => Storage, factory: StorageFactor
       await s.delete('/g/things/ns/b');
       await s.create('/g/things/ns/c', obj('c'));
       const then = await s.list('/g/things/', { resourceVersion: rv(b) });
-      expect(then.items.map((o) => [o.metadata.name, o.spec])).toEqual([['a', {}], ['b', {}]]);
+      expect(then.items.map((o) => [o.metadata.name, o.spec])).toEqual([
+        ['a', {}],
+        ['b', {}],
+      ]);
       expect(then.resourceVersion).toBe(rv(b));
     });
 
@@ -34,7 +37,10 @@ export function runConsistencyCases(store: () => Storage, factory: StorageFactor
         s.create('/g/things/ns/e', obj('e')),
       ]);
       const rest = await s.list('/g/things/', { limit: 10, startAfter: first.lastKey, resourceVersion: first.resourceVersion });
-      expect(rest.items.map((o) => [o.metadata.name, o.spec])).toEqual([['c', {}], ['d', {}]]);
+      expect(rest.items.map((o) => [o.metadata.name, o.spec])).toEqual([
+        ['c', {}],
+        ['d', {}],
+      ]);
       expect(rest.resourceVersion).toBe(first.resourceVersion);
     });
 
@@ -59,17 +65,27 @@ export function runConsistencyCases(store: () => Storage, factory: StorageFactor
 
     it('lets exactly one of two racing creates of a key win', async () => {
       const s = store();
-      const results = await Promise.allSettled([s.create('/g/things/ns/x', obj('x', { by: 'one' })), s.create('/g/things/ns/x', obj('x', { by: 'two' }))]);
+      const results = await Promise.allSettled([
+        s.create('/g/things/ns/x', obj('x', { by: 'one' })),
+        s.create('/g/things/ns/x', obj('x', { by: 'two' })),
+      ]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-      expect(results.filter((r) => r.status === 'rejected').map((r) => code((r as PromiseRejectedResult).reason))).toEqual(['AlreadyExists']);
+      expect(results.filter((r) => r.status === 'rejected').map((r) => code((r as PromiseRejectedResult).reason))).toEqual([
+        'AlreadyExists',
+      ]);
     });
 
     it('loses no update among many racing ones', async () => {
       const s = store();
       await s.create('/g/things/ns/n', { ...obj('n'), spec: { count: 0 } });
-      await Promise.all(Array.from({ length: 50 }, () => s.update('/g/things/ns/n', (c) => ({
-        ...c, spec: { count: (c.spec as { count: number }).count + 1 },
-      }))));
+      await Promise.all(
+        Array.from({ length: 50 }, () =>
+          s.update('/g/things/ns/n', (c) => ({
+            ...c,
+            spec: { count: (c.spec as { count: number }).count + 1 },
+          })),
+        ),
+      );
       expect(((await s.get('/g/things/ns/n')).spec as { count: number }).count).toBe(50);
     });
 

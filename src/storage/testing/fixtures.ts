@@ -13,7 +13,10 @@ export interface StorageFixture {
 export type StorageFactory = (opts?: { historySize?: number }) => Promise<StorageFixture>;
 
 export const obj = (name: string, labels: Record<string, string> = {}, spec: unknown = {}): KubeObject => ({
-  apiVersion: 'g/v1', kind: 'Thing', metadata: { name, namespace: 'ns', labels }, spec,
+  apiVersion: 'g/v1',
+  kind: 'Thing',
+  metadata: { name, namespace: 'ns', labels },
+  spec,
 });
 
 export const code = (err: unknown): string | undefined => (err instanceof StorageError ? err.code : undefined);
@@ -31,4 +34,3 @@ export async function take(w: Watch, n: number, timeoutMs = 2000): Promise<Stora
   }
   return out;
 }
-

@@ -40,12 +40,14 @@ const matches = (pattern: string | RegExp, value: string): boolean =>
   typeof pattern === 'string' ? pattern === value : pattern.test(value);
 
 export function allows(a: Allowance, d: ComparedDifference): boolean {
-  return (a.comparison === undefined || a.comparison === d.comparison)
-    && matches(a.request, d.request)
-    && (a.aspect === undefined || (Array.isArray(a.aspect) ? a.aspect.includes(d.aspect) : a.aspect === d.aspect))
-    && (a.path === undefined || (d.path !== undefined && matches(a.path, d.path)))
-    && (a.reference === undefined || matches(a.reference, d.reference))
-    && (a.ours === undefined || matches(a.ours, d.ours));
+  return (
+    (a.comparison === undefined || a.comparison === d.comparison) &&
+    matches(a.request, d.request) &&
+    (a.aspect === undefined || (Array.isArray(a.aspect) ? a.aspect.includes(d.aspect) : a.aspect === d.aspect)) &&
+    (a.path === undefined || (d.path !== undefined && matches(a.path, d.path))) &&
+    (a.reference === undefined || matches(a.reference, d.reference)) &&
+    (a.ours === undefined || matches(a.ours, d.ours))
+  );
 }
 
 /** The first expected difference that covers it wins over a known defect: a design choice is not a bug. */
@@ -85,8 +87,11 @@ export function agreement(label: string, requests: string[], rows: Classified[])
   const agreeButListed = requests.filter((r) => !fresh.has(r)).length;
   const total = requests.length;
   return {
-    agree, agreeButExpected, total,
-    text: `${label}: ${agree} of ${total} requests agree (${pct(agree, total)}); ${agreeButExpected} of ${total} (${pct(agreeButExpected, total)}) once expected differences are set aside; `
-      + `${agreeButListed} of ${total} (${pct(agreeButListed, total)}) once the known defects are set aside too`,
+    agree,
+    agreeButExpected,
+    total,
+    text:
+      `${label}: ${agree} of ${total} requests agree (${pct(agree, total)}); ${agreeButExpected} of ${total} (${pct(agreeButExpected, total)}) once expected differences are set aside; ` +
+      `${agreeButListed} of ${total} (${pct(agreeButListed, total)}) once the known defects are set aside too`,
   };
 }

@@ -2,19 +2,36 @@ import { describe, expect, it } from 'vitest';
 import { agreement, classify, type ComparedDifference, unused } from './classify.js';
 import { type Answer, compareAnswers, contentTypeOf, flatten, normalise, warningKinds } from './diff.js';
 
-const answer = (status: number, body: unknown, headers: Answer['headers'] = { 'content-type': 'application/json' }): Answer =>
-  ({ status, headers, body, text: JSON.stringify(body) });
+const answer = (status: number, body: unknown, headers: Answer['headers'] = { 'content-type': 'application/json' }): Answer => ({
+  status,
+  headers,
+  body,
+  text: JSON.stringify(body),
+});
 
 const flunder = (over: Record<string, unknown> = {}): Record<string, any> => ({
   apiVersion: 'wardle.example.com/v1alpha1',
   kind: 'Flunder',
-  metadata: { name: 'a', namespace: 'default', uid: '1f0c', resourceVersion: '12', creationTimestamp: '2026-11-30T10:00:00Z', generation: 1 },
+  metadata: {
+    name: 'a',
+    namespace: 'default',
+    uid: '1f0c',
+    resourceVersion: '12',
+    creationTimestamp: '2026-11-30T10:00:00Z',
+    generation: 1,
+  },
   spec: { reference: 'b' },
   ...over,
 });
 
 const status = (code: number, reason: string, message: string, causes?: { reason: string; field: string }[]): Record<string, unknown> => ({
-  kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code,
+  kind: 'Status',
+  apiVersion: 'v1',
+  metadata: {},
+  status: 'Failure',
+  message,
+  reason,
+  code,
   ...(causes ? { details: { name: 'a', kind: 'flunders', causes: causes.map((c) => ({ ...c, message: 'm' })) } } : {}),
 });
 
@@ -24,11 +41,27 @@ describe('normalise', () => {
     ['a resourceVersion', { metadata: { resourceVersion: '42' } }, { metadata: { resourceVersion: '<rv>' } }],
     ['an empty resourceVersion stays empty', { metadata: { resourceVersion: '' } }, { metadata: { resourceVersion: '' } }],
     ['a continue token', { metadata: { continue: 'eyJ2Ijo' } }, { metadata: { continue: '<continue>' } }],
-    ['RFC 3339 times anywhere', { cells: ['x', '2026-01-02T03:04:05Z'], t: '2026-01-02T03:04:05.123456+01:00' }, { cells: ['x', '<time>'], t: '<time>' }],
+    [
+      'RFC 3339 times anywhere',
+      { cells: ['x', '2026-01-02T03:04:05Z'], t: '2026-01-02T03:04:05.123456+01:00' },
+      { cells: ['x', '<time>'], t: '<time>' },
+    ],
     ['ages in Table cells', { cells: ['8s', '2m3s', '5d', 'red'] }, { cells: ['<age>', '<age>', '<age>', 'red'] }],
-    ['a generated name', { metadata: { generateName: 'gen-', name: 'gen-x7k2q' } }, { metadata: { generateName: 'gen-', name: 'gen-<generated>' } }],
-    ['a name that was not generated', { metadata: { generateName: 'gen-', name: 'other' } }, { metadata: { generateName: 'gen-', name: 'other' } }],
-    ['owner references and details', { details: { uid: 'u' }, ownerReferences: [{ uid: 'v' }] }, { details: { uid: '<uid>' }, ownerReferences: [{ uid: '<uid>' }] }],
+    [
+      'a generated name',
+      { metadata: { generateName: 'gen-', name: 'gen-x7k2q' } },
+      { metadata: { generateName: 'gen-', name: 'gen-<generated>' } },
+    ],
+    [
+      'a name that was not generated',
+      { metadata: { generateName: 'gen-', name: 'other' } },
+      { metadata: { generateName: 'gen-', name: 'other' } },
+    ],
+    [
+      'owner references and details',
+      { details: { uid: 'u' }, ownerReferences: [{ uid: 'v' }] },
+      { details: { uid: '<uid>' }, ownerReferences: [{ uid: '<uid>' }] },
+    ],
   ])('replaces %s', (_, input, expected) => {
     expect(normalise(input)).toEqual(expected);
   });
@@ -47,13 +80,27 @@ describe('flatten', () => {
 
 describe('compareAnswers', () => {
   it('finds nothing between answers that differ only in uids, times and resourceVersions', () => {
-    const other = flunder({ metadata: { ...flunder().metadata, uid: 'ffff', resourceVersion: '99', creationTimestamp: '2027-01-01T00:00:00Z' } });
+    const other = flunder({
+      metadata: { ...flunder().metadata, uid: 'ffff', resourceVersion: '99', creationTimestamp: '2027-01-01T00:00:00Z' },
+    });
     expect(compareAnswers('get', answer(200, flunder()), answer(200, other))).toEqual([]);
   });
 
   it('reports status, reason and causes (reason and field, in any order) as their own aspects', () => {
-    const ref = answer(422, status(422, 'Invalid', 'Flunder "a" is invalid: ...', [{ reason: 'FieldValueInvalid', field: 'spec.a' }, { reason: 'FieldValueRequired', field: 'spec.b' }]));
-    const sameCauses = answer(422, status(422, 'Invalid', 'worded otherwise', [{ reason: 'FieldValueRequired', field: 'spec.b' }, { reason: 'FieldValueInvalid', field: 'spec.a' }]));
+    const ref = answer(
+      422,
+      status(422, 'Invalid', 'Flunder "a" is invalid: ...', [
+        { reason: 'FieldValueInvalid', field: 'spec.a' },
+        { reason: 'FieldValueRequired', field: 'spec.b' },
+      ]),
+    );
+    const sameCauses = answer(
+      422,
+      status(422, 'Invalid', 'worded otherwise', [
+        { reason: 'FieldValueRequired', field: 'spec.b' },
+        { reason: 'FieldValueInvalid', field: 'spec.a' },
+      ]),
+    );
     expect(compareAnswers('create', ref, sameCauses)).toEqual([]);
 
     const ours = answer(400, status(400, 'BadRequest', 'nope', [{ reason: 'FieldValueRequired', field: 'spec.a' }]));
@@ -66,8 +113,16 @@ describe('compareAnswers', () => {
   });
 
   it('compares Content-Type without charset, Warning by kind present, Cache-Control by value', () => {
-    const ref = answer(201, flunder(), { 'content-type': 'application/json', 'cache-control': 'no-cache, private', warning: '299 - "unknown field \\"spec.x\\""' });
-    const ours = answer(201, flunder(), { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache, private', warning: '299 - "worded otherwise: unknown field spec.x"' });
+    const ref = answer(201, flunder(), {
+      'content-type': 'application/json',
+      'cache-control': 'no-cache, private',
+      warning: '299 - "unknown field \\"spec.x\\""',
+    });
+    const ours = answer(201, flunder(), {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-cache, private',
+      warning: '299 - "worded otherwise: unknown field spec.x"',
+    });
     expect(compareAnswers('create', ref, ours)).toEqual([]);
     const bare = answer(201, flunder(), { 'content-type': 'application/yaml' });
     expect(compareAnswers('create', ref, bare).map((d) => [d.aspect, d.path, d.reference, d.ours])).toEqual([
@@ -78,13 +133,21 @@ describe('compareAnswers', () => {
   });
 
   it('sorts several warnings into kinds', () => {
-    const a = answer(201, {}, { warning: '299 - "wardle.example.com/v1alpha1 Flunder is deprecated in v1.3+", 299 - "unknown field \\"spec.a\\"", 299 - "something, else"' });
+    const a = answer(
+      201,
+      {},
+      {
+        warning:
+          '299 - "wardle.example.com/v1alpha1 Flunder is deprecated in v1.3+", 299 - "unknown field \\"spec.a\\"", 299 - "something, else"',
+      },
+    );
     expect(warningKinds(a)).toEqual(new Set(['deprecated', 'unknown field', 'other']));
   });
 
   it('keeps the parameters that select a document, such as aggregated discovery', () => {
-    expect(contentTypeOf(answer(200, {}, { 'content-type': 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' })))
-      .toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=apigroupdiscoverylist');
+    expect(contentTypeOf(answer(200, {}, { 'content-type': 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' }))).toBe(
+      'application/json;g=apidiscovery.k8s.io;v=v2;as=apigroupdiscoverylist',
+    );
   });
 
   it('reports a missing object once, a type change and a value change at their paths', () => {
@@ -100,15 +163,20 @@ describe('compareAnswers', () => {
   });
 
   it('reports a Status against an object by its kind only', () => {
-    const diffs = compareAnswers('update', answer(422, status(422, 'Invalid', 'x', [{ reason: 'FieldValueInvalid', field: 'metadata.resourceVersion' }])), answer(200, flunder()));
+    const diffs = compareAnswers(
+      'update',
+      answer(422, status(422, 'Invalid', 'x', [{ reason: 'FieldValueInvalid', field: 'metadata.resourceVersion' }])),
+      answer(200, flunder()),
+    );
     expect(diffs.filter((d) => d.aspect === 'body').map((d) => [d.path, d.reference, d.ours])).toEqual([['kind', '"Status"', '"Flunder"']]);
   });
 
   it('says what only one side has when a path carries many values', () => {
     const ref = { items: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] };
     const ours = { items: [{ name: 'a' }, { name: 'b' }, { name: 'd' }] };
-    expect(compareAnswers('list', answer(200, ref), answer(200, ours)).map((d) => [d.path, d.reference, d.ours]))
-      .toEqual([['items[].name', 'only "c"', 'only "d"']]);
+    expect(compareAnswers('list', answer(200, ref), answer(200, ours)).map((d) => [d.path, d.reference, d.ours])).toEqual([
+      ['items[].name', 'only "c"', 'only "d"'],
+    ]);
   });
 
   it('compares shapes only when asked, and only the picked part', () => {
@@ -118,8 +186,9 @@ describe('compareAnswers', () => {
     expect(compareAnswers('apis', answer(200, ref), answer(200, ours), { pick, body: 'shape' })).toEqual([]);
     expect(compareAnswers('apis', answer(200, ref), answer(200, ours), { pick }).map((d) => d.path)).toEqual(['versions[]']);
     // An error answer is compared whole when the pick does not apply to it.
-    expect(compareAnswers('apis', answer(200, ref), answer(404, status(404, 'NotFound', 'x')), { pick }).map((d) => d.aspect))
-      .toEqual(expect.arrayContaining(['status', 'reason']));
+    expect(compareAnswers('apis', answer(200, ref), answer(404, status(404, 'NotFound', 'x')), { pick }).map((d) => d.aspect)).toEqual(
+      expect.arrayContaining(['status', 'reason']),
+    );
   });
 
   it('reads the Status of a watch ERROR event', () => {
@@ -132,14 +201,33 @@ describe('compareAnswers', () => {
 });
 
 describe('classify', () => {
-  const d = (request: string, aspect: ComparedDifference['aspect'], path?: string): ComparedDifference =>
-    ({ comparison: 'kube-apiserver', request, aspect, path, reference: 'r', ours: 'o' });
+  const d = (request: string, aspect: ComparedDifference['aspect'], path?: string): ComparedDifference => ({
+    comparison: 'kube-apiserver',
+    request,
+    aspect,
+    path,
+    reference: 'r',
+    ours: 'o',
+  });
 
   it('prefers an expected difference, then a known defect, and calls the rest NEW', () => {
-    const diffs = [d('create', 'status'), d('create', 'body', 'metadata.managedFields'), d('watch rv=0', 'body', '[].type'), d('list', 'reason')];
-    const rows = classify(diffs,
-      [{ request: 'create', aspect: 'body', path: /^metadata\.managedFields/, why: 'by design' }, { comparison: 'sample-apiserver', request: 'list', why: 'other reference' }],
-      [{ request: 'create', why: 'a defect' }, { request: /^watch /, aspect: 'body', why: 'another defect' }]);
+    const diffs = [
+      d('create', 'status'),
+      d('create', 'body', 'metadata.managedFields'),
+      d('watch rv=0', 'body', '[].type'),
+      d('list', 'reason'),
+    ];
+    const rows = classify(
+      diffs,
+      [
+        { request: 'create', aspect: 'body', path: /^metadata\.managedFields/, why: 'by design' },
+        { comparison: 'sample-apiserver', request: 'list', why: 'other reference' },
+      ],
+      [
+        { request: 'create', why: 'a defect' },
+        { request: /^watch /, aspect: 'body', why: 'another defect' },
+      ],
+    );
     expect(rows.map((r) => [r.request, r.verdict, r.why])).toEqual([
       ['create', 'known defect', 'a defect'],
       ['create', 'expected', 'by design'],
@@ -150,7 +238,9 @@ describe('classify', () => {
 
   it('matches several aspects, and particular answers', () => {
     const status = { ...d('update', 'status'), reference: '422', ours: '200' };
-    expect(classify([status], [{ request: 'update', aspect: ['reason', 'status'], reference: '422', ours: /^2/, why: 'w' }], [])[0]?.verdict).toBe('expected');
+    expect(
+      classify([status], [{ request: 'update', aspect: ['reason', 'status'], reference: '422', ours: /^2/, why: 'w' }], [])[0]?.verdict,
+    ).toBe('expected');
     expect(classify([status], [{ request: 'update', aspect: ['status'], ours: '409', why: 'w' }], [])[0]?.verdict).toBe('NEW');
   });
 
@@ -160,9 +250,13 @@ describe('classify', () => {
   });
 
   it('counts a request as agreeing only when nothing about it differs, and apart when only expected things do', () => {
-    const rows = classify([d('a', 'status'), d('a', 'reason'), d('c', 'body'), d('d', 'body')], [{ request: 'c', why: 'by design' }],
-      [{ request: 'd', why: 'a later issue' }]);
-    expect(agreement('kube-apiserver', ['a', 'b', 'c', 'd'], rows).text)
-      .toBe('kube-apiserver: 1 of 4 requests agree (25.0%); 2 of 4 (50.0%) once expected differences are set aside; 3 of 4 (75.0%) once the known defects are set aside too');
+    const rows = classify(
+      [d('a', 'status'), d('a', 'reason'), d('c', 'body'), d('d', 'body')],
+      [{ request: 'c', why: 'by design' }],
+      [{ request: 'd', why: 'a later issue' }],
+    );
+    expect(agreement('kube-apiserver', ['a', 'b', 'c', 'd'], rows).text).toBe(
+      'kube-apiserver: 1 of 4 requests agree (25.0%); 2 of 4 (50.0%) once expected differences are set aside; 3 of 4 (75.0%) once the known defects are set aside too',
+    );
   });
 });

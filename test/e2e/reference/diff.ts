@@ -49,7 +49,12 @@ export function normalise(value: unknown, key = ''): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = normalise(v, k);
     const meta = out.metadata;
-    if (isObject(meta) && typeof meta.generateName === 'string' && typeof meta.name === 'string' && meta.name.startsWith(meta.generateName)) {
+    if (
+      isObject(meta) &&
+      typeof meta.generateName === 'string' &&
+      typeof meta.name === 'string' &&
+      meta.name.startsWith(meta.generateName)
+    ) {
       meta.name = `${meta.generateName}<generated>`;
     }
     return out;
@@ -104,7 +109,10 @@ export function statusOf(body: unknown): Record<string, any> | undefined {
 export function causesOf(body: unknown): string {
   const causes = statusOf(body)?.details?.causes;
   if (!Array.isArray(causes)) return '';
-  return causes.map((c: any) => `${c?.reason ?? ''}:${c?.field ?? ''}`).sort().join(' ');
+  return causes
+    .map((c: any) => `${c?.reason ?? ''}:${c?.field ?? ''}`)
+    .sort()
+    .join(' ');
 }
 
 const header = (a: Answer, name: string): string | undefined => {
@@ -133,7 +141,11 @@ export function warningKinds(a: Answer): Set<string> {
 export function contentTypeOf(a: Answer): string {
   const ct = header(a, 'content-type');
   if (!ct) return '(none)';
-  return ct.split(';').map((p) => p.trim().toLowerCase().replace(/\s+/g, '')).filter((p) => p && !p.startsWith('charset=')).join(';');
+  return ct
+    .split(';')
+    .map((p) => p.trim().toLowerCase().replace(/\s+/g, ''))
+    .filter((p) => p && !p.startsWith('charset='))
+    .join(';');
 }
 
 const show = (s: Set<string> | undefined): string => (s ? [...s].sort().join(' | ') : '(absent)');
@@ -172,7 +184,8 @@ function compareBodies(request: string, reference: unknown, ours: unknown, mode:
     if (r && o && sameSet(r, o)) continue;
     if (r && o && r.size + o.size > 2) {
       // Many values on one path (a list's names, a document's paths): what only one side has.
-      const only = (a: Set<string>, b: Set<string>): string => show(new Set([...a].filter((v) => !b.has(v)))).replace(/^$/, '(nothing more)');
+      const only = (a: Set<string>, b: Set<string>): string =>
+        show(new Set([...a].filter((v) => !b.has(v)))).replace(/^$/, '(nothing more)');
       diffs.push({ request, aspect: 'body', path, reference: `only ${only(r, o)}`, ours: `only ${only(o, r)}` });
       continue;
     }
@@ -193,7 +206,8 @@ export function compareAnswers(request: string, reference: Answer, ours: Answer,
   aspect('content-type', contentTypeOf(reference), contentTypeOf(ours));
   for (const kind of new Set([...warningKinds(reference), ...warningKinds(ours)])) {
     const [r, o] = [warningKinds(reference).has(kind), warningKinds(ours).has(kind)];
-    if (r !== o) diffs.push({ request, aspect: 'warning', path: kind, reference: r ? 'present' : 'absent', ours: o ? 'present' : 'absent' });
+    if (r !== o)
+      diffs.push({ request, aspect: 'warning', path: kind, reference: r ? 'present' : 'absent', ours: o ? 'present' : 'absent' });
   }
   aspect('cache-control', header(reference, 'cache-control') ?? '(none)', header(ours, 'cache-control') ?? '(none)');
   const mode = opts.body ?? 'values';

@@ -60,7 +60,7 @@ function contextOf(answers: Map<string, Answer>): Context {
     answer,
     json: (name) => {
       const body = answer(name).body;
-      return typeof body === 'object' && body !== null && !Array.isArray(body) ? body as Obj : {};
+      return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Obj) : {};
     },
   };
 }

@@ -38,7 +38,10 @@ export const LISTED = 5;
 const tier = (i: number): string => (i < 2 ? 'gold' : 'silver');
 
 const withoutResourceVersion = (o: Obj): Obj => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
-const relabel = (o: Obj, labels: Record<string, string>): Obj => ({ ...o, metadata: { ...o.metadata, labels: { ...o.metadata?.labels, ...labels } } });
+const relabel = (o: Obj, labels: Record<string, string>): Obj => ({
+  ...o,
+  metadata: { ...o.metadata, labels: { ...o.metadata?.labels, ...labels } },
+});
 
 export function requestSequence(s: Subject): RequestSpec[] {
   const api = (v: string): string => `/apis/${s.group}/${v}`;
@@ -56,89 +59,234 @@ export function requestSequence(s: Subject): RequestSpec[] {
 
   for (const v of s.versions) {
     const name = `crud-${v}`;
-    add('CRUD',
+    add(
+      'CRUD',
       { name: `${v} create`, method: 'POST', path: coll(v), body: s.object(v, name, { app: 'refdiff' }) },
       { name: `${v} create again`, method: 'POST', path: coll(v), body: s.object(v, name) },
       { name: `${v} create generateName`, method: 'POST', path: coll(v), body: { ...s.object(v, ''), metadata: { generateName: 'gen-' } } },
       { name: `${v} get`, method: 'GET', path: item(v, name) },
       { name: `${v} get missing`, method: 'GET', path: item(v, 'missing') },
       { name: `${v} list`, method: 'GET', path: coll(v) },
-      { name: `${v} update`, method: 'PUT', path: item(v, name),
-        body: (c: Context) => ({ ...relabel(c.json(`${v} get`), { updated: 'yes' }), spec: { ...c.json(`${v} get`).spec, ...s.specChange(v) } }) },
+      {
+        name: `${v} update`,
+        method: 'PUT',
+        path: item(v, name),
+        body: (c: Context) => ({
+          ...relabel(c.json(`${v} get`), { updated: 'yes' }),
+          spec: { ...c.json(`${v} get`).spec, ...s.specChange(v) },
+        }),
+      },
       // Unchanged but for the missing resourceVersion: a server that accepts it leaves no trace for later requests.
-      { name: `${v} update without resourceVersion`, method: 'PUT', path: item(v, name), body: (c: Context) => withoutResourceVersion(c.json(`${v} update`)) },
-      { name: `${v} update stale resourceVersion`, method: 'PUT', path: item(v, name), body: (c: Context) => relabel(c.json(`${v} get`), { stale: 'yes' }) },
+      {
+        name: `${v} update without resourceVersion`,
+        method: 'PUT',
+        path: item(v, name),
+        body: (c: Context) => withoutResourceVersion(c.json(`${v} update`)),
+      },
+      {
+        name: `${v} update stale resourceVersion`,
+        method: 'PUT',
+        path: item(v, name),
+        body: (c: Context) => relabel(c.json(`${v} get`), { stale: 'yes' }),
+      },
       // The wrong-uid update needs the object as it is after the successful updates.
       { name: `${v} get after update`, method: 'GET', path: item(v, name) },
-      { name: `${v} update wrong uid`, method: 'PUT', path: item(v, name),
-        body: (c: Context) => { const o = c.json(`${v} get after update`); return { ...o, metadata: { ...o.metadata, uid: 'wrong' } }; } },
-      { name: `${v} update name mismatch`, method: 'PUT', path: item(v, name), body: (c: Context) => ({ ...c.json(`${v} get`), metadata: { ...c.json(`${v} get`).metadata, name: 'other' } }) },
+      {
+        name: `${v} update wrong uid`,
+        method: 'PUT',
+        path: item(v, name),
+        body: (c: Context) => {
+          const o = c.json(`${v} get after update`);
+          return { ...o, metadata: { ...o.metadata, uid: 'wrong' } };
+        },
+      },
+      {
+        name: `${v} update name mismatch`,
+        method: 'PUT',
+        path: item(v, name),
+        body: (c: Context) => ({ ...c.json(`${v} get`), metadata: { ...c.json(`${v} get`).metadata, name: 'other' } }),
+      },
       { name: `${v} update missing object`, method: 'PUT', path: item(v, 'missing'), body: s.object(v, 'missing') },
-      { name: `${v} merge patch`, method: 'PATCH', path: item(v, name), headers: MERGE, body: { metadata: { labels: { patched: 'merge' } }, spec: s.specChange(v) } },
-      { name: `${v} json patch`, method: 'PATCH', path: item(v, name), headers: JSON_PATCH, body: [{ op: 'add', path: '/metadata/annotations', value: { patched: 'json' } }] },
-      { name: `${v} json patch failing test`, method: 'PATCH', path: item(v, name), headers: JSON_PATCH, body: [{ op: 'test', path: '/metadata/name', value: 'other' }] },
+      {
+        name: `${v} merge patch`,
+        method: 'PATCH',
+        path: item(v, name),
+        headers: MERGE,
+        body: { metadata: { labels: { patched: 'merge' } }, spec: s.specChange(v) },
+      },
+      {
+        name: `${v} json patch`,
+        method: 'PATCH',
+        path: item(v, name),
+        headers: JSON_PATCH,
+        body: [{ op: 'add', path: '/metadata/annotations', value: { patched: 'json' } }],
+      },
+      {
+        name: `${v} json patch failing test`,
+        method: 'PATCH',
+        path: item(v, name),
+        headers: JSON_PATCH,
+        body: [{ op: 'test', path: '/metadata/name', value: 'other' }],
+      },
       { name: `${v} merge patch not JSON`, method: 'PATCH', path: item(v, name), headers: MERGE, body: '{not json' },
       // The label the merge patch set already: a server that accepts it leaves no trace for later requests.
-      { name: `${v} strategic merge patch`, method: 'PATCH', path: item(v, name), headers: STRATEGIC, body: { metadata: { labels: { patched: 'merge' } } } },
+      {
+        name: `${v} strategic merge patch`,
+        method: 'PATCH',
+        path: item(v, name),
+        headers: STRATEGIC,
+        body: { metadata: { labels: { patched: 'merge' } } },
+      },
       // Server-side apply on an object of its own, deleted at once: its outcome does not leak into later answers.
-      { name: `${v} apply patch (creates)`, method: 'PATCH', path: `${item(v, `applied-${v}`)}?fieldManager=refdiff`, headers: APPLY,
-        body: { ...s.object(v, `applied-${v}`, { applied: 'yes' }), metadata: { name: `applied-${v}`, namespace: s.namespace, labels: { applied: 'yes' } } } },
-      { name: `${v} apply patch (updates)`, method: 'PATCH', path: `${item(v, `applied-${v}`)}?fieldManager=refdiff&force=true`, headers: APPLY,
-        body: { apiVersion: `${s.group}/${v}`, kind: s.kind, metadata: { name: `applied-${v}`, namespace: s.namespace, labels: { applied: 'again' } } } },
-      { name: `${v} apply patch without fieldManager`, method: 'PATCH', path: item(v, `applied-${v}`), headers: APPLY,
-        body: { apiVersion: `${s.group}/${v}`, kind: s.kind, metadata: { name: `applied-${v}`, namespace: s.namespace } } },
+      {
+        name: `${v} apply patch (creates)`,
+        method: 'PATCH',
+        path: `${item(v, `applied-${v}`)}?fieldManager=refdiff`,
+        headers: APPLY,
+        body: {
+          ...s.object(v, `applied-${v}`, { applied: 'yes' }),
+          metadata: { name: `applied-${v}`, namespace: s.namespace, labels: { applied: 'yes' } },
+        },
+      },
+      {
+        name: `${v} apply patch (updates)`,
+        method: 'PATCH',
+        path: `${item(v, `applied-${v}`)}?fieldManager=refdiff&force=true`,
+        headers: APPLY,
+        body: {
+          apiVersion: `${s.group}/${v}`,
+          kind: s.kind,
+          metadata: { name: `applied-${v}`, namespace: s.namespace, labels: { applied: 'again' } },
+        },
+      },
+      {
+        name: `${v} apply patch without fieldManager`,
+        method: 'PATCH',
+        path: item(v, `applied-${v}`),
+        headers: APPLY,
+        body: { apiVersion: `${s.group}/${v}`, kind: s.kind, metadata: { name: `applied-${v}`, namespace: s.namespace } },
+      },
       { name: `${v} delete the applied object`, method: 'DELETE', path: item(v, `applied-${v}`) },
-      { name: `${v} patch missing object`, method: 'PATCH', path: item(v, 'missing'), headers: MERGE, body: { metadata: { labels: { a: 'b' } } } },
+      {
+        name: `${v} patch missing object`,
+        method: 'PATCH',
+        path: item(v, 'missing'),
+        headers: MERGE,
+        body: { metadata: { labels: { a: 'b' } } },
+      },
       { name: `${v} get after writes`, method: 'GET', path: item(v, name) },
     );
   }
 
   const del = (form: string): string => `del-${form}`;
-  const forms = ['dryrun-query', 'dryrun-body', 'orphan', 'foreground', 'background', 'bogus', 'uid-wrong', 'uid-number', 'rv-wrong', 'array', 'grace-abc', 'plain'];
+  const forms = [
+    'dryrun-query',
+    'dryrun-body',
+    'orphan',
+    'foreground',
+    'background',
+    'bogus',
+    'uid-wrong',
+    'uid-number',
+    'rv-wrong',
+    'array',
+    'grace-abc',
+    'plain',
+  ];
   add('delete options', ...forms.map((f) => ({ name: `create ${del(f)}`, method: 'POST', path: coll(v0), body: obj(del(f)) })));
-  add('delete options',
+  add(
+    'delete options',
     { name: 'delete dryRun=All (query)', method: 'DELETE', path: `${item(v0, del('dryrun-query'))}?dryRun=All` },
     { name: 'delete dryRun All (body)', method: 'DELETE', path: item(v0, del('dryrun-body')), body: { dryRun: ['All'] } },
     { name: 'get after dryRun=All (query)', method: 'GET', path: item(v0, del('dryrun-query')) },
     { name: 'get after dryRun All (body)', method: 'GET', path: item(v0, del('dryrun-body')) },
     { name: 'delete propagationPolicy Orphan', method: 'DELETE', path: item(v0, del('orphan')), body: { propagationPolicy: 'Orphan' } },
     { name: 'get after Orphan', method: 'GET', path: item(v0, del('orphan')) },
-    { name: 'delete propagationPolicy Foreground', method: 'DELETE', path: item(v0, del('foreground')), body: { propagationPolicy: 'Foreground' } },
+    {
+      name: 'delete propagationPolicy Foreground',
+      method: 'DELETE',
+      path: item(v0, del('foreground')),
+      body: { propagationPolicy: 'Foreground' },
+    },
     { name: 'get after Foreground', method: 'GET', path: item(v0, del('foreground')) },
     { name: 'delete again while finalizing', method: 'DELETE', path: item(v0, del('foreground')) },
-    { name: 'delete propagationPolicy Background', method: 'DELETE', path: item(v0, del('background')), body: { propagationPolicy: 'Background' } },
+    {
+      name: 'delete propagationPolicy Background',
+      method: 'DELETE',
+      path: item(v0, del('background')),
+      body: { propagationPolicy: 'Background' },
+    },
     { name: 'get after Background', method: 'GET', path: item(v0, del('background')) },
     { name: 'delete propagationPolicy Bogus', method: 'DELETE', path: item(v0, del('bogus')), body: { propagationPolicy: 'Bogus' } },
-    { name: 'delete preconditions uid wrong', method: 'DELETE', path: item(v0, del('uid-wrong')), body: { preconditions: { uid: 'wrong' } } },
+    {
+      name: 'delete preconditions uid wrong',
+      method: 'DELETE',
+      path: item(v0, del('uid-wrong')),
+      body: { preconditions: { uid: 'wrong' } },
+    },
     { name: 'delete preconditions uid 5', method: 'DELETE', path: item(v0, del('uid-number')), body: { preconditions: { uid: 5 } } },
-    { name: 'delete preconditions resourceVersion wrong', method: 'DELETE', path: item(v0, del('rv-wrong')), body: { preconditions: { resourceVersion: '1' } } },
+    {
+      name: 'delete preconditions resourceVersion wrong',
+      method: 'DELETE',
+      path: item(v0, del('rv-wrong')),
+      body: { preconditions: { resourceVersion: '1' } },
+    },
     { name: 'delete body []', method: 'DELETE', path: item(v0, del('array')), body: [] },
     { name: 'delete gracePeriodSeconds=abc', method: 'DELETE', path: `${item(v0, del('grace-abc'))}?gracePeriodSeconds=abc` },
     { name: 'delete without options', method: 'DELETE', path: item(v0, del('plain')) },
     { name: 'delete missing object', method: 'DELETE', path: item(v0, 'missing') },
-    { name: 'remove finalizers of the Orphan delete', method: 'PATCH', path: item(v0, del('orphan')), headers: MERGE, body: { metadata: { finalizers: null } } },
+    {
+      name: 'remove finalizers of the Orphan delete',
+      method: 'PATCH',
+      path: item(v0, del('orphan')),
+      headers: MERGE,
+      body: { metadata: { finalizers: null } },
+    },
     { name: 'get after finalizers removed', method: 'GET', path: item(v0, del('orphan')) },
-    { name: 'remove finalizers of the Foreground delete', method: 'PATCH', path: item(v0, del('foreground')), headers: MERGE, body: { metadata: { finalizers: null } } },
+    {
+      name: 'remove finalizers of the Foreground delete',
+      method: 'PATCH',
+      path: item(v0, del('foreground')),
+      headers: MERGE,
+      body: { metadata: { finalizers: null } },
+    },
   );
 
-  const create = (name: string, body: unknown, query = '', headers?: Record<string, string>): Omit<RequestSpec, 'topic'> =>
-    ({ name, method: 'POST', path: `${coll(v0)}${query}`, body, ...(headers ? { headers } : {}) });
+  const create = (name: string, body: unknown, query = '', headers?: Record<string, string>): Omit<RequestSpec, 'topic'> => ({
+    name,
+    method: 'POST',
+    path: `${coll(v0)}${query}`,
+    body,
+    ...(headers ? { headers } : {}),
+  });
   const raw = (metadata: string, spec = JSON.stringify(s.object(v0, 'x').spec ?? {})): string =>
     `{"apiVersion":"${s.group}/${v0}","kind":"${s.kind}","metadata":${metadata},"spec":${spec}}`;
-  add('bad input',
+  add(
+    'bad input',
     create('create invalid name', obj('Bad_Name')),
     create('create metadata.name 12345', raw('{"name":12345}')),
     create('create without name', { ...obj('x'), metadata: { labels: { a: 'b' } } }),
     create('create invalid label key', obj('bad-label', { metadata: { name: 'bad-label', labels: { 'bad key!': 'x' } } })),
-    create('create ownerReferences without uid', obj('owned', { metadata: { name: 'owned', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner' }] } })),
+    create(
+      'create ownerReferences without uid',
+      obj('owned', { metadata: { name: 'owned', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner' }] } }),
+    ),
     create('create finalizers "x"', raw('{"name":"fin","finalizers":"x"}')),
     create('create generateName 5', raw('{"generateName":5}')),
     create('create schema-invalid spec', { ...obj('invalid-spec'), spec: s.invalidSpec(v0) }),
     create('create duplicate keys Strict', raw('{"name":"dup-strict","name":"dup-strict"}'), '?fieldValidation=Strict'),
     create('create duplicate keys Warn', raw('{"name":"dup-warn","name":"dup-warn"}'), '?fieldValidation=Warn'),
-    create('create unknown field Strict', { ...obj('unknown-strict'), spec: { ...s.object(v0, 'x').spec, bogus: 1 } }, '?fieldValidation=Strict'),
+    create(
+      'create unknown field Strict',
+      { ...obj('unknown-strict'), spec: { ...s.object(v0, 'x').spec, bogus: 1 } },
+      '?fieldValidation=Strict',
+    ),
     create('create unknown field Warn', { ...obj('unknown-warn'), spec: { ...s.object(v0, 'x').spec, bogus: 1 } }, '?fieldValidation=Warn'),
-    create('create unknown field Ignore', { ...obj('unknown-ignore'), spec: { ...s.object(v0, 'x').spec, bogus: 1 } }, '?fieldValidation=Ignore'),
+    create(
+      'create unknown field Ignore',
+      { ...obj('unknown-ignore'), spec: { ...s.object(v0, 'x').spec, bogus: 1 } },
+      '?fieldValidation=Ignore',
+    ),
     create('create unknown top-level field (default)', { ...obj('unknown-top'), bogus: 1 }),
     create('create dryRun=All', obj('dry-run'), '?dryRun=All'),
     { name: 'get after dry-run create', method: 'GET', path: item(v0, 'dry-run') },
@@ -151,19 +299,38 @@ export function requestSequence(s: Subject): RequestSpec[] {
     create('create empty body', ''),
     create('create body []', []),
     create('create Content-Type text/plain', JSON.stringify(obj('text-plain')), '', { 'content-type': 'text/plain' }),
-    create('create YAML body', `apiVersion: ${s.group}/${v0}\nkind: ${s.kind}\nmetadata:\n  name: from-yaml\n`, '', { 'content-type': 'application/yaml' }),
-    { name: 'create in a namespace that does not exist', method: 'POST', path: coll(v0, 'refdiff-missing'),
-      body: { ...s.object(v0, 'nowhere'), metadata: { name: 'nowhere' } } },
+    create('create YAML body', `apiVersion: ${s.group}/${v0}\nkind: ${s.kind}\nmetadata:\n  name: from-yaml\n`, '', {
+      'content-type': 'application/yaml',
+    }),
+    {
+      name: 'create in a namespace that does not exist',
+      method: 'POST',
+      path: coll(v0, 'refdiff-missing'),
+      body: { ...s.object(v0, 'nowhere'), metadata: { name: 'nowhere' } },
+    },
   );
 
   const lcoll = coll(v0, s.listNamespace);
-  add('list setup', ...Array.from({ length: LISTED }, (_, i) => ({
-    name: `create page-${i}`, method: 'POST', path: lcoll,
-    body: { ...s.object(v0, `page-${i}`, { tier: tier(i), refdiff: 'listed' }), metadata: { name: `page-${i}`, namespace: s.listNamespace, labels: { tier: tier(i), refdiff: 'listed' } } },
-  })));
-  const list = (name: string, query: string, headers?: Record<string, string>): Omit<RequestSpec, 'topic'> =>
-    ({ name, method: 'GET', path: `${lcoll}${query}`, ...(headers ? { headers } : {}) });
-  add('list options',
+  add(
+    'list setup',
+    ...Array.from({ length: LISTED }, (_, i) => ({
+      name: `create page-${i}`,
+      method: 'POST',
+      path: lcoll,
+      body: {
+        ...s.object(v0, `page-${i}`, { tier: tier(i), refdiff: 'listed' }),
+        metadata: { name: `page-${i}`, namespace: s.listNamespace, labels: { tier: tier(i), refdiff: 'listed' } },
+      },
+    })),
+  );
+  const list = (name: string, query: string, headers?: Record<string, string>): Omit<RequestSpec, 'topic'> => ({
+    name,
+    method: 'GET',
+    path: `${lcoll}${query}`,
+    ...(headers ? { headers } : {}),
+  });
+  add(
+    'list options',
     list('list resourceVersion=0', '?resourceVersion=0'),
     list('list resourceVersionMatch=NotOlderThan without resourceVersion', '?resourceVersionMatch=NotOlderThan'),
     list('list resourceVersionMatch=Bogus', '?resourceVersion=0&resourceVersionMatch=Bogus'),
@@ -173,7 +340,8 @@ export function requestSequence(s: Subject): RequestSpec[] {
     list('list limit=abc', '?limit=abc'),
     { name: 'list all namespaces', method: 'GET', path: `${api(v0)}/${s.resource}?labelSelector=refdiff%3Dlisted` },
   );
-  add('selectors',
+  add(
+    'selectors',
     list('labelSelector tier=gold', '?labelSelector=tier%3Dgold'),
     list('labelSelector tier!=gold', '?labelSelector=tier!%3Dgold'),
     list('labelSelector tier in (gold,silver)', '?labelSelector=tier%20in%20(gold%2Csilver)'),
@@ -184,8 +352,12 @@ export function requestSequence(s: Subject): RequestSpec[] {
     list('fieldSelector unsupported field', '?fieldSelector=spec.reference%3Dx'),
     list('fieldSelector without operator', '?fieldSelector=metadata.name'),
   );
-  const cont = (from: string) => (c: Context): string => `${lcoll}?limit=2&continue=${encodeURIComponent(String(c.json(from).metadata?.continue ?? ''))}`;
-  add('paging',
+  const cont =
+    (from: string) =>
+    (c: Context): string =>
+      `${lcoll}?limit=2&continue=${encodeURIComponent(String(c.json(from).metadata?.continue ?? ''))}`;
+  add(
+    'paging',
     list('page 1 (limit=2)', '?limit=2'),
     { name: 'page 2', method: 'GET', path: cont('page 1 (limit=2)') },
     { name: 'page 3 (last)', method: 'GET', path: cont('page 2') },
@@ -195,37 +367,70 @@ export function requestSequence(s: Subject): RequestSpec[] {
     list('page limit=0', '?limit=0'),
   );
 
-  const watch = (name: string, query: string, events: number, timeoutMs = 3000, headers?: Record<string, string>): Omit<RequestSpec, 'topic'> =>
-    ({ name, method: 'GET', path: `${lcoll}?watch=true${query}`, watch: { events, timeoutMs }, ...(headers ? { headers } : {}) });
-  add('watch',
+  const watch = (
+    name: string,
+    query: string,
+    events: number,
+    timeoutMs = 3000,
+    headers?: Record<string, string>,
+  ): Omit<RequestSpec, 'topic'> => ({
+    name,
+    method: 'GET',
+    path: `${lcoll}?watch=true${query}`,
+    watch: { events, timeoutMs },
+    ...(headers ? { headers } : {}),
+  });
+  add(
+    'watch',
     watch('watch from resourceVersion=0', '&resourceVersion=0', LISTED),
     watch('watch without resourceVersion', '', LISTED),
-    watch('watch sendInitialEvents with bookmarks', '&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan', LISTED + 1),
+    watch(
+      'watch sendInitialEvents with bookmarks',
+      '&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan',
+      LISTED + 1,
+    ),
     watch('watch sendInitialEvents without resourceVersionMatch', '&sendInitialEvents=true&allowWatchBookmarks=true', LISTED + 1),
     watch('watch fieldSelector metadata.name', '&resourceVersion=0&fieldSelector=metadata.name%3Dpage-1', 1),
     watch('watch labelSelector tier=gold', '&resourceVersion=0&labelSelector=tier%3Dgold', 2),
-    { name: 'watch from the list resourceVersion (quiet)', method: 'GET', watch: { events: 1, timeoutMs: 1500 },
-      path: (c: Context) => `${lcoll}?watch=true&resourceVersion=${c.json('page limit=0').metadata?.resourceVersion}` },
+    {
+      name: 'watch from the list resourceVersion (quiet)',
+      method: 'GET',
+      watch: { events: 1, timeoutMs: 1500 },
+      path: (c: Context) => `${lcoll}?watch=true&resourceVersion=${c.json('page limit=0').metadata?.resourceVersion}`,
+    },
     watch('watch resourceVersion=abc', '&resourceVersion=abc', 1),
     watch('watch as Table', '&resourceVersion=0', LISTED, 3000, { accept: TABLE }),
   );
 
-  add('table and metadata',
+  add(
+    'table and metadata',
     list('Table list', '', { accept: TABLE }),
     list('Table list limit=2', '?limit=2', { accept: TABLE }),
     list('Table list includeObject=Object', '?includeObject=Object', { accept: TABLE }),
     list('Table list includeObject=None', '?includeObject=None', { accept: TABLE }),
     list('Table list includeObject=Bogus', '?includeObject=Bogus', { accept: TABLE }),
     { name: 'Table get', method: 'GET', path: `${lcoll}/page-0`, headers: { accept: TABLE } },
-    { name: 'kubectl get Accept', method: 'GET', path: `${lcoll}?limit=500`, headers: { accept: `${TABLE},application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json` } },
+    {
+      name: 'kubectl get Accept',
+      method: 'GET',
+      path: `${lcoll}?limit=500`,
+      headers: { accept: `${TABLE},application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json` },
+    },
     { name: 'PartialObjectMetadata get', method: 'GET', path: `${lcoll}/page-0`, headers: { accept: PARTIAL } },
     list('PartialObjectMetadataList', '', { accept: PARTIAL_LIST }),
     { name: 'Accept application/yaml', method: 'GET', path: `${lcoll}/page-0`, headers: { accept: 'application/yaml' } },
-    { name: 'Accept application/vnd.kubernetes.protobuf', method: 'GET', path: `${lcoll}/page-0`, headers: { accept: 'application/vnd.kubernetes.protobuf' }, compare: { body: 'none' } },
+    {
+      name: 'Accept application/vnd.kubernetes.protobuf',
+      method: 'GET',
+      path: `${lcoll}/page-0`,
+      headers: { accept: 'application/vnd.kubernetes.protobuf' },
+      compare: { body: 'none' },
+    },
     { name: 'Accept text/html', method: 'GET', path: `${lcoll}/page-0`, headers: { accept: 'text/html' } },
   );
 
-  add('deletecollection',
+  add(
+    'deletecollection',
     { name: 'deletecollection dryRun with a label selector', method: 'DELETE', path: `${lcoll}?labelSelector=tier%3Dgold&dryRun=All` },
     list('list after dry-run deletecollection', '?labelSelector=tier%3Dgold'),
     { name: 'deletecollection with a label selector', method: 'DELETE', path: `${lcoll}?labelSelector=tier%3Dgold` },
@@ -234,12 +439,27 @@ export function requestSequence(s: Subject): RequestSpec[] {
 
   const group = (b: any): unknown => (b.groups as Obj[]).find((g) => g.name === s.group);
   const aggregatedGroup = (b: any): unknown => (b.items as Obj[]).find((g) => g.metadata?.name === s.group);
-  add('discovery',
+  add(
+    'discovery',
     { name: 'GET /apis', method: 'GET', path: '/apis', compare: { pick: group } },
-    { name: 'GET /apis (aggregated v2)', method: 'GET', path: '/apis', headers: { accept: AGGREGATED_DISCOVERY }, compare: { pick: aggregatedGroup } },
+    {
+      name: 'GET /apis (aggregated v2)',
+      method: 'GET',
+      path: '/apis',
+      headers: { accept: AGGREGATED_DISCOVERY },
+      compare: { pick: aggregatedGroup },
+    },
     // With the ETag this server sent: 304 Not Modified.
-    { name: 'GET /apis (aggregated v2) If-None-Match', method: 'GET', path: '/apis', compare: { pick: aggregatedGroup },
-      headers: (c: Context) => ({ accept: AGGREGATED_DISCOVERY, 'if-none-match': String(c.answer('GET /apis (aggregated v2)').headers.etag ?? '') }) },
+    {
+      name: 'GET /apis (aggregated v2) If-None-Match',
+      method: 'GET',
+      path: '/apis',
+      compare: { pick: aggregatedGroup },
+      headers: (c: Context) => ({
+        accept: AGGREGATED_DISCOVERY,
+        'if-none-match': String(c.answer('GET /apis (aggregated v2)').headers.etag ?? ''),
+      }),
+    },
     { name: `GET /apis/${s.group}`, method: 'GET', path: `/apis/${s.group}` },
     ...s.versions.map((v) => ({ name: `GET /apis/${s.group}/${v}`, method: 'GET', path: api(v) })),
     { name: `GET /apis/${s.group}/v9`, method: 'GET', path: api('v9') },
@@ -247,18 +467,46 @@ export function requestSequence(s: Subject): RequestSpec[] {
     { name: 'GET /version', method: 'GET', path: '/version', compare: { body: 'shape' } },
   );
 
-  const groupPaths = (paths: Obj | undefined, prefix: string): string[] => Object.keys(paths ?? {}).filter((p) => p.startsWith(prefix)).sort();
-  const schemaNames = (defs: Obj | undefined): string[] => Object.keys(defs ?? {}).filter((d) => d.includes(s.group.split('.').reverse().join('.')) || d.endsWith(`.${s.kind}`)).sort();
-  add('openapi',
-    { name: 'GET /openapi/v2', method: 'GET', path: '/openapi/v2', headers: { accept: 'application/json' },
-      compare: { pick: (b: any) => ({ swagger: b.swagger, paths: groupPaths(b.paths, `/apis/${s.group}/`), definitions: schemaNames(b.definitions) }) } },
-    { name: 'GET /openapi/v3', method: 'GET', path: '/openapi/v3',
-      compare: { pick: (b: any) => groupPaths(b.paths, `apis/${s.group}`) } },
-    ...s.versions.map((v) => ({ name: `GET /openapi/v3/apis/${s.group}/${v}`, method: 'GET', path: `/openapi/v3/apis/${s.group}/${v}`,
-      compare: { pick: (b: any) => ({ openapi: b.openapi, paths: groupPaths(b.paths, `/apis/${s.group}/`), schemas: schemaNames(b.components?.schemas) }) } })),
+  const groupPaths = (paths: Obj | undefined, prefix: string): string[] =>
+    Object.keys(paths ?? {})
+      .filter((p) => p.startsWith(prefix))
+      .sort();
+  const schemaNames = (defs: Obj | undefined): string[] =>
+    Object.keys(defs ?? {})
+      .filter((d) => d.includes(s.group.split('.').reverse().join('.')) || d.endsWith(`.${s.kind}`))
+      .sort();
+  add(
+    'openapi',
+    {
+      name: 'GET /openapi/v2',
+      method: 'GET',
+      path: '/openapi/v2',
+      headers: { accept: 'application/json' },
+      compare: {
+        pick: (b: any) => ({
+          swagger: b.swagger,
+          paths: groupPaths(b.paths, `/apis/${s.group}/`),
+          definitions: schemaNames(b.definitions),
+        }),
+      },
+    },
+    { name: 'GET /openapi/v3', method: 'GET', path: '/openapi/v3', compare: { pick: (b: any) => groupPaths(b.paths, `apis/${s.group}`) } },
+    ...s.versions.map((v) => ({
+      name: `GET /openapi/v3/apis/${s.group}/${v}`,
+      method: 'GET',
+      path: `/openapi/v3/apis/${s.group}/${v}`,
+      compare: {
+        pick: (b: any) => ({
+          openapi: b.openapi,
+          paths: groupPaths(b.paths, `/apis/${s.group}/`),
+          schemas: schemaNames(b.components?.schemas),
+        }),
+      },
+    })),
   );
 
-  add('wrong methods',
+  add(
+    'wrong methods',
     { name: 'POST /apis', method: 'POST', path: '/apis', body: {} },
     { name: `PUT /apis/${s.group}`, method: 'PUT', path: `/apis/${s.group}`, body: {} },
     { name: `DELETE /apis/${s.group}/${v0}`, method: 'DELETE', path: api(v0) },
