@@ -37,8 +37,9 @@ function judge(result: SequenceResult, requests: string[]): void {
   const figure = agreement(result.comparison, requests, rows);
   figures.push(figure.text);
   const counts = (['expected', 'known defect', 'NEW'] as const).map((v) => `${rows.filter((r) => r.verdict === v).length} ${v}`).join(', ');
-  process.stdout.write(`\n${figure.text}; differences: ${counts}\n${differencesTable(rows)}\n`);
+  // The figures and any new difference; every row, with both answers, goes to REFDIFF_REPORT.
   const fresh = rows.filter((r) => r.verdict === 'NEW');
+  process.stdout.write(`\n${figure.text}; differences: ${counts}\n${fresh.length > 0 ? `${differencesTable(fresh)}\n` : ''}`);
   expect(fresh, `differences in neither EXPECTED_DIFFERENCES nor KNOWN_DEFECTS:\n${differencesTable(fresh)}`).toEqual([]);
 }
 
