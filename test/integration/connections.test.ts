@@ -195,9 +195,13 @@ describe('a flood of connections past the file-descriptor limit', () => {
   it('is refused at accept; the process lives and serves again once it passes', async () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     // The server in a process of its own with a soft and hard limit of 700 descriptors.
+    // `exec node` (not npx, which would leave node as a grandchild): killing the child then ends the server.
     child = spawn(
       'bash',
-      ['-c', `ulimit -n 700 && exec npx tsx src/main.ts local --data-dir ${dir.path} --secure-port ${port} --log-level warn`],
+      [
+        '-c',
+        `ulimit -n 700 && exec "${process.execPath}" --import tsx src/main.ts local --data-dir ${dir.path} --secure-port ${port} --log-level warn`,
+      ],
       { cwd: join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
