@@ -42,24 +42,25 @@ export function deprecationWarning(def: ResourceDefinition, version: VersionDefi
 
 function route(app: FastifyInstance, url: string, ctx: RouteContext, handlers: Partial<Record<string, Handler>>): void {
   const warning = ctx.scope.version.deprecated ? deprecationWarning(ctx.scope.def, ctx.scope.version) : undefined;
+  // Before the body is read, as upstream's handler warns before it decodes: a body that does not parse is
+  // still a request to the deprecated version. A method the path does not serve, or an Accept that cannot
+  // be met, never reaches that handler upstream, so it gets no warning.
+  const warn = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (!handlers[req.method]) return;
+    // Protobuf reaches upstream's handler (its routes produce it) and is refused there, after the warning.
+    const protobuf = (req.headers.accept ?? '').includes('application/vnd.kubernetes.protobuf');
+    try {
+      outputFormat(req);
+    } catch {
+      if (!protobuf) return;
+    }
+    setWarnings(reply, [warning as string]);
+  };
   app.route({
     method: ALL_METHODS,
     url,
     exposeHeadRoute: false,
-    // Before the body is read, as upstream's handler warns before it decodes: a body that does not parse is
-    // still a request to the deprecated version. A method the path does not serve, or an Accept that cannot
-    // be met, never reaches that handler upstream, so it gets no warning.
-    onRequest: async (req, reply) => {
-      if (!warning || !handlers[req.method]) return;
-      // Protobuf reaches upstream's handler (its routes produce it) and is refused there, after the warning.
-      const protobuf = (req.headers.accept ?? '').includes('application/vnd.kubernetes.protobuf');
-      try {
-        outputFormat(req);
-      } catch {
-        if (!protobuf) return;
-      }
-      setWarnings(reply, [warning]);
-    },
+    ...(warning ? { onRequest: warn } : {}),
     handler: async (req, reply) => {
       const handler = handlers[req.method];
       if (!handler) throw newMethodNotAllowed();

@@ -30,9 +30,12 @@ export function outputFormat(req: FastifyRequest): OutputFormat {
   return format;
 }
 
+/** Sends text as it is (Fastify's own path would append `; charset=utf-8` to a JSON type). */
+const asIs = (payload: unknown): string => payload as string;
+
 /** Writes text as the body, untouched: the single call that sends a response body. */
 export function writeBytes(reply: FastifyReply, code: number, contentType: string, text: string): FastifyReply {
-  return reply.code(code).header('Content-Type', contentType).send(Buffer.from(text));
+  return reply.code(code).header('Content-Type', contentType).serializer(asIs).send(text);
 }
 
 function writeEncoded(req: FastifyRequest, reply: FastifyReply, code: number, body: unknown): FastifyReply {

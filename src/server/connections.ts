@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { ServerHttp2Session } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { userFrom } from '../endpoints/request/context.js';
+import { requestSlot, userFrom } from '../endpoints/request/context.js';
 
 export interface ConnectionOptions {
   idleTimeoutMs: number;
@@ -38,6 +38,8 @@ interface ConnectionState {
 }
 
 const stateKey = Symbol('connectionState');
+/** The connection a request came on, for its response to count it finished. */
+const inFlight = requestSlot<ConnectionState>();
 type Tracked = TLSSocket & { [stateKey]?: ConnectionState };
 
 /** The soft limit on open files, from /proc (Linux); undefined where it cannot be read. */
@@ -95,7 +97,7 @@ export function installConnectionLimits(app: FastifyInstance, opts: ConnectionOp
     return user === undefined || user.name === ANONYMOUS;
   };
 
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', async (req) => {
     // The TLS socket itself for HTTP/1.1; for HTTP/2, Node's proxy of the session's socket forwards reads to it.
     const socket = req.raw.socket as Tracked;
     const state = socket[stateKey];
@@ -104,15 +106,20 @@ export function installConnectionLimits(app: FastifyInstance, opts: ConnectionOp
     if (h2) state.session = h2;
     state.inFlight++;
     clearTimeout(state.timer);
-    reply.raw.once('close', () => {
-      state.inFlight--;
-      if (unauthenticated(req) && state.session) {
-        // HTTP/2: GOAWAY once this stream is done (HTTP/1.1 was told `Connection: close` below).
-        if (!state.session.closed) state.session.close();
-        return;
-      }
-      if (state.inFlight === 0) arm(state, opts.idleTimeoutMs);
-    });
+    inFlight.set(req, state);
+  });
+
+  // Fastify calls onResponse once the response is written or the client has gone, watch streams included.
+  app.addHook('onResponse', async (req) => {
+    const state = inFlight.get(req);
+    if (!state) return;
+    state.inFlight--;
+    if (unauthenticated(req) && state.session) {
+      // HTTP/2: GOAWAY once this stream is done (HTTP/1.1 was told `Connection: close` below).
+      if (!state.session.closed) state.session.close();
+      return;
+    }
+    if (state.inFlight === 0) arm(state, opts.idleTimeoutMs);
   });
 
   app.addHook('onSend', async (req, reply) => {

@@ -66,13 +66,18 @@ export interface RequestSlot<T> {
   set(req: FastifyRequest, value: T): void;
 }
 
+/** Every slot's key, so the request shape is declared once at start-up (Fastify's decorateRequest). */
+const slotKeys: symbol[] = [];
+
 /** The one way a stage keeps its own state on a request: a slot made here, not a property of its own. */
 export function requestSlot<T>(): RequestSlot<T> {
-  const values = new WeakMap<FastifyRequest, T>();
+  const key = Symbol('slot');
+  slotKeys.push(key);
+  type Holder = Record<symbol, T | undefined>;
   return {
-    get: (req) => values.get(req),
+    get: (req) => (req as unknown as Holder)[key],
     set: (req, value) => {
-      values.set(req, value);
+      (req as unknown as Holder)[key] = value;
     },
   };
 }
@@ -82,4 +87,5 @@ export function decorateRequestContext(app: FastifyInstance): void {
   app.decorateRequest(requestInfoKey as unknown as string, undefined);
   app.decorateRequest(userKey as unknown as string, undefined);
   app.decorateRequest(duplicateFieldsKey as unknown as string, undefined);
+  for (const key of slotKeys) app.decorateRequest(key as unknown as string, undefined);
 }

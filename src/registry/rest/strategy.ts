@@ -83,14 +83,14 @@ function canonicalJSON(value: unknown): string {
 
 export function validateCreate(obj: KubeObject, scope: ResourceScope): void {
   const errs: FieldError[] = [
-    ...validateObjectMeta(obj.metadata, { namespaced: scope.def.scope === 'Namespaced', isCreate: true }),
+    ...validateObjectMeta(obj.metadata, { namespaced: scope.def.scope === 'Namespaced', isCreate: true, decoded: true }),
     ...validateBody(obj, scope),
   ];
   throwIfInvalid(errs, obj, scope);
 }
 
 export function validateUpdate(obj: KubeObject, old: KubeObject, scope: ResourceScope): void {
-  const errs: FieldError[] = [...validateObjectMetaUpdate(obj.metadata, old.metadata), ...validateBody(obj, scope)];
+  const errs: FieldError[] = [...validateObjectMetaUpdate(obj.metadata, old.metadata, true), ...validateBody(obj, scope)];
   throwIfInvalid(errs, obj, scope);
 }
 
