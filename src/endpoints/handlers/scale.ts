@@ -1,7 +1,7 @@
 /** GET, PUT and PATCH of /scale, through the resource's main update path. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { applyScale, scaleOf } from '../../registry/rest/scale.js';
-import { applyJsonPatch, applyMergePatch, patchTypeFromContentType, unsupportedPatchType } from '../patch/index.js';
+import { patcherFor } from '../patch/index.js';
 import { setWarnings, writeOther } from '../serializer.js';
 import { nameOf, namespaceOf, type RouteContext } from './route-context.js';
 import { writeOptions } from './write-options.js';
@@ -20,13 +20,8 @@ export async function getScale(ctx: RouteContext, req: FastifyRequest, reply: Fa
 export async function updateScale(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const sub = scaleSpec(ctx);
   const opts = writeOptions(req, req.method === 'PATCH' ? 'PatchOptions' : 'UpdateOptions');
-  let patchType: 'json' | 'merge' | undefined;
-  if (req.method === 'PATCH') {
-    const contentType = req.headers['content-type'] ?? '';
-    const type = patchTypeFromContentType(contentType);
-    if (type !== 'json' && type !== 'merge') throw unsupportedPatchType();
-    patchType = type;
-  }
+  // PUT takes a whole Scale; PATCH patches the Scale read from the object.
+  const patcher = req.method === 'PATCH' ? patcherFor(req.headers['content-type']) : undefined;
   const body = req.body;
   const obj = await ctx.store.patch(
     ctx.scope,
@@ -34,9 +29,8 @@ export async function updateScale(ctx: RouteContext, req: FastifyRequest, reply:
     nameOf(req),
     '',
     (current) => {
-      const scale = scaleOf(current, sub);
-      const wanted = patchType === undefined ? body : patchType === 'json' ? applyJsonPatch(scale, body) : applyMergePatch(scale, body);
-      return applyScale(current, wanted, sub, patchType === undefined ? nameOf(req) : undefined);
+      const wanted = patcher ? patcher.apply(scaleOf(current, sub), body) : body;
+      return applyScale(current, wanted, sub, patcher ? undefined : nameOf(req));
     },
     opts,
   );

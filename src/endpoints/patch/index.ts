@@ -8,26 +8,26 @@ import { newBadRequest, newUnsupportedMediaType, StatusError } from '../../apima
 import { isPlainObject } from '../../apimachinery/types.js';
 import { JSON_PATCH, MERGE_PATCH } from '../negotiation/media-types.js';
 
-export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
-
-export function patchTypeFromContentType(contentType: string): PatchType | undefined {
-  const base = contentType.split(';')[0]?.trim().toLowerCase();
-  switch (base) {
-    case JSON_PATCH:
-      return 'json';
-    case MERGE_PATCH:
-      return 'merge';
-    case 'application/strategic-merge-patch+json':
-      return 'strategic';
-    case 'application/apply-patch+yaml':
-      return 'apply';
-    default:
-      return undefined;
-  }
+/** Computes the patched document from the current one. */
+export interface Patcher {
+  /** How the strict decoder names this patch type's repeated keys (`json patch duplicate field ...`). */
+  strictPrefix: string;
+  apply(current: unknown, patch: unknown): unknown;
 }
 
-export function unsupportedPatchType(): StatusError {
-  return newUnsupportedMediaType([JSON_PATCH, MERGE_PATCH]);
+const PATCHERS: Record<string, Patcher> = {
+  [JSON_PATCH]: { strictPrefix: 'json patch ', apply: (current, patch) => applyJsonPatch(current, patch) },
+  [MERGE_PATCH]: { strictPrefix: '', apply: (current, patch) => applyMergePatch(current, patch) },
+};
+
+/**
+ * The patcher of a Content-Type, for the object, /status and /scale alike; any other type (strategic merge
+ * patch, server-side apply) is a 415 listing the ones served.
+ */
+export function patcherFor(contentType: string | undefined): Patcher {
+  const patcher = PATCHERS[(contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? ''];
+  if (!patcher) throw newUnsupportedMediaType([JSON_PATCH, MERGE_PATCH]);
+  return patcher;
 }
 
 export function applyJsonPatch(original: unknown, patch: unknown): unknown {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VersionDefinition } from '../../registry/definitions/types.js';
 import { evaluate } from '../jsonpath/jsonpath.js';
-import { applyJsonPatch, applyMergePatch, patchTypeFromContentType } from '../patch/index.js';
 import { humanDuration } from './human-duration.js';
 import { tableForObjects } from './table.js';
 
@@ -79,28 +78,5 @@ describe('tableForObjects', () => {
     [800 * 86_400_000, '2y70d'],
   ])('humanDuration(%d) = %s', (ms, want) => {
     expect(humanDuration(ms)).toBe(want);
-  });
-});
-
-describe('patches', () => {
-  it('applies merge patches: null deletes, objects merge, arrays replace', () => {
-    expect(applyMergePatch({ a: 1, b: { c: 2, d: 3 }, e: [1, 2] }, { a: null, b: { c: 5 }, e: [9] })).toEqual({
-      b: { c: 5, d: 3 },
-      e: [9],
-    });
-  });
-  it('applies JSON patches and refuses a failed test with 422', () => {
-    expect(applyJsonPatch({ a: 1 }, [{ op: 'add', path: '/b', value: 2 }])).toEqual({ a: 1, b: 2 });
-    expect(() => applyJsonPatch({ a: 1 }, [{ op: 'test', path: '/a', value: 2 }])).toThrow(
-      expect.objectContaining({ status: expect.objectContaining({ code: 422 }) }),
-    );
-    expect(() => applyJsonPatch({ a: 1 }, { op: 'add' })).toThrow(
-      expect.objectContaining({ status: expect.objectContaining({ code: 400 }) }),
-    );
-  });
-  it('knows the patch types by content type', () => {
-    expect(patchTypeFromContentType('application/merge-patch+json; charset=utf-8')).toBe('merge');
-    expect(patchTypeFromContentType('application/strategic-merge-patch+json')).toBe('strategic');
-    expect(patchTypeFromContentType('application/json')).toBeUndefined();
   });
 });
