@@ -348,7 +348,9 @@ describe('API contract', () => {
 
     it('serves the legacy /watch/ paths, for a collection and for one object', async () => {
       const all = await watchEvents(local.url, id, '/apis/wardle.example.com/v1alpha1/watch/namespaces/contract/flunders', 2, 5000);
-      expect(all.events.map((e) => e.type)).toEqual(['ADDED', 'ADDED']);
+      // The current state, as ADDED events (a chunk may carry more than the two waited for).
+      expect(all.events.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(all.events.map((e) => e.type))).toEqual(new Set(['ADDED']));
       const one = await watchEvents(local.url, id, '/apis/wardle.example.com/v1alpha1/watch/namespaces/contract/flunders/item-3', 1, 5000);
       expect(one.events).toEqual([
         expect.objectContaining({
