@@ -16,7 +16,7 @@ import { createObject } from './handlers/create.js';
 import { deleteCollection, deleteOne } from './handlers/delete.js';
 import { getObject } from './handlers/get.js';
 import { legacyWatch, listOrWatch } from './handlers/list.js';
-import { outputFormat, setWarnings } from './serializer.js';
+import { outputFormat, warningHeader } from './serializer.js';
 import { patchObject } from './handlers/patch.js';
 import type { RouteContext } from './handlers/route-context.js';
 import { getScale, updateScale } from './handlers/scale.js';
@@ -45,6 +45,7 @@ function route(app: FastifyInstance, url: string, ctx: RouteContext, handlers: P
   // Before the body is read, as upstream's handler warns before it decodes: a body that does not parse is
   // still a request to the deprecated version. A method the path does not serve, or an Accept that cannot
   // be met, never reaches that handler upstream, so it gets no warning.
+  const header = warning === undefined ? '' : warningHeader(warning);
   const warn = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (!handlers[req.method]) return;
     // Protobuf reaches upstream's handler (its routes produce it) and is refused there, after the warning.
@@ -54,7 +55,8 @@ function route(app: FastifyInstance, url: string, ctx: RouteContext, handlers: P
     } catch {
       if (!protobuf) return;
     }
-    setWarnings(reply, [warning as string]);
+    // The first warning of the request: the header is made once, not per request.
+    reply.header('Warning', header);
   };
   app.route({
     method: ALL_METHODS,

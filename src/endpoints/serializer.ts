@@ -48,7 +48,12 @@ export function setWarnings(reply: FastifyReply, warnings: string[]): void {
   if (warnings.length === 0) return;
   const existing = reply.getHeader('Warning');
   const before = existing === undefined ? [] : ([] as string[]).concat(existing as string | string[]);
-  reply.header('Warning', [...new Set([...before, ...warnings.map((w) => `299 - ${JSON.stringify(w)}`)])]);
+  reply.header('Warning', [...new Set([...before, ...warnings.map(warningHeader)])]);
+}
+
+/** One warning as its header value: warn-code 299, no agent, the text quoted. */
+export function warningHeader(warning: string): string {
+  return `299 - ${JSON.stringify(warning)}`;
 }
 
 /** An object's metadata alone (`meta.AsPartialObjectMetadata`). */
