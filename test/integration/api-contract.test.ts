@@ -365,6 +365,10 @@ describe('API contract', () => {
     it('marks API responses, errors included, Cache-Control: no-cache, private', async () => {
       expect((await req('GET', `${ns}/item-0`)).headers['cache-control']).toBe('no-cache, private');
       expect((await req('GET', `${ns}/missing`)).headers['cache-control']).toBe('no-cache, private');
+      // Once, on a watch stream too, whose head the handler writes itself.
+      expect((await watchEvents(local.url, id, `${ns}?watch=true&timeoutSeconds=1`, 1, 3000)).headers['cache-control']).toBe(
+        'no-cache, private',
+      );
       expect(
         (await req('GET', '/apis', undefined, { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' })).headers[
           'cache-control'

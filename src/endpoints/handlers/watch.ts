@@ -61,11 +61,9 @@ export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: 
 
   reply.hijack();
   const res = reply.raw;
-  // The hijacked stream writes its own head: carry over what earlier stages set (Warning, Audit-Id).
-  res.writeHead(200, { ...reply.getHeaders(), 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' } as Record<
-    string,
-    string
-  >);
+  // The hijacked stream writes its own head: carry over what earlier stages set (Cache-Control, Warning,
+  // Audit-Id). Fastify keeps header names lowercased; a differently cased copy would be sent twice.
+  res.writeHead(200, { ...reply.getHeaders(), 'content-type': 'application/json' } as Record<string, string>);
   // The stream's own writes: a hijacked reply leaves Fastify, so these are the one place outside the serializer.
   // HTTP/1.1 sends headers at once with flushHeaders; HTTP/2 has no such call and sends them with the first write.
   (res as { flushHeaders?: () => void }).flushHeaders?.();
