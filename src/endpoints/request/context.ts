@@ -25,41 +25,6 @@ export interface RequestInfo {
 
 export type { UserInfo } from '../../authentication/user.js';
 
-const requestInfoKey = Symbol('requestInfo');
-const userKey = Symbol('user');
-const duplicateFieldsKey = Symbol('duplicateFields');
-
-interface WithContext {
-  [requestInfoKey]?: RequestInfo;
-  [userKey]?: UserInfo;
-  [duplicateFieldsKey]?: string[];
-}
-
-export function setRequestInfo(req: FastifyRequest, info: RequestInfo): void {
-  (req as unknown as WithContext)[requestInfoKey] = info;
-}
-
-export function requestInfoFrom(req: FastifyRequest): RequestInfo | undefined {
-  return (req as unknown as WithContext)[requestInfoKey];
-}
-
-export function setUser(req: FastifyRequest, user: UserInfo): void {
-  (req as unknown as WithContext)[userKey] = user;
-}
-
-export function userFrom(req: FastifyRequest): UserInfo | undefined {
-  return (req as unknown as WithContext)[userKey];
-}
-
-export function setDuplicateFields(req: FastifyRequest, paths: string[]): void {
-  (req as unknown as WithContext)[duplicateFieldsKey] = paths;
-}
-
-/** Paths of the keys the body repeated (`spec.reference`), empty when none. */
-export function duplicateFieldsFrom(req: FastifyRequest): string[] {
-  return (req as unknown as WithContext)[duplicateFieldsKey] ?? [];
-}
-
 /** A typed per-request value of one stage (audit's event, metrics' start time, the negotiated output). */
 export interface RequestSlot<T> {
   get(req: FastifyRequest): T | undefined;
@@ -82,10 +47,36 @@ export function requestSlot<T>(): RequestSlot<T> {
   };
 }
 
+const requestInfo = requestSlot<RequestInfo>();
+const user = requestSlot<UserInfo>();
+const duplicateFields = requestSlot<string[]>();
+
+export function setRequestInfo(req: FastifyRequest, info: RequestInfo): void {
+  requestInfo.set(req, info);
+}
+
+export function requestInfoFrom(req: FastifyRequest): RequestInfo | undefined {
+  return requestInfo.get(req);
+}
+
+export function setUser(req: FastifyRequest, info: UserInfo): void {
+  user.set(req, info);
+}
+
+export function userFrom(req: FastifyRequest): UserInfo | undefined {
+  return user.get(req);
+}
+
+export function setDuplicateFields(req: FastifyRequest, paths: string[]): void {
+  duplicateFields.set(req, paths);
+}
+
+/** Paths of the keys the body repeated (`spec.reference`), empty when none. */
+export function duplicateFieldsFrom(req: FastifyRequest): string[] {
+  return duplicateFields.get(req) ?? [];
+}
+
 /** Keeps Fastify's request shape stable (it optimises for properties known at start-up). */
 export function decorateRequestContext(app: FastifyInstance): void {
-  app.decorateRequest(requestInfoKey as unknown as string, undefined);
-  app.decorateRequest(userKey as unknown as string, undefined);
-  app.decorateRequest(duplicateFieldsKey as unknown as string, undefined);
   for (const key of slotKeys) app.decorateRequest(key as unknown as string, undefined);
 }
