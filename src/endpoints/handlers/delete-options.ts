@@ -9,7 +9,7 @@ import { newBadRequest } from '../../apimachinery/errors.js';
 import { type DeleteOptions, newInvalidOptions, validateDeleteOptions } from '../../apimachinery/options.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 import type { ResourceScope } from '../../registry/rest/scope.js';
-import { parseQueryBool, parseQueryInt } from './query.js';
+import { intParam, optionalBoolParam, queryParam, queryParams } from './query.js';
 
 /** The group versions a DeleteOptions body may name (per-group DeleteOptions are still accepted upstream). */
 const DELETE_OPTIONS_VERSIONS = new Set(['meta.k8s.io/v1', 'meta.k8s.io/v1beta1', 'v1']);
@@ -22,16 +22,14 @@ export function deleteOptionsFrom(req: FastifyRequest, scope: ResourceScope): De
 }
 
 function fromQuery(req: FastifyRequest): DeleteOptions {
-  const query = req.query as Record<string, string | string[] | undefined>;
-  const first = (name: string): string | undefined => ([] as string[]).concat(query[name] ?? [])[0];
   const options: DeleteOptions = {};
-  const grace = parseQueryInt(first('gracePeriodSeconds'));
+  const grace = intParam(req, 'gracePeriodSeconds');
   if (grace !== undefined) options.gracePeriodSeconds = grace;
-  const orphan = first('orphanDependents');
-  if (orphan !== undefined) options.orphanDependents = parseQueryBool(orphan);
-  const policy = first('propagationPolicy');
+  const orphan = optionalBoolParam(req, 'orphanDependents');
+  if (orphan !== undefined) options.orphanDependents = orphan;
+  const policy = queryParam(req, 'propagationPolicy');
   if (policy !== undefined && policy !== '') options.propagationPolicy = policy;
-  const dryRun = ([] as string[]).concat(query.dryRun ?? []);
+  const dryRun = queryParams(req, 'dryRun');
   if (dryRun.length > 0) options.dryRun = dryRun;
   return options;
 }

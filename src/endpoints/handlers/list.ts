@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { requestInfoFrom } from '../request/context.js';
 import { isLongRunning } from '../request/long-running.js';
-import { boolParam, intParam, queryParam } from './query.js';
+import { intParam, optionalBoolParam, queryParam } from './query.js';
 import { outputFormat, writeList, writeRawList } from '../serializer.js';
 import { nameOf, namespaceOf, type RouteContext } from './route-context.js';
 import { predicateFrom } from './selectors.js';
@@ -20,7 +20,7 @@ export async function listOrWatch(ctx: RouteContext, req: FastifyRequest, reply:
     continueToken: queryParam(req, 'continue'),
     resourceVersion: queryParam(req, 'resourceVersion'),
     resourceVersionMatch: queryParam(req, 'resourceVersionMatch'),
-    sendInitialEvents: queryParam(req, 'sendInitialEvents') === undefined ? undefined : boolParam(req, 'sendInitialEvents'),
+    sendInitialEvents: optionalBoolParam(req, 'sendInitialEvents'),
   });
   if (listed.rawItems) return writeRawList(reply, ctx.scope, listed.rawItems, listed.metadata);
   return writeList(req, reply, ctx.scope, listed.items, listed.metadata);

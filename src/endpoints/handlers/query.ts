@@ -17,11 +17,11 @@ export function queryParams(req: FastifyRequest, name: string): string[] {
   return ([] as string[]).concat((req.query as Record<string, string | string[] | undefined>)[name] ?? []);
 }
 
-export function parseQueryBool(value: string | undefined): boolean {
+function parseQueryBool(value: string | undefined): boolean {
   return value !== undefined && value !== 'false' && value !== '0';
 }
 
-export function parseQueryInt(value: string | undefined): number | undefined {
+function parseQueryInt(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   if (!/^[+-]?\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
     throw newBadRequest(
@@ -33,6 +33,12 @@ export function parseQueryInt(value: string | undefined): number | undefined {
 
 export function boolParam(req: FastifyRequest, name: string): boolean {
   return parseQueryBool(queryParam(req, name));
+}
+
+/** A pointer-typed bool option (`*bool`): undefined when absent, else read as `boolParam` reads it. */
+export function optionalBoolParam(req: FastifyRequest, name: string): boolean | undefined {
+  const value = queryParam(req, name);
+  return value === undefined ? undefined : parseQueryBool(value);
 }
 
 export function intParam(req: FastifyRequest, name: string): number | undefined {

@@ -8,7 +8,7 @@ import { isStatusError, type StatusError } from '../../apimachinery/errors.js';
 import { newInvalidOptions, validateListOptions } from '../../apimachinery/options.js';
 import type { Predicate } from '../../storage/interfaces.js';
 import { bookmark, type ObjectWatch } from '../../registry/rest/watch.js';
-import { boolParam, intParam, parseQueryBool, queryParam } from './query.js';
+import { boolParam, intParam, optionalBoolParam, queryParam } from './query.js';
 import { watchEncoder } from '../serializer.js';
 import { namespaceOf, type RouteContext } from './route-context.js';
 import { predicateFrom } from './selectors.js';
@@ -20,8 +20,7 @@ const MIN_REQUEST_TIMEOUT_SECONDS = 1800;
 
 function watchParams(req: FastifyRequest): { sendInitialEvents?: boolean; allowBookmarks: boolean; timeoutMs: number } {
   const allowBookmarks = boolParam(req, 'allowWatchBookmarks');
-  const sie = queryParam(req, 'sendInitialEvents');
-  const sendInitialEvents = sie === undefined ? undefined : parseQueryBool(sie);
+  const sendInitialEvents = optionalBoolParam(req, 'sendInitialEvents');
   const errs = validateListOptions({
     watch: true,
     resourceVersion: queryParam(req, 'resourceVersion'),
