@@ -4,16 +4,26 @@
  * messages read exactly as kube-apiserver's.
  */
 import type { FieldError } from './errors.js';
+import { goMarshal, goQuote } from './go-format.js';
 
 /**
- * The bad value as `ErrorBody` prints it: numbers and booleans bare, strings quoted (`%q`), null as `null`,
- * anything else (string lists included, as `["Bogus"]`) as JSON.
+ * A bad value whose Go type `ErrorBody` does not print with `%q` although it holds a string: a named string
+ * type (`types.UID`, `ManagedFieldsOperationType`) or a struct prints as JSON. `text` is what Go prints.
+ */
+export class PrintedValue {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * The bad value as `ErrorBody` prints it: numbers and booleans bare, strings with `%q` (strconv.Quote), null
+ * as `null`, anything else (string lists included, as `["Bogus"]`) as encoding/json writes it.
  */
 export function goValue(value: unknown): string {
+  if (value instanceof PrintedValue) return value.text;
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
-  return JSON.stringify(value);
+  if (typeof value === 'string') return goQuote(value);
+  return goMarshal(value);
 }
 
 const withDetail = (head: string, detail?: string): string => (detail ? `${head}: ${detail}` : head);
@@ -27,7 +37,7 @@ export function invalid(field: string, value: unknown, detail?: string): FieldEr
 }
 
 export function notSupported(field: string, value: unknown, supported: string[]): FieldError {
-  const list = supported.map((s) => JSON.stringify(s)).join(', ');
+  const list = supported.map(goQuote).join(', ');
   return {
     type: 'FieldValueNotSupported',
     field,

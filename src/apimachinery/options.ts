@@ -6,6 +6,7 @@
  */
 import { type FieldError, newInvalid, type StatusError } from './errors.js';
 import { forbidden, invalid, notSupported, tooLong } from './field.js';
+import { byteLength, goRune, isGoPrint } from './go-format.js';
 
 export type DeletionPropagation = 'Foreground' | 'Background' | 'Orphan';
 
@@ -47,17 +48,21 @@ export function validateFieldValidation(value: string): FieldError[] {
     : [notSupported('fieldValidation', value, ['', ...FIELD_VALIDATION_VALUES])];
 }
 
-/** At most 128 characters, all printable. */
-export function validateFieldManager(value: string): FieldError[] {
+/**
+ * `ValidateFieldManager`, for `?fieldManager=` and for each managed-fields entry's manager: at most 128 bytes,
+ * every rune printable; positions are byte offsets.
+ */
+export function validateFieldManager(manager: string, field = 'fieldManager'): FieldError[] {
   const errs: FieldError[] = [];
-  if (value.length > FIELD_MANAGER_MAX_LENGTH) errs.push(tooLong('fieldManager', FIELD_MANAGER_MAX_LENGTH));
-  let i = 0;
-  for (const ch of value) {
-    if (!/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(ch)) {
-      const code = (ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
-      errs.push(invalid('fieldManager', value, `invalid character U+${code} (at position ${i})`));
+  if (byteLength(manager) > FIELD_MANAGER_MAX_LENGTH) errs.push(tooLong(field, FIELD_MANAGER_MAX_LENGTH));
+  let offset = 0;
+  for (const ch of manager) {
+    const cp = ch.codePointAt(0) as number;
+    // A lone surrogate is U+FFFD to Go, which is printable.
+    if (!isGoPrint(cp) && !(cp >= 0xd800 && cp <= 0xdfff)) {
+      errs.push(invalid(field, manager, `invalid character ${goRune(cp)} (at position ${offset})`));
     }
-    i += Buffer.byteLength(ch);
+    offset += byteLength(ch);
   }
   return errs;
 }

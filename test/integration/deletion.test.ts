@@ -254,6 +254,18 @@ describe('deletion and update semantics', () => {
       );
     });
 
+    it('refuses a fieldManager longer than 128 bytes or with unprintable characters, as ValidateFieldManager does', async () => {
+      // 65 characters, 130 bytes: Go counts bytes.
+      const long = await req('POST', `${base}?fieldManager=${encodeURIComponent('é'.repeat(65))}`, flunder('fm-long'));
+      expect(long.status).toBe(422);
+      expect(long.json.message).toBe('CreateOptions.meta.k8s.io "" is invalid: fieldManager: Too long: may not be more than 128 bytes');
+      const bell = await req('POST', `${base}?fieldManager=a%07`, flunder('fm-bell'));
+      expect(bell.status).toBe(422);
+      expect(bell.json.message).toBe(
+        'CreateOptions.meta.k8s.io "" is invalid: fieldManager: Invalid value: "a\\a": invalid character U+0007 (at position 1)',
+      );
+    });
+
     it('refuses an unknown resourceVersionMatch with 422 ListOptions', async () => {
       const res = await req('GET', `${base}?resourceVersion=1&resourceVersionMatch=Newest`);
       expect(res.status).toBe(422);

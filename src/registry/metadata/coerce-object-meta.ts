@@ -17,7 +17,7 @@
  * unknown nested fields dropped and reported by path (`metadata.ownerReferences[0].foo`).
  */
 import type { ObjectMeta } from '../../apimachinery/types.js';
-import { compareBytes } from './go-format.js';
+import { compareBytes } from '../../apimachinery/go-format.js';
 import { parseTime } from './go-time.js';
 
 /** A Go type, as far as decoding JSON into ObjectMeta needs one; `type` is what Go's messages print. */

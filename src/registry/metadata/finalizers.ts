@@ -4,7 +4,8 @@
  * on update), and the warnings apiextensions-apiserver gives for finalizer names a custom resource adds.
  */
 import type { FieldError } from '../../apimachinery/errors.js';
-import { compareBytes, goMarshal, goQuote } from './go-format.js';
+import { forbidden, invalid } from '../../apimachinery/field.js';
+import { compareBytes, goQuote } from '../../apimachinery/go-format.js';
 import { isQualifiedName } from './name-formats.js';
 
 const ORPHAN = 'orphan';
@@ -18,14 +19,10 @@ const sortedSet = (values: string[]): string[] => [...new Set(values)].sort(comp
 export function validateFinalizers(finalizers: string[], field: string): FieldError[] {
   const errs: FieldError[] = [];
   for (const f of finalizers) {
-    for (const m of isQualifiedName(f)) errs.push({ type: 'FieldValueInvalid', field, message: `Invalid value: ${goQuote(f)}: ${m}` });
+    for (const m of isQualifiedName(f)) errs.push(invalid(field, f, m));
   }
   if (finalizers.includes(ORPHAN) && finalizers.includes(FOREGROUND_DELETION)) {
-    errs.push({
-      type: 'FieldValueInvalid',
-      field,
-      message: `Invalid value: ${goMarshal(finalizers)}: finalizer ${ORPHAN} and ${FOREGROUND_DELETION} cannot be both set`,
-    });
+    errs.push(invalid(field, finalizers, `finalizer ${ORPHAN} and ${FOREGROUND_DELETION} cannot be both set`));
   }
   return errs;
 }
@@ -36,11 +33,10 @@ export function validateNoNewFinalizers(finalizers: string[], old: string[], fie
   const added = sortedSet(finalizers.filter((f) => !before.has(f)));
   if (added.length === 0) return [];
   return [
-    {
-      type: 'FieldValueForbidden',
+    forbidden(
       field,
-      message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map(goQuote).join(', ')}}`,
-    },
+      `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map(goQuote).join(', ')}}`,
+    ),
   ];
 }
 

@@ -3,7 +3,7 @@
  * upstream's messages. Lengths are Go's byte lengths. The two packages word the length limit
  * differently: object names and namespaces say "characters", label keys and values say "bytes".
  */
-import { goBytes } from './go-format.js';
+import { goBytes } from '../../apimachinery/go-format.js';
 
 const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const DNS1123_SUBDOMAIN_FMT = `${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_FMT})*`;

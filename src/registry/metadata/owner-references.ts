@@ -5,7 +5,8 @@
  */
 import type { FieldError } from '../../apimachinery/errors.js';
 import type { OwnerReference } from '../../apimachinery/types.js';
-import { goJSONString, goQuote } from './go-format.js';
+import { invalid, PrintedValue, required } from '../../apimachinery/field.js';
+import { goJSONString } from '../../apimachinery/go-format.js';
 
 /** An owner reference as encoding/json writes `metav1.OwnerReference`, for the messages that print one. */
 function marshalOwnerReference(ref: OwnerReference): string {
@@ -31,28 +32,20 @@ function parseGroupVersion(gv: string): { group: string; version: string } | und
 
 function validateOwnerReference(ref: OwnerReference, field: string): FieldError[] {
   const errs: FieldError[] = [];
-  const required = (name: keyof OwnerReference): void => {
-    errs.push({ type: 'FieldValueRequired', field: `${field}.${name}`, message: 'Required value: must not be empty' });
+  const empty = (name: keyof OwnerReference): void => {
+    errs.push(required(`${field}.${name}`, 'must not be empty'));
   };
   const gv = parseGroupVersion(ref.apiVersion);
-  if (ref.apiVersion === '') required('apiVersion');
+  if (ref.apiVersion === '') empty('apiVersion');
   else if (!gv || gv.version === '') {
-    errs.push({
-      type: 'FieldValueInvalid',
-      field: `${field}.apiVersion`,
-      message: `Invalid value: ${goQuote(ref.apiVersion)}: must be <group>/<version> or <version>`,
-    });
+    errs.push(invalid(`${field}.apiVersion`, ref.apiVersion, 'must be <group>/<version> or <version>'));
   }
-  if (ref.kind === '') required('kind');
-  if (ref.name === '') required('name');
-  if (ref.uid === '') required('uid');
+  if (ref.kind === '') empty('kind');
+  if (ref.name === '') empty('name');
+  if (ref.uid === '') empty('uid');
   // BannedOwners: an Event never owns anything.
   if (gv && gv.group === '' && gv.version === 'v1' && ref.kind === 'Event') {
-    errs.push({
-      type: 'FieldValueInvalid',
-      field,
-      message: `Invalid value: ${marshalOwnerReference(ref)}: /v1, Kind=Event is disallowed from being an owner`,
-    });
+    errs.push(invalid(field, new PrintedValue(marshalOwnerReference(ref)), '/v1, Kind=Event is disallowed from being an owner'));
   }
   return errs;
 }
@@ -68,11 +61,13 @@ export function validateOwnerReferences(refs: OwnerReference[], field: string): 
       firstController = current;
       return;
     }
-    errs.push({
-      type: 'FieldValueInvalid',
-      field,
-      message: `Invalid value: [${refs.map(marshalOwnerReference).join(',')}]: Only one reference can have Controller set to true. Found "true" in references for ${firstController} and ${current}`,
-    });
+    errs.push(
+      invalid(
+        field,
+        new PrintedValue(`[${refs.map(marshalOwnerReference).join(',')}]`),
+        `Only one reference can have Controller set to true. Found "true" in references for ${firstController} and ${current}`,
+      ),
+    );
   });
   return errs;
 }

@@ -8,7 +8,8 @@ import type { FieldError } from '../../apimachinery/errors.js';
 import type { ObjectMeta } from '../../apimachinery/types.js';
 import { coerceObjectMeta } from './coerce-object-meta.js';
 import { validateFinalizers, validateNoNewFinalizers } from './finalizers.js';
-import { byteLength, goJSONString, goMarshal, goQuote } from './go-format.js';
+import { forbidden, invalid, PrintedValue, required, tooLong } from '../../apimachinery/field.js';
+import { byteLength, goJSONString } from '../../apimachinery/go-format.js';
 import { validateManagedFields } from './managed-fields.js';
 import { isDNS1123Label, isQualifiedName, isValidLabelValue, nameIsDNSSubdomain } from './name-formats.js';
 import { validateOwnerReferences } from './owner-references.js';
@@ -18,26 +19,20 @@ export { isDNS1123Subdomain, isQualifiedName } from './name-formats.js';
 /** `TotalAnnotationSizeLimitB`: keys and values together, in bytes. */
 const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 
-const invalid = (field: string, value: string, msg: string): FieldError => ({
-  type: 'FieldValueInvalid',
-  field,
-  message: `Invalid value: ${value}: ${msg}`,
-});
-
 /**
  * Metadata that does not decode as ObjectMeta, reported as upstream's validators report it
  * (`field.Invalid(metadata, value, err)`, as for embedded resources). Upstream itself never gets here for
  * a custom resource's own metadata: the decoder already answered 400 (see `coerceObjectMeta`).
  */
 function typeError(meta: unknown, error: string): FieldError {
-  return invalid('metadata', typeof meta === 'string' ? goQuote(meta) : goMarshal(meta), error);
+  return invalid('metadata', meta, error);
 }
 
 function validateLabels(labels: Record<string, string>, field: string): FieldError[] {
   const errs: FieldError[] = [];
   for (const [k, v] of Object.entries(labels)) {
-    for (const m of isQualifiedName(k)) errs.push(invalid(field, goQuote(k), m));
-    for (const m of isValidLabelValue(v)) errs.push(invalid(field, goQuote(v), m));
+    for (const m of isQualifiedName(k)) errs.push(invalid(field, k, m));
+    for (const m of isValidLabelValue(v)) errs.push(invalid(field, v, m));
   }
   return errs;
 }
@@ -47,12 +42,10 @@ function validateAnnotations(annotations: Record<string, string>, field: string)
   const errs: FieldError[] = [];
   let size = 0;
   for (const [k, v] of Object.entries(annotations)) {
-    for (const m of isQualifiedName(k.toLowerCase())) errs.push(invalid(field, goQuote(k), m));
+    for (const m of isQualifiedName(k.toLowerCase())) errs.push(invalid(field, k, m));
     size += byteLength(k) + byteLength(v);
   }
-  if (size > TOTAL_ANNOTATION_SIZE_LIMIT) {
-    errs.push({ type: 'FieldValueTooLong', field, message: `Too long: may not be more than ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes` });
-  }
+  if (size > TOTAL_ANNOTATION_SIZE_LIMIT) errs.push(tooLong(field, TOTAL_ANNOTATION_SIZE_LIMIT));
   return errs;
 }
 
@@ -72,7 +65,7 @@ function unique(errs: FieldError[]): FieldError[] {
 
 /** `ValidateNonnegativeField` of generation. */
 function validateGeneration(generation: number | undefined): FieldError[] {
-  return (generation ?? 0) < 0 ? [invalid('metadata.generation', String(generation), 'must be greater than or equal to 0')] : [];
+  return (generation ?? 0) < 0 ? [invalid('metadata.generation', generation, 'must be greater than or equal to 0')] : [];
 }
 
 /** What create and update both check, in upstream's order after the name and namespace. */
@@ -97,18 +90,18 @@ export function validateObjectMeta(meta: ObjectMeta, opts: { namespaced: boolean
   const m = coerced.meta;
   const errs: FieldError[] = [];
   if (m.generateName) {
-    for (const msg of nameIsDNSSubdomain(m.generateName, true)) errs.push(invalid('metadata.generateName', goQuote(m.generateName), msg));
+    for (const msg of nameIsDNSSubdomain(m.generateName, true)) errs.push(invalid('metadata.generateName', m.generateName, msg));
   }
   if (!m.name) {
-    errs.push({ type: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' });
+    errs.push(required('metadata.name', 'name or generateName is required'));
   } else {
-    for (const msg of nameIsDNSSubdomain(m.name, false)) errs.push(invalid('metadata.name', goQuote(m.name), msg));
+    for (const msg of nameIsDNSSubdomain(m.name, false)) errs.push(invalid('metadata.name', m.name, msg));
   }
   if (opts.namespaced) {
-    if (!m.namespace) errs.push({ type: 'FieldValueRequired', field: 'metadata.namespace', message: 'Required value' });
-    else for (const msg of isDNS1123Label(m.namespace)) errs.push(invalid('metadata.namespace', goQuote(m.namespace), msg));
+    if (!m.namespace) errs.push(required('metadata.namespace'));
+    else for (const msg of isDNS1123Label(m.namespace)) errs.push(invalid('metadata.namespace', m.namespace, msg));
   } else if (m.namespace) {
-    errs.push({ type: 'FieldValueForbidden', field: 'metadata.namespace', message: 'Forbidden: not allowed on this type' });
+    errs.push(forbidden('metadata.namespace', 'not allowed on this type'));
   }
   errs.push(...validateGeneration(m.generation), ...validateCommon(m));
   errs.push(...validateFinalizers(m.finalizers ?? [], 'metadata.finalizers'));
@@ -116,9 +109,8 @@ export function validateObjectMeta(meta: ObjectMeta, opts: { namespaced: boolean
   return unique(errs);
 }
 
-/** A value as the immutable-field message prints it: Go's %q for strings, JSON for the named and pointer types. */
-const jsonOrNull = (v: string | number | undefined): string =>
-  v === undefined ? 'null' : typeof v === 'number' ? String(v) : goJSONString(v);
+/** A string field of a named or struct type (`types.UID`, `metav1.Time`), which Go prints as JSON, not with %q. */
+const asJSON = (v: string | undefined): PrintedValue | undefined => (v === undefined ? undefined : new PrintedValue(goJSONString(v)));
 
 /**
  * `ValidateObjectMetaAccessorUpdate`: finalizers frozen while deleting, a resourceVersion, a generation that
@@ -133,19 +125,18 @@ export function validateObjectMetaUpdate(meta: ObjectMeta, old: ObjectMeta, deco
   const o = before.meta;
   const errs: FieldError[] = [];
   if (o.deletionTimestamp) errs.push(...validateNoNewFinalizers(m.finalizers ?? [], o.finalizers ?? [], 'metadata.finalizers'));
-  if (!m.resourceVersion) errs.push(invalid('metadata.resourceVersion', '""', 'must be specified for an update'));
+  if (!m.resourceVersion) errs.push(invalid('metadata.resourceVersion', m.resourceVersion ?? '', 'must be specified for an update'));
   errs.push(...validateGeneration(m.generation));
-  if ((m.generation ?? 0) < (o.generation ?? 0))
-    errs.push(invalid('metadata.generation', String(m.generation ?? 0), 'must not be decremented'));
-  const immutable = (field: keyof ObjectMeta, rendered: (v: ObjectMeta) => string): void => {
-    if ((m[field] ?? undefined) !== (o[field] ?? undefined)) errs.push(invalid(`metadata.${field}`, rendered(m), 'field is immutable'));
+  if ((m.generation ?? 0) < (o.generation ?? 0)) errs.push(invalid('metadata.generation', m.generation ?? 0, 'must not be decremented'));
+  const immutable = (field: keyof ObjectMeta, value: unknown): void => {
+    if ((m[field] ?? undefined) !== (o[field] ?? undefined)) errs.push(invalid(`metadata.${field}`, value, 'field is immutable'));
   };
-  immutable('name', (v) => goQuote(v.name ?? ''));
-  immutable('namespace', (v) => goQuote(v.namespace ?? ''));
-  immutable('uid', (v) => goJSONString(v.uid ?? ''));
-  immutable('creationTimestamp', (v) => jsonOrNull(v.creationTimestamp));
-  immutable('deletionTimestamp', (v) => jsonOrNull(v.deletionTimestamp ?? undefined));
-  immutable('deletionGracePeriodSeconds', (v) => jsonOrNull(v.deletionGracePeriodSeconds));
+  immutable('name', m.name ?? '');
+  immutable('namespace', m.namespace ?? '');
+  immutable('uid', asJSON(m.uid ?? ''));
+  immutable('creationTimestamp', asJSON(m.creationTimestamp));
+  immutable('deletionTimestamp', asJSON(m.deletionTimestamp ?? undefined));
+  immutable('deletionGracePeriodSeconds', m.deletionGracePeriodSeconds);
   errs.push(...validateCommon(m));
   errs.push(...validateManagedFields(m.managedFields ?? [], 'metadata.managedFields'));
   return unique(errs);

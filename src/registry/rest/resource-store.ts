@@ -26,7 +26,7 @@ import type { Storage } from '../../storage/interfaces.js';
 import type { ResourceDefinition } from '../definitions/types.js';
 import { objectKey } from '../keys.js';
 import { generateName } from '../metadata/generate-name.js';
-import { goMarshal, goQuote } from '../metadata/go-format.js';
+import { goMarshal } from '../../apimachinery/go-format.js';
 import { applyDefaults } from '../schema/defaults.js';
 import { withStatusErrors } from '../storage-errors.js';
 import { DecodingError, decodeObject } from './decode.js';
@@ -154,13 +154,7 @@ export class ResourceStore {
       } catch (err) {
         // What does not decode after a patch is reported on the patched object, as upstream's patcher does.
         if (!(err instanceof DecodingError)) throw err;
-        throw newInvalid({ group: '', kind: '' }, '', [
-          {
-            type: 'FieldValueInvalid',
-            field: 'patch',
-            message: `Invalid value: ${goQuote(goMarshal(patched))}: ${err.detail}`,
-          },
-        ]);
+        throw newInvalid({ group: '', kind: '' }, '', [invalid('patch', goMarshal(patched), err.detail)]);
       }
       checkNamespace(obj, scope, namespace);
       if (obj.metadata.name !== name) {

@@ -5,6 +5,8 @@
  * Fischer has none: its versions differ in apiVersion only.
  */
 import type { FieldError } from '../../apimachinery/errors.js';
+import { invalid, PrintedValue } from '../../apimachinery/field.js';
+import { goMarshal } from '../../apimachinery/go-format.js';
 import { isPlainObject, type KubeObject } from '../../apimachinery/types.js';
 import type { CodeStrategy } from '../definitions/code-strategies.js';
 import type { Converter } from '../definitions/types.js';
@@ -52,18 +54,19 @@ function validateFlunder(obj: KubeObject, version: string, toBeta: Converter): F
   const type = spec.referenceType;
   const flunder = spec.flunderReference;
   const fischer = spec.fischerReference;
-  const invalid = (field: string, value: unknown, msg: string): FieldError => ({
-    type: 'FieldValueInvalid',
-    field: `spec.${field}`,
-    message: `Invalid value: ${JSON.stringify(value)}: ${msg}`,
-  });
-  if (flunder && fischer) errs.push(invalid('fischerReference', fischer, 'cannot be set with flunderReference at the same time'));
-  else if (flunder && type !== 'Flunder') errs.push(invalid('flunderReference', flunder, 'cannot be set if referenceType is not Flunder'));
-  else if (fischer && type !== 'Fischer') errs.push(invalid('fischerReference', fischer, 'cannot be set if referenceType is not Fischer'));
+  const at = (field: string): string => `spec.${field}`;
+  if (flunder && fischer) errs.push(invalid(at('fischerReference'), fischer, 'cannot be set with flunderReference at the same time'));
+  else if (flunder && type !== 'Flunder')
+    errs.push(invalid(at('flunderReference'), flunder, 'cannot be set if referenceType is not Flunder'));
+  else if (fischer && type !== 'Fischer')
+    errs.push(invalid(at('fischerReference'), fischer, 'cannot be set if referenceType is not Fischer'));
   // field.Invalid with the empty value, as the sample reports it (not Required).
-  else if (!fischer && type === 'Fischer') errs.push(invalid('fischerReference', '', 'cannot be empty if referenceType is Fischer'));
-  else if (!flunder && type === 'Flunder') errs.push(invalid('flunderReference', '', 'cannot be empty if referenceType is Flunder'));
-  if (type && type !== 'Flunder' && type !== 'Fischer') errs.push(invalid('referenceType', type, 'must be Flunder or Fischer'));
+  else if (!fischer && type === 'Fischer') errs.push(invalid(at('fischerReference'), '', 'cannot be empty if referenceType is Fischer'));
+  else if (!flunder && type === 'Flunder') errs.push(invalid(at('flunderReference'), '', 'cannot be empty if referenceType is Flunder'));
+  if (type && type !== 'Flunder' && type !== 'Fischer') {
+    // ReferenceType is a named string type: Go prints it as JSON, not with %q.
+    errs.push(invalid(at('referenceType'), new PrintedValue(goMarshal(type)), 'must be Flunder or Fischer'));
+  }
   return errs;
 }
 
