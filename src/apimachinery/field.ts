@@ -52,7 +52,3 @@ export function forbidden(field: string, detail?: string): FieldError {
 export function tooLong(field: string, maxBytes: number): FieldError {
   return { type: 'FieldValueTooLong', field, message: `Too long: may not be more than ${maxBytes} bytes` };
 }
-
-export function duplicate(field: string, value: unknown): FieldError {
-  return { type: 'FieldValueDuplicate', field, message: `Duplicate value: ${goValue(value)}` };
-}
