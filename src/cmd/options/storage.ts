@@ -5,14 +5,15 @@
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { StorageConfig } from '../../storage/factory.js';
+import { DEFAULT_HISTORY_BYTES, DEFAULT_HISTORY_SIZE } from '../../storage/level/index.js';
 import { int, parseQuantity } from './parse.js';
 
 export class StorageOptions {
   dataDir = './data';
   /** LevelDB only in this release; the flag stays for the etcd backend to come back to. */
   storageBackend: 'leveldb' = 'leveldb';
-  eventHistorySize = 10_000;
-  eventHistoryBytes = 64 * 2 ** 20;
+  eventHistorySize = DEFAULT_HISTORY_SIZE;
+  eventHistoryBytes = DEFAULT_HISTORY_BYTES;
 
   addFlags(cmd: Command): void {
     cmd

@@ -1,2 +1,2 @@
 /** The LevelDB storage backend. */
-export { LevelStorage, type LevelStorageOptions } from './level-storage.js';
+export { DEFAULT_HISTORY_BYTES, DEFAULT_HISTORY_SIZE, LevelStorage, type LevelStorageOptions } from './level-storage.js';

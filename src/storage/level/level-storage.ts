@@ -21,7 +21,7 @@ import {
 } from '../interfaces.js';
 import { BufferedWatch, WatchHub } from '../watchers.js';
 import { type Batch, type BatchOp, GroupCommit } from './group-commit.js';
-import { entryBytes, EventHistory, type HistoryEntry, toStorageEvent } from './history.js';
+import { entryBytes, EventHistory, type HistoryBounds, type HistoryEntry, toStorageEvent } from './history.js';
 import { KeyLocks } from './key-locks.js';
 import { EVENT, eventKey, eventRecord, historyEntryOf, META_COMPACTED, META_RV, OBJECT, resourceVersionOf } from './layout.js';
 import { ObjectIndex } from './object-index.js';
@@ -72,7 +72,7 @@ export class LevelStorage implements Storage {
     );
   }
 
-  private bounds(): { maxEvents: number; maxBytes: number } {
+  private bounds(): HistoryBounds {
     return { maxEvents: this.options.historySize ?? DEFAULT_HISTORY_SIZE, maxBytes: this.options.historyBytes ?? DEFAULT_HISTORY_BYTES };
   }
 
