@@ -4,13 +4,10 @@
  * the shipped file only: a user's file of the same group is served as plain CRDs.
  */
 import type { Command } from 'commander';
-import { CodeStrategies } from '../../registry/definitions/code-strategies.js';
 import { builtinDefinitionsPath, loadDefinitions } from '../../registry/definitions/load.js';
 import type { ResourceDefinition } from '../../registry/definitions/types.js';
-import { flunderStrategy } from '../../registry/wardle/index.js';
+import { wardleCodeStrategies } from '../../registry/wardle/index.js';
 import { repeat } from './parse.js';
-
-const WARDLE = 'wardle.example.com';
 
 export class APIDefinitionsOptions {
   apiDefinitions: string[] = [];
@@ -27,7 +24,6 @@ export class APIDefinitionsOptions {
   /** The definitions, read and checked; a problem is a DefinitionError naming the file, line and field. */
   load(): Promise<ResourceDefinition[]> {
     const builtin = builtinDefinitionsPath();
-    const strategies = new Map([[builtin, new CodeStrategies().register(WARDLE, 'Flunder', flunderStrategy(WARDLE))]]);
-    return loadDefinitions(this.apiDefinitions.length > 0 ? this.apiDefinitions : [builtin], strategies);
+    return loadDefinitions(this.apiDefinitions.length > 0 ? this.apiDefinitions : [builtin], new Map([[builtin, wardleCodeStrategies()]]));
   }
 }

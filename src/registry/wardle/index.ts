@@ -8,7 +8,7 @@ import type { FieldError } from '../../apimachinery/errors.js';
 import { invalid, PrintedValue } from '../../apimachinery/field.js';
 import { goMarshal } from '../../apimachinery/go-format.js';
 import { isPlainObject, type KubeObject } from '../../apimachinery/types.js';
-import type { CodeStrategy } from '../definitions/code-strategies.js';
+import { type CodeStrategy, CodeStrategies } from '../definitions/code-strategies.js';
 import type { Converter } from '../definitions/types.js';
 
 type Spec = Record<string, unknown>;
@@ -83,4 +83,9 @@ export function flunderStrategy(group: string): CodeStrategy {
       return validateFlunder(obj, version, toBeta);
     },
   };
+}
+
+/** The wardle group's rules in code, as start-up registers them for the shipped definitions file. */
+export function wardleCodeStrategies(group = 'wardle.example.com'): CodeStrategies {
+  return new CodeStrategies().register(group, 'Flunder', flunderStrategy(group));
 }

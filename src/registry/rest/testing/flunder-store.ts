@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdmissionChain } from '../../../admission/chain.js';
 import { LevelStorage, type LevelStorageOptions } from '../../../storage/level/index.js';
-import { CodeStrategies } from '../../definitions/code-strategies.js';
 import { builtinDefinitionsPath, loadDefinitions } from '../../definitions/load.js';
-import { flunderStrategy } from '../../wardle/index.js';
+import { wardleCodeStrategies } from '../../wardle/index.js';
 import { ResourceStore } from '../resource-store.js';
 import { type ResourceScope, resourceScope, type WriteOptions } from '../scope.js';
 
@@ -23,9 +22,7 @@ export async function openFlunderStore(opts: Omit<LevelStorageOptions, 'path'> =
   const storage = new LevelStorage({ path: dir, ...opts });
   await storage.open();
   const builtin = builtinDefinitionsPath();
-  // The sample's Flunder rules in code, as start-up registers them for the shipped file.
-  const strategies = new CodeStrategies().register('wardle.example.com', 'Flunder', flunderStrategy('wardle.example.com'));
-  const [flunders] = await loadDefinitions([builtin], new Map([[builtin, strategies]]));
+  const [flunders] = await loadDefinitions([builtin], new Map([[builtin, wardleCodeStrategies()]]));
   const v1alpha1 = flunders?.versions[0];
   if (!flunders || !v1alpha1) throw new Error('the built-in definitions have no Flunder v1alpha1');
   return {
