@@ -58,29 +58,27 @@ const camel = (s: string): string =>
     .map((p) => (p ? p[0]!.toUpperCase() + p.slice(1) : ''))
     .join('');
 
-/** The discovery operation of a group (`GET /apis/<group>/`): listed by itself in the v3 root, as upstream does. */
-export function groupOperations(group: string, response: (schemaName: string) => unknown): Paths {
-  return {
-    [`/apis/${group}/`]: {
-      get: {
-        operationId: `get${camel(group)}APIGroup`,
-        tags: [group.split('.')[0]],
-        responses: { 200: response(`${META}.APIGroup`), 401: { description: 'Unauthorized' } },
-      },
-    },
-  };
+/** How an operation's 200 names its schema: each OpenAPI version references it its own way. */
+type Response = (schemaName: string) => unknown;
+const V2_REF = (name: string): string => `#/definitions/${name}`;
+const V3_REF = (name: string): string => `#/components/schemas/${name}`;
+const V2_RESPONSE: Response = (s) => ({ description: 'OK', schema: { $ref: V2_REF(s) } });
+const V3_RESPONSE: Response = (s) => ({ description: 'OK', content: { 'application/json': { schema: { $ref: V3_REF(s) } } } });
+
+/** The GET of a discovery document (`/apis/<group>/`, `/apis/<group>/<version>/`), named as kube-openapi names it. */
+function discoveryGet(operationId: string, tags: string[], kind: string, response: Response): Record<string, unknown> {
+  return { get: { operationId, tags, responses: { 200: response(`${META}.${kind}`), 401: { description: 'Unauthorized' } } } };
 }
 
-function operations(defs: ResourceDefinition[], group: string, version: string, response: (schemaName: string) => unknown): Paths {
+/** The discovery operation of a group (`GET /apis/<group>/`): listed by itself in the v3 root, as upstream does. */
+function groupOperations(group: string, response: Response): Paths {
+  return { [`/apis/${group}/`]: discoveryGet(`get${camel(group)}APIGroup`, [group.split('.')[0] as string], 'APIGroup', response) };
+}
+
+function operations(defs: ResourceDefinition[], group: string, version: string, response: Response): Paths {
   const tags = [`${group.split('.')[0]}_${version}`];
   const paths: Paths = {
-    [`/apis/${group}/${version}/`]: {
-      get: {
-        operationId: `get${camel(group)}${camel(version)}APIResources`,
-        tags,
-        responses: { 200: response(`${META}.APIResourceList`), 401: { description: 'Unauthorized' } },
-      },
-    },
+    [`/apis/${group}/${version}/`]: discoveryGet(`get${camel(group)}${camel(version)}APIResources`, tags, 'APIResourceList', response),
   };
   for (const d of defs) {
     if (d.group !== group) continue;
@@ -125,7 +123,7 @@ function operations(defs: ResourceDefinition[], group: string, version: string, 
     const objectParams = [...collectionParams, nameParam];
     paths[collection] = {
       get: op('list', `list${ns}`, listName),
-      post: op('post', namespaced ? 'createNamespaced' : 'create', kindName),
+      post: op('post', `create${ns}`, kindName),
       delete: op('deletecollection', `deleteCollection${ns}`, `${META}.Status`),
       parameters: collectionParams,
     };
@@ -236,20 +234,13 @@ const COMMON_SCHEMAS: Record<string, unknown> = {
 };
 
 export function openAPIV2(defs: ResourceDefinition[]) {
-  const ref = (name: string): string => `#/definitions/${name}`;
   const definitions: Record<string, unknown> = { ...COMMON_SCHEMAS };
   let paths: Paths = {};
   for (const g of servedGroups(defs)) {
-    Object.assign(
-      paths,
-      groupOperations(g.group, (s) => ({ description: 'OK', schema: { $ref: ref(s) } })),
-    );
+    Object.assign(paths, groupOperations(g.group, V2_RESPONSE));
     for (const version of g.versions) {
-      Object.assign(definitions, schemasFor(defs, g.group, version, ref, true));
-      Object.assign(
-        paths,
-        operations(defs, g.group, version, (s) => ({ description: 'OK', schema: { $ref: ref(s) } })),
-      );
+      Object.assign(definitions, schemasFor(defs, g.group, version, V2_REF, true));
+      Object.assign(paths, operations(defs, g.group, version, V2_RESPONSE));
     }
   }
   paths = params(paths, true);
@@ -257,24 +248,14 @@ export function openAPIV2(defs: ResourceDefinition[]) {
 }
 
 export function openAPIV3(defs: ResourceDefinition[], group: string, version: string) {
-  const ref = (name: string): string => `#/components/schemas/${name}`;
-  const schemas = { ...COMMON_SCHEMAS, ...schemasFor(defs, group, version, ref, false) };
-  const paths = toV3Bodies(
-    params(
-      operations(defs, group, version, (s) => ({
-        description: 'OK',
-        content: { 'application/json': { schema: { $ref: ref(s) } } },
-      })),
-      false,
-    ),
-  );
+  const schemas = { ...COMMON_SCHEMAS, ...schemasFor(defs, group, version, V3_REF, false) };
+  const paths = toV3Bodies(params(operations(defs, group, version, V3_RESPONSE), false));
   return { openapi: '3.0.0', info: INFO, paths, components: { schemas } };
 }
 
 /** The v3 document of a group's own discovery path (`/openapi/v3/apis/<group>`). */
 export function openAPIV3Group(group: string) {
-  const ref = (name: string): string => `#/components/schemas/${name}`;
-  const paths = groupOperations(group, (s) => ({ description: 'OK', content: { 'application/json': { schema: { $ref: ref(s) } } } }));
+  const paths = groupOperations(group, V3_RESPONSE);
   return { openapi: '3.0.0', info: INFO, paths, components: { schemas: { [`${META}.APIGroup`]: COMMON_SCHEMAS[`${META}.APIGroup`] } } };
 }
 
