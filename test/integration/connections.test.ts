@@ -193,14 +193,14 @@ describe('a flood of connections past the file-descriptor limit', () => {
   });
 
   it('is refused at accept; the process lives and serves again once it passes', async () => {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    // The server in a process of its own with a soft and hard limit of 700 descriptors.
+    // The server in a process of its own with a soft and hard limit of 700 descriptors, on a port the kernel
+    // picks (a guessed one can be taken by any outgoing connection of the shared machine: EADDRINUSE in CI).
     // `exec node` (not npx, which would leave node as a grandchild): killing the child then ends the server.
     child = spawn(
       'bash',
       [
         '-c',
-        `ulimit -n 700 && exec "${process.execPath}" --import tsx src/main.ts local --data-dir ${dir.path} --secure-port ${port} --log-level warn`,
+        `ulimit -n 700 && exec "${process.execPath}" --import tsx src/main.ts local --data-dir ${dir.path} --secure-port 0 --log-level warn`,
       ],
       { cwd: join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -212,17 +212,18 @@ describe('a flood of connections past the file-descriptor limit', () => {
       output += d.toString();
     });
     const deadline = Date.now() + 30_000;
-    while (!output.includes('is serving on')) {
+    while (!/is serving on https:\/\/\S+\n/.test(output)) {
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start: ${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
+    const url = /is serving on (https:\/\/\S+)/.exec(output)?.[1] ?? '';
+    const port = Number(new URL(url).port);
     const localDir = join(dir.path, 'local');
     const id = {
       ca: readFileSync(join(localDir, 'ca.crt'), 'utf8'),
       cert: readFileSync(join(localDir, 'admin.crt'), 'utf8'),
       key: readFileSync(join(localDir, 'admin.key'), 'utf8'),
     };
-    const url = `https://127.0.0.1:${port}`;
     const sockets: TLSSocket[] = [];
     await Promise.all(
       Array.from(
