@@ -68,12 +68,13 @@ describe('kubectl kustomize deploy', () => {
 
   it('runs in a namespace that enforces the restricted Pod Security Standard', () => {
     const ns = one(objs, 'Namespace');
-    expect(ns.metadata.name).toBe(serverContainer(objs).sts.metadata.namespace);
+    expect(ns.metadata.name).toBe(serverContainer(objs).workload.metadata.namespace);
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
   it('one replica with LevelDB on a ReadWriteOnce claim', () => {
-    const { sts } = serverContainer(objs);
+    const { workload: sts } = serverContainer(objs);
+    expect(sts.kind).toBe('StatefulSet');
     expect(sts.spec.replicas).toBe(1);
     expect(sts.spec.volumeClaimTemplates).toEqual([
       expect.objectContaining({ spec: expect.objectContaining({ accessModes: ['ReadWriteOnce'] }) }),

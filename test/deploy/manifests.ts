@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { APIService } from 'kubernetes-models/apiregistration.k8s.io/v1';
-import { StatefulSet } from 'kubernetes-models/apps/v1';
+import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ClusterRole, ClusterRoleBinding, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
@@ -94,13 +94,16 @@ export async function makeServingCert(dir: string): Promise<void> {
   );
 }
 
-/** `kubectl kustomize` of a copy of deploy/, with a freshly made serving certificate in tls/. */
-export async function renderDeploy(): Promise<Obj[]> {
+/**
+ * `kubectl kustomize` of a copy of deploy/ (or of its variant, e.g. `ha`), with a freshly made serving
+ * certificate in tls/.
+ */
+export async function renderDeploy(variant = ''): Promise<Obj[]> {
   const dir = await mkdtemp(join(tmpdir(), 'deploy-'));
   try {
     await cp(deployDir, dir, { recursive: true });
     await makeServingCert(join(dir, 'tls'));
-    return parseManifests(await execOk('kubectl', ['kustomize', dir]));
+    return parseManifests(await execOk('kubectl', ['kustomize', join(dir, variant)]));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -111,6 +114,7 @@ interface Validatable {
 }
 const models: Record<string, new (data: never) => Validatable> = {
   'apiregistration.k8s.io/v1/APIService': APIService,
+  'apps/v1/Deployment': Deployment,
   'apps/v1/StatefulSet': StatefulSet,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
