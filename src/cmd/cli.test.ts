@@ -11,6 +11,13 @@ const COMMON = [
   'api-definitions',
   'data-dir',
   'storage-backend',
+  'etcd-servers',
+  'etcd-prefix',
+  'etcd-cafile',
+  'etcd-certfile',
+  'etcd-keyfile',
+  'etcd-compaction-interval',
+  'watch-cache',
   'event-history-size',
   'event-history-bytes',
   'max-requests-inflight',
@@ -66,7 +73,7 @@ describe('flags', () => {
   it.each([
     ['serve', [...COMMON, ...SERVE_ONLY]],
     ['local', COMMON],
-  ])('%s takes the same flags as before, --etcd-servers aside', (name, want) => {
+  ])('%s takes the same flags as before, and the etcd backend flags', (name, want) => {
     expect(longFlags(subcommand(name))).toEqual([...want].sort());
   });
 
@@ -123,13 +130,61 @@ describe('flags', () => {
     expect([opts.authentication.authenticationKubeconfig, opts.authorization.authorizationKubeconfig]).toEqual(['core', 'authz']);
   });
 
-  it('refuses --storage-backend=etcd and --etcd-servers while parsing', () => {
-    expect(() => parse(new ServeOptions(), ['--storage-backend', 'etcd'])).toThrow(/Allowed choices are leveldb/);
-    expect(() => parse(new LocalOptions(), ['--etcd-servers', 'http://etcd:2379'])).toThrow(/unknown option '--etcd-servers'/);
+  it("takes the etcd backend with k8s.io/apiserver's flag names and defaults", () => {
+    expect(() => parse(new ServeOptions(), ['--storage-backend', 'etcd'])).toThrow(/Allowed choices are leveldb, etcd3/);
+    const flags = parse(new ServeOptions(), [
+      '--storage-backend=etcd3',
+      '--etcd-servers',
+      'https://a:2379,https://b:2379',
+      '--watch-cache=false',
+    ]);
+    const opts = new ServeOptions().applyFlags(flags);
+    expect([opts.storage.etcdPrefix, opts.storage.etcdCompactionInterval, opts.storage.watchCache]).toEqual(['/registry', 300, false]);
+    expect(opts.storage.etcdServers).toEqual(['https://a:2379', 'https://b:2379']);
+    const ok = new ServeOptions().applyFlags(
+      parse(new ServeOptions(), ['--storage-backend=etcd3', '--etcd-servers=http://e:2379', '--etcd-compaction-interval=0']),
+    );
+    expect(ok.validate()).toEqual([]);
+    expect(ok.storage.toConfig()).toEqual({
+      backend: 'etcd3',
+      endpoints: ['http://e:2379'],
+      prefix: '/registry',
+      compactionIntervalMs: 0,
+      historySize: 10_000,
+      historyBytes: 64 * 2 ** 20,
+    });
   });
 });
 
 describe('validate', () => {
+  it('says what is wrong with an etcd configuration, all at once', () => {
+    const serve = (flags: Record<string, unknown>): string[] =>
+      new ServeOptions().applyFlags({ storageBackend: 'etcd3', ...flags }).validate();
+    expect(serve({})).toEqual(['--storage-backend=etcd3 needs --etcd-servers (e.g. https://etcd-0.etcd:2379,https://etcd-1.etcd:2379)']);
+    expect(
+      serve({ etcdServers: ['etcd:2379', 'ftp://e:1'], etcdCertfile: 'c', etcdPrefix: 'registry', watchCache: false, dataDir: '/d' }),
+    ).toEqual([
+      '--etcd-servers: "etcd:2379" is not scheme://host:port with scheme http or https',
+      '--etcd-servers: "ftp://e:1" is not scheme://host:port with scheme http or https',
+      '--etcd-certfile and --etcd-keyfile must be given together',
+      '--etcd-prefix "registry" must start with /',
+      '--watch-cache=false is not supported: the etcd backend serves every read from its watch cache',
+      '--data-dir is the LevelDB directory: with --storage-backend=etcd3 objects are kept in etcd, so leave --data-dir out',
+    ]);
+    // local keeps its certificates under --data-dir, whatever the backend.
+    expect(new LocalOptions().applyFlags({ storageBackend: 'etcd3', etcdServers: ['http://e:2379'], dataDir: '/d' }).validate()).toEqual(
+      [],
+    );
+    expect(new ServeOptions().applyFlags({ etcdServers: ['http://e:2379'] }).validate()).toEqual([
+      '--etcd-* flags need --storage-backend=etcd3; the leveldb backend keeps objects under --data-dir',
+    ]);
+    expect(() =>
+      new ServeOptions()
+        .applyFlags({ storageBackend: 'etcd3', etcdServers: ['http://e:2379'], etcdCafile: '/nonexistent/ca.crt' })
+        .storage.toConfig(),
+    ).toThrow(/--etcd-cafile: cannot read \/nonexistent\/ca.crt/);
+  });
+
   it('reports every problem at once', () => {
     const errs = new ServeOptions()
       .applyFlags({ securePort: 70000, tlsCertFile: 'a', eventHistorySize: 0, eventHistoryBytes: 1024 })

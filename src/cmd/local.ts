@@ -4,7 +4,7 @@
  * LevelDB under `<data-dir>/leveldb`, authenticating client certificates of that CA.
  */
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Metrics } from '../metrics/metrics.js';
 import { ensureLocalCertificates, writeKubeconfig } from '../server/certificates/index.js';
@@ -29,7 +29,7 @@ export type LocalFlags = Flags<SecureServingOptions> &
 export class LocalOptions extends CommandOptions<LocalFlags> {
   readonly serving = new SecureServingOptions({ securePort: 8443, bindAddress: '127.0.0.1' });
   readonly definitions = new APIDefinitionsOptions();
-  readonly storage = new StorageOptions();
+  readonly storage = new StorageOptions(false);
   readonly server = new ServerRunOptions();
   readonly audit = new AuditOptions();
 
@@ -60,7 +60,7 @@ export interface LocalServer {
 export async function startLocal(opts: LocalOptions, tuning: { connections?: ConnectionOptions } = {}): Promise<LocalServer> {
   const errs = opts.complete().validate();
   if (errs.length > 0) throw new Error(errs.join('; '));
-  const localDir = join(resolve(opts.storage.dataDir), 'local');
+  const localDir = join(opts.storage.dataDirectory, 'local');
   await ensureLocalCertificates(localDir);
   const [ca, servingCert, servingKey, adminCert, adminKey] = (await Promise.all(
     ['ca.crt', 'serving.crt', 'serving.key', 'admin.crt', 'admin.key'].map((f) => readFile(join(localDir, f), 'utf8')),
@@ -86,7 +86,7 @@ export async function startLocal(opts: LocalOptions, tuning: { connections?: Con
 
 export async function runLocal(opts: LocalOptions): Promise<void> {
   const local = await startLocal(opts);
-  process.stdout.write(startupHint(local, resolve(opts.storage.dataDir)));
+  process.stdout.write(startupHint(local, opts.storage.dataDirectory));
   runUntilSignalled(local.server, opts.server.shutdownDelayDuration);
 }
 

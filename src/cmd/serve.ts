@@ -39,7 +39,7 @@ export class ServeOptions extends CommandOptions<ServeFlags> {
   readonly serving = new SecureServingOptions({ securePort: 443, bindAddress: '0.0.0.0' });
   readonly servingCert = new ServingCertOptions();
   readonly definitions = new APIDefinitionsOptions();
-  readonly storage = new StorageOptions();
+  readonly storage = new StorageOptions(true);
   readonly server = new ServerRunOptions();
   readonly audit = new AuditOptions();
   readonly authentication = new DelegatingAuthenticationOptions();

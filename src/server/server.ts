@@ -89,17 +89,18 @@ export class APIServer {
     installBodyParsers(this.app);
     installConnectionLimits(this.app, config.connections);
     buildHandlerChain(this.app, config.chain);
-    // Storage is in /livez too, as etcd is in kube-apiserver's: a store that failed a write stays failed, and
-    // only a restart (which the kubelet does on a failing liveness probe) recovers it.
+    // A store that failed a write stays failed, and only a restart (which the kubelet does on a failing
+    // liveness probe) recovers it: such a store is in /livez too.
+    const storage = config.storage.healthCheckName;
     const storageHealthy = (): boolean => this.ready && config.storage.health() === undefined;
     installHealth(this.app, {
       live: [
         { name: 'ping', check: () => true },
-        { name: 'storage', check: () => !this.ready || storageHealthy() },
+        ...(config.storage.restartHeals ? [{ name: storage, check: () => !this.ready || storageHealthy() }] : []),
       ],
       ready: [
         { name: 'ping', check: () => true },
-        { name: 'storage', check: storageHealthy },
+        { name: storage, check: storageHealthy },
         ...(config.readyChecks ?? []),
         { name: 'shutdown', check: () => !this.shuttingDown },
       ],

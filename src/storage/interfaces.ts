@@ -116,8 +116,15 @@ export interface Storage {
    * a newer resourceVersion than this replica, as the watch cache's `waitUntilFreshAndBlock`).
    */
   waitForResourceVersion(resourceVersion: number, timeoutMs: number): Promise<boolean>;
-  /** Why the store cannot serve now (closed, a failed write), or undefined when it can; /livez and /readyz report it. */
+  /** Why the store cannot serve now (closed, a failed write), or undefined when it can; /readyz reports it. */
   health(): string | undefined;
+  /** The name /readyz and /livez give the store's check: `etcd` for etcd, as kube-apiserver's. */
+  readonly healthCheckName: string;
+  /**
+   * Whether a restart heals what `health` reports (a failed LevelDB write): then the check is in /livez too and
+   * the kubelet restarts the pod. An unreachable etcd is not healed by restarting every replica.
+   */
+  readonly restartHeals: boolean;
 
   get(key: string): Promise<KubeObject>;
   list(prefix: string, opts?: ListOptions): Promise<ListResult>;

@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { call, type ClientIdentity, type Response } from '../support/client.js';
 import { Kubectl } from '../support/kubectl.js';
 import { createControlPlanePki, type ControlPlanePki, userCertificate } from './pki.js';
+import { startEtcd } from './etcd.js';
 import { eventually, freePort, GaveUp, type ManagedProcess, startProcess } from './process.js';
 
 export interface ControlPlaneBinaries {
@@ -66,36 +67,9 @@ export class ControlPlane {
   etcdUrl = '';
 
   private async startEtcd(etcd: string, durable: boolean): Promise<void> {
-    const [client, peer] = [await freePort(), await freePort()];
-    this.etcdUrl = `http://127.0.0.1:${client}`;
-    const peerUrl = `http://127.0.0.1:${peer}`;
-    const p = startProcess(
-      'etcd',
-      etcd,
-      [
-        '--name=e2e',
-        `--data-dir=${join(this.dir, 'etcd')}`,
-        `--listen-client-urls=${this.etcdUrl}`,
-        `--advertise-client-urls=${this.etcdUrl}`,
-        `--listen-peer-urls=${peerUrl}`,
-        `--initial-advertise-peer-urls=${peerUrl}`,
-        `--initial-cluster=e2e=${peerUrl}`,
-        // A throw-away cluster: durability is not what the tests check, and fsync on a shared disk is slow.
-        ...(durable ? [] : ['--unsafe-no-fsync']),
-        '--log-level=warn',
-      ],
-      join(this.dir, 'etcd.log'),
-    );
-    this.processes.push(p);
-    await eventually(
-      'etcd to answer /health',
-      async () => {
-        if (!p.alive) throw new GaveUp('etcd exited');
-        const res = await fetch(`${this.etcdUrl}/health`);
-        return res.ok ? true : undefined;
-      },
-      { timeoutMs: 30_000, describe: () => `etcd log:\n${p.tail()}` },
-    );
+    const member = await startEtcd(etcd, this.dir, durable);
+    this.processes.push(member.process);
+    this.etcdUrl = member.url;
   }
 
   private async startKubeApiserver(kubeApiserver: string, audit: boolean): Promise<void> {

@@ -39,3 +39,10 @@ export function parseDuration(v: string): number {
   if (consumed !== v.length || v.length === 0) throw new Error(`invalid duration: ${v}`);
   return total;
 }
+
+/** A boolean as Go's strconv.ParseBool reads one; the bare flag (`--watch-cache`) is true. */
+export function bool(v: string | undefined): boolean {
+  if (v === undefined || ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(v)) return false;
+  throw new Error(`invalid boolean: ${v} (true or false)`);
+}

@@ -9,7 +9,7 @@
  */
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { StorageEvent } from '../interfaces.js';
-import type { HistoryEntry } from './history.js';
+import type { HistoryEntry } from '../cache/history.js';
 
 export const OBJECT = 'o/';
 export const EVENT = 'e/';

@@ -21,11 +21,11 @@ import {
 } from '../interfaces.js';
 import { BufferedWatch, WatchHub } from '../watchers.js';
 import { type Batch, type BatchOp, GroupCommit } from './group-commit.js';
-import { entryBytes, EventHistory, type HistoryBounds, type HistoryEntry, toStorageEvent } from './history.js';
+import { entryBytes, EventHistory, type HistoryBounds, type HistoryEntry, toStorageEvent } from '../cache/history.js';
 import { KeyLocks } from './key-locks.js';
 import { EVENT, eventKey, eventRecord, historyEntryOf, META_COMPACTED, META_RV, OBJECT, resourceVersionOf } from './layout.js';
-import { ObjectIndex } from './object-index.js';
-import { listSnapshot } from './snapshot-list.js';
+import { ObjectIndex } from '../cache/object-index.js';
+import { listSnapshot } from '../cache/snapshot-list.js';
 
 export interface LevelStorageOptions {
   path: string;
@@ -45,6 +45,8 @@ interface Written {
 }
 
 export class LevelStorage implements Storage {
+  readonly healthCheckName = 'storage';
+  readonly restartHeals = true;
   private readonly db: Level<string, string>;
   private readonly index = new ObjectIndex();
   private history: EventHistory;

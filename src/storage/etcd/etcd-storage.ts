@@ -1,0 +1,451 @@
+/**
+ * The etcd backend: objects in etcd under `--etcd-prefix`, shared by every replica, served through a watch
+ * cache in each replica, as kube-apiserver's etcd3 store and cacher do it.
+ *
+ * - resourceVersion is the etcd revision. Objects are stored as JSON without it (as upstream stores them) and
+ *   read back with it set to the key's mod_revision.
+ * - Every write is one transaction that compares the key's mod_revision (create: its create_revision is 0),
+ *   so no in-process lock is relied on: another replica's write in between makes the compare fail, and the
+ *   update or delete is computed again on what etcd holds (`GuaranteedUpdate`).
+ * - Reads come from memory (`../cache/`), fed by one etcd watch over the prefix. A consistent read (a get, or a
+ *   list without resourceVersion) first learns etcd's current revision and waits until the cache has it;
+ *   etcd's progress notifications move the cache past revisions that touched other prefixes.
+ * - At start-up the cache lists the prefix at one revision and loads the events of up to `historySize`
+ *   revisions before it from etcd, so watches resumed across a restart miss nothing.
+ */
+import type { KubeObject } from '../../apimachinery/types.js';
+import { entryBytes, EventHistory, type HistoryBounds, type HistoryEntry, toStorageEvent } from '../cache/history.js';
+import { ObjectIndex } from '../cache/object-index.js';
+import { listSnapshot } from '../cache/snapshot-list.js';
+import {
+  type DeletePrecondition,
+  type ListOptions,
+  type ListResult,
+  type Storage,
+  StorageError,
+  type UpdateFunction,
+  type Watch,
+  type WatchOptions,
+} from '../interfaces.js';
+import { BufferedWatch, WatchHub } from '../watchers.js';
+import { EtcdClient, type EtcdClientOptions, type KeyValue, prefixEnd, type WatchResponse, type WatchStream } from './client.js';
+import { Compactor } from './compactor.js';
+import { loadHistory } from './history-load.js';
+import { parseStored, sameObject, storedValue, withResourceVersion } from './stored-value.js';
+
+export interface EtcdStorageOptions extends EtcdClientOptions {
+  /** Every key is stored under this prefix (`--etcd-prefix`, default /registry). */
+  prefix: string;
+  historySize: number;
+  historyBytes: number;
+  /** `--etcd-compaction-interval` in milliseconds; 0 leaves compaction to someone else. */
+  compactionIntervalMs: number;
+  /** How long a consistent read waits for the cache to reach etcd's revision (default 3 s, the cacher's). */
+  freshnessTimeoutMs?: number;
+}
+
+/** How often etcd's reachability is checked for /readyz while nothing else fails. */
+const HEALTH_CHECK_INTERVAL_MS = 5_000;
+/** How often a waiting reader asks etcd again for a progress notification. */
+const PROGRESS_REQUEST_INTERVAL_MS = 100;
+/** How long a broken watch stream waits before it is opened again. */
+const REWATCH_DELAY_MS = 500;
+/** Keys per page of the start-up list. */
+const LIST_PAGE = 1_000;
+
+export class EtcdStorage implements Storage {
+  readonly healthCheckName = 'etcd';
+  readonly restartHeals = false;
+  private readonly client: EtcdClient;
+  private readonly prefix: Buffer;
+  private readonly end: Buffer;
+  private index = new ObjectIndex();
+  private history: EventHistory;
+  private readonly hub = new WatchHub();
+  private readonly compactor: Compactor;
+  /** Every event up to this revision is in the cache. */
+  private cacheRv = 0;
+  private stream: WatchStream | undefined;
+  private readonly rvWaiters = new Set<{ rv: number; resolve: (reached: boolean) => void }>();
+  private progressTimer: NodeJS.Timeout | undefined;
+  private healthTimer: NodeJS.Timeout | undefined;
+  private rewatchTimer: NodeJS.Timeout | undefined;
+  /** Why etcd cannot be used now (unreachable, the watch broken), for /readyz. */
+  private failure: string | undefined;
+  private state: 'new' | 'open' | 'closed' = 'new';
+  /** The revision fetch that callers arriving now share, and the one queued behind it. */
+  private revisionInFlight: Promise<number> | undefined;
+  private revisionQueued: Promise<number> | undefined;
+
+  constructor(private readonly options: EtcdStorageOptions) {
+    this.client = new EtcdClient(options);
+    this.prefix = Buffer.from(options.prefix.replace(/\/+$/, ''));
+    this.end = prefixEnd(Buffer.concat([this.prefix, Buffer.from('/')]));
+    this.history = new EventHistory(this.bounds());
+    this.compactor = new Compactor(this.client, options.compactionIntervalMs, (err) => {
+      this.failure ??= `etcd compaction failed: ${String(err)}`;
+    });
+  }
+
+  private bounds(): HistoryBounds {
+    return { maxEvents: this.options.historySize, maxBytes: this.options.historyBytes };
+  }
+
+  async open(): Promise<void> {
+    await this.resync(true);
+    this.state = 'open';
+    this.compactor.start();
+    this.healthTimer = setInterval(() => void this.checkHealth(), HEALTH_CHECK_INTERVAL_MS);
+    this.healthTimer.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.compactor.stop();
+    clearInterval(this.healthTimer);
+    clearTimeout(this.rewatchTimer);
+    clearInterval(this.progressTimer);
+    this.stream?.close();
+    this.hub.endAll();
+    for (const w of this.rvWaiters) w.resolve(false);
+    this.client.close();
+  }
+
+  async currentResourceVersion(): Promise<number> {
+    return this.etcdRevision();
+  }
+
+  async oldestResourceVersion(): Promise<number> {
+    return this.history.compacted;
+  }
+
+  waitForResourceVersion(resourceVersion: number, timeoutMs: number): Promise<boolean> {
+    if (resourceVersion <= this.cacheRv) return Promise.resolve(true);
+    if (this.state === 'closed') return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const waiter = {
+        rv: resourceVersion,
+        resolve: (reached: boolean) => {
+          clearTimeout(timer);
+          this.rvWaiters.delete(waiter);
+          if (this.rvWaiters.size === 0) {
+            clearInterval(this.progressTimer);
+            this.progressTimer = undefined;
+          }
+          resolve(reached);
+        },
+      };
+      const timer = setTimeout(() => waiter.resolve(false), timeoutMs);
+      this.rvWaiters.add(waiter);
+      // etcd answers a progress request once the stream has sent everything up to its revision; asked again
+      // while waiting, since it answers nothing while the watch is still catching up.
+      this.stream?.requestProgress();
+      this.progressTimer ??= setInterval(() => this.stream?.requestProgress(), PROGRESS_REQUEST_INTERVAL_MS);
+    });
+  }
+
+  health(): string | undefined {
+    if (this.state !== 'open') return 'storage is not open';
+    return this.failure;
+  }
+
+  async get(key: string): Promise<KubeObject> {
+    await this.consistentRead(key);
+    const found = this.index.get(key);
+    if (!found) throw new StorageError('NotFound', key, `key not found: ${key}`);
+    return JSON.parse(found.json) as KubeObject;
+  }
+
+  async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
+    this.checkOpen(prefix);
+    opts.signal?.throwIfAborted();
+    if (opts.resourceVersion === undefined) await this.consistentRead(prefix);
+    else if (opts.resourceVersion > this.cacheRv) await this.reach(opts.resourceVersion, prefix);
+    const at = opts.resourceVersion ?? this.cacheRv;
+    if (at >= this.cacheRv) return listSnapshot(this.index, prefix, this.cacheRv, undefined, opts);
+    const compacted = this.history.compacted;
+    if (at < compacted) throw new StorageError('Expired', prefix, `too old resource version: ${at} (${compacted})`, compacted);
+    return listSnapshot(this.index, prefix, at, this.history.overrides(prefix, at), opts);
+  }
+
+  async create(key: string, obj: KubeObject): Promise<KubeObject> {
+    this.checkOpen(key);
+    const k = this.etcdKey(key);
+    const res = await this.client.txn(
+      [{ result: 'EQUAL', target: 'CREATE', key: k, create_revision: 0 }],
+      [{ request_put: { key: k, value: storedValue(obj) } }],
+      [],
+    );
+    if (!res.succeeded) throw new StorageError('AlreadyExists', key, `key exists: ${key}`);
+    return withResourceVersion(obj, res.header.revision);
+  }
+
+  async update(key: string, tryUpdate: UpdateFunction): Promise<KubeObject> {
+    this.checkOpen(key);
+    const k = this.etcdKey(key);
+    // The cached object is a guess at the current one; a failed compare (or a refusal computed on a stale
+    // guess) reads etcd and tries again, as upstream's GuaranteedUpdate does.
+    let cur = this.index.get(key);
+    let fromCache = cur !== undefined;
+    cur ??= await this.read(key);
+    for (;;) {
+      if (!cur) throw new StorageError('NotFound', key, `key not found: ${key}`);
+      let next: KubeObject;
+      try {
+        next = await tryUpdate(JSON.parse(cur.json) as KubeObject);
+      } catch (err) {
+        if (fromCache) {
+          const fresh = await this.read(key);
+          fromCache = false;
+          if (fresh?.rv !== cur.rv) {
+            cur = fresh;
+            continue;
+          }
+        }
+        throw err;
+      }
+      const current = JSON.parse(cur.json) as KubeObject;
+      if (sameObject(next, current)) {
+        if (!fromCache) return current;
+        // Nothing to write only if the guess was right: confirm with etcd.
+        const fresh = await this.read(key);
+        fromCache = false;
+        if (fresh?.rv === cur.rv) return current;
+        cur = fresh;
+        continue;
+      }
+      const res = await this.client.txn(
+        [{ result: 'EQUAL', target: 'MOD', key: k, mod_revision: cur.rv }],
+        [{ request_put: { key: k, value: storedValue(next) } }],
+        [{ request_range: { key: k } }],
+      );
+      if (res.succeeded) return withResourceVersion(next, res.header.revision);
+      cur = this.cached(res.responses[0]?.response_range?.kvs[0]);
+      fromCache = false;
+    }
+  }
+
+  async delete(key: string, precondition?: DeletePrecondition): Promise<KubeObject> {
+    this.checkOpen(key);
+    const k = this.etcdKey(key);
+    let cur = this.index.get(key);
+    let fromCache = cur !== undefined;
+    cur ??= await this.read(key);
+    for (;;) {
+      if (!cur) throw new StorageError('NotFound', key, `key not found: ${key}`);
+      try {
+        precondition?.(JSON.parse(cur.json) as KubeObject);
+      } catch (err) {
+        if (fromCache) {
+          const fresh = await this.read(key);
+          fromCache = false;
+          if (fresh?.rv !== cur.rv) {
+            cur = fresh;
+            continue;
+          }
+        }
+        throw err;
+      }
+      const res = await this.client.txn(
+        [{ result: 'EQUAL', target: 'MOD', key: k, mod_revision: cur.rv }],
+        [{ request_delete_range: { key: k } }],
+        [{ request_range: { key: k } }],
+      );
+      if (res.succeeded) return withResourceVersion(JSON.parse(cur.json) as KubeObject, res.header.revision);
+      cur = this.cached(res.responses[0]?.response_range?.kvs[0]);
+      fromCache = false;
+    }
+  }
+
+  async watch(prefix: string, opts: WatchOptions): Promise<Watch> {
+    this.checkOpen(prefix);
+    if (opts.resourceVersion > this.cacheRv) await this.reach(opts.resourceVersion, prefix);
+    const compacted = this.history.compacted;
+    if (opts.resourceVersion < compacted) {
+      throw new StorageError('Expired', prefix, `too old resource version: ${opts.resourceVersion} (${compacted})`, compacted);
+    }
+    const watch = new BufferedWatch(prefix, opts.predicate, () => this.hub.remove(watch));
+    for (const e of this.history.since(opts.resourceVersion)) {
+      if (e.key.startsWith(prefix)) watch.offer(toStorageEvent(e), entryBytes(e));
+    }
+    this.hub.add(watch);
+    opts.signal?.addEventListener('abort', () => watch.stop(), { once: true });
+    return watch;
+  }
+
+  private checkOpen(key: string): void {
+    if (this.state !== 'open') throw new StorageError('Unavailable', key, 'storage is not open');
+  }
+
+  private etcdKey(key: string): Buffer {
+    return Buffer.concat([this.prefix, Buffer.from(key)]);
+  }
+
+  /** A key-value of etcd as the cache keeps it: JSON with metadata.resourceVersion = its mod_revision. */
+  private cached(kv: KeyValue | undefined): { json: string; rv: number } | undefined {
+    if (!kv) return undefined;
+    const obj = parseStored(kv, this.prefix.length);
+    return { json: JSON.stringify(withResourceVersion(obj, kv.mod_revision)), rv: kv.mod_revision };
+  }
+
+  /** The key as etcd holds it now. */
+  private async read(key: string): Promise<{ json: string; rv: number } | undefined> {
+    const res = await this.client.range(this.etcdKey(key));
+    return this.cached(res.kvs[0]);
+  }
+
+  /**
+   * etcd's current revision, by a linearizable read of one key. Callers that arrive while a fetch is in flight
+   * share the next one (a fetch sent before they arrived could miss a write they have seen acknowledged).
+   */
+  private etcdRevision(): Promise<number> {
+    if (!this.revisionInFlight) {
+      this.revisionInFlight = this.client
+        .range(this.prefix, undefined, { limit: 1, countOnly: true })
+        .then((res) => res.header.revision)
+        .finally(() => {
+          this.revisionInFlight = undefined;
+        });
+      return this.revisionInFlight;
+    }
+    this.revisionQueued ??= this.revisionInFlight
+      .catch(() => undefined)
+      .then(() => {
+        this.revisionQueued = undefined;
+        return this.etcdRevision();
+      });
+    return this.revisionQueued;
+  }
+
+  /** Waits until the cache holds everything etcd held when the read arrived (upstream's consistent read from cache). */
+  private async consistentRead(key: string): Promise<void> {
+    this.checkOpen(key);
+    await this.reach(await this.etcdRevision(), key);
+  }
+
+  private async reach(rv: number, key: string): Promise<void> {
+    if (await this.waitForResourceVersion(rv, this.options.freshnessTimeoutMs ?? 3_000)) return;
+    throw new StorageError(
+      'Unavailable',
+      key,
+      `the watch cache did not reach etcd revision ${rv} in time (at ${this.cacheRv}): ${this.failure ?? 'etcd is slow'}`,
+    );
+  }
+
+  /**
+   * Fills the cache: lists the prefix at one revision, loads the history before it (at start-up), and watches
+   * from the next revision. After the watch lost events for good (etcd compacted past the cache), watches are
+   * ended so that their clients resume, get 410 and relist, as with upstream's cacher.
+   */
+  private async resync(withHistory: boolean): Promise<void> {
+    const index = new ObjectIndex();
+    let revision = 0;
+    let from = this.prefix;
+    const prefixLength = this.prefix.length;
+    for (;;) {
+      const page = await this.client.range(from, this.end, { limit: LIST_PAGE, ...(revision ? { revision } : {}) });
+      revision ||= page.header.revision;
+      for (const kv of page.kvs) {
+        const obj = parseStored(kv, prefixLength);
+        index.load(kv.key.subarray(prefixLength).toString(), {
+          json: JSON.stringify(withResourceVersion(obj, kv.mod_revision)),
+          rv: kv.mod_revision,
+        });
+      }
+      const last = page.kvs.at(-1);
+      if (!page.more || !last) break;
+      from = Buffer.concat([last.key, Buffer.from([0])]);
+    }
+    const history = withHistory
+      ? await loadHistory(this.client, this.prefix, this.end, revision, this.bounds())
+      : new EventHistory(this.bounds(), revision);
+    this.hub.endAll();
+    this.index = index;
+    this.history = history;
+    this.cacheRv = revision;
+    this.startWatch();
+  }
+
+  private startWatch(): void {
+    this.stream?.close();
+    this.stream = this.client.watch(this.prefix, this.end, this.cacheRv + 1, {
+      response: (res) => this.onWatchResponse(res),
+      end: (err) => {
+        if (this.state === 'closed') return;
+        this.failure = `etcd watch failed: ${err?.message ?? 'ended'}`;
+        this.rewatchTimer = setTimeout(() => this.startWatch(), REWATCH_DELAY_MS);
+      },
+    });
+  }
+
+  private onWatchResponse(res: WatchResponse): void {
+    if (res.canceled) {
+      this.stream?.close();
+      if (res.compact_revision > 0) {
+        // etcd compacted past what the cache has: nothing can fill the gap but a new list.
+        this.resync(false).catch((err) => {
+          this.failure = `etcd resync failed: ${String(err)}`;
+          this.rewatchTimer = setTimeout(() => this.startWatch(), REWATCH_DELAY_MS);
+        });
+      } else {
+        this.failure = `etcd watch canceled: ${res.cancel_reason}`;
+        this.rewatchTimer = setTimeout(() => this.startWatch(), REWATCH_DELAY_MS);
+      }
+      return;
+    }
+    if (this.failure?.startsWith('etcd watch')) this.failure = undefined;
+    if (res.created) return;
+    if (res.events.length === 0) {
+      // A progress notification: every event up to its revision has been sent.
+      this.advance(res.header.revision);
+      return;
+    }
+    const entries: HistoryEntry[] = [];
+    for (const ev of res.events) {
+      const key = ev.kv.key.subarray(this.prefix.length).toString();
+      const rv = ev.kv.mod_revision;
+      const prev = this.index.get(key);
+      let entry: HistoryEntry;
+      if (ev.type === 'DELETE') {
+        if (!prev) continue;
+        const last = withResourceVersion(JSON.parse(prev.json) as KubeObject, rv);
+        entry = { type: 'DELETED', key, resourceVersion: rv, json: JSON.stringify(last), prevJson: prev.json };
+      } else {
+        let json: string;
+        try {
+          json = JSON.stringify(withResourceVersion(parseStored(ev.kv, this.prefix.length), rv));
+        } catch (err) {
+          // Something else writes under our prefix: not served, and /readyz says so.
+          this.failure = (err as Error).message;
+          continue;
+        }
+        entry = prev
+          ? { type: 'MODIFIED', key, resourceVersion: rv, json, prevJson: prev.json }
+          : { type: 'ADDED', key, resourceVersion: rv, json };
+      }
+      this.index.commit([entry]);
+      entries.push(entry);
+    }
+    if (entries.length > 0) {
+      this.history.apply(entries, this.history.planEviction(entries));
+      this.hub.publish(entries.map(toStorageEvent), entries.map(entryBytes));
+    }
+    this.advance((res.events.at(-1) as { kv: KeyValue }).kv.mod_revision);
+  }
+
+  private advance(rv: number): void {
+    if (rv <= this.cacheRv) return;
+    this.cacheRv = rv;
+    for (const w of this.rvWaiters) if (w.rv <= rv) w.resolve(true);
+  }
+
+  private async checkHealth(): Promise<void> {
+    try {
+      await this.client.range(this.prefix, undefined, { limit: 1, countOnly: true });
+      if (this.failure?.startsWith('etcd unreachable')) this.failure = undefined;
+    } catch (err) {
+      this.failure = `etcd unreachable: ${(err as Error).message}`;
+    }
+  }
+}
