@@ -59,7 +59,8 @@ it('knows every flag the image, deploy/ and the chart pass to serve', async () =
   const cmd = JSON.parse(stages.at(-1)?.instructions.find((i) => i.keyword === 'CMD')?.args ?? '[]') as string[];
   const manifests = [
     await readFile(join(repoRoot, 'deploy', 'statefulset.yaml'), 'utf8'),
-    await readFile(join(repoRoot, 'charts', 'aggregated-apiserver', 'templates', 'statefulset.yaml'), 'utf8'),
+    // The chart's pod template, shared by its StatefulSet and Deployment.
+    await readFile(join(repoRoot, 'charts', 'aggregated-apiserver', 'templates', '_pod.tpl'), 'utf8'),
   ];
   const used = new Set([
     ...cmd.filter((a) => a.startsWith('--')).map((a) => a.replace(/=.*/, '')),
