@@ -6,6 +6,8 @@ export interface EtcdMember {
   /** Its client URL, http://127.0.0.1:<port>. */
   url: string;
   process: ManagedProcess;
+  /** Starts it again on the same ports and data, once stopped or killed. */
+  restart(): Promise<void>;
 }
 
 /**
@@ -16,22 +18,29 @@ export async function startEtcd(etcd: string, dir: string, durable = false): Pro
   const [client, peer] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${client}`;
   const peerUrl = `http://127.0.0.1:${peer}`;
-  const p = startProcess(
-    'etcd',
-    etcd,
-    [
-      '--name=e2e',
-      `--data-dir=${join(dir, 'etcd')}`,
-      `--listen-client-urls=${url}`,
-      `--advertise-client-urls=${url}`,
-      `--listen-peer-urls=${peerUrl}`,
-      `--initial-advertise-peer-urls=${peerUrl}`,
-      `--initial-cluster=e2e=${peerUrl}`,
-      ...(durable ? [] : ['--unsafe-no-fsync']),
-      '--log-level=warn',
-    ],
-    join(dir, 'etcd.log'),
-  );
+  const args = [
+    '--name=e2e',
+    `--data-dir=${join(dir, 'etcd')}`,
+    `--listen-client-urls=${url}`,
+    `--advertise-client-urls=${url}`,
+    `--listen-peer-urls=${peerUrl}`,
+    `--initial-advertise-peer-urls=${peerUrl}`,
+    `--initial-cluster=e2e=${peerUrl}`,
+    ...(durable ? [] : ['--unsafe-no-fsync']),
+    '--log-level=warn',
+  ];
+  const member: EtcdMember = {
+    url,
+    process: await run(etcd, args, dir, url),
+    restart: async () => {
+      member.process = await run(etcd, args, dir, url);
+    },
+  };
+  return member;
+}
+
+async function run(etcd: string, args: string[], dir: string, url: string): Promise<ManagedProcess> {
+  const p = startProcess('etcd', etcd, args, join(dir, 'etcd.log'));
   await eventually(
     'etcd to answer /health',
     async () => {
@@ -41,5 +50,5 @@ export async function startEtcd(etcd: string, dir: string, durable = false): Pro
     },
     { timeoutMs: 30_000, describe: () => `etcd log:\n${p.tail()}` },
   );
-  return { url, process: p };
+  return p;
 }

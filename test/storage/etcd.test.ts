@@ -8,9 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EtcdClient } from '../../src/storage/etcd/client.js';
+import { Compactor } from '../../src/storage/etcd/compactor.js';
 import { EtcdStorage, type EtcdStorageOptions } from '../../src/storage/etcd/index.js';
 import { runStorageConformance } from '../../src/storage/testing/conformance.js';
-import { obj, rv, take } from '../../src/storage/testing/fixtures.js';
+import { code, obj, rv, take } from '../../src/storage/testing/fixtures.js';
 import { ensureEtcd } from '../e2e/components.js';
 import { type EtcdMember, startEtcd } from '../e2e/etcd.js';
 
@@ -115,6 +117,55 @@ describe('several replicas on one etcd', () => {
       }
     } finally {
       await Promise.all([writer.close(), reader.close()]);
+    }
+  });
+});
+
+describe('compaction', () => {
+  it('is done by one replica per interval, to the revision recorded one interval before', async () => {
+    const clients = [new EtcdClient({ endpoints: [etcd.url] }), new EtcdClient({ endpoints: [etcd.url] })];
+    const [first, second] = clients.map((c) => new Compactor(c, 0, () => {})) as [Compactor, Compactor];
+    try {
+      // Round one: the first records a revision, the second finds the key moved on and compacts nothing.
+      expect(await first.runOnce()).toBeUndefined();
+      expect(await second.runOnce()).toBeUndefined();
+      const store = await openStore(`/compaction-${++prefixes}`);
+      const before = await store.create('/g/things/ns/a', obj('a'));
+      await store.update('/g/things/ns/a', (c) => ({ ...c, spec: { x: 1 } }));
+      await store.close();
+      // Round two: only the first holds the key's version, and compacts to what it recorded in round one.
+      const compactedTo = await first.runOnce();
+      expect(compactedTo).toBeGreaterThan(0);
+      expect(compactedTo).toBeLessThan(rv(before));
+      expect(await second.runOnce()).toBeUndefined();
+      // Round three, the second winning now that it has learned the version: it compacts past the writes.
+      expect(await second.runOnce()).toBeGreaterThan(rv(before));
+      await expect(clients[0]?.range(Buffer.from('/'), undefined, { revision: rv(before) })).rejects.toSatisfy(
+        (e) => code(e) === 'Expired',
+      );
+    } finally {
+      for (const c of clients) c.close();
+    }
+  });
+
+  it("starts a store's history at etcd's compaction point: older watches get Expired, newer ones everything", async () => {
+    const prefix = `/compaction-${++prefixes}`;
+    let store = await openStore(prefix);
+    const early = await store.create('/g/things/ns/a', obj('a'));
+    const client = new EtcdClient({ endpoints: [etcd.url] });
+    try {
+      const mid = await store.update('/g/things/ns/a', (c) => ({ ...c, spec: { x: 1 } }));
+      await client.compact(rv(mid));
+      const late = await store.update('/g/things/ns/a', (c) => ({ ...c, spec: { x: 2 } }));
+      await store.close();
+      store = await openStore(prefix);
+      await expect(store.watch('/g/things/', { resourceVersion: rv(early) })).rejects.toSatisfy((e) => code(e) === 'Expired');
+      const w = await store.watch('/g/things/', { resourceVersion: rv(mid) });
+      expect((await take(w, 1)).map((e) => `${e.type} ${e.resourceVersion}`)).toEqual([`MODIFIED ${rv(late)}`]);
+      w.stop();
+    } finally {
+      client.close();
+      await store.close();
     }
   });
 });

@@ -41,14 +41,16 @@ function historyOf(events: WatchEvent[], prefixLength: number, before: number, b
     const key = ev.kv.key.subarray(prefixLength).toString();
     const rv = ev.kv.mod_revision;
     const prev = ev.prev_kv ?? undefined;
+    const created = ev.type === 'PUT' && ev.kv.create_revision === rv;
+    if (!prev && !created) {
+      // A change whose previous state etcd has compacted away: the history can only start after it.
+      entries.length = 0;
+      compacted = rv;
+      continue;
+    }
     if (ev.type === 'DELETE') {
-      if (!prev) {
-        // Its last state is compacted away: the history can only start after it.
-        entries.length = 0;
-        compacted = rv;
-        continue;
-      }
-      entries.push({ type: 'DELETED', key, resourceVersion: rv, json: json(prev, rv), prevJson: json(prev, prev.mod_revision) });
+      const last = prev as KeyValue;
+      entries.push({ type: 'DELETED', key, resourceVersion: rv, json: json(last, rv), prevJson: json(last, last.mod_revision) });
     } else if (prev) {
       entries.push({ type: 'MODIFIED', key, resourceVersion: rv, json: json(ev.kv, rv), prevJson: json(prev, prev.mod_revision) });
     } else {
