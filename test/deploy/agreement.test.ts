@@ -1,11 +1,12 @@
 /**
- * The chart and deploy/ describe the same server: with default values and deploy/, the same flags, ports,
- * probes, security, scheduling, RBAC and APIServices. Only names (release-prefixed), namespace, labels and
- * the serving certificate's source differ; a change to one that is not made to the other fails here.
+ * The chart and deploy/ describe the same server: with default values and deploy/, and with
+ * storage.backend=etcd and deploy/ha, the same flags, ports, probes, security, scheduling, RBAC and
+ * APIServices. Only names (release-prefixed), namespace, labels, the serving certificate's source and the
+ * etcd servers (the operator's) differ; a change to one that is not made to the other fails here.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureHelm } from '../tools/helm.js';
-import { serverContainer } from './invariants.js';
+import { flags, serverContainer } from './invariants.js';
 import { byKind, one, renderChart, renderDeploy, type Obj } from './manifests.js';
 
 const pick = (o: Obj, keys: string[]): Obj => Object.fromEntries(keys.map((k) => [k, o[k]]));
@@ -22,7 +23,18 @@ function withSelectorMarked(x: unknown, matchLabels: Obj): unknown {
   );
 }
 
-const variants = [{ name: 'default values and deploy/', chart: async (_deploy: Obj[]): Promise<string[]> => [], deploy: '' }];
+const variants = [
+  { name: 'default values and deploy/', chart: async (_deploy: Obj[]): Promise<string[]> => [], deploy: '' },
+  {
+    name: 'storage.backend=etcd and deploy/ha',
+    // deploy/ha's etcd members are placeholders for the operator's; the chart is given the same ones.
+    chart: async (deploy: Obj[]): Promise<string[]> => {
+      const servers = flags(serverContainer(deploy).container).flags.get('--etcd-servers')?.[0] ?? '';
+      return ['storage.backend=etcd', `storage.etcd.servers={${servers}}`, 'storage.etcd.tls.secretName=aggregated-apiserver-etcd-client'];
+    },
+    deploy: 'ha',
+  },
+];
 
 describe.each(variants)('$name', (variant) => {
   let chart: Obj[];

@@ -59,6 +59,7 @@ it('knows every flag the image, deploy/ and the chart pass to serve', async () =
   const cmd = JSON.parse(stages.at(-1)?.instructions.find((i) => i.keyword === 'CMD')?.args ?? '[]') as string[];
   const manifests = [
     await readFile(join(repoRoot, 'deploy', 'statefulset.yaml'), 'utf8'),
+    await readFile(join(repoRoot, 'deploy', 'ha', 'deployment.yaml'), 'utf8'),
     // The chart's pod template, shared by its StatefulSet and Deployment.
     await readFile(join(repoRoot, 'charts', 'aggregated-apiserver', 'templates', '_pod.tpl'), 'utf8'),
   ];
@@ -66,6 +67,6 @@ it('knows every flag the image, deploy/ and the chart pass to serve', async () =
     ...cmd.filter((a) => a.startsWith('--')).map((a) => a.replace(/=.*/, '')),
     ...manifests.flatMap((s) => [...s.matchAll(/^\s*- (--[a-z][a-z0-9-]+)=/gm)].map((m) => m[1] as string)),
   ]);
-  expect(used.size).toBeGreaterThanOrEqual(7);
+  expect(used.size).toBeGreaterThanOrEqual(12);
   for (const flag of used) expect(help, flag).toContain(flag);
 });

@@ -1,10 +1,13 @@
-/** deploy/: `kubectl kustomize` output with an operator-made serving certificate, as the README describes. */
+/**
+ * deploy/ and its HA variant deploy/ha: `kubectl kustomize` output with an operator-made serving
+ * certificate, as the README describes.
+ */
 import { X509Certificate } from 'node:crypto';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertServerInvariants, serverContainer } from './invariants.js';
+import { assertServerInvariants, flags, serverContainer } from './invariants.js';
 import { byKind, deployDir, exec, one, renderDeploy, repoRoot, validateObject, type Obj } from './manifests.js';
 
 /**
@@ -19,35 +22,40 @@ function withoutBase64Wrapping(o: Obj): Obj {
 }
 
 let objs: Obj[];
+let ha: Obj[];
 beforeAll(async () => {
-  objs = await renderDeploy();
+  [objs, ha] = await Promise.all([renderDeploy(), renderDeploy('ha')]);
 });
+
+const kinds = (workload: string): string[] =>
+  [
+    'APIService',
+    'APIService',
+    'ClusterRole',
+    'ClusterRole',
+    'ClusterRoleBinding',
+    'Namespace',
+    'NetworkPolicy',
+    'PodDisruptionBudget',
+    'RoleBinding',
+    'Secret',
+    'Service',
+    'ServiceAccount',
+    workload,
+  ].sort();
+const wardle = [
+  { group: 'wardle.example.com', version: 'v1alpha1' },
+  { group: 'wardle.example.com', version: 'v1beta1' },
+];
 
 describe('kubectl kustomize deploy', () => {
   it('renders objects valid for their kinds', () => {
-    expect(objs.map((o) => o.kind).sort()).toEqual([
-      'APIService',
-      'APIService',
-      'ClusterRole',
-      'ClusterRole',
-      'ClusterRoleBinding',
-      'Namespace',
-      'NetworkPolicy',
-      'PodDisruptionBudget',
-      'RoleBinding',
-      'Secret',
-      'Service',
-      'ServiceAccount',
-      'StatefulSet',
-    ]);
+    expect(objs.map((o) => o.kind).sort()).toEqual(kinds('StatefulSet'));
     for (const o of objs) validateObject(withoutBase64Wrapping(o));
   });
 
   it('keeps the invariants every install needs', () => {
-    assertServerInvariants(objs, [
-      { group: 'wardle.example.com', version: 'v1alpha1' },
-      { group: 'wardle.example.com', version: 'v1beta1' },
-    ]);
+    assertServerInvariants(objs, wardle);
   });
 
   it('mounts the generated serving-cert Secret and puts its CA in every caBundle', () => {
@@ -73,21 +81,69 @@ describe('kubectl kustomize deploy', () => {
   });
 
   it('one replica with LevelDB on a ReadWriteOnce claim', () => {
-    const { workload: sts } = serverContainer(objs);
+    const { workload: sts, container } = serverContainer(objs);
     expect(sts.kind).toBe('StatefulSet');
     expect(sts.spec.replicas).toBe(1);
+    expect(flags(container).flags.get('--storage-backend')).toEqual(['leveldb']);
     expect(sts.spec.volumeClaimTemplates).toEqual([
       expect.objectContaining({ spec: expect.objectContaining({ accessModes: ['ReadWriteOnce'] }) }),
     ]);
   });
 });
 
+describe('kubectl kustomize deploy/ha', () => {
+  it('renders objects valid for their kinds: deploy/ with a Deployment instead of the StatefulSet', () => {
+    expect(ha.map((o) => o.kind).sort()).toEqual(kinds('Deployment'));
+    for (const o of ha) validateObject(withoutBase64Wrapping(o));
+  });
+
+  it('keeps the invariants every install needs', () => {
+    assertServerInvariants(ha, wardle);
+  });
+
+  it('shares everything else with deploy/, the serving certificate included', () => {
+    // Each render makes its own certificate: compare the Secret by name prefix and type, without caBundles.
+    const rest = (all: Obj[]): Obj[] =>
+      all
+        .filter((o) => o.kind !== 'StatefulSet' && o.kind !== 'Deployment')
+        .map((o) => {
+          if (o.kind === 'Secret') return { kind: o.kind, name: o.metadata.name.replace(/-[a-z0-9]+$/, ''), type: o.type };
+          if (o.kind === 'APIService') return { ...o, spec: { ...o.spec, caBundle: undefined } };
+          return o;
+        });
+    expect(rest(ha)).toEqual(rest(objs));
+    const { pod } = serverContainer(ha);
+    expect(pod.volumes.find((v: Obj) => v.name === 'serving-cert').secret.secretName).toBe(one(ha, 'Secret').metadata.name);
+  });
+
+  it('three replicas sharing etcd, no claim and no --data-dir, the client certificate from aggregated-apiserver-etcd-client', () => {
+    const { workload, pod, container } = serverContainer(ha);
+    expect(workload.spec.replicas).toBe(3);
+    expect(workload.spec.volumeClaimTemplates).toBeUndefined();
+    const f = flags(container).flags;
+    expect(f.get('--storage-backend')).toEqual(['etcd3']);
+    expect(f.has('--data-dir')).toBe(false);
+    expect(f.get('--etcd-servers')?.[0]?.split(',')).toHaveLength(3);
+    expect(f.get('--etcd-prefix')).toEqual(['/registry']);
+    expect(f.get('--etcd-compaction-interval')).toEqual(['5m']);
+    const dir = container.volumeMounts.find((m: Obj) => m.name === 'etcd-client').mountPath;
+    expect(['--etcd-cafile', '--etcd-certfile', '--etcd-keyfile'].map((k) => f.get(k))).toEqual([
+      [`${dir}/ca.crt`],
+      [`${dir}/tls.crt`],
+      [`${dir}/tls.key`],
+    ]);
+    expect(pod.volumes.find((v: Obj) => v.name === 'etcd-client').secret).toEqual({ secretName: 'aggregated-apiserver-etcd-client' });
+    // The operator makes that Secret: kustomize neither generates it nor renames it.
+    expect(byKind(ha, 'Secret').map((s) => s.metadata.name)).not.toContain('aggregated-apiserver-etcd-client');
+  });
+});
+
 describe('the serving certificate belongs to the operator', () => {
-  it('fails to build, naming the missing file, until tls/ holds the certificate', async () => {
+  it.each(['', 'ha'])('deploy/%s fails to build, naming the missing file, until tls/ holds the certificate', async (variant) => {
     const dir = await mkdtemp(join(tmpdir(), 'deploy-'));
     try {
       await cp(deployDir, dir, { recursive: true, filter: (src) => !/\.(crt|key)$/.test(src) });
-      const r = await exec('kubectl', ['kustomize', dir]);
+      const r = await exec('kubectl', ['kustomize', join(dir, variant)]);
       expect(r.code).not.toBe(0);
       expect(r.stderr).toMatch(/tls\/tls\.(crt|key)|tls\/ca\.crt/);
     } finally {
@@ -99,5 +155,7 @@ describe('the serving certificate belongs to the operator', () => {
     const files = ['tls.crt', 'tls.key', 'ca.crt', 'ca.key'].map((f) => `deploy/tls/${f}`);
     const r = await exec('git', ['check-ignore', ...files], { cwd: repoRoot });
     expect(r.stdout.trim().split('\n')).toEqual(files);
+    // ... but not the kustomization that turns them into the Secret.
+    expect((await exec('git', ['check-ignore', 'deploy/tls/kustomization.yaml'], { cwd: repoRoot })).code).toBe(1);
   });
 });
