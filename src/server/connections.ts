@@ -7,6 +7,9 @@
  * - connections beyond what the file-descriptor limit leaves room for are refused at accept, so the process
  *   never meets EMFILE (Node's `process.memoryUsage`, LevelDB and the audit log all need descriptors; the
  *   load-shedding sampler crashed the process on EMFILE). Node itself raises the soft limit to the hard one.
+ * - at shutdown, every HTTP/2 session gets GOAWAY (its open streams finish; no new one starts) and every idle
+ *   connection is closed, as Go's `Server.Shutdown` does: a proxy's pooled HTTP/2 session (the aggregator's)
+ *   would otherwise hold the process until the idle timeout, past the pod's termination grace period.
  */
 import { readFileSync } from 'node:fs';
 import type { ServerHttp2Session } from 'node:http2';
@@ -70,6 +73,11 @@ export function installConnectionLimits(app: FastifyInstance, opts: ConnectionOp
     dropped = 0;
   });
 
+  const open = new Set<ConnectionState>();
+  app.addHook('preClose', async () => {
+    for (const state of open) if (state.session || state.inFlight === 0) state.close();
+  });
+
   const arm = (state: ConnectionState, ms: number): void => {
     clearTimeout(state.timer);
     state.timer = setTimeout(() => {
@@ -88,8 +96,12 @@ export function installConnectionLimits(app: FastifyInstance, opts: ConnectionOp
       },
     };
     socket[stateKey] = state;
+    open.add(state);
     arm(state, opts.firstRequestTimeoutMs);
-    socket.once('close', () => clearTimeout(state.timer));
+    socket.once('close', () => {
+      clearTimeout(state.timer);
+      open.delete(state);
+    });
   });
 
   const unauthenticated = (req: FastifyRequest): boolean => {

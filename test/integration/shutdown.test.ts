@@ -3,6 +3,7 @@
  * within the grace period, and every write that was acknowledged is there after a restart. Also `kill -9`:
  * nothing acknowledged is lost.
  */
+import { connect as h2connect } from 'node:http2';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { call } from '../support/client.js';
@@ -44,4 +45,23 @@ describe('shutdown', () => {
       }
     });
   }
+
+  it("sends GOAWAY to a proxy's pooled HTTP/2 session and exits, rather than waiting out the idle timeout", async () => {
+    const server = await start(join(dir.path, 'h2'));
+    const session = h2connect(server.url, { ca: server.id.ca, cert: server.id.cert, key: server.id.key });
+    const answered = new Promise<number>((resolve) => {
+      const stream = session.request({ ':method': 'GET', ':path': '/apis' });
+      stream.on('response', (h) => resolve(Number(h[':status'])));
+      stream.resume();
+    });
+    expect(await answered).toBe(200);
+    const goaway = new Promise<void>((resolve) => session.once('goaway', () => resolve()));
+    const sentAt = Date.now();
+    const done = exited(server.child);
+    server.child.kill('SIGTERM');
+    await goaway;
+    expect((await done).code).toBe(0);
+    expect(Date.now() - sentAt).toBeLessThan(GRACE_MS);
+    session.destroy();
+  });
 });
