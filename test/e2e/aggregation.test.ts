@@ -12,7 +12,7 @@ import { call, type ClientIdentity } from '../support/client.js';
 import { type Kubectl, OutputWatcher } from '../support/kubectl.js';
 import { waitAvailable } from './apiservice.js';
 import type { ControlPlane } from './control-plane.js';
-import { type ExtensionServer, startFromStatefulSet } from './extension-server.js';
+import { type ExtensionServer, startFromWorkload } from './extension-server.js';
 import { DEPLOY_NAMESPACE, DEPLOY_STATEFULSET, installDeploy, WARDLE_API_SERVICES } from './install.js';
 import { FRONT_PROXY_CLIENT } from './pki.js';
 import { eventually, freePort } from './process.js';
@@ -56,10 +56,10 @@ describe.skipIf(skipE2E)('deploy/ behind a real kube-apiserver', () => {
     auditLog = join(cp.dir, 'aggregated-apiserver-audit.log');
     const policy = join(cp.dir, 'aggregated-apiserver-audit-policy.yaml');
     await writeFile(policy, stringify({ apiVersion: 'audit.k8s.io/v1', kind: 'Policy', rules: [{ level: 'Metadata' }] }));
-    server = await startFromStatefulSet({
+    server = await startFromWorkload({
       controlPlane: cp,
       namespace: NAMESPACE,
-      statefulSet: DEPLOY_STATEFULSET,
+      workload: `statefulset/${DEPLOY_STATEFULSET}`,
       port,
       dir: cp.dir,
       extraArgs: [`--audit-log-path=${auditLog}`, `--audit-policy-file=${policy}`],
@@ -483,10 +483,10 @@ metadata:
   describe('the bindings operators most often miss', () => {
     const startAs = async (serviceAccount: string, waitReady: boolean): Promise<ExtensionServer> => {
       await admin.ok(['create', 'serviceaccount', serviceAccount, '-n', NAMESPACE]);
-      return startFromStatefulSet({
+      return startFromWorkload({
         controlPlane: cp,
         namespace: NAMESPACE,
-        statefulSet: DEPLOY_STATEFULSET,
+        workload: `statefulset/${DEPLOY_STATEFULSET}`,
         port: await freePort(),
         dir: join(cp.dir, serviceAccount),
         serviceAccount,

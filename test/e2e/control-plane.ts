@@ -25,6 +25,15 @@ export interface ControlPlaneOptions {
   durable?: boolean;
   /** kube-apiserver's audit log (on by default); a benchmark of kube-apiserver's own speed turns it off. */
   audit?: boolean;
+  /** More kube-apiserver flags (`--enable-aggregator-routing=true` for replicas reached by their endpoints). */
+  kubeApiserverArgs?: string[];
+}
+
+/** Where a kubeconfig sends its client, when not to kube-apiserver's loopback URL (a proxy the test runs). */
+export interface KubeconfigServer {
+  server: string;
+  /** The name the serving certificate is checked against (one of its DNS names: `localhost`). */
+  tlsServerName: string;
 }
 
 const AUDIT_POLICY = { apiVersion: 'audit.k8s.io/v1', kind: 'Policy', omitStages: ['RequestReceived'], rules: [{ level: 'Metadata' }] };
@@ -53,7 +62,7 @@ export class ControlPlane {
     const cp = new ControlPlane(dir, pki, await freePort());
     try {
       await cp.startEtcd(bin.etcd, opts.durable ?? false);
-      await cp.startKubeApiserver(bin.kubeApiserver, opts.audit ?? true);
+      await cp.startKubeApiserver(bin.kubeApiserver, opts.audit ?? true, opts.kubeApiserverArgs ?? []);
       cp.adminKubeconfig = await cp.userKubeconfig('admin', ['system:masters']);
       if (bin.kubeControllerManager) await cp.startKubeControllerManager(bin.kubeControllerManager);
     } catch (err) {
@@ -72,7 +81,7 @@ export class ControlPlane {
     this.etcdUrl = member.url;
   }
 
-  private async startKubeApiserver(kubeApiserver: string, audit: boolean): Promise<void> {
+  private async startKubeApiserver(kubeApiserver: string, audit: boolean, extraArgs: string[]): Promise<void> {
     const f = this.pki.files;
     const policy = join(this.dir, 'audit-policy.yaml');
     await writeFile(policy, stringify(AUDIT_POLICY));
@@ -106,6 +115,7 @@ export class ControlPlane {
         `--proxy-client-cert-file=${f.proxyClientCert}`,
         `--proxy-client-key-file=${f.proxyClientKey}`,
         ...(audit ? [`--audit-policy-file=${policy}`, `--audit-log-path=${this.auditLog}`] : []),
+        ...extraArgs,
       ],
       join(this.dir, 'kube-apiserver.log'),
     );
@@ -185,18 +195,19 @@ export class ControlPlane {
   }
 
   /** Writes a kubeconfig that authenticates with a bearer token (a ServiceAccount's, from the TokenRequest API). */
-  tokenKubeconfig(name: string, token: string): Promise<string> {
-    return this.writeKubeconfig(name, { token });
+  tokenKubeconfig(name: string, token: string, via?: KubeconfigServer): Promise<string> {
+    return this.writeKubeconfig(name, { token }, via);
   }
 
-  private async writeKubeconfig(name: string, user: Record<string, string>): Promise<string> {
+  private async writeKubeconfig(name: string, user: Record<string, string>, via?: KubeconfigServer): Promise<string> {
+    const server = via ? { server: via.server, 'tls-server-name': via.tlsServerName } : { server: this.url };
     const path = join(this.dir, `${name.replace(/[^\w.-]/g, '_')}.kubeconfig`);
     await writeFile(
       path,
       stringify({
         apiVersion: 'v1',
         kind: 'Config',
-        clusters: [{ name: 'e2e', cluster: { server: this.url, 'certificate-authority-data': b64(this.pki.clusterCA.cert) } }],
+        clusters: [{ name: 'e2e', cluster: { ...server, 'certificate-authority-data': b64(this.pki.clusterCA.cert) } }],
         users: [{ name, user }],
         contexts: [{ name: 'e2e', context: { cluster: 'e2e', user: name, namespace: 'default' } }],
         'current-context': 'e2e',

@@ -1,4 +1,5 @@
 /** One real etcd member on 127.0.0.1, for the control plane and for the etcd storage backend's own suites. */
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eventually, freePort, GaveUp, type ManagedProcess, startProcess } from './process.js';
 
@@ -40,6 +41,7 @@ export async function startEtcd(etcd: string, dir: string, durable = false): Pro
 }
 
 async function run(etcd: string, args: string[], dir: string, url: string): Promise<ManagedProcess> {
+  await mkdir(dir, { recursive: true });
   const p = startProcess('etcd', etcd, args, join(dir, 'etcd.log'));
   await eventually(
     'etcd to answer /health',
@@ -51,4 +53,84 @@ async function run(etcd: string, args: string[], dir: string, url: string): Prom
     { timeoutMs: 30_000, describe: () => `etcd log:\n${p.tail()}` },
   );
   return p;
+}
+
+export interface EtcdClusterTls {
+  /** PEM files: the CA that signed the members' serving certificates and every client certificate. */
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+}
+
+export interface EtcdCluster {
+  members: EtcdMember[];
+  /** Every member's https client URL on `clientHost`, comma-separated, as --etcd-servers takes them. */
+  servers: string;
+  /** The member that leads now (asked through each member's plain-http loopback URL). */
+  leader(): Promise<EtcdMember>;
+}
+
+/**
+ * A cluster of `size` members: peers on loopback, clients on https at `clientHost` (an address replicas in
+ * other network namespaces reach) with client certificates required, and on plain http at 127.0.0.1 for the
+ * test's own health and status checks (`member.url`).
+ */
+export async function startEtcdCluster(
+  etcd: string,
+  dir: string,
+  size: number,
+  clientHost: string,
+  tls: EtcdClusterTls,
+): Promise<EtcdCluster> {
+  const ports = await Promise.all(Array.from({ length: size * 3 }, () => freePort()));
+  const spec = Array.from({ length: size }, (_, i) => ({
+    name: `m${i}`,
+    url: `http://127.0.0.1:${ports[i * 3]}`,
+    tlsUrl: `https://${clientHost}:${ports[i * 3 + 1]}`,
+    peerUrl: `http://127.0.0.1:${ports[i * 3 + 2]}`,
+  }));
+  const initialCluster = spec.map((m) => `${m.name}=${m.peerUrl}`).join(',');
+  const members = await Promise.all(
+    spec.map(async (m) => {
+      const memberDir = join(dir, m.name);
+      const args = [
+        `--name=${m.name}`,
+        `--data-dir=${join(memberDir, 'etcd')}`,
+        `--listen-client-urls=${m.url},${m.tlsUrl}`,
+        `--advertise-client-urls=${m.tlsUrl}`,
+        `--listen-peer-urls=${m.peerUrl}`,
+        `--initial-advertise-peer-urls=${m.peerUrl}`,
+        `--initial-cluster=${initialCluster}`,
+        '--initial-cluster-state=new',
+        `--cert-file=${tls.certFile}`,
+        `--key-file=${tls.keyFile}`,
+        `--trusted-ca-file=${tls.caFile}`,
+        '--client-cert-auth',
+        '--unsafe-no-fsync',
+        '--log-level=warn',
+      ];
+      const member: EtcdMember = {
+        url: m.url,
+        process: await run(etcd, args, memberDir, m.url),
+        restart: async () => {
+          member.process = await run(etcd, args, memberDir, m.url);
+        },
+      };
+      return member;
+    }),
+  );
+  return {
+    members,
+    servers: spec.map((m) => m.tlsUrl).join(','),
+    leader: async () => {
+      for (const m of members) {
+        if (!m.process.alive) continue;
+        const res = await fetch(`${m.url}/v3/maintenance/status`, { method: 'POST', body: '{}' }).catch(() => undefined);
+        if (!res?.ok) continue;
+        const status = (await res.json()) as { header: { member_id: string }; leader: string };
+        if (status.leader && status.leader === status.header.member_id) return m;
+      }
+      throw new Error('no etcd member says it leads');
+    },
+  };
 }

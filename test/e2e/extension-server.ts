@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { ClientIdentity } from '../support/client.js';
 import { call } from '../support/client.js';
 import type { Kubectl } from '../support/kubectl.js';
-import type { ControlPlane } from './control-plane.js';
+import type { ControlPlane, KubeconfigServer } from './control-plane.js';
 import { eventually, GaveUp, type ManagedProcess, startProcess } from './process.js';
 
 // Loose on purpose: objects as kubectl prints them.
@@ -37,8 +37,8 @@ async function writeKeys(dir: string, data: Record<string, string>, base64: bool
 }
 
 /** Local directories for the container's volume mounts, filled from the cluster. */
-async function materializeVolumes(kubectl: Kubectl, namespace: string, sts: Obj, dir: string): Promise<Map<string, string>> {
-  const pod = sts.spec.template.spec;
+async function materializeVolumes(kubectl: Kubectl, namespace: string, workload: Obj, dir: string): Promise<Map<string, string>> {
+  const pod = workload.spec.template.spec;
   const container = pod.containers[0];
   const mounts = new Map<string, string>();
   for (const m of container.volumeMounts as Obj[]) {
@@ -69,9 +69,16 @@ function localPath(value: string, mounts: Map<string, string>): string {
 export interface StartOptions {
   controlPlane: ControlPlane;
   namespace: string;
-  statefulSet: string;
+  /** `statefulset/<name>` or `deployment/<name>`: the workload whose pod template is run. */
+  workload: string;
   port: number;
   dir: string;
+  /** Run in a network namespace of the test's, listening on its address (a pod's IP), as one of several replicas. */
+  netns?: { exec: string[]; address: string };
+  /** How the server reaches kube-apiserver from there (a proxy on the host's bridge address). */
+  kubeconfigVia?: KubeconfigServer;
+  /** Flags whose values the test replaces (`--etcd-servers`: the test's etcd instead of the manifest's). */
+  replaceArgs?: Record<string, string>;
   /** Flags an operator would add through the chart's `args` or a kustomize patch (audit, log level). */
   extraArgs?: string[];
   /** Another ServiceAccount than the pod's (to show what a missing binding does). */
@@ -82,43 +89,48 @@ export interface StartOptions {
   entrypoint?: string[];
 }
 
-/** Starts our server from the installed StatefulSet and (unless told not to) waits until /readyz answers 200. */
-export async function startFromStatefulSet(o: StartOptions): Promise<ExtensionServer> {
+/** Starts our server from the installed workload's pod template and (unless told not to) waits until /readyz answers 200. */
+export async function startFromWorkload(o: StartOptions): Promise<ExtensionServer> {
   const admin = o.controlPlane.kubectl();
-  const sts = await getJson(admin, ['statefulset', o.statefulSet, '-n', o.namespace]);
-  const pod = sts.spec.template.spec;
+  const workload = await getJson(admin, [o.workload, '-n', o.namespace]);
+  const pod = workload.spec.template.spec;
   const container = pod.containers[0];
   const serviceAccount = o.serviceAccount ?? (pod.serviceAccountName as string);
-  const mounts = await materializeVolumes(admin, o.namespace, sts, o.dir);
+  const mounts = await materializeVolumes(admin, o.namespace, workload, o.dir);
 
   const token = (await admin.ok(['create', 'token', serviceAccount, '-n', o.namespace, '--duration=2h'])).trim();
-  const kubeconfig = await o.controlPlane.tokenKubeconfig(`${o.namespace}-${serviceAccount}`, token);
+  const kubeconfig = await o.controlPlane.tokenKubeconfig(`${o.namespace}-${serviceAccount}`, token, o.kubeconfigVia);
 
   const args = (container.args as string[]).map((a) => {
     const m = /^(--[\w-]+)=(.*)$/.exec(a);
     if (!m) return a;
     const [, flag, value] = m as unknown as [string, string, string];
     if (flag === '--secure-port') return `--secure-port=${o.port}`;
+    const replaced = o.replaceArgs?.[flag];
+    if (replaced !== undefined) return `${flag}=${replaced}`;
     return `${flag}=${localPath(value, mounts)}`;
   });
-  args.push('--bind-address=127.0.0.1', `--kubeconfig=${kubeconfig}`, ...(o.extraArgs ?? []));
+  const host = o.netns?.address ?? '127.0.0.1';
+  args.push(`--bind-address=${host}`, `--kubeconfig=${kubeconfig}`, ...(o.extraArgs ?? []));
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const e of (container.env as Obj[] | undefined) ?? []) if (typeof e.value === 'string') env[e.name] = e.value;
 
   const entrypoint = o.entrypoint ?? ['--import', 'tsx', join(repoRoot, 'src', 'main.ts')];
+  const [file, ...prefix] = [...(o.netns?.exec ?? []), process.execPath];
   const proc = startProcess(
     'aggregated-apiserver',
-    process.execPath,
-    [...entrypoint, ...args],
+    file as string,
+    [...prefix, ...entrypoint, ...args],
     join(o.dir, 'aggregated-apiserver.log'),
     env,
   );
-  const url = `https://127.0.0.1:${o.port}`;
+  const url = `https://${host}:${o.port}`;
   // The serving certificate's Secret holds the CA that signed it (ca.crt), the one the APIServices' caBundle carries.
   const certFile = args.find((a) => a.startsWith('--tls-cert-file='))?.slice('--tls-cert-file='.length);
-  if (!certFile) throw new Error(`StatefulSet ${o.statefulSet} passes no --tls-cert-file`);
+  if (!certFile) throw new Error(`${o.workload} passes no --tls-cert-file`);
   const ca = await readFile(join(dirname(certFile), 'ca.crt'), 'utf8');
-  const serviceName = sts.spec.serviceName as string;
+  // A StatefulSet names its Service; the chart's and deploy/'s Deployment is served by the Service of its own name.
+  const serviceName = (workload.spec.serviceName ?? workload.metadata.name) as string;
   const serverTrust: ClientIdentity = { ca, servername: `${serviceName}.${o.namespace}.svc` };
   if (o.waitReady === false) return { process: proc, url, serverTrust };
   await eventually(

@@ -9,7 +9,7 @@ import type { Kubectl } from '../support/kubectl.js';
 import { ensureHelm } from '../tools/helm.js';
 import { waitAvailable } from './apiservice.js';
 import type { ControlPlane } from './control-plane.js';
-import { type ExtensionServer, startFromStatefulSet } from './extension-server.js';
+import { type ExtensionServer, startFromWorkload } from './extension-server.js';
 import { eventually, freePort } from './process.js';
 import { BUILD_TIMEOUT_MS, skipE2E, startControlPlane } from './suite.js';
 
@@ -53,7 +53,7 @@ describe.skipIf(skipE2E)('the Helm chart behind a real kube-apiserver', () => {
         'jsonpath={.items[*].metadata.name}',
       ])
     ).trim();
-    server = await startFromStatefulSet({ controlPlane: cp, namespace: NAMESPACE, statefulSet, port, dir: cp.dir });
+    server = await startFromWorkload({ controlPlane: cp, namespace: NAMESPACE, workload: `statefulset/${statefulSet}`, port, dir: cp.dir });
     await waitAvailable(admin, API_SERVICES, () => `${server.process.tail()}\n${cp.logTail()}`);
   }, BUILD_TIMEOUT_MS);
 

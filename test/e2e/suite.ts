@@ -24,5 +24,9 @@ export async function startControlPlane(prefix: string, opts: { controllers?: bo
     ensureKubeApiserver().then(async (kas) => [kas, opts.controllers ? await ensureKubeControllerManager() : undefined] as const),
   ]);
   const dir = await mkdtemp(join(tmpdir(), `e2e-${prefix}-`));
-  return ControlPlane.start(dir, { etcd, kubeApiserver, kubeControllerManager }, { durable: opts.durable, audit: opts.audit });
+  return ControlPlane.start(
+    dir,
+    { etcd, kubeApiserver, kubeControllerManager },
+    { durable: opts.durable, audit: opts.audit, kubeApiserverArgs: opts.kubeApiserverArgs },
+  );
 }

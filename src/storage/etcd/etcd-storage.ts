@@ -44,8 +44,14 @@ export interface EtcdStorageOptions extends EtcdClientOptions {
   freshnessTimeoutMs?: number;
 }
 
-/** How often etcd's reachability is checked for /readyz while nothing else fails. */
-const HEALTH_CHECK_INTERVAL_MS = 5_000;
+/** How often etcd's reachability is checked for /readyz. */
+const HEALTH_CHECK_INTERVAL_MS = 2_000;
+/**
+ * How long the cache's watch may stay broken before /readyz fails. A leader change or a restarted member
+ * breaks every replica's watch at once, and each re-watches within a second on another member: failing
+ * readiness for that would take every replica out of the Service together, which is the outage HA is for.
+ */
+const WATCH_DOWN_GRACE_MS = 5_000;
 /** How often a waiting reader asks etcd again for a progress notification. */
 const PROGRESS_REQUEST_INTERVAL_MS = 100;
 /** How long a broken watch stream waits before it is opened again. */
@@ -70,8 +76,10 @@ export class EtcdStorage implements Storage {
   private progressTimer: NodeJS.Timeout | undefined;
   private healthTimer: NodeJS.Timeout | undefined;
   private rewatchTimer: NodeJS.Timeout | undefined;
-  /** Why etcd cannot be used now (unreachable, the watch broken), for /readyz. */
+  /** Why etcd cannot be used now (unreachable, foreign data under the prefix), for /readyz. */
   private failure: string | undefined;
+  /** Since when the cache's watch has been broken, and why. */
+  private watchDown: { since: number; reason: string } | undefined;
   private state: 'new' | 'open' | 'closed' = 'new';
   /** The revision fetch that callers arriving now share, and the one queued behind it. */
   private revisionInFlight: Promise<number> | undefined;
@@ -82,9 +90,9 @@ export class EtcdStorage implements Storage {
     this.prefix = Buffer.from(options.prefix.replace(/\/+$/, ''));
     this.end = prefixEnd(Buffer.concat([this.prefix, Buffer.from('/')]));
     this.history = new EventHistory(this.bounds());
-    this.compactor = new Compactor(this.client, options.compactionIntervalMs, (err) => {
-      this.failure ??= `etcd compaction failed: ${String(err)}`;
-    });
+    // A failed round (etcd briefly away, another replica's compaction) is retried the next interval; it
+    // is no reason to take the replica out of its Service.
+    this.compactor = new Compactor(this.client, options.compactionIntervalMs, () => {});
   }
 
   private bounds(): HistoryBounds {
@@ -147,6 +155,7 @@ export class EtcdStorage implements Storage {
 
   health(): string | undefined {
     if (this.state !== 'open') return 'storage is not open';
+    if (this.watchDown && Date.now() - this.watchDown.since > WATCH_DOWN_GRACE_MS) return this.watchDown.reason;
     return this.failure;
   }
 
@@ -329,7 +338,7 @@ export class EtcdStorage implements Storage {
     throw new StorageError(
       'Unavailable',
       key,
-      `the watch cache did not reach etcd revision ${rv} in time (at ${this.cacheRv}): ${this.failure ?? 'etcd is slow'}`,
+      `the watch cache did not reach etcd revision ${rv} in time (at ${this.cacheRv}): ${this.health() ?? 'etcd is slow'}`,
     );
   }
 
@@ -373,7 +382,7 @@ export class EtcdStorage implements Storage {
       response: (res) => this.onWatchResponse(res),
       end: (err) => {
         if (this.state === 'closed') return;
-        this.failure = `etcd watch failed: ${err?.message ?? 'ended'}`;
+        this.watchBroken(`etcd watch failed: ${err?.message ?? 'ended'}`);
         this.rewatchTimer = setTimeout(() => this.startWatch(), REWATCH_DELAY_MS);
       },
     });
@@ -384,17 +393,18 @@ export class EtcdStorage implements Storage {
       this.stream?.close();
       if (res.compact_revision > 0) {
         // etcd compacted past what the cache has: nothing can fill the gap but a new list.
+        this.watchBroken('etcd compacted past the watch cache: relisting');
         this.resync(false).catch((err) => {
-          this.failure = `etcd resync failed: ${String(err)}`;
+          this.watchBroken(`etcd resync failed: ${String(err)}`);
           this.rewatchTimer = setTimeout(() => this.startWatch(), REWATCH_DELAY_MS);
         });
       } else {
-        this.failure = `etcd watch canceled: ${res.cancel_reason}`;
+        this.watchBroken(`etcd watch canceled: ${res.cancel_reason}`);
         this.rewatchTimer = setTimeout(() => this.startWatch(), REWATCH_DELAY_MS);
       }
       return;
     }
-    if (this.failure?.startsWith('etcd watch')) this.failure = undefined;
+    this.watchDown = undefined;
     if (res.created) return;
     if (res.events.length === 0) {
       // A progress notification: every event up to its revision has been sent.
@@ -432,6 +442,10 @@ export class EtcdStorage implements Storage {
       this.hub.publish(entries.map(toStorageEvent), entries.map(entryBytes));
     }
     this.advance((res.events.at(-1) as { kv: KeyValue }).kv.mod_revision);
+  }
+
+  private watchBroken(reason: string): void {
+    this.watchDown = { since: this.watchDown?.since ?? Date.now(), reason };
   }
 
   private advance(rv: number): void {
