@@ -2,6 +2,7 @@
  * The load generator every benchmark shares: autocannon over TLS with client certificates and keep-alive,
  * repeated RUNS times; figures are medians, because the machines are shared and noisy.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:https';
 import autocannon from 'autocannon';
 
@@ -84,4 +85,18 @@ export async function fill(url: string, tls: Tls, path: string, count: number, a
       }
     }),
   );
+}
+
+/** Starts `node <args>` and resolves once it prints the URL it serves on. */
+export function startServer(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /serving on (https:\/\/\S+)/.exec(out);
+      if (m?.[1]) resolve({ child, url: m[1] });
+    });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
 }

@@ -1,17 +1,21 @@
 /**
  * The same API against the real kube-apiserver (built by the end-to-end suite's harness), in one run on one
  * machine: Flunders as a CustomResourceDefinition in kube-apiserver (etcd syncing every write, as in
- * production), and our server behind kube-apiserver's aggregation layer, which is what a user's request
- * actually crosses. Both are reached with an admin client certificate (system:masters).
+ * production), our server behind kube-apiserver's aggregation layer, which is what a user's request
+ * actually crosses, and our server reached directly on each backend: etcd (the same etcd, under a prefix of
+ * its own) and LevelDB. All are reached with an admin client certificate (system:masters).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitAvailable } from '../test/e2e/apiservice.js';
-import { startFromStatefulSet } from '../test/e2e/extension-server.js';
+import { startFromWorkload } from '../test/e2e/extension-server.js';
 import { DEPLOY_NAMESPACE, DEPLOY_STATEFULSET, installDeploy, WARDLE_API_SERVICES } from '../test/e2e/install.js';
 import { freePort } from '../test/e2e/process.js';
 import { startControlPlane } from '../test/e2e/suite.js';
-import { cannon, type Figure, fill, type Tls } from './cannon.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { cannon, type Figure, fill, startServer, type Tls } from './cannon.js';
+import { watchFanOut } from './watch.js';
 
 /** The CRD's group: the built-in definitions under another name, so both can be served at once. */
 const CRD_GROUP = 'crd.wardle.example.com';
@@ -21,12 +25,22 @@ export interface Operations {
   create: Figure;
   get: Figure;
   list: Figure;
+  list500: Figure;
+  fanOut: Figure;
 }
+
+export const OPERATIONS: (keyof Operations)[] = ['create', 'get', 'list', 'list500', 'fanOut'];
 
 export interface KubeApiserverFigures {
   crd: Operations;
   aggregated: Operations;
+  /** Ours, reached directly, on the etcd backend (kube-apiserver's etcd) and on LevelDB. */
+  etcd: Operations;
+  leveldb: Operations;
 }
+
+/** Watchers and creates of the fan-out scenario. */
+const FAN_OUT = { watchers: 20, creates: 100 };
 
 async function scenarios(label: string, url: string, tls: Tls, group: string): Promise<Operations> {
   const ns = (n: string): string => `/apis/${group}/v1alpha1/namespaces/${n}/flunders`;
@@ -38,7 +52,40 @@ async function scenarios(label: string, url: string, tls: Tls, group: string): P
   await fill(url, tls, ns('small'), 100, `${group}/v1alpha1`);
   const get = await cannon(`${label}: get one object`, url, tls, { path: `${ns('small')}/obj-1` });
   const list = await cannon(`${label}: list 100 objects`, url, tls, { path: ns('small') });
-  return { create, get, list };
+  await fill(url, tls, ns('medium'), 500, `${group}/v1alpha1`);
+  const list500 = await cannon(`${label}: list 500 objects`, url, tls, { path: ns('medium') });
+  const fanOut = await watchFanOut(url, tls, ns('watched'), FAN_OUT.watchers, FAN_OUT.creates, `${group}/v1alpha1`);
+  fanOut.name = `${label}: ${fanOut.name}`;
+  return { create, get, list, list500, fanOut };
+}
+
+/** Our server in local mode (its own process, built `dist/`) with `args`, measured directly. */
+async function direct(label: string, repoRoot: string, args: string[]): Promise<Operations> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-direct-'));
+  const server = await startServer([
+    join(repoRoot, 'dist', 'main.js'),
+    'local',
+    '--data-dir',
+    dataDir,
+    '--secure-port',
+    '0',
+    '--log-level',
+    'warn',
+    ...args,
+  ]);
+  try {
+    const local = join(dataDir, 'local');
+    const tls: Tls = {
+      ca: readFileSync(join(local, 'ca.crt'), 'utf8'),
+      cert: readFileSync(join(local, 'admin.crt'), 'utf8'),
+      key: readFileSync(join(local, 'admin.key'), 'utf8'),
+    };
+    return await scenarios(label, server.url, tls, 'wardle.example.com');
+  } finally {
+    server.child.kill('SIGTERM');
+    await new Promise((r) => server.child.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 export async function benchKubeApiserver(repoRoot: string): Promise<KubeApiserverFigures> {
@@ -49,19 +96,25 @@ export async function benchKubeApiserver(repoRoot: string): Promise<KubeApiserve
     const admin = cp.kubectl();
     const id = await cp.identity('admin', ['system:masters']);
     const tls: Tls = { ca: id.ca, cert: id.cert ?? '', key: id.key ?? '' };
-    for (const n of ['create', 'small']) await admin.ok(['create', 'namespace', n]);
+    for (const n of ['create', 'small', 'medium', 'watched']) await admin.ok(['create', 'namespace', n]);
 
     const crd = readFileSync(join(repoRoot, 'definitions', 'wardle.example.com.yaml'), 'utf8').replaceAll('wardle.example.com', CRD_GROUP);
     await admin.ok(['apply', '-f', '-'], crd);
     await admin.ok(['wait', '--for=condition=Established', `crd/flunders.${CRD_GROUP}`, '--timeout=60s']);
     const crdFigures = await scenarios('kube-apiserver, Flunders as a CRD', cp.url, tls, CRD_GROUP);
+    const etcd = await direct('ours on etcd', repoRoot, [
+      '--storage-backend=etcd3',
+      `--etcd-servers=${cp.etcdUrl}`,
+      '--etcd-prefix=/aggregated-apiserver',
+    ]);
+    const leveldb = await direct('ours on LevelDB', repoRoot, []);
 
     const port = await freePort();
     await installDeploy(cp, port);
-    const ours = await startFromStatefulSet({
+    const ours = await startFromWorkload({
       controlPlane: cp,
       namespace: DEPLOY_NAMESPACE,
-      statefulSet: DEPLOY_STATEFULSET,
+      workload: `statefulset/${DEPLOY_STATEFULSET}`,
       port,
       dir: cp.dir,
       entrypoint: [join(repoRoot, 'dist', 'main.js')],
@@ -70,7 +123,7 @@ export async function benchKubeApiserver(repoRoot: string): Promise<KubeApiserve
     server.stop = () => ours.process.stop();
     await waitAvailable(admin, WARDLE_API_SERVICES, () => ours.process.tail());
     const aggregated = await scenarios('ours, through the aggregator', cp.url, tls, 'wardle.example.com');
-    return { crd: crdFigures, aggregated };
+    return { crd: crdFigures, aggregated, etcd, leveldb };
   } finally {
     await server.stop();
     await cp.stop();

@@ -5,87 +5,15 @@
  * operations against a real kube-apiserver, as a CRD and through its aggregation layer to us (kube-apiserver.ts).
  * Figures are medians of the runs; the machines are shared and noisy.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { cannon, CONNECTIONS, type Figure, fill, RUNS, SECONDS, send, type Tls } from './cannon.js';
+import { cannon, CONNECTIONS, type Figure, fill, RUNS, SECONDS, startServer, type Tls } from './cannon.js';
 import { ETCD_VERSION, KUBERNETES_VERSION } from '../test/e2e/components.js';
-import { benchKubeApiserver, type KubeApiserverFigures, type Operations } from './kube-apiserver.js';
+import { benchKubeApiserver, type KubeApiserverFigures, OPERATIONS } from './kube-apiserver.js';
 import { startReviewer } from './reviewer.js';
-
-function startProcess(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /serving on (https:\/\/\S+)/.exec(out);
-      if (m?.[1]) resolve({ child, url: m[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
-}
-
-/** Latency from a create's acknowledgement to its event on an open watch. */
-async function watchDelivery(url: string, tls: Tls, path: string, count: number): Promise<Figure> {
-  const acked = new Map<string, number>();
-  const delays: number[] = [];
-  let done: () => void = () => {};
-  const finished = new Promise<void>((r) => {
-    done = r;
-  });
-  const req = request(new URL(`${path}?watch=true&resourceVersion=${await currentRv(url, tls, path)}`, url), tls, (res) => {
-    let buf = '';
-    res.on('data', (c: Buffer) => {
-      buf += c.toString();
-      let nl = buf.indexOf('\n');
-      while (nl >= 0) {
-        const ev = JSON.parse(buf.slice(0, nl)) as { object: { metadata: { name: string } } };
-        buf = buf.slice(nl + 1);
-        const seen = process.hrtime.bigint();
-        const name = ev.object.metadata.name;
-        const at = acked.get(name);
-        // An event may arrive before the create's answer: count that as zero delay.
-        delays.push(at === undefined ? 0 : Number(seen - BigInt(at)) / 1e6);
-        if (delays.length >= count) done();
-        nl = buf.indexOf('\n');
-      }
-    });
-  });
-  req.end();
-  await new Promise((r) => setTimeout(r, 200));
-  const started = Date.now();
-  for (let i = 0; i < count; i++) {
-    const name = `watched-${i}`;
-    await send(url, tls, 'POST', path, { apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name }, spec: {} });
-    acked.set(name, Number(process.hrtime.bigint()));
-  }
-  await finished;
-  req.destroy();
-  const sorted = [...delays].sort((a, b) => a - b);
-  return {
-    name: `watch delivery (${count} creates, one at a time)`,
-    rps: count / ((Date.now() - started) / 1000),
-    p50: sorted[Math.floor(sorted.length * 0.5)] ?? 0,
-    p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
-  };
-}
-
-async function currentRv(url: string, tls: Tls, path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(`${path}?limit=1`, url), tls, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => {
-        body += c.toString();
-      });
-      res.on('end', () => resolve((JSON.parse(body) as { metadata: { resourceVersion: string } }).metadata.resourceVersion));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { watchFanOut } from './watch.js';
 
 /**
  * The same GET through `serve`: front-proxy certificate and X-Remote-* headers, SubjectAccessReview answered
@@ -94,7 +22,7 @@ async function currentRv(url: string, tls: Tls, path: string): Promise<string> {
  */
 async function chainCost(dataDir: string, local: Figure): Promise<{ figure: Figure; microseconds: number }> {
   const reviewer = await startReviewer(join(dataDir, 'serve'));
-  const served = await startProcess([
+  const served = await startServer([
     'dist/main.js',
     'serve',
     '--secure-port',
@@ -163,24 +91,25 @@ function print(figures: Figure[], ceiling: Figure): void {
   }
 }
 
-/** Each operation three ways, with ratios to kube-apiserver serving the same objects as a CRD. */
-function printAgainstKubeApiserver(kube: KubeApiserverFigures, direct: Operations): void {
+/** Each operation four ways, with ratios to kube-apiserver serving the same objects as a CRD, and etcd's to LevelDB's. */
+function printAgainstKubeApiserver(kube: KubeApiserverFigures): void {
   console.log(
     `\nagainst kube-apiserver ${KUBERNETES_VERSION} (etcd ${ETCD_VERSION}, fsync on), same machine, same load; ratios of req/s to the CRD`,
   );
-  console.log('scenario'.padEnd(52), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), '  vs CRD');
-  for (const op of ['create', 'get', 'list'] as const) {
+  console.log('scenario'.padEnd(52), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), '  vs CRD', ' etcd/LevelDB');
+  for (const op of OPERATIONS) {
     const crd = kube.crd[op];
     printRow(crd.name, crd, '', 9);
-    printRow(kube.aggregated[op].name, kube.aggregated[op], `${(kube.aggregated[op].rps / crd.rps).toFixed(2)}x`, 9);
-    printRow(`ours, direct: ${direct[op].name}`, direct[op], `${(direct[op].rps / crd.rps).toFixed(2)}x`, 9);
+    for (const way of [kube.aggregated, kube.etcd, kube.leveldb])
+      printRow(way[op].name, way[op], `${(way[op].rps / crd.rps).toFixed(2)}x`, 9);
+    console.log(''.padEnd(52 + 9 + 8 + 8 + 9 + 4), `${((kube.etcd[op].rps / kube.leveldb[op].rps) * 100).toFixed(0)}%`.padStart(12));
   }
 }
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-'));
-  const server = await startProcess(['dist/main.js', 'local', '--data-dir', dataDir, '--secure-port', '0', '--log-level', 'warn']);
-  const ceilingServer = await startProcess(['--import', 'tsx', 'bench/ceiling.ts', join(dataDir, 'local')]);
+  const server = await startServer(['dist/main.js', 'local', '--data-dir', dataDir, '--secure-port', '0', '--log-level', 'warn']);
+  const ceilingServer = await startServer(['--import', 'tsx', 'bench/ceiling.ts', join(dataDir, 'local')]);
   try {
     const local = join(dataDir, 'local');
     const tls: Tls = {
@@ -203,7 +132,7 @@ async function main(): Promise<void> {
     figures.push(await cannon('list 100 objects', server.url, tls, { path: ns('small') }));
     await fill(server.url, tls, ns('large'), 10_000);
     figures.push(await cannon('list 10,000 objects', server.url, tls, { path: ns('large') }));
-    figures.push(await watchDelivery(server.url, tls, ns('watched'), 500));
+    figures.push(await watchFanOut(server.url, tls, ns('watched'), 1, 500));
     const chain = await chainCost(dataDir, figures[1] as Figure);
     figures.push(chain.figure);
     print(figures, ceiling);
@@ -214,8 +143,7 @@ async function main(): Promise<void> {
     );
 
     const kube = await benchKubeApiserver(resolve(import.meta.dirname, '..'));
-    const direct: Operations = { create: figures[0] as Figure, get: figures[1] as Figure, list: figures[2] as Figure };
-    printAgainstKubeApiserver(kube, direct);
+    printAgainstKubeApiserver(kube);
   } finally {
     server.child.kill('SIGTERM');
     ceilingServer.child.kill('SIGTERM');
