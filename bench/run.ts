@@ -73,13 +73,13 @@ async function chainCost(dataDir: string, local: Figure): Promise<{ figure: Figu
 }
 
 /** One table row: a scenario's figures and its ratio to the table's reference. */
-function printRow(name: string, f: Figure, ratio: string, ratioWidth: number): void {
+function printRow(name: string, f: Figure, ratios: string[], ratioWidth: number, nameWidth = 52): void {
   console.log(
-    name.padEnd(52),
+    name.padEnd(nameWidth),
     f.rps.toFixed(0).padStart(9),
     f.p50.toFixed(2).padStart(8),
     f.p99.toFixed(2).padStart(8),
-    ratio.padStart(ratioWidth),
+    ...ratios.map((r) => r.padStart(ratioWidth)),
   );
 }
 
@@ -87,7 +87,7 @@ function print(figures: Figure[], ceiling: Figure): void {
   console.log(`\nmedians of ${RUNS} runs of ${SECONDS}s, ${CONNECTIONS} connections, TLS with client certificates, keep-alive`);
   console.log('scenario'.padEnd(52), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), '  of ceiling');
   for (const f of [ceiling, ...figures]) {
-    printRow(f.name, f, f === ceiling ? '' : `${((f.rps / ceiling.rps) * 100).toFixed(1)}%`, 12);
+    printRow(f.name, f, [f === ceiling ? '' : `${((f.rps / ceiling.rps) * 100).toFixed(1)}%`], 12);
   }
 }
 
@@ -96,13 +96,24 @@ function printAgainstKubeApiserver(kube: KubeApiserverFigures): void {
   console.log(
     `\nagainst kube-apiserver ${KUBERNETES_VERSION} (etcd ${ETCD_VERSION}, fsync on), same machine, same load; ratios of req/s to the CRD`,
   );
-  console.log('scenario'.padEnd(52), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), '  vs CRD', ' etcd/LevelDB');
+  const width =
+    Math.max(...OPERATIONS.flatMap((op) => [kube.crd, kube.aggregated, kube.etcd, kube.leveldb].map((w) => w[op].name.length))) + 2;
+  console.log(
+    'scenario'.padEnd(width),
+    'req/s'.padStart(9),
+    'p50 ms'.padStart(8),
+    'p99 ms'.padStart(8),
+    'vs CRD'.padStart(13),
+    'of LevelDB'.padStart(13),
+  );
   for (const op of OPERATIONS) {
     const crd = kube.crd[op];
-    printRow(crd.name, crd, '', 9);
-    for (const way of [kube.aggregated, kube.etcd, kube.leveldb])
-      printRow(way[op].name, way[op], `${(way[op].rps / crd.rps).toFixed(2)}x`, 9);
-    console.log(''.padEnd(52 + 9 + 8 + 8 + 9 + 4), `${((kube.etcd[op].rps / kube.leveldb[op].rps) * 100).toFixed(0)}%`.padStart(12));
+    const vsCrd = (f: Figure): string => `${(f.rps / crd.rps).toFixed(2)}x`;
+    printRow(crd.name, crd, [], 13, width);
+    printRow(kube.aggregated[op].name, kube.aggregated[op], [vsCrd(kube.aggregated[op])], 13, width);
+    const etcd = kube.etcd[op];
+    printRow(etcd.name, etcd, [vsCrd(etcd), `${((etcd.rps / kube.leveldb[op].rps) * 100).toFixed(0)}%`], 13, width);
+    printRow(kube.leveldb[op].name, kube.leveldb[op], [vsCrd(kube.leveldb[op])], 13, width);
   }
 }
 
