@@ -2,7 +2,9 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { newCommand } from './cli.js';
+import { BackupOptions } from './backup.js';
 import { LocalOptions } from './local.js';
+import { RestoreOptions } from './restore.js';
 import { ServeOptions } from './serve.js';
 
 const COMMON = [
@@ -80,6 +82,8 @@ describe('flags', () => {
   it.each([
     ['serve', () => new ServeOptions()],
     ['local', () => new LocalOptions()],
+    ['backup', () => new BackupOptions()],
+    ['restore', () => new RestoreOptions()],
   ] as const)('%s: every flag is a field of one group, every field a flag', (_name, make) => {
     const opts = make();
     const flags = opts

@@ -1,7 +1,9 @@
-/** The command line: `serve` (in a cluster) and `local` (on a laptop), one file per subcommand. */
+/** The command line: `serve` (in a cluster), `local` (on a laptop), `backup` and `restore`, one file per subcommand. */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { addBackupCommand } from './backup.js';
 import { addLocalCommand } from './local.js';
+import { addRestoreCommand } from './restore.js';
 import { addServeCommand } from './serve.js';
 
 function version(): string {
@@ -16,5 +18,7 @@ export function newCommand(): Command {
     .showHelpAfterError();
   addServeCommand(program);
   addLocalCommand(program);
+  addBackupCommand(program);
+  addRestoreCommand(program);
   return program;
 }

@@ -140,4 +140,10 @@ export interface Storage {
   delete(key: string, precondition?: DeletePrecondition): Promise<KubeObject>;
   /** Starts a watch; rejects with StorageError 'Expired' when `resourceVersion` is older than the history. */
   watch(prefix: string, opts: WatchOptions): Promise<Watch>;
+  /**
+   * Drops the event history up to now: a watch or a list from an older resourceVersion gets 'Expired'. After a
+   * restore, so that a client holding a resourceVersion of the store the backup came from relists rather than
+   * reading the restore's writes as changes to what it has.
+   */
+  forgetHistory(): Promise<void>;
 }

@@ -283,6 +283,15 @@ export class EtcdStorage implements Storage {
     return watch;
   }
 
+  /** Compacts etcd at its current revision: every replica started afterwards has no history before it. */
+  async forgetHistory(): Promise<void> {
+    this.checkOpen('');
+    const revision = await this.etcdRevision();
+    await this.reach(revision, '');
+    await this.client.compact(revision);
+    this.history = new EventHistory(this.bounds(), revision);
+  }
+
   private checkOpen(key: string): void {
     if (this.state !== 'open') throw new StorageError('Unavailable', key, 'storage is not open');
   }

@@ -2,7 +2,7 @@
  * The watch cache's history at start-up: the events of the last `maxEvents` revisions before the list's,
  * read back from etcd's own history with their previous values, so that a watch resumed from a
  * resourceVersion handed out before a restart (or by another replica) is served rather than answered 410.
- * What etcd has compacted cannot be read: the history then starts at etcd's compaction point.
+ * What etcd has compacted cannot be read: the history then starts after etcd's compaction point.
  */
 import { EventHistory, type HistoryBounds, type HistoryEntry } from '../cache/history.js';
 import type { EtcdClient, KeyValue, WatchEvent } from './client.js';
@@ -18,15 +18,17 @@ export async function loadHistory(
   revision: number,
   bounds: HistoryBounds,
 ): Promise<EventHistory> {
-  let start = Math.max(1, revision - bounds.maxEvents + 1);
-  for (let attempt = 0; attempt < 3 && start <= revision; attempt++) {
-    const read = await readEvents(client, prefix, end, start, revision);
+  // Everything after `floor` is read. A compaction at C forgets C too: etcd still serves a watch from C, but a
+  // store asked to forget its history (a restore) compacted at its last revision and means all of it.
+  let floor = Math.max(0, revision - bounds.maxEvents);
+  for (let attempt = 0; attempt < 3 && floor < revision; attempt++) {
+    const read = await readEvents(client, prefix, end, floor + 1, revision);
     if (read.compactedTo !== undefined) {
-      start = Math.max(start, read.compactedTo);
+      floor = Math.max(floor, read.compactedTo);
       continue;
     }
     if (!read.events) break;
-    return historyOf(read.events, prefix.length, start - 1, bounds);
+    return historyOf(read.events, prefix.length, floor, bounds);
   }
   return new EventHistory(bounds, revision);
 }

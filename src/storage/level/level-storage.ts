@@ -230,6 +230,15 @@ export class LevelStorage implements Storage {
     return watch;
   }
 
+  async forgetHistory(): Promise<void> {
+    this.checkOpen('');
+    await this.log.drain();
+    const compacted = this.committedRv;
+    await this.db.put(META_COMPACTED, String(compacted), { sync: true });
+    await this.db.clear({ gte: EVENT, lte: eventKey(compacted) });
+    this.history = new EventHistory(this.bounds(), compacted);
+  }
+
   private checkOpen(key: string): void {
     const failure = this.log.failure;
     if (failure !== undefined) throw new StorageError('Unavailable', key, `storage failed: ${String(failure)}`);

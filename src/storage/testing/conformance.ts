@@ -162,6 +162,22 @@ export function runStorageConformance(name: string, factory: StorageFactory): vo
       expect(await s.waitForResourceVersion((await s.currentResourceVersion()) + 1_000_000, 50)).toBe(false);
     });
 
+    it('forgets its history on demand: older resourceVersions are Expired, across a reopen too, and newer ones served', async () => {
+      const a = await s.create('/g/things/ns/a', obj('a'));
+      await s.create('/g/things/ns/b', obj('b'));
+      await s.forgetHistory();
+      const now = await s.currentResourceVersion();
+      await expect(s.watch('/g/things/', { resourceVersion: rv(a) })).rejects.toSatisfy((e) => code(e) === 'Expired');
+      await expect(s.list('/g/things/', { resourceVersion: rv(a) })).rejects.toSatisfy((e) => code(e) === 'Expired');
+      s = await fx.reopen();
+      await expect(s.watch('/g/things/', { resourceVersion: rv(a) })).rejects.toSatisfy((e) => code(e) === 'Expired');
+      const w = await s.watch('/g/things/', { resourceVersion: now });
+      const c = await s.create('/g/things/ns/c', obj('c'));
+      expect((await take(w, 1)).map((e) => e.resourceVersion)).toEqual([rv(c)]);
+      w.stop();
+      expect((await s.list('/g/things/')).items.map((o) => o.metadata.name)).toEqual(['a', 'b', 'c']);
+    });
+
     it('reports itself healthy while open', () => {
       expect(s.health()).toBeUndefined();
     });
