@@ -100,6 +100,12 @@ export interface WatchOptions {
 export interface Watch {
   /** Resolves with the next event, or undefined once stopped. */
   next(): Promise<StorageEvent | undefined>;
+  /**
+   * A resourceVersion up to which every change of the store has been handed out by `next` or filtered out (0
+   * while events wait): what a BOOKMARK may carry, so that a quiet watch's client resumes from a recent
+   * resourceVersion rather than one the history has dropped.
+   */
+  progress(): number;
   stop(): void;
 }
 

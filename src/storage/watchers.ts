@@ -15,15 +15,31 @@ export class BufferedWatch implements Watch {
   private queuedBytes = 0;
   private waiter: ((ev: StorageEvent | undefined) => void) | undefined;
   private stopped = false;
+  /** The store's resourceVersion as of the last event or progress offered. */
+  private offeredUpTo: number;
 
+  /** `from`: the resourceVersion the watch starts after (the history since it is offered next). */
   constructor(
     readonly prefix: string,
     private readonly predicate: Predicate | undefined,
     private readonly onStop: () => void,
-  ) {}
+    from = 0,
+  ) {
+    this.offeredUpTo = from;
+  }
+
+  /** The store has reached `resourceVersion` (events up to it offered already). */
+  advance(resourceVersion: number): void {
+    if (resourceVersion > this.offeredUpTo) this.offeredUpTo = resourceVersion;
+  }
+
+  progress(): number {
+    return this.queue.length === 0 && !this.stopped ? this.offeredUpTo : 0;
+  }
 
   /** Queues the event as this watch should see it, if at all; `bytes` is its size as JSON text. */
   offer(ev: StorageEvent, bytes = 0): void {
+    this.advance(ev.resourceVersion);
     if (this.stopped || !ev.key.startsWith(this.prefix)) return;
     const delivered = this.filter(ev);
     if (!delivered) return;
@@ -95,6 +111,11 @@ export class WatchHub {
         w.offer(ev, sizes[i]);
       });
     }
+  }
+
+  /** The store has reached `resourceVersion` without an event (etcd's progress notification). */
+  progress(resourceVersion: number): void {
+    for (const w of this.watches) w.advance(resourceVersion);
   }
 
   endAll(): void {

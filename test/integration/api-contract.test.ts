@@ -158,6 +158,27 @@ describe('API contract', () => {
       expect(bookmark?.object.metadata.annotations).toEqual({ 'k8s.io/initial-events-end': 'true' });
       expect(events.indexOf(bookmark)).toBe(events.filter((e) => e.type === 'ADDED').length);
     });
+    it('carries in its bookmarks the writes it filtered out, so a quiet watch resumes from a recent resourceVersion', async () => {
+      const rv = (await req('GET', ns)).json.metadata.resourceVersion;
+      // timeoutSeconds=3: the last bookmark goes out 2 s before the end, after the writes below.
+      const pending = watchEvents(
+        local.url,
+        id,
+        `${ns}?watch=true&allowWatchBookmarks=true&timeoutSeconds=3&resourceVersion=${rv}&labelSelector=never%3Dmatched`,
+        1,
+        5_000,
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      await req('PATCH', `${ns}/item-1`, { metadata: { labels: { seen: 'no' } } }, { 'content-type': 'application/merge-patch+json' });
+      const last = await req(
+        'PATCH',
+        `${ns}/item-2`,
+        { metadata: { labels: { seen: 'no' } } },
+        { 'content-type': 'application/merge-patch+json' },
+      );
+      const { events } = await pending;
+      expect(events.map((e) => [e.type, e.object.metadata.resourceVersion])).toEqual([['BOOKMARK', last.json.metadata.resourceVersion]]);
+    });
     it('watches one object through fieldSelector=metadata.name', async () => {
       const list = await req('GET', ns);
       const rv = list.json.metadata.resourceVersion;

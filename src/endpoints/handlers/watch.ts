@@ -77,6 +77,8 @@ export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: 
   let ended = false;
   const timers: NodeJS.Timeout[] = [];
   const sendBookmark = (): void => {
+    // The store's progress when every change up to it has been written or filtered out (as the cacher's bookmarks).
+    lastResourceVersion = Math.max(lastResourceVersion, active.progress());
     if (!ended && params.allowBookmarks && lastResourceVersion > 0) {
       res.write(encode('BOOKMARK', bookmark(scope, lastResourceVersion).object));
     }

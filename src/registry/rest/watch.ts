@@ -28,6 +28,8 @@ export interface WatchParams {
 
 export interface ObjectWatch {
   next(): Promise<WatchEvent | undefined>;
+  /** What a BOOKMARK may carry now (Watch.progress); 0 while events wait. */
+  progress(): number;
   stop(): void;
 }
 
@@ -77,6 +79,9 @@ export async function startWatch(store: StoreTarget, scope: ResourceScope, param
       const ev = await watch.next();
       if (!ev) return undefined;
       return { type: ev.type, object: store.toVersion(ev.object, scope.version.name), resourceVersion: ev.resourceVersion };
+    },
+    progress() {
+      return initial.length > 0 ? 0 : watch.progress();
     },
     stop() {
       initial.length = 0;

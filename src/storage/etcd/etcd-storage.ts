@@ -274,7 +274,7 @@ export class EtcdStorage implements Storage {
     if (opts.resourceVersion < compacted) {
       throw new StorageError('Expired', prefix, `too old resource version: ${opts.resourceVersion} (${compacted})`, compacted);
     }
-    const watch = new BufferedWatch(prefix, opts.predicate, () => this.hub.remove(watch));
+    const watch = new BufferedWatch(prefix, opts.predicate, () => this.hub.remove(watch), opts.resourceVersion);
     for (const e of this.history.since(opts.resourceVersion)) {
       if (e.key.startsWith(prefix)) watch.offer(toStorageEvent(e), entryBytes(e));
     }
@@ -460,6 +460,7 @@ export class EtcdStorage implements Storage {
   private advance(rv: number): void {
     if (rv <= this.cacheRv) return;
     this.cacheRv = rv;
+    this.hub.progress(rv);
     for (const w of this.rvWaiters) if (w.rv <= rv) w.resolve(true);
   }
 

@@ -221,7 +221,7 @@ export class LevelStorage implements Storage {
     if (opts.resourceVersion < compacted) {
       throw new StorageError('Expired', prefix, `too old resource version: ${opts.resourceVersion} (${compacted})`, compacted);
     }
-    const watch = new BufferedWatch(prefix, opts.predicate, () => this.hub.remove(watch));
+    const watch = new BufferedWatch(prefix, opts.predicate, () => this.hub.remove(watch), opts.resourceVersion);
     for (const e of this.history.since(opts.resourceVersion)) {
       if (e.key.startsWith(prefix)) watch.offer(toStorageEvent(e), entryBytes(e));
     }

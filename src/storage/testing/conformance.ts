@@ -133,6 +133,22 @@ export function runStorageConformance(name: string, factory: StorageFactory): vo
       expect(evs.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
     });
 
+    it('reports as progress the writes a watch filtered out, and none while events wait', async () => {
+      const w = await s.watch('/g/things/', {
+        resourceVersion: await s.currentResourceVersion(),
+        predicate: (o) => o.metadata.labels?.color === 'blue',
+      });
+      const red = await s.create('/g/things/ns/red', obj('red', { color: 'red' }));
+      await s.waitForResourceVersion(rv(red), 2000);
+      expect(w.progress()).toBe(rv(red));
+      const blue = await s.create('/g/things/ns/blue', obj('blue', { color: 'blue' }));
+      await s.waitForResourceVersion(rv(blue), 2000);
+      expect(w.progress()).toBe(0);
+      expect((await take(w, 1))[0]?.resourceVersion).toBe(rv(blue));
+      expect(w.progress()).toBe(rv(blue));
+      w.stop();
+    });
+
     it('ends a watch whose caller has gone', async () => {
       const gone = new AbortController();
       const w = await s.watch('/g/things/', { resourceVersion: await s.currentResourceVersion(), signal: gone.signal });
