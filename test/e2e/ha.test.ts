@@ -20,7 +20,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createCA, createCertificate } from '../../src/server/certificates/index.js';
 import { deployDir, execOk, makeServingCert, parseManifests, type Obj } from '../deploy/manifests.js';
+import { BackupOptions, runBackup } from '../../src/cmd/backup.js';
+import { RestoreOptions, runRestore } from '../../src/cmd/restore.js';
+import { newStorage } from '../../src/storage/factory.js';
 import { call, type ClientIdentity, watchEvents } from '../support/client.js';
+import { startTestServer } from '../support/local.js';
 import type { Kubectl } from '../support/kubectl.js';
 import { availableCondition, waitAvailable } from './apiservice.js';
 import { ensureEtcd } from './components.js';
@@ -49,6 +53,10 @@ let admin: Kubectl;
 let adminId: ClientIdentity;
 let etcd: EtcdCluster;
 let proxy: Server;
+/** The etcd client's CA, certificate and key files, as flags name them. */
+let clientFiles: { etcdCafile: string; etcdCertfile: string; etcdKeyfile: string };
+/** Objects created on a LevelDB server and restored into the replicas' etcd before they start. */
+const migrated: Obj[] = [];
 let start: (r: Replica) => Promise<void>;
 const replicas: Replica[] = [];
 
@@ -255,6 +263,33 @@ describe.skipIf(skipE2E)('deploy/ha: three replicas on a three-member etcd, behi
     await writeFile(files.certFile, serving.cert);
     await writeFile(files.keyFile, serving.key, { mode: 0o600 });
     etcd = await startEtcdCluster(await ensureEtcd(), pki, 3, net.hostAddress, files);
+    clientFiles = { etcdCafile: files.caFile, etcdCertfile: join(cp.dir, 'etcd-client.crt'), etcdKeyfile: join(cp.dir, 'etcd-client.key') };
+    await writeFile(clientFiles.etcdCertfile, client.cert);
+    await writeFile(clientFiles.etcdKeyfile, client.key, { mode: 0o600 });
+
+    // The data the replicas start on: a single LevelDB server's, backed up online and restored into etcd.
+    const single = await startTestServer(join(cp.dir, 'single'));
+    const singleId = { ca: single.ca, cert: single.adminCert, key: single.adminKey };
+    for (const [i, ns] of ['default', 'migrated'].entries()) {
+      const o = {
+        ...flunder(`from-leveldb-${i}`),
+        metadata: { name: `from-leveldb-${i}`, labels: { moved: 'yes' }, finalizers: ['example.com/keep'] },
+      };
+      const created = await call(single.url, singleId, 'POST', flunders(ns), o);
+      migrated.push(created.json);
+    }
+    const file = join(cp.dir, 'single.backup');
+    await runBackup(new BackupOptions().applyFlags({ kubeconfig: single.kubeconfigPath, output: file }));
+    await single.server.shutdown();
+    await runRestore(
+      new RestoreOptions().applyFlags({
+        input: file,
+        storageBackend: 'etcd3',
+        etcdServers: etcd.servers.split(','),
+        etcdPrefix: '/registry',
+        ...clientFiles,
+      }),
+    );
 
     // deploy/ha as an operator applies it; the Service loses its selector, since the prober keeps its endpoints.
     await makeServingCert(join(cp.dir, 'deploy', 'tls'));
@@ -273,7 +308,7 @@ describe.skipIf(skipE2E)('deploy/ha: three replicas on a three-member etcd, behi
       `--from-literal=tls.crt=${client.cert}`,
       `--from-literal=tls.key=${client.key}`,
     ]);
-    for (const n of ['load', 'watched', 'kill', 'leader', 'down']) await admin.ok(['create', 'namespace', n]);
+    for (const n of ['load', 'watched', 'kill', 'leader', 'down', 'migrated']) await admin.ok(['create', 'namespace', n]);
 
     start = async (r: Replica) => {
       r.server = await startFromWorkload({
@@ -302,6 +337,34 @@ describe.skipIf(skipE2E)('deploy/ha: three replicas on a three-member etcd, behi
     proxy?.close();
     await cp?.stop();
     await net?.destroy();
+  });
+
+  it('serves what was migrated from LevelDB (backup, restore into etcd) with its identity, through the aggregator', async () => {
+    const served = JSON.parse(await admin.ok(['get', 'flunders', '-A', '-l', 'moved=yes', '-o', 'json'])).items as Obj[];
+    const identity = (o: Obj) => [
+      o.metadata.namespace,
+      o.metadata.name,
+      o.metadata.uid,
+      o.metadata.creationTimestamp,
+      o.metadata.finalizers,
+    ];
+    expect(served.map(identity)).toEqual(migrated.map(identity));
+  });
+
+  it('refuses to start on etcd with a CA that did not sign its certificate, or without a client certificate', async () => {
+    const other = await createCA({ commonName: 'not-etcd-ca' });
+    const wrongCa = join(cp.dir, 'wrong-ca.crt');
+    await writeFile(wrongCa, other.cert);
+    const base = { storageBackend: 'etcd3' as const, etcdServers: etcd.servers.split(','), etcdPrefix: '/registry' };
+    const attempts = [
+      { ...base, ...clientFiles, etcdCafile: wrongCa },
+      { ...base, etcdCafile: clientFiles.etcdCafile },
+    ];
+    for (const flags of attempts) {
+      const storage = newStorage(new RestoreOptions().applyFlags(flags).storage.toConfig());
+      await expect(storage.open()).rejects.toThrow(/etcd https:\/\/10\.231\.\d+\.1:\d+: .*(certificate|handshake|alert|tls|ssl)/i);
+      await storage.close();
+    }
   });
 
   it('serves the API from every replica through the aggregator, with kubectl', async () => {
