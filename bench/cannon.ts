@@ -3,7 +3,9 @@
  * repeated RUNS times; figures are medians, because the machines are shared and noisy.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 
 export const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -99,4 +101,11 @@ export function startServer(args: string[]): Promise<{ child: ChildProcess; url:
     });
     child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
   });
+}
+
+/** The admin client certificate local mode made under `dataDir`, and its CA. */
+export function localAdminTls(dataDir: string): Tls {
+  const local = join(dataDir, 'local');
+  const read = (f: string): string => readFileSync(join(local, f), 'utf8');
+  return { ca: read('ca.crt'), cert: read('admin.crt'), key: read('admin.key') };
 }

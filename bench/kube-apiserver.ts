@@ -14,7 +14,7 @@ import { freePort } from '../test/e2e/process.js';
 import { startControlPlane } from '../test/e2e/suite.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { cannon, type Figure, fill, startServer, type Tls } from './cannon.js';
+import { localAdminTls, cannon, type Figure, fill, startServer, type Tls } from './cannon.js';
 import { watchFanOut } from './watch.js';
 
 /** The CRD's group: the built-in definitions under another name, so both can be served at once. */
@@ -74,12 +74,7 @@ async function direct(label: string, repoRoot: string, args: string[]): Promise<
     ...args,
   ]);
   try {
-    const local = join(dataDir, 'local');
-    const tls: Tls = {
-      ca: readFileSync(join(local, 'ca.crt'), 'utf8'),
-      cert: readFileSync(join(local, 'admin.crt'), 'utf8'),
-      key: readFileSync(join(local, 'admin.key'), 'utf8'),
-    };
+    const tls = localAdminTls(dataDir);
     return await scenarios(label, server.url, tls, 'wardle.example.com');
   } finally {
     server.child.kill('SIGTERM');

@@ -5,11 +5,11 @@
  * operations against a real kube-apiserver, as a CRD and through its aggregation layer to us (kube-apiserver.ts).
  * Figures are medians of the runs; the machines are shared and noisy.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { cannon, CONNECTIONS, type Figure, fill, RUNS, SECONDS, startServer, type Tls } from './cannon.js';
+import { localAdminTls, cannon, CONNECTIONS, type Figure, fill, RUNS, SECONDS, startServer } from './cannon.js';
 import { ETCD_VERSION, KUBERNETES_VERSION } from '../test/e2e/components.js';
 import { benchKubeApiserver, type KubeApiserverFigures, OPERATIONS } from './kube-apiserver.js';
 import { startReviewer } from './reviewer.js';
@@ -122,12 +122,7 @@ async function main(): Promise<void> {
   const server = await startServer(['dist/main.js', 'local', '--data-dir', dataDir, '--secure-port', '0', '--log-level', 'warn']);
   const ceilingServer = await startServer(['--import', 'tsx', 'bench/ceiling.ts', join(dataDir, 'local')]);
   try {
-    const local = join(dataDir, 'local');
-    const tls: Tls = {
-      ca: readFileSync(join(local, 'ca.crt'), 'utf8'),
-      cert: readFileSync(join(local, 'admin.crt'), 'utf8'),
-      key: readFileSync(join(local, 'admin.key'), 'utf8'),
-    };
+    const tls = localAdminTls(dataDir);
     const ns = (n: string): string => `/apis/wardle.example.com/v1alpha1/namespaces/${n}/flunders`;
     const ceiling = await cannon('ceiling: bare Fastify HTTPS, small JSON', ceilingServer.url, tls, { path: '/' });
     const figures: Figure[] = [];

@@ -123,12 +123,11 @@ export async function startEtcdCluster(
     members,
     servers: spec.map((m) => m.tlsUrl).join(','),
     leader: async () => {
+      // From each member's /metrics (served by etcd itself; its JSON gateway would need a client certificate).
       for (const m of members) {
         if (!m.process.alive) continue;
-        const res = await fetch(`${m.url}/v3/maintenance/status`, { method: 'POST', body: '{}' }).catch(() => undefined);
-        if (!res?.ok) continue;
-        const status = (await res.json()) as { header: { member_id: string }; leader: string };
-        if (status.leader && status.leader === status.header.member_id) return m;
+        const res = await fetch(`${m.url}/metrics`).catch(() => undefined);
+        if (res?.ok && /^etcd_server_is_leader 1$/m.test(await res.text())) return m;
       }
       throw new Error('no etcd member says it leads');
     },

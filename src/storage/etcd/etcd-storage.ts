@@ -16,7 +16,7 @@
 import type { KubeObject } from '../../apimachinery/types.js';
 import { entryBytes, EventHistory, type HistoryBounds, type HistoryEntry, toStorageEvent } from '../cache/history.js';
 import { ObjectIndex } from '../cache/object-index.js';
-import { listSnapshot } from '../cache/snapshot-list.js';
+import { listFromCache, watchFromCache } from '../cache/serve.js';
 import {
   type DeletePrecondition,
   type ListOptions,
@@ -27,7 +27,7 @@ import {
   type Watch,
   type WatchOptions,
 } from '../interfaces.js';
-import { BufferedWatch, WatchHub } from '../watchers.js';
+import { WatchHub } from '../watchers.js';
 import { EtcdClient, type EtcdClientOptions, type KeyValue, prefixEnd, type WatchResponse, type WatchStream } from './client.js';
 import { Compactor } from './compactor.js';
 import { loadHistory } from './history-load.js';
@@ -171,11 +171,7 @@ export class EtcdStorage implements Storage {
     opts.signal?.throwIfAborted();
     if (opts.resourceVersion === undefined) await this.consistentRead(prefix);
     else if (opts.resourceVersion > this.cacheRv) await this.reach(opts.resourceVersion, prefix);
-    const at = opts.resourceVersion ?? this.cacheRv;
-    if (at >= this.cacheRv) return listSnapshot(this.index, prefix, this.cacheRv, undefined, opts);
-    const compacted = this.history.compacted;
-    if (at < compacted) throw new StorageError('Expired', prefix, `too old resource version: ${at} (${compacted})`, compacted);
-    return listSnapshot(this.index, prefix, at, this.history.overrides(prefix, at), opts);
+    return listFromCache(this.index, this.history, this.cacheRv, prefix, opts);
   }
 
   async create(key: string, obj: KubeObject): Promise<KubeObject> {
@@ -204,15 +200,10 @@ export class EtcdStorage implements Storage {
       try {
         next = await tryUpdate(JSON.parse(cur.json) as KubeObject);
       } catch (err) {
-        if (fromCache) {
-          const fresh = await this.read(key);
-          fromCache = false;
-          if (fresh?.rv !== cur.rv) {
-            cur = fresh;
-            continue;
-          }
-        }
-        throw err;
+        if (!fromCache) throw err;
+        cur = await this.freshOrThrow(key, cur, err);
+        fromCache = false;
+        continue;
       }
       const current = JSON.parse(cur.json) as KubeObject;
       if (sameObject(next, current)) {
@@ -246,15 +237,10 @@ export class EtcdStorage implements Storage {
       try {
         precondition?.(JSON.parse(cur.json) as KubeObject);
       } catch (err) {
-        if (fromCache) {
-          const fresh = await this.read(key);
-          fromCache = false;
-          if (fresh?.rv !== cur.rv) {
-            cur = fresh;
-            continue;
-          }
-        }
-        throw err;
+        if (!fromCache) throw err;
+        cur = await this.freshOrThrow(key, cur, err);
+        fromCache = false;
+        continue;
       }
       const res = await this.client.txn(
         [{ result: 'EQUAL', target: 'MOD', key: k, mod_revision: cur.rv }],
@@ -270,17 +256,7 @@ export class EtcdStorage implements Storage {
   async watch(prefix: string, opts: WatchOptions): Promise<Watch> {
     this.checkOpen(prefix);
     if (opts.resourceVersion > this.cacheRv) await this.reach(opts.resourceVersion, prefix);
-    const compacted = this.history.compacted;
-    if (opts.resourceVersion < compacted) {
-      throw new StorageError('Expired', prefix, `too old resource version: ${opts.resourceVersion} (${compacted})`, compacted);
-    }
-    const watch = new BufferedWatch(prefix, opts.predicate, () => this.hub.remove(watch), opts.resourceVersion);
-    for (const e of this.history.since(opts.resourceVersion)) {
-      if (e.key.startsWith(prefix)) watch.offer(toStorageEvent(e), entryBytes(e));
-    }
-    this.hub.add(watch);
-    opts.signal?.addEventListener('abort', () => watch.stop(), { once: true });
-    return watch;
+    return watchFromCache(this.history, this.hub, prefix, opts);
   }
 
   /** Compacts etcd at its current revision: every replica started afterwards has no history before it. */
@@ -305,6 +281,16 @@ export class EtcdStorage implements Storage {
     if (!kv) return undefined;
     const obj = parseStored(kv, this.prefix.length);
     return { json: JSON.stringify(withResourceVersion(obj, kv.mod_revision)), rv: kv.mod_revision };
+  }
+
+  /**
+   * After `err` was computed on the cache's guess: etcd's current object to try again with (undefined: gone),
+   * or `err` rethrown when the guess was current and the refusal stands.
+   */
+  private async freshOrThrow(key: string, guess: { rv: number }, err: unknown): Promise<{ json: string; rv: number } | undefined> {
+    const fresh = await this.read(key);
+    if (fresh?.rv === guess.rv) throw err;
+    return fresh;
   }
 
   /** The key as etcd holds it now. */

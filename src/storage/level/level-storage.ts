@@ -19,13 +19,13 @@ import {
   type Watch,
   type WatchOptions,
 } from '../interfaces.js';
-import { BufferedWatch, WatchHub } from '../watchers.js';
+import { WatchHub } from '../watchers.js';
 import { type Batch, type BatchOp, GroupCommit } from './group-commit.js';
-import { entryBytes, EventHistory, type HistoryBounds, type HistoryEntry, toStorageEvent } from '../cache/history.js';
+import { entryBytes, EventHistory, type HistoryBounds, type HistoryEntry } from '../cache/history.js';
 import { KeyLocks } from './key-locks.js';
 import { EVENT, eventKey, eventRecord, historyEntryOf, META_COMPACTED, META_RV, OBJECT, resourceVersionOf } from './layout.js';
 import { ObjectIndex } from '../cache/object-index.js';
-import { listSnapshot } from '../cache/snapshot-list.js';
+import { listFromCache, watchFromCache } from '../cache/serve.js';
 
 export interface LevelStorageOptions {
   path: string;
@@ -174,11 +174,7 @@ export class LevelStorage implements Storage {
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
     this.checkOpen(prefix);
     opts.signal?.throwIfAborted();
-    const at = opts.resourceVersion ?? this.committedRv;
-    if (at >= this.committedRv) return listSnapshot(this.index, prefix, at, undefined, opts);
-    const compacted = this.history.compacted;
-    if (at < compacted) throw new StorageError('Expired', prefix, `too old resource version: ${at} (${compacted})`, compacted);
-    return listSnapshot(this.index, prefix, at, this.history.overrides(prefix, at), opts);
+    return listFromCache(this.index, this.history, this.committedRv, prefix, opts);
   }
 
   async create(key: string, obj: KubeObject): Promise<KubeObject> {
@@ -217,17 +213,7 @@ export class LevelStorage implements Storage {
 
   async watch(prefix: string, opts: WatchOptions): Promise<Watch> {
     this.checkOpen(prefix);
-    const compacted = this.history.compacted;
-    if (opts.resourceVersion < compacted) {
-      throw new StorageError('Expired', prefix, `too old resource version: ${opts.resourceVersion} (${compacted})`, compacted);
-    }
-    const watch = new BufferedWatch(prefix, opts.predicate, () => this.hub.remove(watch), opts.resourceVersion);
-    for (const e of this.history.since(opts.resourceVersion)) {
-      if (e.key.startsWith(prefix)) watch.offer(toStorageEvent(e), entryBytes(e));
-    }
-    this.hub.add(watch);
-    opts.signal?.addEventListener('abort', () => watch.stop(), { once: true });
-    return watch;
+    return watchFromCache(this.history, this.hub, prefix, opts);
   }
 
   async forgetHistory(): Promise<void> {
