@@ -77,6 +77,51 @@ describe('replicas on one etcd', () => {
     expect([stale.status, stale.json.reason]).toEqual([409, 'Conflict']);
   });
 
+  it('two server processes lose no update made concurrently to one object, and a watch on one sees every write through the other once, in order', async () => {
+    const prefix = `/it-${++prefixes}`;
+    const inProcess = await replica('b6', prefix);
+    const other = await startServerProcess(join(dir.path, 'a6'), etcdFlags(prefix));
+    try {
+      const ids = [
+        { url: inProcess.url, id: idOf(inProcess) },
+        { url: other.url, id: other.id },
+      ];
+      const created = await call(other.url, other.id, 'POST', flunders, {
+        ...flunder('counter'),
+        metadata: { name: 'counter', annotations: { count: '0' } },
+      });
+      const watch = watchEvents(
+        inProcess.url,
+        idOf(inProcess),
+        `${flunders}?watch=true&resourceVersion=${created.json.metadata.resourceVersion}`,
+        30,
+        20_000,
+      );
+      // Each worker increments through its own server, as a client does: read, write with the resourceVersion read, retry on 409.
+      const written: string[] = [];
+      await Promise.all(
+        ids.map(async ({ url, id }) => {
+          for (let done = 0; done < 15; ) {
+            const cur = (await call(url, id, 'GET', `${flunders}/counter`)).json;
+            cur.metadata.annotations.count = String(Number(cur.metadata.annotations.count) + 1);
+            const put = await call(url, id, 'PUT', `${flunders}/counter`, cur);
+            if (put.status === 409) continue;
+            expect(put.status).toBe(200);
+            written.push(put.json.metadata.resourceVersion);
+            done++;
+          }
+        }),
+      );
+      expect((await call(inProcess.url, idOf(inProcess), 'GET', `${flunders}/counter`)).json.metadata.annotations.count).toBe('30');
+      const { events } = await watch;
+      expect(events.map((e) => e.object.metadata.annotations.count)).toEqual(Array.from({ length: 30 }, (_, i) => String(i + 1)));
+      expect(events.map((e) => e.object.metadata.resourceVersion)).toEqual([...written].sort((a, b) => Number(a) - Number(b)));
+    } finally {
+      other.child.kill('SIGTERM');
+      await exited(other.child);
+    }
+  });
+
   it('loses no acknowledged write when one replica is killed with SIGKILL under write load; the other serves them all', async () => {
     const prefix = `/it-${++prefixes}`;
     const survivor = await replica('b3', prefix);
