@@ -81,9 +81,8 @@ export class EtcdStorage implements Storage {
   /** Since when the cache's watch has been broken, and why. */
   private watchDown: { since: number; reason: string } | undefined;
   private state: 'new' | 'open' | 'closed' = 'new';
-  /** The revision fetch that callers arriving now share, and the one queued behind it. */
-  private revisionInFlight: Promise<number> | undefined;
-  private revisionQueued: Promise<number> | undefined;
+  /** The revision read that callers arriving in this turn of the event loop share, not sent yet. */
+  private revisionBatch: Promise<number> | undefined;
 
   constructor(private readonly options: EtcdStorageOptions) {
     this.client = new EtcdClient(options);
@@ -300,26 +299,16 @@ export class EtcdStorage implements Storage {
   }
 
   /**
-   * etcd's current revision, by a linearizable read of one key. Callers that arrive while a fetch is in flight
-   * share the next one (a fetch sent before they arrived could miss a write they have seen acknowledged).
+   * etcd's current revision, by a linearizable read of one key. The callers of one turn of the event loop
+   * share one read, sent after all of them arrived (a read sent before a caller arrived could miss a write it
+   * has seen acknowledged); reads of successive turns overlap rather than queue behind each other.
    */
   private etcdRevision(): Promise<number> {
-    if (!this.revisionInFlight) {
-      this.revisionInFlight = this.client
-        .range(this.prefix, undefined, { limit: 1, countOnly: true })
-        .then((res) => res.header.revision)
-        .finally(() => {
-          this.revisionInFlight = undefined;
-        });
-      return this.revisionInFlight;
-    }
-    this.revisionQueued ??= this.revisionInFlight
-      .catch(() => undefined)
-      .then(() => {
-        this.revisionQueued = undefined;
-        return this.etcdRevision();
-      });
-    return this.revisionQueued;
+    this.revisionBatch ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.revisionBatch = undefined;
+      return this.client.range(this.prefix, undefined, { limit: 1, countOnly: true }).then((res) => res.header.revision);
+    });
+    return this.revisionBatch;
   }
 
   /** Waits until the cache holds everything etcd held when the read arrived (upstream's consistent read from cache). */
