@@ -31,7 +31,7 @@ import { WatchHub } from '../watchers.js';
 import { EtcdClient, type EtcdClientOptions, type KeyValue, prefixEnd, type WatchResponse, type WatchStream } from './client.js';
 import { Compactor } from './compactor.js';
 import { loadHistory } from './history-load.js';
-import { parseStored, sameObject, storedValue, withResourceVersion } from './stored-value.js';
+import { cachedJson, sameObject, storedValue, withResourceVersion } from './stored-value.js';
 
 export interface EtcdStorageOptions extends EtcdClientOptions {
   /** Every key is stored under this prefix (`--etcd-prefix`, default /registry). */
@@ -278,8 +278,7 @@ export class EtcdStorage implements Storage {
   /** A key-value of etcd as the cache keeps it: JSON with metadata.resourceVersion = its mod_revision. */
   private cached(kv: KeyValue | undefined): { json: string; rv: number } | undefined {
     if (!kv) return undefined;
-    const obj = parseStored(kv, this.prefix.length);
-    return { json: JSON.stringify(withResourceVersion(obj, kv.mod_revision)), rv: kv.mod_revision };
+    return { json: cachedJson(kv, this.prefix.length), rv: kv.mod_revision };
   }
 
   /**
@@ -340,11 +339,7 @@ export class EtcdStorage implements Storage {
       const page = await this.client.range(from, this.end, { limit: LIST_PAGE, ...(revision ? { revision } : {}) });
       revision ||= page.header.revision;
       for (const kv of page.kvs) {
-        const obj = parseStored(kv, prefixLength);
-        index.load(kv.key.subarray(prefixLength).toString(), {
-          json: JSON.stringify(withResourceVersion(obj, kv.mod_revision)),
-          rv: kv.mod_revision,
-        });
+        index.load(kv.key.subarray(prefixLength).toString(), { json: cachedJson(kv, prefixLength), rv: kv.mod_revision });
       }
       const last = page.kvs.at(-1);
       if (!page.more || !last) break;
@@ -408,7 +403,7 @@ export class EtcdStorage implements Storage {
       } else {
         let json: string;
         try {
-          json = JSON.stringify(withResourceVersion(parseStored(ev.kv, this.prefix.length), rv));
+          json = cachedJson(ev.kv, this.prefix.length);
         } catch (err) {
           // Something else writes under our prefix: not served, and /readyz says so.
           this.failure = (err as Error).message;

@@ -6,7 +6,7 @@
  */
 import { EventHistory, type HistoryBounds, type HistoryEntry } from '../cache/history.js';
 import type { EtcdClient, KeyValue, WatchEvent } from './client.js';
-import { parseStored, withResourceVersion } from './stored-value.js';
+import { cachedJson } from './stored-value.js';
 
 /** How long reading the history may take before start-up goes on without it. */
 const LOAD_TIMEOUT_MS = 10_000;
@@ -36,9 +36,7 @@ export async function loadHistory(
 function historyOf(events: WatchEvent[], prefixLength: number, before: number, bounds: HistoryBounds): EventHistory {
   const entries: HistoryEntry[] = [];
   let compacted = before;
-  const json = (kv: KeyValue, rv: number): string => {
-    return JSON.stringify(withResourceVersion(parseStored(kv, prefixLength), rv));
-  };
+  const json = (kv: KeyValue, rv: number): string => cachedJson(kv, prefixLength, rv);
   for (const ev of events) {
     const key = ev.kv.key.subarray(prefixLength).toString();
     const rv = ev.kv.mod_revision;

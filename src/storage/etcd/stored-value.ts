@@ -35,6 +35,11 @@ export function parseStored(kv: KeyValue, prefixLength: number): KubeObject {
   return obj as KubeObject;
 }
 
+/** A stored value as the cache keeps it: JSON with metadata.resourceVersion = `rv` (the key's mod_revision by default). */
+export function cachedJson(kv: KeyValue, prefixLength: number, rv = kv.mod_revision): string {
+  return JSON.stringify(withResourceVersion(parseStored(kv, prefixLength), rv));
+}
+
 /** Equal but for resourceVersion: an update that changes nothing writes nothing. */
 export function sameObject(a: KubeObject, b: KubeObject): boolean {
   return storedValue(a).equals(storedValue(b));
