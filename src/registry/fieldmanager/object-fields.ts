@@ -12,14 +12,14 @@ import type { Value } from './value.js';
 /** The object does not fit its schema in a way that leaves its fields undefined. */
 export class FieldSetError extends Error {}
 
-type JSONObject = { [key: string]: Value };
+export type JSONObject = { [key: string]: Value };
 
-function isObject(v: Value): v is JSONObject {
+export function isObject(v: Value | undefined): v is JSONObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** deduceAtom: of a node that could be several kinds, the kind of the value found there. */
-function deduce(atom: Atom, v: Value): Atom {
+export function deduce(atom: Atom, v: Value | undefined): Atom {
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return atom.scalar ? { scalar: true } : atom;
   if (Array.isArray(v)) return atom.list ? { list: atom.list } : atom;
   if (isObject(v)) return atom.map ? { map: atom.map } : atom;
@@ -81,7 +81,8 @@ function walkList(t: ListAtom, v: Value, path: PathElement[], out: SetBuilder): 
   });
 }
 
-function itemElement(t: ListAtom, item: Value, path: PathElement[]): PathElement {
+/** listItemToPathElement: a set-list item is named by its value, a map-list item by its key fields. */
+export function itemElement(t: ListAtom, item: Value, path: readonly PathElement[]): PathElement {
   const at = pathToString(path);
   if (t.keys.length === 0) {
     if (item === null) throw new FieldSetError(`${at}: associative list without keys has an element that's an explicit null`);
@@ -123,6 +124,11 @@ export function fieldsOf(obj: Value, schema: JSONSchemaProps | undefined): Field
     atom = resourceAtom(schema);
     if (schema) atoms.set(schema, atom);
   }
+  return toFieldSet(obj, atom);
+}
+
+/** TypedValue.ToFieldSet for a value of the given type. */
+export function toFieldSet(obj: Value, atom: Atom): FieldSet {
   const out = new SetBuilder();
   walk(atom, obj, [], out);
   return out.build();

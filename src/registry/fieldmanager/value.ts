@@ -150,3 +150,14 @@ export function valueToString(v: Value): string {
     .map((k) => `${k}=${valueToString(v[k]!)}`)
     .join('');
 }
+
+/** value.Equals: deep equality, map keys in any order. */
+export function equalValues(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => equalValues(v, b[i]!));
+  }
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && equalValues(a[k]!, b[k]!));
+}
