@@ -247,6 +247,14 @@ export function newInternalError(err: unknown): StatusError {
   });
 }
 
+/**
+ * What `ErrorToAPIStatus` makes of an error that is not a Status (a failure inside the field manager, say):
+ * 500 with the error's text and no reason (StatusReasonUnknown) or details.
+ */
+export function newUnknownError(message: string): StatusError {
+  return new StatusError({ code: 500, message });
+}
+
 /** A path that matches no route: kube-apiserver answers with a bare 404 Status. */
 export function newPathNotFound(): StatusError {
   return new StatusError({ code: 404, reason: 'NotFound', message: 'the server could not find the requested resource', details: {} });

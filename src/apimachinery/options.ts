@@ -31,7 +31,7 @@ export const FIELD_VALIDATION_VALUES = ['Ignore', 'Strict', 'Warn'] as const;
 export type FieldValidation = (typeof FIELD_VALIDATION_VALUES)[number];
 
 /** `FieldManagerMaxLength`. */
-const FIELD_MANAGER_MAX_LENGTH = 128;
+export const FIELD_MANAGER_MAX_LENGTH = 128;
 
 /** 422 on the options kind, with no name, as the handlers answer invalid options. */
 export function newInvalidOptions(kind: OptionsKind, errs: FieldError[]): StatusError {

@@ -427,6 +427,7 @@ describe('API contract', () => {
       expect(v2.paths['/apis/wardle.example.com/v1alpha1/namespaces/{namespace}/flunders/{name}']?.patch.consumes).toEqual([
         'application/json-patch+json',
         'application/merge-patch+json',
+        'application/apply-patch+yaml',
       ]);
       const root = (await req('GET', '/openapi/v3')).json;
       expect(Object.keys(root.paths).sort()).toEqual([
@@ -439,7 +440,7 @@ describe('API contract', () => {
       const v3 = (await req('GET', root.paths['apis/wardle.example.com/v1beta1'].serverRelativeURL)).json;
       expect(
         Object.keys(v3.paths['/apis/wardle.example.com/v1beta1/namespaces/{namespace}/flunders/{name}'].patch.requestBody.content),
-      ).toEqual(['application/json-patch+json', 'application/merge-patch+json']);
+      ).toEqual(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
     });
 
     it("reports a referenceType that is neither Flunder nor Fischer once, as the sample's validation does", async () => {

@@ -27,7 +27,8 @@ export async function updateScale(ctx: RouteContext, req: FastifyRequest, reply:
     ctx.scope,
     namespaceOf(req),
     nameOf(req),
-    '',
+    // The object's update path, recorded in managedFields as a write through /scale.
+    'scale',
     (current) => {
       const wanted = patcher ? patcher.apply(scaleOf(current, sub), body) : body;
       return applyScale(current, wanted, sub, patcher ? undefined : nameOf(req));

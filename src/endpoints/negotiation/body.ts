@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parse as parseYaml } from 'yaml';
 import { newBadRequest } from '../../apimachinery/errors.js';
-import { setDuplicateFields } from '../request/context.js';
+import { setDuplicateFields, setYamlStrictError } from '../request/context.js';
 import { MAX_JSON_DEPTH, scanJson } from './json-scan.js';
 import { APPLY_PATCH_YAML, JSON_MEDIA_TYPE, JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, YAML_MEDIA_TYPE } from './media-types.js';
 
@@ -30,10 +30,10 @@ function parseJsonBody(req: FastifyRequest, text: string): unknown {
   return value;
 }
 
-function parseYamlBody(body: string): unknown {
+function parseYamlBody(body: string, uniqueKeys = true): unknown {
   let value: unknown;
   try {
-    value = parseYaml(body, { prettyErrors: true });
+    value = parseYaml(body, { prettyErrors: true, uniqueKeys });
   } catch (err) {
     if (err instanceof RangeError) throw tooDeep();
     throw newBadRequest(`error converting YAML to JSON: ${(err as Error).message}`);
@@ -52,6 +52,22 @@ function depthExceeds(root: unknown, max: number): boolean {
     for (const child of Object.values(value)) stack.push([child, depth + 1]);
   }
   return false;
+}
+
+/**
+ * An apply body is read as upstream's lenient YAML decoder reads it (a repeated key: the last wins); the
+ * strict decoder's complaint is kept for fieldValidation, in goyaml's words.
+ */
+function repeatedKey(text: string): string | undefined {
+  try {
+    parseYaml(text);
+    return undefined;
+  } catch (err) {
+    const pos = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    if (!pos || !/unique/.test((err as Error).message)) return undefined;
+    const key = /^\s*(?:-\s+)?["']?([^"':]*)/.exec(text.split('\n')[pos.line - 1]?.slice(pos.col - 1) ?? '')?.[1] ?? '';
+    return `error converting YAML to JSON: yaml: unmarshal errors:\n  line ${pos.line}: key ${JSON.stringify(key)} already set in map`;
+  }
 }
 
 export function installBodyParsers(app: FastifyInstance): void {
@@ -74,7 +90,16 @@ export function installBodyParsers(app: FastifyInstance): void {
   for (const type of [JSON_MEDIA_TYPE, JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH]) {
     app.addContentTypeParser(type, { parseAs: 'string' }, json);
   }
-  for (const type of [YAML_MEDIA_TYPE, APPLY_PATCH_YAML]) {
-    app.addContentTypeParser(type, { parseAs: 'string' }, yaml);
-  }
+  app.addContentTypeParser(YAML_MEDIA_TYPE, { parseAs: 'string' }, yaml);
+  app.addContentTypeParser(APPLY_PATCH_YAML, { parseAs: 'string' }, (req, body, done) => {
+    try {
+      const text = body.toString();
+      const value = parseYamlBody(text, false);
+      const repeated = repeatedKey(text);
+      if (repeated) setYamlStrictError(req, repeated);
+      done(null, value);
+    } catch (err) {
+      done(err as Error);
+    }
+  });
 }

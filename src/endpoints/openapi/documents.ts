@@ -49,7 +49,21 @@ type Paths = Record<string, Record<string, unknown>>;
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
 const SCALE = 'io.k8s.api.autoscaling.v1.Scale';
 /** What a custom resource's PATCH takes (no strategic merge patch: it needs Go struct tags). */
-export const PATCH_CONTENT_TYPES = ['application/json-patch+json', 'application/merge-patch+json'];
+export const PATCH_CONTENT_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
+
+/** PATCH alone takes `force`, for server-side apply. */
+const PATCH_PARAMETERS = [
+  ...WRITE_PARAMETERS,
+  {
+    name: 'force',
+    in: 'query',
+    schema: { type: 'boolean' },
+    type: 'boolean',
+    uniqueItems: true,
+    description:
+      'Force is going to "force" Apply requests. It means user will re-acquire conflicting fields owned by other people. Force flag must be unset for non-apply patch requests.',
+  },
+];
 
 /** `wardle.example.com` -> `WardleExampleCom`, as kube-openapi names discovery operations. */
 const camel = (s: string): string =>
@@ -91,7 +105,7 @@ function operations(defs: ResourceDefinition[], group: string, version: string, 
     const op = (action: string, prefix: string, schema: string, suffix = '', kind: Record<string, string> = gvk): Operation => ({
       operationId: `${prefix}${d.names.kind}${suffix}`,
       tags,
-      ...(WRITE_ACTIONS.has(action) ? { parameters: WRITE_PARAMETERS } : {}),
+      ...(WRITE_ACTIONS.has(action) ? { parameters: action === 'patch' ? PATCH_PARAMETERS : WRITE_PARAMETERS } : {}),
       ...(action === 'patch' ? { consumes: PATCH_CONTENT_TYPES } : {}),
       responses: { 200: response(schema), 401: { description: 'Unauthorized' } },
       'x-kubernetes-action': action,

@@ -1,12 +1,12 @@
 /**
- * The PATCH types of custom resources: JSON patch (RFC 6902) and merge patch (RFC 7386). Strategic merge
- * patch needs Go struct tags a custom resource has none of, so kube-apiserver refuses it with 415, and so do
- * we; server-side apply (`apply-patch+yaml`) is not supported yet.
+ * The PATCH types of custom resources: JSON patch (RFC 6902), merge patch (RFC 7386) and server-side apply
+ * (`apply-patch+yaml`, merged by the field manager, not here). Strategic merge patch needs Go struct tags a
+ * custom resource has none of, so kube-apiserver refuses it with 415, and so do we.
  */
 import fastJsonPatch from 'fast-json-patch';
 import { newBadRequest, newUnsupportedMediaType, StatusError } from '../../apimachinery/errors.js';
 import { isPlainObject } from '../../apimachinery/types.js';
-import { JSON_PATCH, MERGE_PATCH } from '../negotiation/media-types.js';
+import { APPLY_PATCH_YAML, JSON_PATCH, MERGE_PATCH } from '../negotiation/media-types.js';
 
 /** Computes the patched document from the current one. */
 export interface Patcher {
@@ -20,13 +20,21 @@ const PATCHERS: Record<string, Patcher> = {
   [MERGE_PATCH]: { strictPrefix: '', apply: (current, patch) => applyMergePatch(current, patch) },
 };
 
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+export function isApplyPatch(contentType: string | undefined): boolean {
+  return mediaType(contentType) === APPLY_PATCH_YAML;
+}
+
 /**
  * The patcher of a Content-Type, for the object, /status and /scale alike; any other type (strategic merge
- * patch, server-side apply) is a 415 listing the ones served.
+ * patch) is a 415 listing the ones served.
  */
 export function patcherFor(contentType: string | undefined): Patcher {
-  const patcher = PATCHERS[(contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? ''];
-  if (!patcher) throw newUnsupportedMediaType([JSON_PATCH, MERGE_PATCH]);
+  const patcher = PATCHERS[mediaType(contentType)];
+  if (!patcher) throw newUnsupportedMediaType([JSON_PATCH, MERGE_PATCH, APPLY_PATCH_YAML]);
   return patcher;
 }
 

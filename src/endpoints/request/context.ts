@@ -76,6 +76,17 @@ export function duplicateFieldsFrom(req: FastifyRequest): string[] {
   return duplicateFields.get(req) ?? [];
 }
 
+const yamlStrictError = requestSlot<string>();
+
+/** What a strict YAML decoder said of an apply body the lenient one read (a repeated key), for fieldValidation. */
+export function setYamlStrictError(req: FastifyRequest, message: string): void {
+  yamlStrictError.set(req, message);
+}
+
+export function yamlStrictErrorFrom(req: FastifyRequest): string | undefined {
+  return yamlStrictError.get(req);
+}
+
 /** Keeps Fastify's request shape stable (it optimises for properties known at start-up). */
 export function decorateRequestContext(app: FastifyInstance): void {
   for (const key of slotKeys) app.decorateRequest(key as unknown as string, undefined);

@@ -82,6 +82,12 @@ export interface ResourceDefinition {
 
 /** Defaulting and validation in code, for a kind such as the sample-apiserver's Flunder. */
 export interface Strategy {
+  /**
+   * The top-level fields Go's zero value of the kind carries (`{spec: {}, status: {}}` for struct-typed
+   * spec and status): the object a create is compared with for managedFields, as upstream's
+   * `scope.Creater.New(kind)`. A CRD's zero value is empty.
+   */
+  zero?(): Record<string, unknown>;
   default?(obj: KubeObject, version: string): void;
   validate?(obj: KubeObject, version: string): FieldError[];
 }

@@ -1,14 +1,13 @@
 /**
  * The place every write gives a field manager (k8s.io/apiserver's `managedfields.FieldManager`): after
- * decoding and defaulting, before admission, it records in `metadata.managedFields` who set which fields.
- * Until field management is implemented, the manager changes nothing.
+ * decoding and defaulting, before admission, it records in `metadata.managedFields` who set which fields,
+ * and it merges server-side apply configurations.
  */
 import type { KubeObject } from '../../apimachinery/types.js';
-import type { WriteOptions } from './scope.js';
 
 export interface FieldManager {
-  /** Updates `obj`'s managedFields for a write over `live` (undefined on create). */
-  update(live: KubeObject | undefined, obj: KubeObject, opts: WriteOptions): void;
+  /** Sets `obj`'s managedFields for a write in `version` over `live` (undefined on create). Never fails the write. */
+  update(version: string, live: KubeObject | undefined, obj: KubeObject, manager: string, subresource: string): void;
+  /** The object an applied configuration makes of `live` (undefined when absent), managedFields included. */
+  apply(version: string, live: KubeObject | undefined, config: unknown, manager: string, subresource: string, force: boolean): KubeObject;
 }
-
-export const NO_FIELD_MANAGER: FieldManager = { update: () => undefined };

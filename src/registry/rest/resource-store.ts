@@ -31,7 +31,8 @@ import { applyDefaults } from '../schema/defaults.js';
 import { withStatusErrors } from '../storage-errors.js';
 import { DecodingError, decodeObject } from './decode.js';
 import { checkStoragePreconditions, deleteObject, type DeleteResult } from './delete.js';
-import { type FieldManager, NO_FIELD_MANAGER } from './field-manager.js';
+import { CustomResourceFieldManager } from '../fieldmanager/field-manager.js';
+import type { FieldManager } from './field-manager.js';
 import { type ListOutcome, type ListParams, listObjects } from './list.js';
 import type { ResourceScope, WriteOptions } from './scope.js';
 import { prepareForCreate, prepareForUpdate, validateCreate, validateUpdate } from './strategy.js';
@@ -47,7 +48,7 @@ export class ResourceStore {
     readonly def: ResourceDefinition,
     readonly storage: Storage,
     private readonly admission: AdmissionChain = NO_ADMISSION,
-    private readonly fieldManager: FieldManager = NO_FIELD_MANAGER,
+    private readonly fieldManager: FieldManager = new CustomResourceFieldManager(def),
   ) {}
 
   /** An object from storage, in the version the client asked for. */
@@ -89,7 +90,12 @@ export class ResourceStore {
   async create(scope: ResourceScope, namespace: string, body: unknown, opts: WriteOptions): Promise<KubeObject> {
     const obj = decodeObject(body, scope, opts);
     checkNamespace(obj, scope, namespace);
-    this.fieldManager.update(undefined, obj, opts);
+    this.fieldManager.update(scope.version.name, undefined, obj, opts.fieldManager, '');
+    return this.createDecoded(scope, namespace, obj, opts);
+  }
+
+  /** Create from a decoded object whose managedFields are set: admission, strategy, validation, storage. */
+  private async createDecoded(scope: ResourceScope, namespace: string, obj: KubeObject, opts: WriteOptions): Promise<KubeObject> {
     await this.admission.admit(attributes('CREATE', scope, namespace, '', obj, undefined, opts));
     const generated = !obj.metadata.name && Boolean(obj.metadata.generateName);
     prepareForCreate(obj, scope, namespace);
@@ -135,7 +141,71 @@ export class ResourceStore {
     }
     // A PUT that names a uid may only replace that object (`defaultUpdatedObjectInfo.Preconditions`).
     const preconditions = obj.metadata.uid ? { uid: obj.metadata.uid } : undefined;
-    return this.guaranteedUpdate(scope, namespace, name, subresource, opts, () => structuredClone(obj), preconditions);
+    return this.guaranteedUpdate(
+      scope,
+      namespace,
+      name,
+      subresource,
+      opts,
+      (current) => this.managed(scope, current, structuredClone(obj), opts, subresource),
+      preconditions,
+    );
+  }
+
+  /** The Update operation's managedFields on `obj`, a write over `current`. */
+  private managed(scope: ResourceScope, current: KubeObject, obj: KubeObject, opts: WriteOptions, subresource: string): KubeObject {
+    this.fieldManager.update(scope.version.name, current, obj, opts.fieldManager, subresource);
+    return obj;
+  }
+
+  /**
+   * Server-side apply (`PATCH` with `application/apply-patch+yaml`): the configuration is merged into the
+   * object by the field manager, then written as any patch is; an absent object is created from it (the
+   * main resource only; /status of nothing is a 404). `yamlStrictError` is what a strict YAML decoder said
+   * of the body, an error under fieldValidation=Strict and a warning under Warn, once the apply succeeded.
+   */
+  async apply(
+    scope: ResourceScope,
+    namespace: string,
+    name: string,
+    subresource: string,
+    config: unknown,
+    opts: WriteOptions,
+    yamlStrictError?: string,
+  ): Promise<{ object: KubeObject; created: boolean }> {
+    const merged = (current: KubeObject | undefined): KubeObject => {
+      const applied = this.fieldManager.apply(scope.version.name, current, config, opts.fieldManager, subresource, opts.force === true);
+      if (yamlStrictError && opts.fieldValidation === 'Strict') throw newBadRequest(`error strict decoding patch: ${yamlStrictError}`);
+      if (yamlStrictError && opts.fieldValidation === 'Warn' && !opts.warnings.includes(yamlStrictError))
+        opts.warnings.push(yamlStrictError);
+      const obj = decodePatched(applied, scope, opts);
+      checkNamespace(obj, scope, namespace);
+      if (!current && obj.metadata.uid) {
+        throw newConflict(
+          scope.gr,
+          name,
+          `uid mismatch: the provided object specified uid ${obj.metadata.uid}, and no existing object was found`,
+        );
+      }
+      if (obj.metadata.name !== name) {
+        throw newBadRequest(`the name of the object (${obj.metadata.name ?? ''}) does not match the name on the URL (${name})`);
+      }
+      return obj;
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const object = await this.guaranteedUpdate(scope, namespace, name, subresource, opts, merged);
+        return { object, created: false };
+      } catch (err) {
+        if (!isNotFound(err) || subresource !== '') throw err;
+      }
+      try {
+        return { object: await this.createDecoded(scope, namespace, merged(undefined), opts), created: true };
+      } catch (err) {
+        // Created by someone else meanwhile: apply to theirs, as GuaranteedUpdate would retry.
+        if (!isAlreadyExists(err) || attempt >= 3) throw err;
+      }
+    }
   }
 
   async patch(
@@ -147,20 +217,12 @@ export class ResourceStore {
     opts: WriteOptions,
   ): Promise<KubeObject> {
     return this.guaranteedUpdate(scope, namespace, name, subresource, opts, (current) => {
-      const patched = patch(structuredClone(current));
-      let obj: KubeObject;
-      try {
-        obj = decodeObject(patched, scope, opts);
-      } catch (err) {
-        // What does not decode after a patch is reported on the patched object, as upstream's patcher does.
-        if (!(err instanceof DecodingError)) throw err;
-        throw newInvalid({ group: '', kind: '' }, '', [invalid('patch', goMarshal(patched), err.detail)]);
-      }
+      const obj = decodePatched(patch(structuredClone(current)), scope, opts);
       checkNamespace(obj, scope, namespace);
       if (obj.metadata.name !== name) {
         throw newBadRequest(`the name of the object (${obj.metadata.name ?? ''}) does not match the name on the URL (${name})`);
       }
-      return obj;
+      return this.managed(scope, current, obj, opts, subresource);
     });
   }
 
@@ -206,7 +268,6 @@ export class ResourceStore {
       checkStoragePreconditions(stored, preconditions, scope, key);
       const current = this.toVersion(stored, scope.version.name);
       const obj = next(current);
-      this.fieldManager.update(current, obj, opts);
       await this.admission.admit(attributes('UPDATE', scope, namespace, subresource, obj, current, opts));
       const wanted = obj.metadata.resourceVersion;
       // Custom resources never allow an unconditional update (`AllowUnconditionalUpdate` is false).
@@ -244,6 +305,16 @@ export class ResourceStore {
       return this.toVersion(deleted, scope.version.name);
     }
     return this.toVersion(stored, scope.version.name);
+  }
+}
+
+/** A patched or applied document decoded as a body; what does not decode is a 422 on the patched object, as upstream's patcher reports it. */
+function decodePatched(patched: unknown, scope: ResourceScope, opts: WriteOptions): KubeObject {
+  try {
+    return decodeObject(patched, scope, opts);
+  } catch (err) {
+    if (!(err instanceof DecodingError)) throw err;
+    throw newInvalid({ group: '', kind: '' }, '', [invalid('patch', goMarshal(patched), err.detail)]);
   }
 }
 

@@ -34,6 +34,10 @@ export interface WriteOptions {
   user?: UserInfo;
   /** Strict decoding errors the body already showed (`duplicate field "spec.x"`); decoding adds unknown fields. */
   strictErrors: string[];
+  /** Who managedFields record as making the change: `?fieldManager=`, else the User-Agent's product. */
+  fieldManager: string;
+  /** `?force=true` on an apply: take the fields other managers own instead of failing on conflicts. */
+  force?: boolean;
 }
 
 /**

@@ -43,6 +43,9 @@ export function prepareForUpdate(obj: KubeObject, old: KubeObject, scope: Resour
     const next = structuredClone(old);
     if (obj.status === undefined) delete next.status;
     else next.status = obj.status;
+    // The field manager recorded the status write in the new object's managedFields: they stay.
+    if (obj.metadata.managedFields) next.metadata.managedFields = obj.metadata.managedFields;
+    else delete next.metadata.managedFields;
     return next;
   }
   const meta = obj.metadata;

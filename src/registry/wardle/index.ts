@@ -75,6 +75,8 @@ export function flunderStrategy(group: string): CodeStrategy {
   const toBeta = flunderConversion(group, (obj, to) => ({ ...obj, apiVersion: `${group}/${to}` }));
   return {
     conversion: (none) => flunderConversion(group, none),
+    // FlunderSpec and FlunderStatus are structs: Go's zero Flunder has both, empty.
+    zero: () => ({ spec: {}, status: {} }),
     default(obj, version) {
       if (version !== 'v1alpha1' || !isPlainObject(obj.spec)) return;
       if (!obj.spec.referenceType && obj.spec.reference) obj.spec.referenceType = 'Flunder';

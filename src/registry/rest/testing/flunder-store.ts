@@ -36,4 +36,10 @@ export async function openFlunderStore(opts: Omit<LevelStorageOptions, 'path'> =
   };
 }
 
-export const strictWrite = (): WriteOptions => ({ dryRun: false, fieldValidation: 'Strict', warnings: [], strictErrors: [] });
+export const strictWrite = (): WriteOptions => ({
+  dryRun: false,
+  fieldValidation: 'Strict',
+  warnings: [],
+  strictErrors: [],
+  fieldManager: 'test',
+});

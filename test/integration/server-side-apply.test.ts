@@ -1,0 +1,203 @@
+/**
+ * Server-side apply and managedFields on a definition with every list and map type, through raw HTTPS:
+ * the field manager's behaviour end to end (the oracle comparison with kube-apiserver is in the e2e suite).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalServer } from '../../src/cmd/local.js';
+import { call, type ClientIdentity } from '../support/client.js';
+import { startTestServer, tempDir } from '../support/local.js';
+
+const CRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gadgets.shop.example.com
+spec:
+  group: shop.example.com
+  scope: Namespaced
+  names: { plural: gadgets, singular: gadget, kind: Gadget }
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      subresources:
+        status: {}
+        scale: { specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas }
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                color: { type: string }
+                size: { type: integer }
+                replicas: { type: integer }
+                tags: { type: array, items: { type: string }, x-kubernetes-list-type: set }
+                args: { type: array, items: { type: string } }
+                ports:
+                  type: array
+                  x-kubernetes-list-type: map
+                  x-kubernetes-list-map-keys: [port, protocol]
+                  items:
+                    type: object
+                    required: [port]
+                    properties:
+                      port: { type: integer }
+                      protocol: { type: string, default: TCP }
+                      name: { type: string }
+                selector: { type: object, x-kubernetes-map-type: atomic, additionalProperties: { type: string } }
+            status:
+              type: object
+              properties:
+                replicas: { type: integer }
+                phase: { type: string }
+`;
+
+const APPLY = { 'content-type': 'application/apply-patch+yaml' };
+
+describe('server-side apply', () => {
+  const dir = tempDir('ssa-');
+  let local: LocalServer;
+  let admin: ClientIdentity;
+  const base = '/apis/shop.example.com/v1/namespaces/default/gadgets';
+  const gadget = (name: string, spec: Record<string, unknown>) => ({
+    apiVersion: 'shop.example.com/v1',
+    kind: 'Gadget',
+    metadata: { name },
+    spec,
+  });
+  const apply = (name: string, body: unknown, query = 'fieldManager=alice', path = '') =>
+    call(local.url, admin, 'PATCH', `${base}/${name}${path}?${query}`, body, APPLY);
+  const fieldsOf = (obj: any, manager: string, operation = 'Apply') =>
+    obj.metadata.managedFields.find((e: any) => e.manager === manager && e.operation === operation)?.fieldsV1;
+
+  beforeAll(async () => {
+    const file = join(dir.path, 'gadgets.yaml');
+    writeFileSync(file, CRD);
+    local = await startTestServer(join(dir.path, 'data'), { apiDefinitions: [file] });
+    admin = { ca: local.ca, cert: local.adminCert, key: local.adminKey };
+  });
+  afterAll(async () => {
+    await local?.server.shutdown();
+    dir.remove();
+  });
+
+  it('records an Update entry on create, named by fieldManager or the User-Agent', async () => {
+    const created = await call(local.url, admin, 'POST', base, gadget('g1', { color: 'red', tags: ['a'] }), {
+      'user-agent': 'kubectl-create/v1.37.2 (linux/amd64)',
+    });
+    expect(created.status).toBe(201);
+    const [entry] = created.json.metadata.managedFields;
+    expect(entry).toMatchObject({
+      manager: 'kubectl-create',
+      operation: 'Update',
+      apiVersion: 'shop.example.com/v1',
+      fieldsType: 'FieldsV1',
+    });
+    expect(entry.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(entry.fieldsV1).toEqual({ 'f:spec': { '.': {}, 'f:color': {}, 'f:tags': { '.': {}, 'v:"a"': {} } } });
+  });
+
+  it('creates by apply (201), then a second manager conflicts and force takes the field', async () => {
+    const first = await apply('g2', gadget('g2', { color: 'red', ports: [{ port: 80 }] }));
+    expect(first.status).toBe(201);
+    expect(fieldsOf(first.json, 'alice')).toEqual({
+      'f:spec': { 'f:color': {}, 'f:ports': { 'k:{"port":80,"protocol":"TCP"}': { '.': {}, 'f:port': {} } } },
+    });
+    const conflict = await apply('g2', gadget('g2', { color: 'blue' }), 'fieldManager=bob');
+    expect(conflict.status).toBe(409);
+    expect(conflict.json.message).toBe('Apply failed with 1 conflict: conflict with "alice": .spec.color');
+    expect(conflict.json.details.causes).toEqual([
+      { reason: 'FieldManagerConflict', message: 'conflict with "alice"', field: '.spec.color' },
+    ]);
+    const forced = await apply('g2', gadget('g2', { color: 'blue' }), 'fieldManager=bob&force=true');
+    expect(forced.status).toBe(200);
+    expect(forced.json.spec.color).toBe('blue');
+    expect(fieldsOf(forced.json, 'bob')).toEqual({ 'f:spec': { 'f:color': {} } });
+    expect(fieldsOf(forced.json, 'alice')).toEqual({
+      'f:spec': { 'f:ports': { 'k:{"port":80,"protocol":"TCP"}': { '.': {}, 'f:port': {} } } },
+    });
+  });
+
+  it('removes the fields a manager stops applying, unless another owns them', async () => {
+    await apply('g3', gadget('g3', { color: 'red', size: 3, tags: ['a', 'b'] }));
+    await apply('g3', gadget('g3', { tags: ['b'] }), 'fieldManager=bob');
+    const res = await apply('g3', gadget('g3', { color: 'red' }));
+    expect(res.status).toBe(200);
+    expect(res.json.spec).toEqual({ color: 'red', tags: ['b'] });
+  });
+
+  it('requires a fieldManager, refuses force on other patches, and refuses another kind', async () => {
+    const noManager = await apply('g4', gadget('g4', {}), '');
+    expect(noManager.status).toBe(422);
+    expect(noManager.json.message).toBe(
+      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+    );
+    const force = await call(
+      local.url,
+      admin,
+      'PATCH',
+      `${base}/g3?force=true`,
+      { spec: {} },
+      { 'content-type': 'application/merge-patch+json' },
+    );
+    expect(force.status).toBe(422);
+    expect(force.json.message).toMatch(/force: Forbidden: may not be specified for non-apply patch/);
+    const wrongKind = await apply('g4', { ...gadget('g4', {}), kind: 'Widget' });
+    expect(wrongKind.status).toBe(400);
+    expect(wrongKind.json.message).toBe('invalid object type: shop.example.com/v1, Kind=Widget');
+  });
+
+  it('applies status through /status only, and updates through /scale as the scale subresource', async () => {
+    await apply('g5', { ...gadget('g5', { color: 'red', replicas: 1 }), status: { phase: 'x' } });
+    const main = (await call(local.url, admin, 'GET', `${base}/g5`)).json;
+    expect(main.status).toBeUndefined();
+    const status = await apply(
+      'g5',
+      { apiVersion: 'shop.example.com/v1', kind: 'Gadget', metadata: { name: 'g5' }, status: { phase: 'Ready' } },
+      'fieldManager=ctrl',
+      '/status',
+    );
+    expect(status.status).toBe(200);
+    expect(status.json.status).toEqual({ phase: 'Ready' });
+    const entry = status.json.metadata.managedFields.find((e: any) => e.manager === 'ctrl');
+    expect(entry).toMatchObject({ operation: 'Apply', subresource: 'status', fieldsV1: { 'f:status': { 'f:phase': {} } } });
+    const scaled = await call(
+      local.url,
+      admin,
+      'PATCH',
+      `${base}/g5/scale?fieldManager=hpa`,
+      { spec: { replicas: 4 } },
+      { 'content-type': 'application/merge-patch+json' },
+    );
+    expect(scaled.status).toBe(200);
+    const after = (await call(local.url, admin, 'GET', `${base}/g5`)).json;
+    expect(after.metadata.managedFields.find((e: any) => e.manager === 'hpa')).toMatchObject({
+      operation: 'Update',
+      subresource: 'scale',
+      fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+    });
+  });
+
+  it('resets managedFields on `managedFields: [{}]` (an empty list is dropped with the ObjectMeta encoding) and keeps untracked objects untracked until applied', async () => {
+    const g1 = (await call(local.url, admin, 'GET', `${base}/g1`)).json;
+    const reset = await call(local.url, admin, 'PUT', `${base}/g1`, { ...g1, metadata: { ...g1.metadata, managedFields: [{}] } });
+    expect(reset.status).toBe(200);
+    expect(reset.json.metadata.managedFields).toBeUndefined();
+    const changed = await call(local.url, admin, 'PUT', `${base}/g1?fieldManager=x`, { ...reset.json, spec: { color: 'green' } });
+    expect(changed.json.metadata.managedFields).toBeUndefined();
+    const applied = await apply('g1', gadget('g1', { size: 2 }));
+    expect(applied.json.metadata.managedFields.map((e: any) => `${e.manager}/${e.operation}`).sort()).toEqual([
+      'alice/Apply',
+      'before-first-apply/Update',
+    ]);
+  });
+
+  it('changes nothing on dryRun=All', async () => {
+    const res = await apply('g6', gadget('g6', { color: 'red' }), 'fieldManager=alice&dryRun=All');
+    expect(res.status).toBe(201);
+    expect((await call(local.url, admin, 'GET', `${base}/g6`)).status).toBe(404);
+  });
+});
