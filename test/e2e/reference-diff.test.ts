@@ -17,6 +17,7 @@ import { differencesTable, markdownReport } from './reference/report.js';
 import { runSequence, type SequenceResult, type Target } from './reference/runner.js';
 import { requestSequence } from './reference/sequence.js';
 import { kubeApiserverTarget, type RunningServer, startOurServer, startSampleApiserver } from './reference/servers.js';
+import { applyRequests } from './reference/apply.js';
 import { wardle, wardleRequests, widgetRequests, widgets, WIDGETS_CRD } from './reference/subjects.js';
 import { BUILD_TIMEOUT_MS, skipE2E, startControlPlane } from './suite.js';
 
@@ -114,7 +115,7 @@ describe.skipIf(skipE2E)('reference diff', () => {
   }, 300_000);
 
   it('answers a CRD-format group as kube-apiserver serves the same CRD', async () => {
-    const specs = [...requestSequence(widgets), ...widgetRequests()];
+    const specs = [...requestSequence(widgets), ...widgetRequests(), ...applyRequests()];
     const result = await runSequence('kube-apiserver', kubeApiserver, oursWidgets.target, specs);
     results.push(result);
     judge(

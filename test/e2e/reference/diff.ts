@@ -14,7 +14,7 @@ export interface Answer {
   text: string;
 }
 
-export type Aspect = 'status' | 'reason' | 'causes' | 'content-type' | 'warning' | 'cache-control' | 'body';
+export type Aspect = 'status' | 'reason' | 'causes' | 'content-type' | 'warning' | 'cache-control' | 'body' | 'managedFields';
 
 export interface Difference {
   request: string;
@@ -195,6 +195,28 @@ function compareBodies(request: string, reference: unknown, ours: unknown, mode:
 }
 
 /** Every way two answers to the same request differ. */
+/**
+ * The managedFields of an object, or of each item of a list, exactly (keys sorted); undefined when there
+ * are none. Entries are sorted by time first, and the two servers wrote at different instants, so entries
+ * (and list items, whose generated names differ) are compared as sorted lists.
+ */
+export function managedFieldsOf(body: unknown): string | undefined {
+  const canonical = (v: unknown): string =>
+    JSON.stringify(v, (_k, x: unknown) =>
+      isObject(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+    );
+  const of = (o: unknown): string | undefined => {
+    const entries = isObject(o) && isObject(o.metadata) ? o.metadata.managedFields : undefined;
+    return Array.isArray(entries) ? `[${entries.map(canonical).sort().join(',')}]` : undefined;
+  };
+  const found = isObject(body) && Array.isArray(body.items) ? body.items.map(of) : [of(body)];
+  if (found.every((f) => f === undefined)) return undefined;
+  return `[${found
+    .map((f) => f ?? 'null')
+    .sort()
+    .join(',')}]`;
+}
+
 export function compareAnswers(request: string, reference: Answer, ours: Answer, opts: CompareOptions = {}): Difference[] {
   const diffs: Difference[] = [];
   const aspect = (a: Aspect, r: string, o: string): void => {
@@ -210,6 +232,15 @@ export function compareAnswers(request: string, reference: Answer, ours: Answer,
       diffs.push({ request, aspect: 'warning', path: kind, reference: r ? 'present' : 'absent', ours: o ? 'present' : 'absent' });
   }
   aspect('cache-control', header(reference, 'cache-control') ?? '(none)', header(ours, 'cache-control') ?? '(none)');
+  // The body's paths merge every entry's; managedFields must be the reference's entry by entry, in order.
+  const [r, o] = [managedFieldsOf(normalise(reference.body)), managedFieldsOf(normalise(ours.body))];
+  if (r !== undefined && o !== undefined && r !== o) {
+    // Shown from a little before the first difference: the lists are long and mostly alike.
+    let at = 0;
+    while (r[at] === o[at]) at++;
+    const from = Math.max(0, at - 60);
+    diffs.push({ request, aspect: 'managedFields', reference: `…${r.slice(from, at + 120)}`, ours: `…${o.slice(from, at + 120)}` });
+  }
   const mode = opts.body ?? 'values';
   if (mode !== 'none') {
     const pick = (b: unknown): unknown => {
