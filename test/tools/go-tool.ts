@@ -91,6 +91,8 @@ export interface GoModuleBuild {
   pkg: string;
   /** The go.mod text the build runs in (its requirements and replace directives pin every version); asked only for a build. */
   goMod: () => Promise<string>;
+  /** Source files written beside go.mod (name -> text), for a main package of the tests' own (`pkg: '.'`). */
+  files?: Record<string, string>;
   ldflags?: string[];
 }
 
@@ -107,6 +109,7 @@ export async function ensureGoModuleBuild(build: GoModuleBuild, timeoutMs = 60 *
   const moduleDir = join(toolCacheDir, `.module-${build.name}-${build.version}`);
   await mkdir(moduleDir, { recursive: true });
   await writeFile(join(moduleDir, 'go.mod'), await build.goMod());
+  for (const [name, text] of Object.entries(build.files ?? {})) await writeFile(join(moduleDir, name), text);
   // The same flock and nice as ensureGoTool: one build at a time, never starving the tests around it.
   const script = '[ -x "$1" ] || { cd "$2" && nice -n 19 go build -mod=mod -ldflags "$4" -o "$1.tmp" "$3" && mv "$1.tmp" "$1"; }';
   const env = { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' };
