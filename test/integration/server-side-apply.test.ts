@@ -195,6 +195,33 @@ describe('server-side apply', () => {
     ]);
   });
 
+  it('keeps at most ten update entries, merging the oldest into ancient-changes', async () => {
+    await call(local.url, admin, 'POST', `${base}?fieldManager=m0`, gadget('g7', { color: 'red' }));
+    for (let i = 1; i <= 11; i++) {
+      const res = await call(
+        local.url,
+        admin,
+        'PATCH',
+        `${base}/g7?fieldManager=m${i}`,
+        { metadata: { labels: { [`l${i}`]: 'x' } } },
+        {
+          'content-type': 'application/merge-patch+json',
+        },
+      );
+      expect(res.status).toBe(200);
+    }
+    const entries = (await call(local.url, admin, 'GET', `${base}/g7`)).json.metadata.managedFields;
+    expect(entries).toHaveLength(10);
+    const ancient = entries.find((e: any) => e.manager === 'ancient-changes');
+    expect(ancient).toMatchObject({ operation: 'Update', apiVersion: 'shop.example.com/v1' });
+    // The three oldest went into the bucket: by time in seconds, then by identifier, so m0 (spec.color) and
+    // m1 always, and m2 or m10 depending on whether the second turned meanwhile.
+    const labels = Object.keys(ancient.fieldsV1['f:metadata']['f:labels']).sort();
+    expect(labels).toHaveLength(3);
+    expect(labels.slice(0, 2)).toEqual(['.', 'f:l1']);
+    expect(ancient.fieldsV1['f:spec']).toEqual({ '.': {}, 'f:color': {} });
+  });
+
   it('changes nothing on dryRun=All', async () => {
     const res = await apply('g6', gadget('g6', { color: 'red' }), 'fieldManager=alice&dryRun=All');
     expect(res.status).toBe(201);

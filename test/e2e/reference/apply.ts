@@ -207,6 +207,59 @@ export function applyRequests(): RequestSpec[] {
     },
     { name: 'get after apply dry-run create', method: 'GET', path: item('v1', 'ssa-dry') },
     { name: 'delete the ssa object', method: 'DELETE', path: w },
+    // Managed fields a client sends: invalid ones are replaced by the server's, valid ones are taken as given.
+    {
+      name: 'create with invalid managedFields',
+      method: 'POST',
+      path: `/apis/shop.example.com/v1/namespaces/${widgets.namespace}/widgets?fieldManager=lee`,
+      body: {
+        ...config({ color: 'red' }),
+        metadata: { name: 'ssa-mf', managedFields: [{ manager: 'x', operation: 'Bogus', fieldsType: 'FieldsV1' }] },
+      },
+    },
+    {
+      name: 'update giving managedFields',
+      method: 'PUT',
+      path: `${item('v1', 'ssa-mf')}?fieldManager=lee`,
+      body: (c: Context) => {
+        const live = c.json('create with invalid managedFields');
+        const given = [
+          {
+            manager: 'someone',
+            operation: 'Apply',
+            apiVersion: 'shop.example.com/v1',
+            fieldsType: 'FieldsV1',
+            fieldsV1: { 'f:spec': { 'f:color': {} } },
+          },
+        ];
+        return { ...live, metadata: { ...live.metadata, managedFields: given }, spec: { ...live.spec, replicas: 4 } };
+      },
+    },
+    { name: 'delete ssa-mf', method: 'DELETE', path: item('v1', 'ssa-mf') },
+    // An applier's finalizer goes when it stops applying it, and with it the object being deleted.
+    {
+      name: 'apply with a finalizer',
+      method: 'PATCH',
+      path: `${item('v1', 'ssa-fin')}?fieldManager=alice`,
+      headers: APPLY,
+      body: { ...config({ color: 'red' }), metadata: { name: 'ssa-fin', finalizers: ['example.com/hold'] } },
+    },
+    { name: 'delete the finalized object', method: 'DELETE', path: item('v1', 'ssa-fin') },
+    {
+      name: 'apply while deleting',
+      method: 'PATCH',
+      path: `${item('v1', 'ssa-fin')}?fieldManager=alice`,
+      headers: APPLY,
+      body: { ...config({ color: 'blue' }), metadata: { name: 'ssa-fin', finalizers: ['example.com/hold'] } },
+    },
+    {
+      name: 'apply without the finalizer',
+      method: 'PATCH',
+      path: `${item('v1', 'ssa-fin')}?fieldManager=alice`,
+      headers: APPLY,
+      body: { ...config({ color: 'blue' }), metadata: { name: 'ssa-fin' } },
+    },
+    { name: 'get the finalized object', method: 'GET', path: item('v1', 'ssa-fin') },
   ];
   return rs.map((r) => ({ ...r, topic: 'server-side apply and managedFields' }));
 }

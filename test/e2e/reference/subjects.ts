@@ -10,6 +10,7 @@ import type { Subject } from './sequence.js';
 export const WIDGETS_CRD = join(import.meta.dirname, 'widgets.crd.yaml');
 
 const MERGE = { 'content-type': 'application/merge-patch+json' };
+const APPLY = { 'content-type': 'application/apply-patch+yaml' };
 
 export const wardle: Subject = {
   group: 'wardle.example.com',
@@ -96,6 +97,37 @@ export function wardleRequests(): RequestSpec[] {
       body: { ...wardle.object('v1alpha1', 'bogus-type'), spec: { reference: 'a', referenceType: 'Bogus' } },
     },
     { name: 'flunder v1alpha1 read in v1beta1', method: 'GET', path: `${flunders('v1beta1')}/crud-v1alpha1` },
+    // Managers of two versions whose fields are named differently: compared in each manager's version.
+    {
+      name: 'flunder apply in v1alpha1',
+      method: 'PATCH',
+      path: `${flunders('v1alpha1')}/ssa-versions?fieldManager=alpha`,
+      headers: APPLY,
+      body: { ...wardle.object('v1alpha1', 'ssa-versions'), spec: { reference: 'a', referenceType: 'Flunder' } },
+    },
+    {
+      name: 'flunder apply in v1beta1 conflicts',
+      method: 'PATCH',
+      path: `${flunders('v1beta1')}/ssa-versions?fieldManager=beta`,
+      headers: APPLY,
+      body: { ...wardle.object('v1beta1', 'ssa-versions'), spec: { flunderReference: 'b', referenceType: 'Flunder' } },
+    },
+    {
+      name: 'flunder apply in v1beta1 forced',
+      method: 'PATCH',
+      path: `${flunders('v1beta1')}/ssa-versions?fieldManager=beta&force=true`,
+      headers: APPLY,
+      body: { ...wardle.object('v1beta1', 'ssa-versions'), spec: { flunderReference: 'b', referenceType: 'Flunder' } },
+    },
+    { name: 'flunder applied in both, read in v1alpha1', method: 'GET', path: `${flunders('v1alpha1')}/ssa-versions` },
+    {
+      name: 'flunder merge patch in v1beta1',
+      method: 'PATCH',
+      path: `${flunders('v1beta1')}/ssa-versions?fieldManager=patcher`,
+      headers: MERGE,
+      body: { spec: { flunderReference: 'c' } },
+    },
+    { name: 'flunder delete ssa-versions', method: 'DELETE', path: `${flunders('v1alpha1')}/ssa-versions` },
     { name: 'fischer delete', method: 'DELETE', path: `${fischers}/ban-list` },
     { name: 'fischer get after delete', method: 'GET', path: `${fischers}/ban-list` },
   ];
