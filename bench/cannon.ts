@@ -44,17 +44,38 @@ export async function cannon(
   name: string,
   url: string,
   tls: Tls,
-  opts: { method?: string; path: string; body?: unknown; headers?: Record<string, string> },
+  opts: {
+    method?: string;
+    path: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    /** Each request's own path and body, from a counter: writes that change something every time. */
+    vary?: (n: number) => { path: string; body: unknown };
+  },
 ): Promise<Figure> {
   const rps: number[] = [];
   const p50: number[] = [];
   const p99: number[] = [];
+  let n = 0;
+  const vary = opts.vary;
   for (let i = 0; i < RUNS; i++) {
     const result = await autocannon({
       url: new URL(opts.path, url).toString(),
       method: (opts.method ?? 'GET') as 'GET',
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
       headers: { 'content-type': 'application/json', ...opts.headers },
+      ...(vary
+        ? {
+            requests: [
+              {
+                setupRequest: (req: autocannon.Request) => {
+                  const next = vary(n++);
+                  return { ...req, path: next.path, body: JSON.stringify(next.body) };
+                },
+              },
+            ],
+          }
+        : {}),
       connections: CONNECTIONS,
       duration: SECONDS,
       tlsOptions: tls,

@@ -23,13 +23,17 @@ const CRD_GROUP = 'crd.wardle.example.com';
 /** The operations measured each way. */
 export interface Operations {
   create: Figure;
+  /** A merge patch that changes a label, spread over 100 objects. */
+  update: Figure;
+  /** A server-side apply that changes a label, spread over the same objects. */
+  apply: Figure;
   get: Figure;
   list: Figure;
   list500: Figure;
   fanOut: Figure;
 }
 
-export const OPERATIONS: (keyof Operations)[] = ['create', 'get', 'list', 'list500', 'fanOut'];
+export const OPERATIONS: (keyof Operations)[] = ['create', 'update', 'apply', 'get', 'list', 'list500', 'fanOut'];
 
 export interface KubeApiserverFigures {
   crd: Operations;
@@ -50,13 +54,34 @@ async function scenarios(label: string, url: string, tls: Tls, group: string): P
     body: { apiVersion: `${group}/v1alpha1`, kind: 'Flunder', metadata: { generateName: 'b-' }, spec: { reference: 'r' } },
   });
   await fill(url, tls, ns('small'), 100, `${group}/v1alpha1`);
+  const object = (n: number): string => `${ns('small')}/obj-${n % 100}`;
+  const update = await cannon(`${label}: update (merge patch)`, url, tls, {
+    method: 'PATCH',
+    path: object(0),
+    headers: { 'content-type': 'application/merge-patch+json' },
+    vary: (n) => ({ path: object(n), body: { metadata: { labels: { n: String(n) } } } }),
+  });
+  const apply = await cannon(`${label}: server-side apply`, url, tls, {
+    method: 'PATCH',
+    path: object(0),
+    headers: { 'content-type': 'application/apply-patch+yaml' },
+    vary: (n) => ({
+      path: `${object(n)}?fieldManager=bench&force=true`,
+      body: {
+        apiVersion: `${group}/v1alpha1`,
+        kind: 'Flunder',
+        metadata: { name: `obj-${n % 100}`, labels: { applied: String(n) } },
+        spec: { reference: 'applied' },
+      },
+    }),
+  });
   const get = await cannon(`${label}: get one object`, url, tls, { path: `${ns('small')}/obj-1` });
   const list = await cannon(`${label}: list 100 objects`, url, tls, { path: ns('small') });
   await fill(url, tls, ns('medium'), 500, `${group}/v1alpha1`);
   const list500 = await cannon(`${label}: list 500 objects`, url, tls, { path: ns('medium') });
   const fanOut = await watchFanOut(url, tls, ns('watched'), FAN_OUT.watchers, FAN_OUT.creates, `${group}/v1alpha1`);
   fanOut.name = `${label}: ${fanOut.name}`;
-  return { create, get, list, list500, fanOut };
+  return { create, update, apply, get, list, list500, fanOut };
 }
 
 /** Our server in local mode (its own process, built `dist/`) with `args`, measured directly. */

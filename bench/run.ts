@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { localAdminTls, cannon, CONNECTIONS, type Figure, fill, RUNS, SECONDS, startServer } from './cannon.js';
 import { ETCD_VERSION, KUBERNETES_VERSION } from '../test/e2e/components.js';
+import { benchFieldManager } from './field-manager.js';
 import { benchKubeApiserver, type KubeApiserverFigures, OPERATIONS } from './kube-apiserver.js';
 import { startReviewer } from './reviewer.js';
 import { watchFanOut } from './watch.js';
@@ -146,6 +147,12 @@ async function main(): Promise<void> {
       `\nthe delegated chain (front-proxy certificate, identity headers, SubjectAccessReview from a warm cache) costs ` +
         `${chain.microseconds.toFixed(0)} us of server time per request beside local mode (client certificate, no review): ` +
         `1/${chain.figure.rps.toFixed(0)} s - 1/${(figures[1] as Figure).rps.toFixed(0)} s`,
+    );
+
+    const fm = await benchFieldManager();
+    console.log(
+      `\nthe field manager, in process, per write: create ${fm.create.toFixed(1)} us, update ${fm.update.toFixed(1)} us, ` +
+        `server-side apply ${fm.apply.toFixed(1)} us (a create's share of server time: ${((fm.create * (figures[0] as Figure).rps) / 1e4).toFixed(1)}% at ${(figures[0] as Figure).rps.toFixed(0)} req/s)`,
     );
 
     const kube = await benchKubeApiserver(resolve(import.meta.dirname, '..'));
