@@ -136,7 +136,7 @@ export class CustomResourceFieldManager {
   /** What `scope.Creater.New(kind)` gives upstream: the kind's zero value, the live object of a create. */
   private zeroObject(version: string): KubeObject {
     return {
-      ...structuredClone(this.def.strategy?.zero?.() ?? {}),
+      ...this.def.strategy?.zero?.(),
       apiVersion: `${this.def.group}/${version}`,
       kind: this.def.names.kind,
       metadata: {},
@@ -250,10 +250,10 @@ function cloneManaged(m: Managed): Managed {
   return { fields: new Map(m.fields), times: new Map(m.times) };
 }
 
+/** A shallow copy: the updater builds new values and never changes the ones it is given. */
 function withoutManagedFields(obj: KubeObject): KubeObject {
-  const copy = structuredClone(obj);
-  delete copy.metadata.managedFields;
-  return copy;
+  const { managedFields: _, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
 }
 
 function setManagedFields(obj: KubeObject, m: Managed): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFieldsV1, encodeFieldsV1, FieldsV1Error } from './fields-v1.js';
+import { decodeFieldsV1, encodeFieldsV1, FieldsV1Error, fieldsV1Value } from './fields-v1.js';
 import { fieldName, indexElement, keyElement, makePath, type PathElement, pathToString, valueElement } from './path.js';
 import { newSet } from './set.js';
 
@@ -14,6 +14,10 @@ describe('FieldsV1 golden data (serialize_test.go)', () => {
   ];
   it.each(golden.map((g, i) => [i, g]))('%i decodes and encodes back byte for byte', (_i, text) => {
     expect(encodeFieldsV1(decodeFieldsV1(text as string))).toBe(text);
+  });
+
+  it.each(golden.map((g, i) => [i, g]))('%i builds the same JSON value, keys in the same order', (_i, text) => {
+    expect(JSON.stringify(fieldsV1Value(decodeFieldsV1(text as string)))).toBe(text);
   });
 
   it('normalizes order, spacing and key field order', () => {

@@ -51,6 +51,29 @@ export function encodeFieldsV1(s: FieldSet): string {
   return out.join('');
 }
 
+/**
+ * The same document as a JSON value, built directly (no text to parse): what managedFields carry. Keys are
+ * inserted in encoding order, which JavaScript objects keep for keys like these (never array indexes).
+ */
+export function fieldsV1Value(s: FieldSet, includeSelf = false): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (includeSelf && (s.members.length > 0 || s.children.length > 0)) out['.'] = {};
+  const { members, children } = s;
+  let mi = 0;
+  let ci = 0;
+  while (mi < members.length || ci < children.length) {
+    const c = mi === members.length ? 1 : ci === children.length ? -1 : comparePathElements(members[mi]!, children[ci]!.pathElement);
+    if (c < 0) {
+      out[serializePathElement(members[mi++]!)] = {};
+      continue;
+    }
+    const node = children[ci++]!;
+    out[serializePathElement(node.pathElement)] = fieldsV1Value(node.set, c === 0);
+    if (c === 0) mi++;
+  }
+  return out;
+}
+
 /** A malformed FieldsV1 document; the message is json-iterator's or structured-merge-diff's. */
 export class FieldsV1Error extends Error {}
 

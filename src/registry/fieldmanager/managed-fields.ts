@@ -5,7 +5,7 @@
  * applies in, while an updater is one entry per version and subresource.
  */
 import type { ManagedFieldsEntry } from '../../apimachinery/types.js';
-import { decodeFieldsV1, encodeFieldsV1 } from './fields-v1.js';
+import { decodeFieldsV1, fieldsV1Value } from './fields-v1.js';
 import type { FieldSet } from './set.js';
 
 /** fieldpath.VersionedSet: what one manager owns, in the version it used. */
@@ -43,12 +43,46 @@ export interface ManagerInfo {
   subresource?: string;
 }
 
+const parsedIdentifiers = new Map<string, ManagerInfo>();
+
+/** Identifiers repeat on every write of an object: parsed once each (a bounded cache). */
 export function parseIdentifier(id: string): ManagerInfo {
+  let info = parsedIdentifiers.get(id);
+  if (info) return info;
   try {
-    return JSON.parse(id) as ManagerInfo;
+    info = JSON.parse(id) as ManagerInfo;
   } catch {
-    return { manager: id };
+    info = { manager: id };
   }
+  if (parsedIdentifiers.size >= 1024) parsedIdentifiers.clear();
+  parsedIdentifiers.set(id, info);
+  return info;
+}
+
+/**
+ * Every write decodes the same entries again and writes most of them back unchanged: the sets of recent
+ * FieldsV1 texts are kept (the same text, the same set), and each set's encoding once it is made.
+ */
+const setsByText = new Map<string, FieldSet>();
+const encodedSets = new WeakMap<FieldSet, unknown>();
+
+function decodeFieldsCached(text: string): FieldSet {
+  let set = setsByText.get(text);
+  if (set) return set;
+  set = decodeFieldsV1(text);
+  if (setsByText.size >= 4096) setsByText.clear();
+  setsByText.set(text, set);
+  return set;
+}
+
+/** Shared between the objects that carry it: nothing changes a FieldsV1 value once made. */
+function encodeFieldsCached(set: FieldSet): unknown {
+  let fields = encodedSets.get(set);
+  if (fields === undefined) {
+    fields = fieldsV1Value(set);
+    encodedSets.set(set, fields);
+  }
+  return fields;
 }
 
 /** DecodeManagedFields, with upstream's messages; the caller decides whether an error is fatal. */
@@ -60,7 +94,7 @@ export function decodeManagedFields(entries: readonly ManagedFieldsEntry[]): Man
     if (entry.fieldsType === undefined || entry.fieldsType === '') throw new Error(`missing fieldsType in managed fields entry ${i}`);
     if (entry.fieldsType !== 'FieldsV1') throw new Error(`invalid fieldsType "${entry.fieldsType}" in managed fields entry ${i}`);
     const id = managerIdentifier(entry);
-    const set = decodeFieldsV1(entry.fieldsV1 === undefined || entry.fieldsV1 === null ? '{}' : JSON.stringify(entry.fieldsV1));
+    const set = decodeFieldsCached(entry.fieldsV1 === undefined || entry.fieldsV1 === null ? '{}' : JSON.stringify(entry.fieldsV1));
     managed.fields.set(id, { set, apiVersion: entry.apiVersion, applied: entry.operation === 'Apply' });
     managed.times.set(id, entry.time);
   });
@@ -92,7 +126,7 @@ export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] | un
     const time = managed.times.get(id);
     if (time) entry.time = time;
     entry.fieldsType = 'FieldsV1';
-    entry.fieldsV1 = JSON.parse(encodeFieldsV1(vs.set));
+    entry.fieldsV1 = encodeFieldsCached(vs.set);
     if (info.subresource) entry.subresource = info.subresource;
     entries.push(entry);
   }
@@ -114,6 +148,14 @@ export function isResetManagedFields(entries: readonly ManagedFieldsEntry[] | un
 }
 
 /** metav1.Time as Go marshals it: RFC 3339 in UTC, whole seconds. */
-export function nowTime(now = new Date()): string {
-  return `${now.toISOString().slice(0, 19)}Z`;
+export function nowTime(now = Date.now()): string {
+  const second = Math.floor(now / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastTime = `${new Date(second * 1000).toISOString().slice(0, 19)}Z`;
+  }
+  return lastTime;
 }
+
+let lastSecond = -1;
+let lastTime = '';
