@@ -222,6 +222,30 @@ describe('server-side apply', () => {
     expect(ancient.fieldsV1['f:spec']).toEqual({ '.': {}, 'f:color': {} });
   });
 
+  it("applies through /scale with the object's owners of replicas as the Scale's, and maps ownership back", async () => {
+    await apply('g8', gadget('g8', { color: 'red', replicas: 2 }));
+    const scale = (replicas: number) => ({ apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'g8' }, spec: { replicas } });
+    const conflict = await apply('g8', scale(5), 'fieldManager=hpa', '/scale');
+    expect(conflict.status).toBe(409);
+    expect(conflict.json.message).toBe('Apply failed with 1 conflict: conflict with "alice": .spec.replicas');
+    const forced = await apply('g8', scale(5), 'fieldManager=hpa&force=true', '/scale');
+    expect(forced.status).toBe(200);
+    expect(forced.json).toMatchObject({ kind: 'Scale', spec: { replicas: 5 } });
+    const obj = (await call(local.url, admin, 'GET', `${base}/g8`)).json;
+    expect(obj.spec.replicas).toBe(5);
+    const hpa = obj.metadata.managedFields.find((e: any) => e.manager === 'hpa');
+    // A new manager through /scale owns the replicas path in the object's version, without a time.
+    expect(hpa).toEqual({
+      manager: 'hpa',
+      operation: 'Apply',
+      apiVersion: 'shop.example.com/v1',
+      fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+      subresource: 'scale',
+    });
+    expect(fieldsOf(obj, 'alice')).toEqual({ 'f:spec': { 'f:color': {} } });
+  });
+
   it('changes nothing on dryRun=All', async () => {
     const res = await apply('g6', gadget('g6', { color: 'red' }), 'fieldManager=alice&dryRun=All');
     expect(res.status).toBe(201);

@@ -1,7 +1,10 @@
 /** GET, PUT and PATCH of /scale, through the resource's main update path. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { applyScale, scaleOf } from '../../registry/rest/scale.js';
-import { patcherFor } from '../patch/index.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import type { ScaleSubresource } from '../../registry/definitions/types.js';
+import { applyScaleConfig, toParent, toSubresource } from '../../registry/fieldmanager/scale.js';
+import { isApplyPatch, patcherFor } from '../patch/index.js';
 import { setWarnings, writeOther } from '../serializer.js';
 import { nameOf, namespaceOf, type RouteContext } from './route-context.js';
 import { writeOptions } from './write-options.js';
@@ -19,6 +22,7 @@ export async function getScale(ctx: RouteContext, req: FastifyRequest, reply: Fa
 
 export async function updateScale(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const sub = scaleSpec(ctx);
+  if (req.method === 'PATCH' && isApplyPatch(req.headers['content-type'])) return applyToScale(ctx, req, reply, sub);
   const opts = writeOptions(req, req.method === 'PATCH' ? 'PatchOptions' : 'UpdateOptions');
   // PUT takes a whole Scale; PATCH patches the Scale read from the object.
   const patcher = req.method === 'PATCH' ? patcherFor(req.headers['content-type']) : undefined;
@@ -34,6 +38,36 @@ export async function updateScale(ctx: RouteContext, req: FastifyRequest, reply:
       return applyScale(current, wanted, sub, patcher ? undefined : nameOf(req));
     },
     opts,
+  );
+  setWarnings(reply, opts.warnings);
+  return writeOther(req, reply, 200, scaleOf(obj, sub));
+}
+
+/**
+ * Server-side apply of a Scale: the apply runs on the Scale, with the object's managers of its replicas as
+ * the Scale's (toSubresource), and its managedFields are mapped back onto the object's (toParent).
+ */
+async function applyToScale(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply, sub: ScaleSubresource): Promise<FastifyReply> {
+  const opts = writeOptions(req, 'PatchOptions', true);
+  const { def, version } = ctx.scope;
+  const body = req.body;
+  const obj = await ctx.store.patch(
+    ctx.scope,
+    namespaceOf(req),
+    nameOf(req),
+    'scale',
+    (current) => {
+      const live = scaleOf(current, sub);
+      live.metadata.managedFields = toSubresource(def, current.metadata.managedFields);
+      const applied = applyScaleConfig(live as unknown as KubeObject, body, opts.fieldManager, opts.force === true);
+      const next = applyScale(current, applied, sub);
+      const managedFields = toParent(def, version.name, current.metadata.managedFields, applied.metadata.managedFields);
+      if (managedFields) next.metadata.managedFields = managedFields;
+      else delete next.metadata.managedFields;
+      return next;
+    },
+    opts,
+    true,
   );
   setWarnings(reply, opts.warnings);
   return writeOther(req, reply, 200, scaleOf(obj, sub));

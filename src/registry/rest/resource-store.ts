@@ -215,6 +215,8 @@ export class ResourceStore {
     subresource: string,
     patch: PatchFunction,
     opts: WriteOptions,
+    /** The patch function sets managedFields itself (an apply through /scale): no Update entry. */
+    managedByPatch = false,
   ): Promise<KubeObject> {
     return this.guaranteedUpdate(scope, namespace, name, subresource, opts, (current) => {
       const obj = decodePatched(patch(structuredClone(current)), scope, opts);
@@ -222,7 +224,7 @@ export class ResourceStore {
       if (obj.metadata.name !== name) {
         throw newBadRequest(`the name of the object (${obj.metadata.name ?? ''}) does not match the name on the URL (${name})`);
       }
-      return this.managed(scope, current, obj, opts, subresource);
+      return managedByPatch ? obj : this.managed(scope, current, obj, opts, subresource);
     });
   }
 

@@ -19,6 +19,12 @@ export function applyRequests(): RequestSpec[] {
     metadata: { name: 'ssa', ...extra },
     spec,
   });
+  const scale = (replicas: number): Obj => ({
+    apiVersion: 'autoscaling/v1',
+    kind: 'Scale',
+    metadata: { name: 'ssa-scale' },
+    spec: { replicas },
+  });
   const as = (manager: string, query = ''): string => `${w}?fieldManager=${manager}${query}`;
   const rs: Omit<RequestSpec, 'topic'>[] = [
     {
@@ -260,6 +266,37 @@ export function applyRequests(): RequestSpec[] {
       body: { ...config({ color: 'blue' }), metadata: { name: 'ssa-fin' } },
     },
     { name: 'get the finalized object', method: 'GET', path: item('v1', 'ssa-fin') },
+    // Apply through /scale: the Scale's managers are the object's managers of its replicas.
+    {
+      name: 'apply replicas (alice)',
+      method: 'PATCH',
+      path: `${item('v1', 'ssa-scale')}?fieldManager=alice`,
+      headers: APPLY,
+      body: { ...config({ color: 'red', replicas: 2 }), metadata: { name: 'ssa-scale' } },
+    },
+    {
+      name: 'apply scale conflicts (hpa)',
+      method: 'PATCH',
+      path: `${item('v1', 'ssa-scale')}/scale?fieldManager=hpa`,
+      headers: APPLY,
+      body: scale(5),
+    },
+    {
+      name: 'apply scale unchanged (alice)',
+      method: 'PATCH',
+      path: `${item('v1', 'ssa-scale')}/scale?fieldManager=alice`,
+      headers: APPLY,
+      body: scale(2),
+    },
+    {
+      name: 'apply scale forced (hpa)',
+      method: 'PATCH',
+      path: `${item('v1', 'ssa-scale')}/scale?fieldManager=hpa&force=true`,
+      headers: APPLY,
+      body: scale(5),
+    },
+    { name: 'get after scale apply', method: 'GET', path: item('v1', 'ssa-scale') },
+    { name: 'delete ssa-scale', method: 'DELETE', path: item('v1', 'ssa-scale') },
   ];
   return rs.map((r) => ({ ...r, topic: 'server-side apply and managedFields' }));
 }
