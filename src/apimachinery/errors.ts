@@ -130,6 +130,22 @@ export function newAlreadyExists(gr: GroupResource, name: string): StatusError {
   });
 }
 
+/** `errors.NewForbidden`: `<resource>.<group> "name" is forbidden: <reason>`. */
+export function newForbidden(gr: GroupResource, name: string, reason: string): StatusError {
+  const what = gr.resource ? (name ? `${qualifiedResource(gr)} ${goQuoteName(name)}` : qualifiedResource(gr)) : '';
+  return new StatusError({
+    code: 403,
+    reason: 'Forbidden',
+    message: what ? `${what} is forbidden: ${reason}` : `forbidden: ${reason}`,
+    details: { name, group: gr.group, kind: gr.resource },
+  });
+}
+
+/** Go's %q of a name (names are printable ASCII in practice; JSON's quoting is the same for them). */
+function goQuoteName(name: string): string {
+  return JSON.stringify(name);
+}
+
 export function newConflict(gr: GroupResource, name: string, reason: string): StatusError {
   return new StatusError({
     code: 409,

@@ -52,6 +52,8 @@ const SERVE_ONLY = [
   'authorization-webhook-cache-authorized-ttl',
   'authorization-webhook-cache-unauthorized-ttl',
   'authorization-always-allow-paths',
+  'enable-admission-plugins',
+  'disable-admission-plugins',
 ];
 
 const subcommand = (name: string): Command => newCommand().commands.find((c) => c.name() === name) as Command;

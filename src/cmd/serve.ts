@@ -16,6 +16,11 @@ import { configMapReader, configMapWatcher, DelegationHealth, subjectAccessRevie
 import { APIServer, type ServerConfig } from '../server/server.js';
 import { newStorage } from '../storage/factory.js';
 import { connectDelegation, type Delegation } from './delegation.js';
+import { newAdmissionChain } from '../admission/chain.js';
+import type { Plugin } from '../admission/interfaces.js';
+import { namespaceLifecycle } from '../admission/plugins/namespace-lifecycle.js';
+import { kubeNamespaces } from '../server/kube-namespaces.js';
+import { AdmissionOptions } from './options/admission.js';
 import { APIDefinitionsOptions } from './options/api-definitions.js';
 import { AuditOptions } from './options/audit.js';
 import { DelegatingAuthenticationOptions } from './options/authentication.js';
@@ -41,6 +46,7 @@ export class ServeOptions extends CommandOptions<ServeFlags> {
   readonly definitions = new APIDefinitionsOptions();
   readonly storage = new StorageOptions(true);
   readonly server = new ServerRunOptions();
+  readonly admission = new AdmissionOptions();
   readonly audit = new AuditOptions();
   readonly authentication = new DelegatingAuthenticationOptions();
   readonly authorization = new DelegatingAuthorizationOptions();
@@ -55,6 +61,7 @@ export class ServeOptions extends CommandOptions<ServeFlags> {
       this.audit,
       this.authentication,
       this.authorization,
+      this.admission,
     ];
   }
 
@@ -93,16 +100,26 @@ export async function startServe(opts: ServeOptions): Promise<APIServer> {
   );
   await trust.start();
   const serving = await opts.servingCert.toConfig();
+  // The namespaces NamespaceLifecycle checks, from the cluster the requests are reviewed by.
+  const enabled = opts.admission.enabled();
+  const namespaces = enabled.includes('NamespaceLifecycle') ? kubeNamespaces(delegation.authorization, warn) : undefined;
+  namespaces?.start();
+  const plugins: Plugin[] = namespaces ? [namespaceLifecycle(namespaces)] : [];
   try {
-    const server = new APIServer(await serverConfig(opts, definitions, serving, trust, delegation));
+    const server = new APIServer({
+      ...(await serverConfig(opts, definitions, serving, trust, delegation)),
+      admission: newAdmissionChain(plugins),
+    });
     await server.start();
     const stopWatching = reloadOnChange(server.app.server as Server, serving, warn);
     server.onShutdown(() => {
       stopWatching();
       trust.stop();
+      void namespaces?.stop();
     });
     return server;
   } catch (err) {
+    void namespaces?.stop();
     trust.stop();
     // A self-signed certificate made for a start that failed is not left behind.
     if (serving.createdDir) await rm(serving.createdDir, { recursive: true, force: true });

@@ -115,20 +115,25 @@ export function assertServerInvariants(objs: Obj[], served: GroupVersion[]): voi
   expect(sa.metadata.namespace).toBe(ns);
   const subject = { kind: 'ServiceAccount', name: sa.metadata.name, namespace: ns };
 
-  // Exactly the delegated-auth rights, nothing more (the built-in group needs no other reads yet).
+  // Exactly the delegated-auth rights and what admission reads (namespaces), nothing more.
   const bindings = [...byKind(objs, 'ClusterRoleBinding'), ...byKind(objs, 'RoleBinding')];
-  expect(bindings.map((b) => [b.kind, b.metadata.namespace, b.roleRef]).sort()).toEqual(
+  const admission = byKind(objs, 'ClusterRole').find((r) => r.metadata.name.endsWith(':admission'));
+  expect(admission?.rules).toEqual([{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] }]);
+  const byJSON = (a: unknown, b: unknown): number => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1);
+  expect(bindings.map((b) => [b.kind, b.metadata.namespace, b.roleRef]).sort(byJSON)).toEqual(
     [
       ['ClusterRoleBinding', undefined, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' }],
+      ['ClusterRoleBinding', undefined, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: admission?.metadata.name }],
       [
         'RoleBinding',
         'kube-system',
         { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'extension-apiserver-authentication-reader' },
       ],
-    ].sort(),
+    ].sort(byJSON),
   );
   for (const b of bindings) expect(b.subjects).toEqual([subject]);
   for (const role of byKind(objs, 'ClusterRole')) {
+    if (role === admission) continue;
     expect(Object.keys(role.metadata.labels).some((l) => l.startsWith('rbac.authorization.k8s.io/aggregate-to-'))).toBe(true);
   }
 

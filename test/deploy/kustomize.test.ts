@@ -33,6 +33,8 @@ const kinds = (workload: string): string[] =>
     'APIService',
     'ClusterRole',
     'ClusterRole',
+    'ClusterRole',
+    'ClusterRoleBinding',
     'ClusterRoleBinding',
     'Namespace',
     'NetworkPolicy',

@@ -304,6 +304,37 @@ describe.skipIf(skipE2E)('deploy/ behind a real kube-apiserver', () => {
       );
     }, 150_000);
 
+    it('refuses Flunders in a namespace that does not exist (404) or is being deleted (403), as NamespaceLifecycle does', async () => {
+      const missing = await admin.run(['create', '-f', '-'], flunder('nowhere', 'no-such-ns'));
+      expect(missing.stderr).toMatch(/Error from server \(NotFound\).*namespaces "no-such-ns" not found/);
+      // A Flunder with a finalizer keeps the namespace Terminating while we try to create in it.
+      await admin.ok(['create', 'namespace', 'closing']);
+      await admin.ok(
+        ['create', '-f', '-'],
+        flunder('held', 'closing').replace('  namespace: closing\n', '  namespace: closing\n  finalizers: [example.com/hold]\n'),
+      );
+      await admin.ok(['delete', 'namespace', 'closing', '--wait=false']);
+      await eventually(
+        'namespace closing to be Terminating',
+        async () =>
+          (await admin.run(['get', 'namespace', 'closing', '-o', 'jsonpath={.status.phase}'])).stdout === 'Terminating' ? true : undefined,
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      const refused = await admin.run(['create', '-f', '-'], flunder('late', 'closing'));
+      expect(refused.stderr).toMatch(
+        /Error from server \(Forbidden\).*flunders.wardle.example.com "late" is forbidden: unable to create new content in namespace closing because it is being terminated/,
+      );
+      await admin.ok(['patch', 'flunder', 'held', '-n', 'closing', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+      await eventually(
+        'namespace closing to go',
+        async () => ((await admin.run(['get', 'namespace', 'closing'])).stderr.includes('NotFound') ? true : undefined),
+        {
+          timeoutMs: 90_000,
+          intervalMs: 1000,
+        },
+      );
+    }, 150_000);
+
     it('deletes a namespace with Flunders in it: the namespace controller empties it through us', async () => {
       await admin.ok(['create', 'namespace', 'doomed']);
       await admin.ok(['create', '-f', '-'], Array.from({ length: 3 }, (_, i) => flunder(`doomed-${i}`, 'doomed')).join('---\n'));
