@@ -10,6 +10,7 @@ import type { ScaleSubresource } from '../definitions/types.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { generateName } from '../metadata/generate-name.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../metadata/validate-object-meta.js';
+import { validateListSetsAndMaps } from '../schema/list-type.js';
 import { validate as validateSchema } from '../schema/validate.js';
 import type { ResourceScope } from './scope.js';
 
@@ -105,6 +106,10 @@ function validateBody(obj: KubeObject, scope: ResourceScope): FieldError[] {
   }
   const scale = scope.version.subresources.scale;
   if (scale) errs.push(...validateScalePaths(obj, scale));
+  if (scope.version.schema) {
+    const { metadata: _m, ...rest } = obj;
+    errs.push(...validateListSetsAndMaps(rest, scope.version.schema));
+  }
   errs.push(...(scope.def.strategy?.validate?.(obj, scope.version.name) ?? []));
   return errs;
 }

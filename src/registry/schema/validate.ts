@@ -6,6 +6,7 @@
 import type { FieldError } from '../../apimachinery/errors.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 import type { JSONSchemaProps } from '../definitions/types.js';
+import { meetsFormat } from './formats.js';
 
 /** A value as Go's `%#v`-like rendering in field errors shows it: strings quoted, the rest as JSON. */
 function shown(value: unknown): string {
@@ -84,7 +85,7 @@ export function validate(value: unknown, schema: JSONSchemaProps, path = ''): Fi
     });
   }
   if (typeof value === 'string') validateString(value, schema, path, invalid, errs);
-  if (typeof value === 'number') validateNumber(value, schema, path, invalid);
+  if (typeof value === 'number') validateNumber(value, schema, path, invalid, errs);
   if (Array.isArray(value)) {
     const min = schema.minItems as number | undefined;
     const max = schema.maxItems as number | undefined;
@@ -123,11 +124,17 @@ function validateString(value: string, schema: JSONSchemaProps, path: string, in
   if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) {
     invalid(`${at(path)} in body should match '${schema.pattern}'`);
   }
-  if (schema.format === 'date-time' && Number.isNaN(Date.parse(value)))
-    invalid(`${at(path)} in body must be of type date-time: ${JSON.stringify(value)}`);
+  if (typeof schema.format === 'string' && !meetsFormat(schema.format, value)) {
+    // go-openapi reports a format as a type: FieldValueTypeInvalid, as kube-apiserver answers.
+    errs.push({
+      type: 'FieldValueTypeInvalid',
+      field: at(path),
+      message: `Invalid value: ${JSON.stringify(value)}: ${at(path)} in body must be of type ${schema.format}: ${JSON.stringify(value)}`,
+    });
+  }
 }
 
-function validateNumber(value: number, schema: JSONSchemaProps, path: string, invalid: (m: string) => void): void {
+function validateNumber(value: number, schema: JSONSchemaProps, path: string, invalid: (m: string) => void, errs: FieldError[]): void {
   const min = schema.minimum as number | undefined;
   const max = schema.maximum as number | undefined;
   if (min !== undefined) {
@@ -140,7 +147,14 @@ function validateNumber(value: number, schema: JSONSchemaProps, path: string, in
   }
   const multipleOf = schema.multipleOf as number | undefined;
   if (multipleOf && !Number.isInteger(value / multipleOf)) invalid(`${at(path)} in body should be a multiple of ${multipleOf}`);
-  if (schema.format === 'int32' && (value > 2147483647 || value < -2147483648)) invalid(`${at(path)} in body should be a valid int32`);
+  if (schema.format === 'int32' && (value > 2147483647 || value < -2147483648)) {
+    // go-openapi's format error carries no path: kube-apiserver prints its nil field as `<nil>`.
+    errs.push({
+      type: 'FieldValueInvalid',
+      field: '<nil>',
+      message: `Invalid value: "": Checked value must be of type integer with format int32 in ${at(path)}`,
+    });
+  }
 }
 
 function validateObject(
