@@ -18,6 +18,7 @@ import { runSequence, type SequenceResult, type Target } from './reference/runne
 import { requestSequence } from './reference/sequence.js';
 import { kubeApiserverTarget, type RunningServer, startOurServer, startSampleApiserver } from './reference/servers.js';
 import { applyRequests } from './reference/apply.js';
+import { validationRequests } from './reference/validation.js';
 import { wardle, wardleRequests, widgetRequests, widgets, WIDGETS_CRD } from './reference/subjects.js';
 import { BUILD_TIMEOUT_MS, skipE2E, startControlPlane } from './suite.js';
 
@@ -115,7 +116,7 @@ describe.skipIf(skipE2E)('reference diff', () => {
   }, 300_000);
 
   it('answers a CRD-format group as kube-apiserver serves the same CRD', async () => {
-    const specs = [...requestSequence(widgets), ...widgetRequests(), ...applyRequests()];
+    const specs = [...requestSequence(widgets), ...widgetRequests(), ...applyRequests(), ...validationRequests()];
     const result = await runSequence('kube-apiserver', kubeApiserver, oursWidgets.target, specs);
     results.push(result);
     judge(

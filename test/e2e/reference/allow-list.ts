@@ -207,11 +207,6 @@ export const EXPECTED_DIFFERENCES: Allowance[] = [
 export const KNOWN_DEFECTS: Allowance[] = [
   // Admission (issue 13).
   {
-    request: 'create in a namespace that does not exist',
-    aspect: ['status', 'reason', 'body'],
-    why: 'objects are created in namespaces that do not exist; NamespaceLifecycle answers 404 namespaces "x" not found',
-  },
-  {
     comparison: SAMPLE,
     request: 'flunder with a banned name',
     aspect: ['status', 'reason', 'body'],
