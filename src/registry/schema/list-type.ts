@@ -71,7 +71,12 @@ function validateArray(obj: unknown[], schema: JSONSchemaProps, path: string): F
   } else if (listType === 'map') {
     errs.push(...validateListMap(obj, (schema['x-kubernetes-list-map-keys'] as string[] | undefined) ?? [], path));
   }
-  if (schema.items) obj.forEach((item, i) => errs.push(...validateListSetsAndMaps(item, schema.items, `${path}[${i}]`)));
+  const items = schema.items;
+  if (items) {
+    obj.forEach((item, i) => {
+      errs.push(...validateListSetsAndMaps(item, items, `${path}[${i}]`));
+    });
+  }
   return errs;
 }
 
