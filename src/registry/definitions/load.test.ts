@@ -106,6 +106,13 @@ describe('loadDefinitions', () => {
       ),
       /additionalPrinterColumns\[0\].type: Unsupported value: "color"/,
     ],
+    [
+      'a validation rule that does not compile',
+      crd(
+        '          properties:\n            spec:\n              type: object\n              x-kubernetes-validations:\n                - rule: "self.x =="\n',
+      ),
+      /w.yaml:\d+: CustomResourceDefinition "widgets.shop.example.com": spec.versions\[0\].schema.openAPIV3Schema: .*x-kubernetes-validations\[0\].rule: Invalid value: .*compilation failed/,
+    ],
   ])('stops on %s, naming the file, line and field', (_name, text, message) => {
     expect(() => parseDefinitions(text, 'w.yaml')).toThrow(message);
   });

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { isPlainObject } from '../../apimachinery/types.js';
+import { CelCompileError, type CompiledValidations, compileValidations } from '../schema/cel/compile.js';
 import type { CodeStrategies } from './code-strategies.js';
 import { checkStructural } from './structural.js';
 import type { JSONSchemaProps, PrinterColumn, ResourceDefinition, VersionDefinition } from './types.js';
@@ -245,6 +246,16 @@ function toVersion(r: Reader, value: unknown, path: (string | number)[]): Versio
       if (problem) r.fail([...path, 'schema', 'openAPIV3Schema', ...problem.path], problem.message);
     }
   }
+  // x-kubernetes-validations compile now: a rule that does not compile stops start-up, naming it.
+  let validations: CompiledValidations | undefined;
+  if (schema) {
+    try {
+      validations = compileValidations(schema, `spec.versions[${String(path.at(-1))}].schema.openAPIV3Schema`);
+    } catch (err) {
+      if (!(err instanceof CelCompileError)) throw err;
+      r.fail([...path, 'schema', 'openAPIV3Schema'], err.message);
+    }
+  }
   const subresources = { status: false } as VersionDefinition['subresources'];
   if (v.subresources !== undefined) {
     const sub = r.object(v.subresources, [...path, 'subresources']);
@@ -285,6 +296,7 @@ function toVersion(r: Reader, value: unknown, path: (string | number)[]): Versio
     deprecated: r.bool(v.deprecated, [...path, 'deprecated']),
     deprecationWarning: r.string(v.deprecationWarning, [...path, 'deprecationWarning'], false),
     schema,
+    ...(validations?.root ? { validations } : {}),
     additionalPrinterColumns: columns,
     selectableFields: selectable,
     subresources,

@@ -2,6 +2,7 @@
  * The served API, as read from CustomResourceDefinition-format YAML: what every other layer
  * (registry, endpoints, discovery, OpenAPI, Table) needs to know about a resource and its versions.
  */
+import type { CompiledValidations } from '../schema/cel/compile.js';
 import type { FieldError } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 
@@ -46,6 +47,8 @@ export interface VersionDefinition {
   deprecated: boolean;
   deprecationWarning?: string;
   schema?: JSONSchemaProps;
+  /** The schema's x-kubernetes-validations, compiled at load; absent when it has none. */
+  validations?: CompiledValidations;
   additionalPrinterColumns: PrinterColumn[];
   /** JSONPaths (e.g. `.spec.color`) usable in fieldSelector besides metadata.name and metadata.namespace. */
   selectableFields: string[];

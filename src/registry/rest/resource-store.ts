@@ -283,7 +283,7 @@ export class ResourceStore {
       }
       obj.metadata.resourceVersion = current.metadata.resourceVersion;
       const updated = prepareForUpdate(obj, current, scope, subresource);
-      validateUpdate(updated, current, scope);
+      validateUpdate(updated, current, scope, opts.warnings);
       await this.admission.validate(attributes('UPDATE', scope, namespace, subresource, updated, current, opts));
       return updated;
     };

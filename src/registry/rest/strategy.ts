@@ -10,6 +10,7 @@ import type { ScaleSubresource } from '../definitions/types.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { generateName } from '../metadata/generate-name.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../metadata/validate-object-meta.js';
+import { validateRules } from '../schema/cel/validate.js';
 import { validateListSetsAndMaps } from '../schema/list-type.js';
 import { validate as validateSchema } from '../schema/validate.js';
 import type { ResourceScope } from './scope.js';
@@ -90,27 +91,61 @@ export function validateCreate(obj: KubeObject, scope: ResourceScope): void {
     ...validateObjectMeta(obj.metadata, { namespaced: scope.def.scope === 'Namespaced', isCreate: true, decoded: true }),
     ...validateBody(obj, scope),
   ];
+  if (scope.version.schema) errs.push(...validateListSetsAndMaps(withoutMeta(obj), scope.version.schema));
+  errs.push(...validateCelRules(errs, obj, undefined, scope));
+  errs.push(...(scope.def.strategy?.validate?.(obj, scope.version.name) ?? []));
   throwIfInvalid(errs, obj, scope);
 }
 
-export function validateUpdate(obj: KubeObject, old: KubeObject, scope: ResourceScope): void {
+/** `warnings` takes what ratcheting let through: a rule still failing on a value the update left as it was. */
+export function validateUpdate(obj: KubeObject, old: KubeObject, scope: ResourceScope, warnings?: string[]): void {
   const errs: FieldError[] = [...validateObjectMetaUpdate(obj.metadata, old.metadata, true), ...validateBody(obj, scope)];
+  const schema = scope.version.schema;
+  // List uniqueness ratchets as a whole: an object already breaking it may still be updated.
+  if (schema && validateListSetsAndMaps(withoutMeta(old), schema).length === 0) {
+    errs.push(...validateListSetsAndMaps(withoutMeta(obj), schema));
+  }
+  errs.push(...validateCelRules(errs, obj, old, scope, warnings));
+  errs.push(...(scope.def.strategy?.validate?.(obj, scope.version.name) ?? []));
   throwIfInvalid(errs, obj, scope);
+}
+
+function withoutMeta(obj: KubeObject): Record<string, unknown> {
+  const { metadata: _m, ...rest } = obj;
+  return rest;
+}
+
+/**
+ * x-kubernetes-validations, after the schema: not run at all when the object already has an error that
+ * could make a rule fail for the wrong reason (`hasBlockingErr`), which is said instead.
+ */
+function validateCelRules(
+  errs: FieldError[],
+  obj: KubeObject,
+  old: KubeObject | undefined,
+  scope: ResourceScope,
+  warnings?: string[],
+): FieldError[] {
+  const compiled = scope.version.validations;
+  if (!compiled) return [];
+  const blocking = ['FieldValueNotSupported', 'FieldValueRequired', 'FieldValueTooLong', 'FieldValueTooMany', 'FieldValueTypeInvalid'];
+  if (errs.some((e) => blocking.includes(e.type))) {
+    return [
+      invalid(
+        '<nil>',
+        null,
+        'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+      ),
+    ];
+  }
+  return validateRules(compiled, obj, old, { warnings });
 }
 
 function validateBody(obj: KubeObject, scope: ResourceScope): FieldError[] {
   const errs: FieldError[] = [];
-  if (scope.version.schema) {
-    const { metadata: _m, ...rest } = obj;
-    errs.push(...validateSchema(rest, scope.version.schema));
-  }
+  if (scope.version.schema) errs.push(...validateSchema(withoutMeta(obj), scope.version.schema));
   const scale = scope.version.subresources.scale;
   if (scale) errs.push(...validateScalePaths(obj, scale));
-  if (scope.version.schema) {
-    const { metadata: _m, ...rest } = obj;
-    errs.push(...validateListSetsAndMaps(rest, scope.version.schema));
-  }
-  errs.push(...(scope.def.strategy?.validate?.(obj, scope.version.name) ?? []));
   return errs;
 }
 

@@ -2,28 +2,16 @@
  * `x-kubernetes-list-type: set` and `map` uniqueness (apiextensions' listtype.ValidateListSetsAndMaps): each
  * repeated item of a set, and each item of a map list whose `x-kubernetes-list-map-keys` repeat, is a
  * `Duplicate value` at its index, reported once per repeated value (at its second appearance), with the
- * value as Go's `%#v` prints it.
+ * value as Go's JSON prints it.
  */
 import type { FieldError } from '../../apimachinery/errors.js';
-import { compareBytes } from '../../apimachinery/go-format.js';
+import { compareBytes, goMarshal } from '../../apimachinery/go-format.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 import type { JSONSchemaProps } from '../definitions/types.js';
 
-/** Go's `%#v` of a decoded JSON value held in an `interface{}`. */
-export function goSharpV(value: unknown): string {
-  if (value === null || value === undefined) return 'interface {}(nil)';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return `[]interface {}{${value.map(goSharpV).join(', ')}}`;
-  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => compareBytes(a, b));
-  return `map[string]interface {}{${entries.map(([k, v]) => `${JSON.stringify(k)}:${goSharpV(v)}`).join(', ')}}`;
-}
-
-/** field.Duplicate's message: simple values as `%v` (strings quoted), others as `%#v`. */
+/** field.Duplicate's message: the value as Go's JSON marshals it (map keys sorted). */
 function duplicate(field: string, value: unknown): FieldError {
-  const shown =
-    typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' && value !== null ? goSharpV(value) : String(value);
-  return { type: 'FieldValueDuplicate', field, message: `Duplicate value: ${value === null ? 'null' : shown}` };
+  return { type: 'FieldValueDuplicate', field, message: `Duplicate value: ${goMarshal(value)}` };
 }
 
 /** Sorted-key JSON, as Go's json.Marshal of a map, to compare compound items. */
@@ -88,7 +76,7 @@ function validateListMap(obj: unknown[], keys: string[], path: string): FieldErr
       {
         type: 'FieldValueInvalid',
         field: `${path}[${bad}]`,
-        message: `Invalid value: ${goSharpV(x)}: must be an object for an array of list-type map`,
+        message: `Invalid value: ${goMarshal(x)}: must be an object for an array of list-type map`,
       },
     ];
   }

@@ -53,6 +53,41 @@ export function validationRequests(): RequestSpec[] {
     create('set list of numbers', { settings: {}, tags: ['1', '1'] }),
     create('every format met', { formats: goodFormats }),
     ...badFormats.map(([field, value]) => create(`format ${field} not met`, { formats: { [field]: value } })),
+    // x-kubernetes-validations: rules on scalars, objects and map-list items, transition rules on update.
+    create('rules met', { level: 5, mode: 'fast', limits: [{ name: 'cpu', max: 2 }], tags: ['short'] }),
+    create('rule on spec with a fieldPath', { level: 101 }),
+    create('rule with a messageExpression and a reason', { mode: 'forbidden' }),
+    create('rule on a map-list item', { limits: [{ name: 'cpu', max: 0 }] }),
+    create('rule with a macro', { tags: ['much-too-long-tag'] }),
+    create('rule skipped for a blocking error', { level: 101, mode: 7 }),
+    {
+      name: 'transition rule on a scalar',
+      method: 'PUT',
+      path: (c: Context) => `${coll}/${c.json('rules met').metadata?.name}`,
+      body: (c: Context) => ({ ...c.json('rules met'), spec: { ...c.json('rules met').spec, level: 4 } }),
+    },
+    {
+      name: 'transition rule on a map-list item',
+      method: 'PUT',
+      path: (c: Context) => `${coll}/${c.json('rules met').metadata?.name}`,
+      body: (c: Context) => ({ ...c.json('rules met'), spec: { ...c.json('rules met').spec, limits: [{ name: 'cpu', max: 1 }] } }),
+    },
+    {
+      name: 'transition rules met',
+      method: 'PUT',
+      path: (c: Context) => `${coll}/${c.json('rules met').metadata?.name}`,
+      body: (c: Context) => ({
+        ...c.json('rules met'),
+        spec: {
+          ...c.json('rules met').spec,
+          level: 6,
+          limits: [
+            { name: 'cpu', max: 3 },
+            { name: 'mem', max: 1 },
+          ],
+        },
+      }),
+    },
     {
       name: 'update adding a repeat',
       method: 'PUT',
