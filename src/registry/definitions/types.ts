@@ -3,26 +3,11 @@
  * (registry, endpoints, discovery, OpenAPI, Table) needs to know about a resource and its versions.
  */
 import type { CompiledValidations } from '../schema/cel/compile.js';
+import type { JSONSchemaProps } from './json-schema.js';
 import type { FieldError } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 
-/** `apiextensions.k8s.io/v1` JSONSchemaProps, kept as given (validated when the definition is loaded). */
-export interface JSONSchemaProps {
-  type?: string;
-  format?: string;
-  description?: string;
-  properties?: Record<string, JSONSchemaProps>;
-  additionalProperties?: JSONSchemaProps | boolean;
-  items?: JSONSchemaProps;
-  required?: string[];
-  enum?: unknown[];
-  default?: unknown;
-  nullable?: boolean;
-  'x-kubernetes-preserve-unknown-fields'?: boolean;
-  'x-kubernetes-int-or-string'?: boolean;
-  'x-kubernetes-embedded-resource'?: boolean;
-  [keyword: string]: unknown;
-}
+export type { JSONSchemaProps } from './json-schema.js';
 
 export interface PrinterColumn {
   name: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JSONSchemaProps } from '../../definitions/types.js';
+import type { JSONSchemaProps } from '../../definitions/json-schema.js';
 import { CelCompileError, compileValidations, type ValidationRule } from './compile.js';
 
 const spec = (rules: ValidationRule[], properties: Record<string, JSONSchemaProps> = { x: { type: 'integer' } }): JSONSchemaProps => ({

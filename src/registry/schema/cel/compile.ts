@@ -7,7 +7,7 @@ import type { Environment, ParseResult } from '@marcbachmann/cel-js';
 import type { FieldError } from '../../../apimachinery/errors.js';
 import { invalid, notSupported, PrintedValue, required } from '../../../apimachinery/field.js';
 import { goJSONString } from '../../../apimachinery/go-format.js';
-import type { JSONSchemaProps } from '../../definitions/types.js';
+import type { JSONSchemaProps } from '../../definitions/json-schema.js';
 import { instrument } from './cost.js';
 import { celTypeName, type DeclType, schemaDeclType, TypeRegistry } from './decl-type.js';
 import { schemaEnvironment } from './environment.js';

@@ -4,7 +4,7 @@
  * Set and atomic list items have no old value.
  */
 import { isPlainObject } from '../../../apimachinery/types.js';
-import type { JSONSchemaProps } from '../../definitions/types.js';
+import type { JSONSchemaProps } from '../../definitions/json-schema.js';
 
 /** Go's `%f` of a float64 key, as upstream's composite key prints it. */
 const goF = (n: number): string => n.toFixed(6);

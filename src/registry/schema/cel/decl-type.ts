@@ -3,7 +3,7 @@
  * their (escapable) properties as fields, maps for additionalProperties, lists, int-or-string as dyn, string
  * formats byte/duration/date/date-time as bytes/duration/timestamp; a node with no type is not visible.
  */
-import type { JSONSchemaProps } from '../../definitions/types.js';
+import type { JSONSchemaProps } from '../../definitions/json-schema.js';
 import { escapeFieldName } from './escaping.js';
 
 export type ScalarName = 'int' | 'double' | 'string' | 'bool' | 'bytes' | 'duration' | 'timestamp';

@@ -3,7 +3,7 @@
  * field.Path string relative to the rule's node (`spec.x`, `m[key.with.dots]`), as apiextensions'
  * `ValidFieldPath`; undefined when it does not name a field of the schema.
  */
-import type { JSONSchemaProps } from '../../definitions/types.js';
+import type { JSONSchemaProps } from '../../definitions/json-schema.js';
 
 const ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', "'": "'", '\\': '\\' };
 
