@@ -38,6 +38,8 @@ async function chainCost(dataDir: string, local: Figure): Promise<{ figure: Figu
     join(dataDir, 'serve', 'certs'),
     '--kubeconfig',
     reviewer.kubeconfig,
+    // Gets only, which admission never sees; the stand-in reviewer serves no namespaces to watch.
+    '--disable-admission-plugins=NamespaceLifecycle',
     '--authentication-skip-lookup',
     '--requestheader-client-ca-file',
     reviewer.frontProxyCAFile,

@@ -79,6 +79,23 @@ describe('serve: delegated authentication and authorization', () => {
           );
           return;
         }
+        // The namespaces NamespaceLifecycle watches: `default` exists; a watch stays open with nothing to say.
+        const namespaces = /^\/api\/v1\/namespaces(\/([^/?]+))?(\?|$)/.exec(req.url ?? '');
+        if (req.method === 'GET' && namespaces) {
+          const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name }, status: { phase: 'Active' } });
+          if (namespaces[2]) {
+            if (namespaces[2] === 'default') res.end(JSON.stringify(ns('default')));
+            else
+              res
+                .writeHead(404)
+                .end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 }));
+          } else if (/[?&]watch=(true|1)/.test(req.url ?? '')) res.writeHead(200);
+          else
+            res.end(
+              JSON.stringify({ apiVersion: 'v1', kind: 'NamespaceList', metadata: { resourceVersion: '1' }, items: [ns('default')] }),
+            );
+          return;
+        }
         const review = JSON.parse(body || '{}') as Review;
         reviews.push(review);
         if (req.url?.startsWith('/apis/authentication.k8s.io/v1/tokenreviews')) {
@@ -149,6 +166,7 @@ rules:
   });
   afterAll(async () => {
     await server?.shutdown();
+    fake?.closeAllConnections();
     fake?.close();
     dir.remove();
   });
