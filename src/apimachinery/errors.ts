@@ -2,6 +2,7 @@
  * Kubernetes `metav1.Status` errors, built in one place with apimachinery's names, reasons and messages
  * (k8s.io/apimachinery/pkg/api/errors), so every error a client sees has the shape kubectl expects.
  */
+import { goQuote } from './go-format.js';
 
 export type StatusReason =
   | 'BadRequest'
@@ -132,18 +133,13 @@ export function newAlreadyExists(gr: GroupResource, name: string): StatusError {
 
 /** `errors.NewForbidden`: `<resource>.<group> "name" is forbidden: <reason>`. */
 export function newForbidden(gr: GroupResource, name: string, reason: string): StatusError {
-  const what = gr.resource ? (name ? `${qualifiedResource(gr)} ${goQuoteName(name)}` : qualifiedResource(gr)) : '';
+  const what = gr.resource ? (name ? `${qualifiedResource(gr)} ${goQuote(name)}` : qualifiedResource(gr)) : '';
   return new StatusError({
     code: 403,
     reason: 'Forbidden',
     message: what ? `${what} is forbidden: ${reason}` : `forbidden: ${reason}`,
     details: { name, group: gr.group, kind: gr.resource },
   });
-}
-
-/** Go's %q of a name (names are printable ASCII in practice; JSON's quoting is the same for them). */
-function goQuoteName(name: string): string {
-  return JSON.stringify(name);
 }
 
 export function newConflict(gr: GroupResource, name: string, reason: string): StatusError {

@@ -4,7 +4,7 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import type { Namespace, NamespaceSource } from '../admission/plugins/namespace-lifecycle.js';
-import { newInternalError, StatusError } from '../apimachinery/errors.js';
+import { newInternalError, newNotFound } from '../apimachinery/errors.js';
 
 /** How long a namespace seen deleted makes a cached, active one suspect (`forceLiveLookupTTL`). */
 const FORCE_LIVE_LOOKUP_TTL_MS = 30_000;
@@ -66,14 +66,7 @@ export function kubeNamespaces(kc: k8s.KubeConfig, warn: (msg: string, err?: unk
         return (await api.readNamespace({ name })) as Namespace;
       } catch (err) {
         const code = (err as { code?: number }).code;
-        if (code === 404) {
-          throw new StatusError({
-            code: 404,
-            reason: 'NotFound',
-            message: `namespaces "${name}" not found`,
-            details: { name, kind: 'namespaces' },
-          });
-        }
+        if (code === 404) throw newNotFound({ group: '', resource: 'namespaces' }, name);
         throw newInternalError(err);
       }
     },

@@ -5,7 +5,7 @@
  * value as Go's JSON prints it.
  */
 import type { FieldError } from '../../apimachinery/errors.js';
-import { compareBytes, goMarshal } from '../../apimachinery/go-format.js';
+import { goMarshal } from '../../apimachinery/go-format.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 import type { JSONSchemaProps } from '../definitions/types.js';
 
@@ -14,19 +14,13 @@ function duplicate(field: string, value: unknown): FieldError {
   return { type: 'FieldValueDuplicate', field, message: `Duplicate value: ${goMarshal(value)}` };
 }
 
-/** Sorted-key JSON, as Go's json.Marshal of a map, to compare compound items. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    isPlainObject(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => compareBytes(a, b))) : v,
-  );
-}
-
 /** The indexes where a value appears the second time (later repeats are not reported again). */
 function nonUnique(items: readonly unknown[]): number[] {
   const seen = new Map<string, number>();
   const out: number[] = [];
   items.forEach((x, i) => {
-    const key = x === UNSPECIFIED ? '\u0000unspecified' : canonical(x);
+    // Go's json.Marshal (keys sorted), as upstream compares compound items.
+    const key = x === UNSPECIFIED ? '\u0000unspecified' : goMarshal(x);
     const times = seen.get(key) ?? 0;
     seen.set(key, times + 1);
     if (times === 1) out.push(i);
