@@ -36,6 +36,13 @@ module.exports = {
       to: { path: ['^src/(endpoints|server|cmd|audit|metrics|authorization)/', '^node_modules/fastify/', '^node_modules/@fastify/'] },
     },
     {
+      name: 'cel-imports-only-apimachinery',
+      severity: 'error',
+      comment: 'The CEL base environment and libraries serve schema rules and admission alike.',
+      from: { path: `${product}cel/` },
+      to: { path: '^src/(?!cel/|apimachinery/)' },
+    },
+    {
       name: 'admission-stays-below-http',
       severity: 'error',
       comment: 'Admission plugins see attributes and objects, not requests.',

@@ -8,12 +8,12 @@ import type { FieldError } from '../../../apimachinery/errors.js';
 import { invalid, notSupported, PrintedValue, required } from '../../../apimachinery/field.js';
 import { goJSONString } from '../../../apimachinery/go-format.js';
 import type { JSONSchemaProps } from '../../definitions/json-schema.js';
-import { instrument } from './cost.js';
+import { instrument } from '../../../cel/cost.js';
 import { celTypeName, type DeclType, schemaDeclType, TypeRegistry } from './decl-type.js';
 import { schemaEnvironment } from './environment.js';
 import { escapeFieldName } from './escaping.js';
 import { normalizeFieldPath } from './field-path.js';
-import { compileIssue } from './issues.js';
+import { compileIssue } from '../../../cel/issues.js';
 
 export type ValidationReason = 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueRequired' | 'FieldValueDuplicate';
 

@@ -10,7 +10,8 @@ import { forbidden, goValue, invalid, required } from '../../../apimachinery/fie
 import { goQuote } from '../../../apimachinery/go-format.js';
 import { isPlainObject } from '../../../apimachinery/types.js';
 import type { CompiledNode, CompiledRule, CompiledValidations, ValidationRule } from './compile.js';
-import { CostLimitExceeded, metered, PER_CALL_LIMIT, RUNTIME_CEL_COST_BUDGET } from './cost.js';
+import { CostLimitExceeded, metered, PER_CALL_LIMIT, RUNTIME_CEL_COST_BUDGET } from '../../../cel/cost.js';
+import { errorText } from '../../../cel/issues.js';
 import { correlateListItems } from './correlation.js';
 import { toCelValue } from './values.js';
 
@@ -182,12 +183,6 @@ function evaluate(fn: () => unknown): Outcome {
   } catch (error) {
     return { error, cost: (error as { cost?: number }).cost ?? 0 };
   }
-}
-
-/** The library's error without its source excerpt, as cel-go's runtime errors read (`division by zero`). */
-function errorText(err: unknown): string {
-  const e = err as { summary?: string; message?: string };
-  return e.summary ?? e.message?.split('\n')[0] ?? String(err);
 }
 
 const ruleErrorString = (rule: ValidationRule): string => (rule.message ? rule.message.trim() : rule.rule.trim());

@@ -5,6 +5,7 @@
  */
 import { Environment } from '@marcbachmann/cel-js';
 import { isPlainObject } from '../../../apimachinery/types.js';
+import { plainToCel } from '../../../cel/values.js';
 import type { DeclType } from './decl-type.js';
 
 const durationOf = new Environment().registerVariable('s', 'string').parse('duration(s)');
@@ -46,13 +47,5 @@ function scalarToCel(value: unknown, name: string): unknown {
         return value;
       }
   }
-  return value;
-}
-
-/** A value of a part of the schema that does not say its type: JSON as CEL's dyn (integers as int). */
-function plainToCel(value: unknown): unknown {
-  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
-  if (Array.isArray(value)) return value.map(plainToCel);
-  if (isPlainObject(value)) return new Map(Object.entries(value).map(([k, v]) => [k, plainToCel(v)]));
   return value;
 }

@@ -26,3 +26,9 @@ export function compileIssue(err: unknown, src: string): string {
   const text = src.slice(lineStart).split('\n')[0];
   return `ERROR: <input>:${line}:${col + 1}: ${summary}\n | ${text}\n | ${'.'.repeat(col)}^`;
 }
+
+/** The library's runtime error without its source excerpt, as cel-go's runtime errors read (`division by zero`). */
+export function errorText(err: unknown): string {
+  const e = err as { summary?: string; message?: string };
+  return e.summary ?? e.message?.split('\n')[0] ?? String(err);
+}
