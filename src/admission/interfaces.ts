@@ -26,6 +26,28 @@ export interface Attributes {
   dryRun: boolean;
   /** The requesting user; absent for writes the server makes itself. */
   userInfo?: UserInfo;
+  /** The request's options as AdmissionReview sends them: a CreateOptions, UpdateOptions, PatchOptions or DeleteOptions. */
+  options?: Record<string, unknown>;
+  /** Where plugins add warnings for the response's `Warning` header. */
+  warnings?: string[];
+  /** Where plugins add annotations for the request's audit event (`<plugin's prefix>/<key>`). */
+  auditAnnotations?: Record<string, string>;
+  /**
+   * The versions the resource is served in (`matchPolicy: Equivalent`): each version's kind, and a conversion of
+   * an object of the attributes' version into another. Absent for resources served in one version only.
+   */
+  equivalents?: { versions: { version: string; kind: string }[]; convert(obj: KubeObject, version: string): KubeObject };
+  /**
+   * What the decoder does to a body, for an object a mutating plugin rewrote (a webhook's JSON patch): pruning
+   * and defaulting in the attributes' version. Validation follows anyway, after admission.
+   */
+  normalize?(obj: KubeObject): KubeObject;
+  /**
+   * Server-side apply's merge of an apply configuration into an object of the attributes' version, by the
+   * resource's schema (list types, map types), as a MutatingAdmissionPolicy's ApplyConfiguration mutation is
+   * merged. Returns a new object; throws a plain Error when the configuration does not fit the schema.
+   */
+  applyConfiguration?(obj: KubeObject, configuration: Record<string, unknown>): KubeObject;
 }
 
 export interface MutationInterface {

@@ -5,11 +5,11 @@
  * misses it waits a moment for the cache, then asks the kube-apiserver, as does any write in a namespace the
  * cache still shows active after it was seen deleted. Deletes and cluster-scoped resources always pass.
  */
-import { newForbidden, type StatusError } from '../../apimachinery/errors.js';
+import { admissionForbidden as forbidden } from '../errors.js';
 import type { Attributes, Plugin } from '../interfaces.js';
 
 export interface Namespace {
-  metadata?: { name?: string };
+  metadata?: { name?: string; labels?: Record<string, string> };
   status?: { phase?: string };
 }
 
@@ -56,10 +56,4 @@ export function namespaceLifecycle(source: NamespaceSource): Plugin {
       }
     },
   };
-}
-
-/** admission.NewForbidden: named by the request's name, else the object's name or generateName. */
-function forbidden(a: Attributes, message: string): StatusError {
-  const name = a.name || a.object?.metadata.name || a.object?.metadata.generateName || 'Unknown';
-  return newForbidden({ group: a.resource.group, resource: a.resource.resource }, name, message);
 }
