@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { attributesOf } from '../authorization/authorizer.js';
-import { requestInfoFrom, requestSlot, userFrom } from '../endpoints/request/context.js';
+import { auditAnnotationsFor, requestInfoFrom, requestSlot, userFrom } from '../endpoints/request/context.js';
 import { isLongRunning } from '../endpoints/request/long-running.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { AuditBackend } from './log-backend.js';
@@ -21,6 +21,8 @@ interface AuditState {
   event: Record<string, unknown>;
   /** The Status of a failed response, whose message and reason the event carries at every level. */
   failure?: { status?: string; message?: string; reason?: string };
+  /** What admission annotated the request with (a policy's audit annotations), written when it completes. */
+  annotations: Record<string, string>;
   completed?: boolean;
 }
 
@@ -111,7 +113,7 @@ export function installAudit(app: FastifyInstance, opts: { policy: Policy; backe
         ...(info.subresource ? { subresource: info.subresource } : {}),
       };
     }
-    const state: AuditState = { level, omitStages, event };
+    const state: AuditState = { level, omitStages, event, annotations: auditAnnotationsFor(req) };
     auditState.set(req, state);
     emit(state, 'RequestReceived');
     // A long-running request writes its own stream: Fastify's onResponse comes when it ends, but a client that
@@ -144,6 +146,7 @@ export function installAudit(app: FastifyInstance, opts: { policy: Policy; backe
       Object.assign(responseStatus, { status: state.failure.status, message: state.failure.message, reason: state.failure.reason });
     }
     state.event.responseStatus = responseStatus;
+    if (Object.keys(state.annotations).length > 0) state.event.annotations = { ...state.annotations };
     emit(state, 'ResponseComplete');
   };
   app.addHook('onResponse', async (req, reply) => {

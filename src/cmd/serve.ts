@@ -17,9 +17,7 @@ import { APIServer, type ServerConfig } from '../server/server.js';
 import { newStorage } from '../storage/factory.js';
 import { connectDelegation, type Delegation } from './delegation.js';
 import { newAdmissionChain } from '../admission/chain.js';
-import type { Plugin } from '../admission/interfaces.js';
-import { namespaceLifecycle } from '../admission/plugins/namespace-lifecycle.js';
-import { kubeNamespaces } from '../server/kube-namespaces.js';
+import { cachedAdmission } from './admission-sources.js';
 import { AdmissionOptions } from './options/admission.js';
 import { APIDefinitionsOptions } from './options/api-definitions.js';
 import { AuditOptions } from './options/audit.js';
@@ -100,26 +98,25 @@ export async function startServe(opts: ServeOptions): Promise<APIServer> {
   );
   await trust.start();
   const serving = await opts.servingCert.toConfig();
-  // The namespaces NamespaceLifecycle checks, from the cluster the requests are reviewed by.
-  const enabled = opts.admission.enabled();
-  const namespaces = enabled.includes('NamespaceLifecycle') ? kubeNamespaces(delegation.authorization, warn) : undefined;
-  namespaces?.start();
-  const plugins: Plugin[] = namespaces ? [namespaceLifecycle(namespaces)] : [];
+  const storage = newStorage(opts.storage.toConfig());
+  // What admission reads from the cluster the requests are reviewed by: namespaces, webhooks, policies.
+  const admission = cachedAdmission(opts.admission.enabled(), delegation.authorization, definitions, storage, warn);
   try {
     const server = new APIServer({
       ...(await serverConfig(opts, definitions, serving, trust, delegation)),
-      admission: newAdmissionChain(plugins),
+      storage,
+      admission: newAdmissionChain(admission.plugins),
     });
     await server.start();
     const stopWatching = reloadOnChange(server.app.server as Server, serving, warn);
     server.onShutdown(() => {
       stopWatching();
       trust.stop();
-      void namespaces?.stop();
+      void admission.stop();
     });
     return server;
   } catch (err) {
-    void namespaces?.stop();
+    void admission.stop();
     trust.stop();
     // A self-signed certificate made for a start that failed is not left behind.
     if (serving.createdDir) await rm(serving.createdDir, { recursive: true, force: true });
@@ -133,7 +130,7 @@ async function serverConfig(
   serving: ServingCertificate,
   trust: TrustSource,
   delegation: Delegation,
-): Promise<ServerConfig> {
+): Promise<Omit<ServerConfig, 'storage'>> {
   const metrics = new Metrics();
   // /readyz fails while reviews cannot reach the kube-apiserver: every request would fail meanwhile.
   const health = new DelegationHealth();
@@ -143,7 +140,6 @@ async function serverConfig(
     ...opts.serving.toConfig(),
     tls: { cert: serving.cert, key: serving.key },
     definitions,
-    storage: newStorage(opts.storage.toConfig()),
     chain: {
       authentication: newDelegatingAuthenticator(opts.authentication.toConfig(trust, tokenReview, metrics)),
       metrics,

@@ -79,7 +79,7 @@ describe('serve: delegated authentication and authorization', () => {
           );
           return;
         }
-        // The namespaces NamespaceLifecycle watches: `default` exists; a watch stays open with nothing to say.
+        // The namespaces admission watches: `default` exists; a watch stays open with nothing to say.
         const namespaces = /^\/api\/v1\/namespaces(\/([^/?]+))?(\?|$)/.exec(req.url ?? '');
         if (req.method === 'GET' && namespaces) {
           const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name }, status: { phase: 'Active' } });
@@ -93,6 +93,21 @@ describe('serve: delegated authentication and authorization', () => {
           else
             res.end(
               JSON.stringify({ apiVersion: 'v1', kind: 'NamespaceList', metadata: { resourceVersion: '1' }, items: [ns('default')] }),
+            );
+          return;
+        }
+        // The webhook configurations and admission policies the admission plugins watch: none.
+        const admission = /^\/apis\/admissionregistration\.k8s\.io\/v1\/([a-z]+)(\?|$)/.exec(req.url ?? '');
+        if (req.method === 'GET' && admission) {
+          if (/[?&]watch=(true|1)/.test(req.url ?? '')) res.writeHead(200);
+          else
+            res.end(
+              JSON.stringify({
+                apiVersion: 'admissionregistration.k8s.io/v1',
+                kind: 'List',
+                metadata: { resourceVersion: '1' },
+                items: [],
+              }),
             );
           return;
         }

@@ -5,8 +5,14 @@
 import type { Command } from 'commander';
 import { list } from './parse.js';
 
-/** The plugins we implement, in the order they run. */
-export const ADMISSION_PLUGINS = ['NamespaceLifecycle'] as const;
+/** The plugins we implement, in the order they run (upstream's `RecommendedPluginOrder`). */
+export const ADMISSION_PLUGINS = [
+  'NamespaceLifecycle',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionWebhook',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionWebhook',
+] as const;
 export type AdmissionPluginName = (typeof ADMISSION_PLUGINS)[number];
 
 export class AdmissionOptions {

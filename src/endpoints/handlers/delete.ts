@@ -4,17 +4,19 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { newDeleteSuccess } from '../../apimachinery/errors.js';
-import { userFrom } from '../request/context.js';
 import { deleteOptionsFrom } from './delete-options.js';
 import { queryParam } from './query.js';
-import { writeList, writeObject, writeOther } from '../serializer.js';
+import { setWarnings, writeList, writeObject, writeOther } from '../serializer.js';
 import { nameOf, namespaceOf, type RouteContext } from './route-context.js';
 import { predicateFrom } from './selectors.js';
+import { admissionContext } from './write-options.js';
 
 export async function deleteOne(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { scope } = ctx;
   const options = deleteOptionsFrom(req, scope);
-  const result = await ctx.store.delete(scope, namespaceOf(req), nameOf(req), options, userFrom(req));
+  const admission = admissionContext(req);
+  const result = await ctx.store.delete(scope, namespaceOf(req), nameOf(req), options, admission);
+  setWarnings(reply, admission.warnings);
   if (!result.deleted) {
     // 202 only where upstream keeps it for old clients: a cascading delete asked with orphanDependents=false.
     return writeObject(req, reply, scope, options.orphanDependents === false ? 202 : 200, result.object);
@@ -30,6 +32,8 @@ export async function deleteCollection(ctx: RouteContext, req: FastifyRequest, r
     resourceVersionMatch: queryParam(req, 'resourceVersionMatch'),
   };
   const options = deleteOptionsFrom(req, ctx.scope);
-  const listed = await ctx.store.deleteCollection(ctx.scope, options, listParams, userFrom(req));
+  const admission = admissionContext(req);
+  const listed = await ctx.store.deleteCollection(ctx.scope, options, listParams, admission);
+  setWarnings(reply, admission.warnings);
   return writeList(req, reply, ctx.scope, listed.items, listed.metadata);
 }

@@ -14,8 +14,9 @@ import {
   validateFieldManager,
   validateFieldValidation,
 } from '../../apimachinery/options.js';
+import type { AdmissionContext } from '../../registry/rest/resource-store.js';
 import type { WriteOptions } from '../../registry/rest/scope.js';
-import { duplicateFieldsFrom, userFrom } from '../request/context.js';
+import { auditAnnotationsFor, duplicateFieldsFrom, userFrom } from '../request/context.js';
 import { queryParam, queryParams } from './query.js';
 
 /**
@@ -43,7 +44,13 @@ export function writeOptions(req: FastifyRequest, kind: 'CreateOptions' | 'Updat
     strictErrors: duplicateFieldsFrom(req).map((path) => `duplicate field "${path}"`),
     fieldManager: fieldManager || prefixFromUserAgent(req.headers['user-agent'] ?? ''),
     force: force === true,
+    auditAnnotations: auditAnnotationsFor(req),
   };
+}
+
+/** What admission of a delete learns of the request: who asks, where warnings and audit annotations go. */
+export function admissionContext(req: FastifyRequest): Required<Omit<AdmissionContext, 'user'>> & AdmissionContext {
+  return { user: userFrom(req), warnings: [], auditAnnotations: auditAnnotationsFor(req) };
 }
 
 /** `?force=` as Go's ParameterCodec reads a *bool (strconv.ParseBool); absent is nil. */

@@ -67,6 +67,18 @@ export function userFrom(req: FastifyRequest): UserInfo | undefined {
   return user.get(req);
 }
 
+const auditAnnotations = requestSlot<Record<string, string>>();
+
+/** Where admission adds the request's audit annotations; the audit stage writes them into its event. */
+export function auditAnnotationsFor(req: FastifyRequest): Record<string, string> {
+  let annotations = auditAnnotations.get(req);
+  if (!annotations) {
+    annotations = {};
+    auditAnnotations.set(req, annotations);
+  }
+  return annotations;
+}
+
 export function setDuplicateFields(req: FastifyRequest, paths: string[]): void {
   duplicateFields.set(req, paths);
 }

@@ -7,6 +7,9 @@
  * prepare -> validate -> validating admission -> storage.
  */
 import type { AdmissionChain } from '../../admission/chain.js';
+import { mergeObjects } from '../fieldmanager/merge.js';
+import { resourceAtom } from '../fieldmanager/schema-atoms.js';
+import type { Value } from '../fieldmanager/value.js';
 import { NO_ADMISSION } from '../../admission/chain.js';
 import type { Attributes, Operation } from '../../admission/interfaces.js';
 import {
@@ -95,8 +98,12 @@ export class ResourceStore {
   }
 
   /** Create from a decoded object whose managedFields are set: admission, strategy, validation, storage. */
-  private async createDecoded(scope: ResourceScope, namespace: string, obj: KubeObject, opts: WriteOptions): Promise<KubeObject> {
-    await this.admission.admit(attributes('CREATE', scope, namespace, '', obj, undefined, opts));
+  private async createDecoded(scope: ResourceScope, namespace: string, decoded: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+    let obj = decoded;
+    const admitted = attributes('CREATE', scope, namespace, '', obj, undefined, opts);
+    await this.admission.admit(admitted);
+    // A mutating plugin may have replaced the object (a webhook's patch).
+    obj = admitted.object as KubeObject;
     const generated = !obj.metadata.name && Boolean(obj.metadata.generateName);
     prepareForCreate(obj, scope, namespace);
     validateCreate(obj, scope);
@@ -228,10 +235,16 @@ export class ResourceStore {
     });
   }
 
-  async delete(scope: ResourceScope, namespace: string, name: string, options: DeleteOptions, user?: UserInfo): Promise<DeleteResult> {
+  async delete(
+    scope: ResourceScope,
+    namespace: string,
+    name: string,
+    options: DeleteOptions,
+    ctx: AdmissionContext = {},
+  ): Promise<DeleteResult> {
     const dryRun = (options.dryRun ?? []).length > 0;
     return deleteObject(this, scope, namespace, name, options, (current) =>
-      this.admission.validate(attributes('DELETE', scope, namespace, '', undefined, current, { dryRun, user })),
+      this.admission.validate(attributes('DELETE', scope, namespace, '', undefined, current, { ...ctx, dryRun, deleteOptions: options })),
     );
   }
 
@@ -239,11 +252,16 @@ export class ResourceStore {
    * Deletes every object the list selects, one by one with the same options (`Store.DeleteCollection`), and
    * returns the list as it was read. An object gone meanwhile was deleted by someone else, as was asked.
    */
-  async deleteCollection(scope: ResourceScope, options: DeleteOptions, params: ListParams, user?: UserInfo): Promise<ListOutcome> {
+  async deleteCollection(
+    scope: ResourceScope,
+    options: DeleteOptions,
+    params: ListParams,
+    ctx: AdmissionContext = {},
+  ): Promise<ListOutcome> {
     const listed = await this.list(scope, { ...params, raw: false });
     for (const item of listed.items) {
       try {
-        await this.delete(scope, item.metadata.namespace ?? '', item.metadata.name ?? '', options, user);
+        await this.delete(scope, item.metadata.namespace ?? '', item.metadata.name ?? '', options, ctx);
       } catch (err) {
         if (!isNotFound(err)) throw err;
       }
@@ -269,8 +287,9 @@ export class ResourceStore {
     const derive = async (stored: KubeObject): Promise<KubeObject> => {
       checkStoragePreconditions(stored, preconditions, scope, key);
       const current = this.toVersion(stored, scope.version.name);
-      const obj = next(current);
-      await this.admission.admit(attributes('UPDATE', scope, namespace, subresource, obj, current, opts));
+      const admitted = attributes('UPDATE', scope, namespace, subresource, next(current), current, opts);
+      await this.admission.admit(admitted);
+      const obj = admitted.object as KubeObject;
       const wanted = obj.metadata.resourceVersion;
       // Custom resources never allow an unconditional update (`AllowUnconditionalUpdate` is false).
       if (!wanted) {
@@ -320,7 +339,18 @@ function decodePatched(patched: unknown, scope: ResourceScope, opts: WriteOption
   }
 }
 
-/** The admission attributes of a write on this resource, in the URL's version. */
+/** What admission learns of the request beside the object: who asks, and where its warnings and annotations go. */
+export interface AdmissionContext {
+  user?: UserInfo;
+  warnings?: string[];
+  auditAnnotations?: Record<string, string>;
+}
+
+/**
+ * The admission attributes of a write on this resource, in the URL's version: with the request's options as
+ * AdmissionReview shows them (a patch is offered as the update or create it makes, as upstream does), the
+ * resource's other served versions, and the decoder a mutating plugin's rewritten object goes through.
+ */
 function attributes(
   operation: Operation,
   scope: ResourceScope,
@@ -328,19 +358,47 @@ function attributes(
   subresource: string,
   object: KubeObject | undefined,
   oldObject: KubeObject | undefined,
-  opts: { dryRun: boolean; user?: UserInfo },
+  opts: AdmissionContext & { dryRun: boolean; fieldManager?: string; fieldValidation?: string; deleteOptions?: DeleteOptions },
 ): Attributes {
+  const def = scope.def;
+  const served = def.versions.filter((v) => v.served);
   return {
     operation,
-    kind: { group: scope.def.group, version: scope.version.name, kind: scope.def.names.kind },
-    resource: { group: scope.def.group, version: scope.version.name, resource: scope.def.names.plural },
+    kind: { group: def.group, version: scope.version.name, kind: def.names.kind },
+    resource: { group: def.group, version: scope.version.name, resource: def.names.plural },
     subresource,
-    namespace: scope.def.scope === 'Namespaced' ? namespace : '',
+    namespace: def.scope === 'Namespaced' ? namespace : '',
     name: object?.metadata.name ?? oldObject?.metadata.name ?? '',
     object,
     oldObject,
     dryRun: opts.dryRun,
     userInfo: opts.user,
+    options: operationOptions(operation, opts),
+    warnings: opts.warnings,
+    auditAnnotations: opts.auditAnnotations,
+    equivalents:
+      served.length > 1
+        ? { versions: served.map((v) => ({ version: v.name, kind: def.names.kind })), convert: (obj, version) => def.convert(obj, version) }
+        : undefined,
+    normalize: (obj) =>
+      decodeObject(obj, scope, { dryRun: opts.dryRun, fieldValidation: 'Ignore', warnings: [], strictErrors: [], fieldManager: '' }),
+    applyConfiguration: (obj, configuration) =>
+      mergeObjects(obj as unknown as Value, configuration as Value, resourceAtom(scope.version.schema)) as unknown as KubeObject,
+  };
+}
+
+/** The options AdmissionReview carries: CreateOptions, UpdateOptions or DeleteOptions, as JSON. */
+function operationOptions(
+  operation: Operation,
+  opts: { dryRun: boolean; fieldManager?: string; fieldValidation?: string; deleteOptions?: DeleteOptions },
+): Record<string, unknown> {
+  if (operation === 'DELETE') return { ...opts.deleteOptions, apiVersion: 'meta.k8s.io/v1', kind: 'DeleteOptions' };
+  return {
+    apiVersion: 'meta.k8s.io/v1',
+    kind: operation === 'CREATE' ? 'CreateOptions' : 'UpdateOptions',
+    ...(opts.dryRun ? { dryRun: ['All'] } : {}),
+    ...(opts.fieldManager ? { fieldManager: opts.fieldManager } : {}),
+    ...(opts.fieldValidation ? { fieldValidation: opts.fieldValidation } : {}),
   };
 }
 

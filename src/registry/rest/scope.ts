@@ -36,6 +36,8 @@ export interface WriteOptions {
   strictErrors: string[];
   /** Who managedFields record as making the change: `?fieldManager=`, else the User-Agent's product. */
   fieldManager: string;
+  /** Where admission adds audit annotations for the request's audit event. */
+  auditAnnotations?: Record<string, string>;
   /** `?force=true` on an apply: take the fields other managers own instead of failing on conflicts. */
   force?: boolean;
 }
