@@ -5,7 +5,7 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { ensureHelm } from '../tools/helm.js';
 import { assertServerInvariants, flags, serverContainer } from './invariants.js';
 import { byKind, chartDir, exec, execOk, one, renderChart, validateObject, type Obj } from './manifests.js';
@@ -101,6 +101,19 @@ describe('values', () => {
     // v1beta1 has served: false, so it gets no APIService; both CRDs' resources get roles.
     for (const role of byKind(objs, 'ClusterRole').filter((r) => !r.metadata.name.endsWith(':admission')))
       expect(role.rules).toEqual([expect.objectContaining({ apiGroups: ['example.org'], resources: ['gadgets', 'widgets'] })]);
+  });
+
+  it('admission.banFlunderPolicy: the BanFlunder ValidatingAdmissionPolicy of deploy/policies, named for the release', async () => {
+    expect(byKind(await renderChart(helm), 'ValidatingAdmissionPolicy')).toEqual([]);
+    const objs = await renderChart(helm, [], ['admission.banFlunderPolicy=true']);
+    const policy = one(objs, 'ValidatingAdmissionPolicy');
+    const binding = one(objs, 'ValidatingAdmissionPolicyBinding');
+    const shipped = parseAllDocuments(readFileSync(join(chartDir, '..', '..', 'deploy', 'policies', 'ban-flunder.yaml'), 'utf8')).map(
+      (d) => d.toJS() as Obj,
+    );
+    expect(policy.spec).toEqual(shipped[0]?.spec);
+    expect(binding.spec).toEqual({ ...shipped[1]?.spec, policyName: policy.metadata.name });
+    expect(policy.metadata.name).toBe('release-aggregated-apiserver-ban-flunder');
   });
 
   it('the default serves wardle.example.com and can read flunders and fischers through view/edit/admin', async () => {

@@ -115,10 +115,24 @@ export function assertServerInvariants(objs: Obj[], served: GroupVersion[]): voi
   expect(sa.metadata.namespace).toBe(ns);
   const subject = { kind: 'ServiceAccount', name: sa.metadata.name, namespace: ns };
 
-  // Exactly the delegated-auth rights and what admission reads (namespaces), nothing more.
+  // Exactly the delegated-auth rights and what admission reads (namespaces, webhooks, policies), nothing more.
   const bindings = [...byKind(objs, 'ClusterRoleBinding'), ...byKind(objs, 'RoleBinding')];
   const admission = byKind(objs, 'ClusterRole').find((r) => r.metadata.name.endsWith(':admission'));
-  expect(admission?.rules).toEqual([{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] }]);
+  expect(admission?.rules).toEqual([
+    { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] },
+    {
+      apiGroups: ['admissionregistration.k8s.io'],
+      resources: [
+        'mutatingwebhookconfigurations',
+        'validatingwebhookconfigurations',
+        'mutatingadmissionpolicies',
+        'mutatingadmissionpolicybindings',
+        'validatingadmissionpolicies',
+        'validatingadmissionpolicybindings',
+      ],
+      verbs: ['list', 'watch'],
+    },
+  ]);
   const byJSON = (a: unknown, b: unknown): number => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1);
   expect(bindings.map((b) => [b.kind, b.metadata.namespace, b.roleRef]).sort(byJSON)).toEqual(
     [
