@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { localAdminTls, cannon, CONNECTIONS, type Figure, fill, RUNS, SECONDS, startServer } from './cannon.js';
 import { ETCD_VERSION, KUBERNETES_VERSION } from '../test/e2e/components.js';
+import { ADMISSION_PLUGINS } from '../src/cmd/options/admission.js';
+import { benchAdmission } from './admission.js';
 import { benchFieldManager } from './field-manager.js';
 import { benchKubeApiserver, type KubeApiserverFigures, OPERATIONS } from './kube-apiserver.js';
 import { startReviewer } from './reviewer.js';
@@ -38,8 +40,8 @@ async function chainCost(dataDir: string, local: Figure): Promise<{ figure: Figu
     join(dataDir, 'serve', 'certs'),
     '--kubeconfig',
     reviewer.kubeconfig,
-    // Gets only, which admission never sees; the stand-in reviewer serves no namespaces to watch.
-    '--disable-admission-plugins=NamespaceLifecycle',
+    // Gets only, which admission never sees; the stand-in reviewer serves nothing admission watches.
+    `--disable-admission-plugins=${ADMISSION_PLUGINS.join(',')}`,
     '--authentication-skip-lookup',
     '--requestheader-client-ca-file',
     reviewer.frontProxyCAFile,
@@ -155,6 +157,15 @@ async function main(): Promise<void> {
     console.log(
       `\nthe field manager, in process, per write: create ${fm.create.toFixed(1)} us, update ${fm.update.toFixed(1)} us, ` +
         `server-side apply ${fm.apply.toFixed(1)} us (a create's share of server time: ${((fm.create * (figures[0] as Figure).rps) / 1e4).toFixed(1)}% at ${(figures[0] as Figure).rps.toFixed(0)} req/s)`,
+    );
+
+    const adm = await benchAdmission();
+    const createUs = 1e6 / (figures[0] as Figure).rps;
+    console.log(
+      `\nthe admission chain, in process, per create (the server's time per create is ${createUs.toFixed(0)} us): ` +
+        `no policies or webhooks ${adm.none.toFixed(1)} us, one ValidatingAdmissionPolicy with a param ${adm.policy.toFixed(1)} us ` +
+        `(${(adm.policy / adm.none).toFixed(1)}x), one validating webhook over HTTPS ${adm.webhook.toFixed(0)} us ` +
+        `(${(adm.webhook / createUs).toFixed(2)}x a create)`,
     );
 
     const kube = await benchKubeApiserver(resolve(import.meta.dirname, '..'));

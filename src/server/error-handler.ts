@@ -18,7 +18,8 @@ import {
   StatusError,
 } from '../apimachinery/errors.js';
 import { MAX_REQUEST_BODY_BYTES } from '../endpoints/negotiation/media-types.js';
-import { writeStatus } from '../endpoints/serializer.js';
+import { warningsFor } from '../endpoints/request/context.js';
+import { setWarnings, writeStatus } from '../endpoints/serializer.js';
 
 const SUPPORTED_MEDIA_TYPES = ['application/json', 'application/yaml', 'application/json-patch+json', 'application/merge-patch+json'];
 
@@ -40,6 +41,7 @@ function fromFastifyError(err: FastifyError): StatusError | undefined {
 
 function send(req: FastifyRequest, reply: FastifyReply, status: StatusError): FastifyReply {
   for (const [name, value] of Object.entries(status.headers)) reply.header(name, value);
+  setWarnings(reply, warningsFor(req));
   return writeStatus(req, reply, status.status);
 }
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createCA, createCertificate } from '../../src/server/certificates/index.js';
 import { call, type ClientIdentity } from '../support/client.js';
-import { type Kubectl, OutputWatcher } from '../support/kubectl.js';
+import { type Kubectl, type KubectlResult, OutputWatcher } from '../support/kubectl.js';
 import { waitAvailable } from './apiservice.js';
 import type { ControlPlane } from './control-plane.js';
 import { type ExtensionServer, startFromWorkload } from './extension-server.js';
@@ -17,6 +17,7 @@ import { DEPLOY_NAMESPACE, DEPLOY_STATEFULSET, installDeploy, WARDLE_API_SERVICE
 import { FRONT_PROXY_CLIENT } from './pki.js';
 import { eventually, freePort } from './process.js';
 import { BUILD_TIMEOUT_MS, skipE2E, startControlPlane } from './suite.js';
+import { startWebhookServer } from '../../src/admission/plugins/webhook/testing/webhook-server.js';
 
 const NAMESPACE = DEPLOY_NAMESPACE;
 const API_SERVICES = WARDLE_API_SERVICES;
@@ -465,6 +466,153 @@ metadata:
       );
       expect((await admin.run(['get', 'configmap', 'first', '-n', 'team-gc'])).stderr).toMatch(/NotFound/);
     }, 150_000);
+  });
+
+  describe("the cluster's admission: ValidatingAdmissionPolicies and webhooks created in kube-apiserver", () => {
+    const BAN_FLUNDER = join(import.meta.dirname, '..', '..', 'deploy', 'policies', 'ban-flunder.yaml');
+    /** Creates the object, retrying while our informers have not yet seen the configuration just created. */
+    const createUntil = async (what: string, yaml: string, done: (r: KubectlResult) => boolean): Promise<KubectlResult> =>
+      eventually(
+        what,
+        async () => {
+          const r = await admin.run(['create', '-f', '-'], yaml);
+          if (done(r)) return r;
+          if (r.code === 0) await admin.ok(['delete', '-f', '-', '--wait=false'], yaml);
+          return undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+
+    it("refuses a Flunder a Fischer bans: the sample-apiserver's BanFlunder, shipped as a ValidatingAdmissionPolicy", async () => {
+      await admin.ok(['apply', '-f', BAN_FLUNDER]);
+      await admin.ok(
+        ['create', '-f', '-'],
+        'apiVersion: wardle.example.com/v1alpha1\nkind: Fischer\nmetadata:\n  name: bans\ndisallowedFlunders: [forbidden-name]\n',
+      );
+      const refused = await createUntil('the policy to refuse', flunder('forbidden-name', 'team-a'), (r) => r.code !== 0);
+      expect(refused.stderr).toMatch(
+        /Error from server \(Forbidden\).*flunders.wardle.example.com "forbidden-name" is forbidden: ValidatingAdmissionPolicy 'ban-flunder' with binding 'ban-flunder' denied request: this name may not be used, please change the resource name/,
+      );
+      expect(await admin.ok(['create', '-f', '-'], flunder('allowed-name', 'team-a'))).toMatch(/created/);
+      await admin.ok(['delete', '-f', BAN_FLUNDER]);
+    }, 60_000);
+
+    it('gives kubectl the warning of a policy bound with validationActions Warn, and creates the object', async () => {
+      const policy = stringify({
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicy',
+        metadata: { name: 'owner-wanted' },
+        spec: {
+          matchConstraints: {
+            resourceRules: [{ apiGroups: ['wardle.example.com'], apiVersions: ['*'], operations: ['CREATE'], resources: ['flunders'] }],
+          },
+          validations: [
+            {
+              expression: "has(object.metadata.labels) && 'owner' in object.metadata.labels",
+              message: 'every Flunder should name an owner',
+            },
+          ],
+        },
+      });
+      const binding = stringify({
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicyBinding',
+        metadata: { name: 'owner-wanted' },
+        spec: { policyName: 'owner-wanted', validationActions: ['Warn'] },
+      });
+      await admin.ok(['apply', '-f', '-'], `${policy}---\n${binding}`);
+      const warned = await createUntil('the policy to warn', flunder('unowned', 'team-a'), (r) => r.stderr.includes('Warning'));
+      expect(warned.code).toBe(0);
+      expect(warned.stderr).toMatch(
+        /Warning: Validation failed for ValidatingAdmissionPolicy 'owner-wanted' with binding 'owner-wanted': every Flunder should name an owner/,
+      );
+      await admin.ok(['delete', 'validatingadmissionpolicybinding,validatingadmissionpolicy', 'owner-wanted']);
+    }, 60_000);
+
+    it('calls webhooks registered in kube-apiserver: the mutating one labels, the validating one denies; failurePolicy decides when it is down', async () => {
+      const hook = await startWebhookServer();
+      hook.handle('/validate', (r: any) =>
+        r.object?.metadata?.labels?.deny === 'true'
+          ? { allowed: false, status: { code: 403, message: `${r.name} is labelled deny` }, warnings: ['the test webhook looked at this'] }
+          : { allowed: true },
+      );
+      const addLabel = [{ op: 'add', path: '/metadata/labels/mutated', value: 'yes' }];
+      hook.handle('/mutate', () => ({
+        allowed: true,
+        patchType: 'JSONPatch',
+        patch: Buffer.from(JSON.stringify(addLabel)).toString('base64'),
+      }));
+      try {
+        await admin.ok(['create', 'namespace', 'hooked']);
+        await admin.ok(['label', 'namespace', 'hooked', 'webhooks=enabled']);
+        const webhook = (name: string, path: string, failurePolicy: string) => ({
+          name,
+          clientConfig: { url: hook.url(path), caBundle: hook.caBundle },
+          rules: [{ apiGroups: ['wardle.example.com'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['flunders'] }],
+          namespaceSelector: { matchLabels: { webhooks: 'enabled' } },
+          sideEffects: 'None',
+          admissionReviewVersions: ['v1'],
+          failurePolicy,
+          timeoutSeconds: 5,
+        });
+        const validating = (failurePolicy: string) =>
+          stringify({
+            apiVersion: 'admissionregistration.k8s.io/v1',
+            kind: 'ValidatingWebhookConfiguration',
+            metadata: { name: 'test-validate' },
+            webhooks: [webhook('deny.test.example.com', '/validate', failurePolicy)],
+          });
+        await admin.ok(
+          ['apply', '-f', '-'],
+          `${validating('Fail')}---\n${stringify({
+            apiVersion: 'admissionregistration.k8s.io/v1',
+            kind: 'MutatingWebhookConfiguration',
+            metadata: { name: 'test-mutate' },
+            webhooks: [{ ...webhook('label.test.example.com', '/mutate', 'Ignore'), reinvocationPolicy: 'Never' }],
+          })}`,
+        );
+
+        await createUntil(
+          'the mutating webhook to be called',
+          flunder('plain', 'hooked'),
+          (r) => r.code === 0 && hook.received('/mutate').length > 0,
+        );
+        const plain = JSON.parse(await admin.ok(['get', 'flunder', 'plain', '-n', 'hooked', '-o', 'json']));
+        expect(plain.metadata.labels).toEqual({ 'sample-label': 'true', mutated: 'yes' });
+        const sent: any = hook.received('/validate').find((r) => r.name === 'plain');
+        expect(sent).toMatchObject({
+          kind: { group: 'wardle.example.com', version: 'v1alpha1', kind: 'Flunder' },
+          resource: { group: 'wardle.example.com', version: 'v1alpha1', resource: 'flunders' },
+          namespace: 'hooked',
+          operation: 'CREATE',
+          dryRun: false,
+          // The validating webhook sees the mutating one's label; the user is the one kubectl authenticated as.
+          object: { metadata: { labels: { mutated: 'yes' } } },
+          options: { kind: 'CreateOptions' },
+        });
+        expect(sent.userInfo.username).toBe('admin');
+
+        const denied = await admin.run(['create', '-f', '-'], flunder('bad', 'hooked').replace('sample-label: "true"', 'deny: "true"'));
+        // The webhook's Status has no reason, so kubectl prints none, as for any webhook's denial.
+        expect(denied.stderr).toMatch(
+          /Error from server: .*admission webhook "deny.test.example.com" denied the request: bad is labelled deny/,
+        );
+        expect(denied.stderr).toMatch(/Warning: the test webhook looked at this/);
+        expect((await admin.run(['get', 'flunder', 'bad', '-n', 'hooked'])).stderr).toMatch(/NotFound/);
+
+        await hook.close();
+        const down = await admin.run(['create', '-f', '-'], flunder('while-down', 'hooked'));
+        expect(down.code).not.toBe(0);
+        expect(down.stderr).toMatch(/failed calling webhook "deny.test.example.com"/);
+        await admin.ok(['apply', '-f', '-'], validating('Ignore'));
+        const admitted = await createUntil('failurePolicy Ignore to admit', flunder('while-down', 'hooked'), (r) => r.code === 0);
+        expect(admitted.stdout).toMatch(/created/);
+      } finally {
+        await hook.close();
+        await admin.run(['delete', 'validatingwebhookconfiguration', 'test-validate']);
+        await admin.run(['delete', 'mutatingwebhookconfiguration', 'test-mutate']);
+      }
+    }, 120_000);
   });
 
   describe('requests that do not come through the aggregator', () => {

@@ -16,7 +16,7 @@ import {
 } from '../../apimachinery/options.js';
 import type { AdmissionContext } from '../../registry/rest/resource-store.js';
 import type { WriteOptions } from '../../registry/rest/scope.js';
-import { auditAnnotationsFor, duplicateFieldsFrom, userFrom } from '../request/context.js';
+import { auditAnnotationsFor, duplicateFieldsFrom, userFrom, warningsFor } from '../request/context.js';
 import { queryParam, queryParams } from './query.js';
 
 /**
@@ -39,7 +39,7 @@ export function writeOptions(req: FastifyRequest, kind: 'CreateOptions' | 'Updat
   return {
     dryRun: dryRun.length > 0,
     fieldValidation: (fieldValidation || 'Warn') as FieldValidation,
-    warnings: [],
+    warnings: warningsFor(req),
     user: userFrom(req),
     strictErrors: duplicateFieldsFrom(req).map((path) => `duplicate field "${path}"`),
     fieldManager: fieldManager || prefixFromUserAgent(req.headers['user-agent'] ?? ''),
@@ -50,7 +50,7 @@ export function writeOptions(req: FastifyRequest, kind: 'CreateOptions' | 'Updat
 
 /** What admission of a delete learns of the request: who asks, where warnings and audit annotations go. */
 export function admissionContext(req: FastifyRequest): Required<Omit<AdmissionContext, 'user'>> & AdmissionContext {
-  return { user: userFrom(req), warnings: [], auditAnnotations: auditAnnotationsFor(req) };
+  return { user: userFrom(req), warnings: warningsFor(req), auditAnnotations: auditAnnotationsFor(req) };
 }
 
 /** `?force=` as Go's ParameterCodec reads a *bool (strconv.ParseBool); absent is nil. */

@@ -67,6 +67,21 @@ export function userFrom(req: FastifyRequest): UserInfo | undefined {
   return user.get(req);
 }
 
+const warnings = requestSlot<string[]>();
+
+/**
+ * The request's warnings (`Warning` headers), shared by the handler and admission: sent with the response,
+ * also when the request fails (a policy's Warn beside a webhook's denial).
+ */
+export function warningsFor(req: FastifyRequest): string[] {
+  let list = warnings.get(req);
+  if (!list) {
+    list = [];
+    warnings.set(req, list);
+  }
+  return list;
+}
+
 const auditAnnotations = requestSlot<Record<string, string>>();
 
 /** Where admission adds the request's audit annotations; the audit stage writes them into its event. */
