@@ -145,6 +145,17 @@ describe('server-side apply', () => {
     );
     expect(force.status).toBe(422);
     expect(force.json.message).toMatch(/force: Forbidden: may not be specified for non-apply patch/);
+    // The same through /scale.
+    const scaleForce = await call(
+      local.url,
+      admin,
+      'PATCH',
+      `${base}/g3/scale?force=true`,
+      { spec: { replicas: 2 } },
+      { 'content-type': 'application/merge-patch+json' },
+    );
+    expect(scaleForce.status).toBe(422);
+    expect(scaleForce.json.message).toMatch(/force: Forbidden: may not be specified for non-apply patch/);
     const wrongKind = await apply('g4', { ...gadget('g4', {}), kind: 'Widget' });
     expect(wrongKind.status).toBe(400);
     expect(wrongKind.json.message).toBe('invalid object type: shop.example.com/v1, Kind=Widget');

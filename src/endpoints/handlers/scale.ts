@@ -23,7 +23,8 @@ export async function getScale(ctx: RouteContext, req: FastifyRequest, reply: Fa
 export async function updateScale(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const sub = scaleSpec(ctx);
   if (req.method === 'PATCH' && isApplyPatch(req.headers['content-type'])) return applyToScale(ctx, req, reply, sub);
-  const opts = writeOptions(req, req.method === 'PATCH' ? 'PatchOptions' : 'UpdateOptions');
+  // A non-apply PATCH may not force, as on the object itself.
+  const opts = req.method === 'PATCH' ? writeOptions(req, 'PatchOptions', false) : writeOptions(req, 'UpdateOptions');
   // PUT takes a whole Scale; PATCH patches the Scale read from the object.
   const patcher = req.method === 'PATCH' ? patcherFor(req.headers['content-type']) : undefined;
   const body = req.body;

@@ -99,7 +99,7 @@ export function validateCreate(obj: KubeObject, scope: ResourceScope): void {
 
 /** `warnings` takes what ratcheting let through: a rule still failing on a value the update left as it was. */
 export function validateUpdate(obj: KubeObject, old: KubeObject, scope: ResourceScope, warnings?: string[]): void {
-  const errs: FieldError[] = [...validateObjectMetaUpdate(obj.metadata, old.metadata, true), ...validateBody(obj, scope)];
+  const errs: FieldError[] = [...validateObjectMetaUpdate(obj.metadata, old.metadata, true), ...validateBody(obj, scope, old)];
   const schema = scope.version.schema;
   // List uniqueness ratchets as a whole: an object already breaking it may still be updated.
   if (schema && validateListSetsAndMaps(withoutMeta(old), schema).length === 0) {
@@ -141,9 +141,10 @@ function validateCelRules(
   return validateRules(compiled, obj, old, { warnings });
 }
 
-function validateBody(obj: KubeObject, scope: ResourceScope): FieldError[] {
+/** On update, the schema ratchets against the old object (see schema/validate.ts); the scale paths never do. */
+function validateBody(obj: KubeObject, scope: ResourceScope, old?: KubeObject): FieldError[] {
   const errs: FieldError[] = [];
-  if (scope.version.schema) errs.push(...validateSchema(withoutMeta(obj), scope.version.schema));
+  if (scope.version.schema) errs.push(...validateSchema(withoutMeta(obj), scope.version.schema, '', old && { value: withoutMeta(old) }));
   const scale = scope.version.subresources.scale;
   if (scale) errs.push(...validateScalePaths(obj, scale));
   return errs;

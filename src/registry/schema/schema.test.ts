@@ -58,6 +58,46 @@ describe('validate', () => {
   });
 });
 
+describe('validation ratcheting on update', () => {
+  const schema: JSONSchemaProps = {
+    type: 'object',
+    properties: {
+      name: { type: 'string', maxLength: 3 },
+      other: { type: 'string' },
+      ports: {
+        type: 'array',
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['name'],
+        items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, port: { type: 'integer', maximum: 100 } } },
+      },
+      tags: { type: 'array', items: { type: 'string', maxLength: 2 } },
+    },
+  };
+  const invalid = { name: 'too-long', other: 'a', ports: [{ name: 'p', port: 500 }], tags: ['long'] };
+
+  it('lets an update leave invalid values as they were, wherever else it changes', () => {
+    expect(validate(invalid, schema)).toHaveLength(3);
+    expect(validate({ ...invalid, other: 'b' }, schema, '', { value: invalid })).toEqual([]);
+    // Map-list items correlate by key, so reordering or adding items keeps an unchanged invalid item.
+    const reordered = {
+      ...invalid,
+      ports: [
+        { name: 'q', port: 1 },
+        { name: 'p', port: 500 },
+      ],
+    };
+    expect(validate(reordered, schema, '', { value: invalid })).toEqual([]);
+  });
+
+  it('refuses a value the update changed, and an invalid item of a list it changed that nothing correlates', () => {
+    expect(validate({ ...invalid, name: 'longer' }, schema, '', { value: invalid }).map((e) => e.field)).toEqual(['name']);
+    expect(validate({ ...invalid, ports: [{ name: 'p', port: 501 }] }, schema, '', { value: invalid }).map((e) => e.field)).toEqual([
+      'ports[0].port',
+    ]);
+    expect(validate({ ...invalid, tags: ['long', 'x'] }, schema, '', { value: invalid }).map((e) => e.field)).toEqual(['tags[0]']);
+  });
+});
+
 describe('prune and applyDefaults', () => {
   it('removes unknown fields, keeps preserved and embedded metadata, and reports paths', () => {
     const obj = {

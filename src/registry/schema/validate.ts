@@ -2,10 +2,17 @@
  * Validates a custom resource against its structural `openAPIV3Schema`, with the field paths, cause types and
  * wording kube-apiserver gives (go-openapi's messages as apiextensions-apiserver turns them into field errors),
  * so a 422 from us reads like a 422 from a CRD.
+ *
+ * On update, validation ratchets (CRDValidationRatcheting, GA in 1.33): a node whose value equals its
+ * correlated old value is not refused for anything in it, so an object that became invalid when the schema
+ * tightened may still be updated elsewhere. Object fields correlate by name, map-list items by their keys;
+ * set and atomic list items do not correlate (the list as a whole still does).
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { FieldError } from '../../apimachinery/errors.js';
 import { isPlainObject } from '../../apimachinery/types.js';
 import type { JSONSchemaProps } from '../definitions/types.js';
+import { correlateListItems } from './cel/correlation.js';
 import { meetsFormat } from './formats.js';
 
 /** A value as Go's `%#v`-like rendering in field errors shows it: strings quoted, the rest as JSON. */
@@ -44,7 +51,13 @@ function hasType(value: unknown, type: string): boolean {
 const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
 const at = (path: string): string => path || '<root>';
 
-export function validate(value: unknown, schema: JSONSchemaProps, path = ''): FieldError[] {
+/** The correlated old value of a node on update; absent on create and where nothing correlates. */
+export interface Old {
+  value: unknown;
+}
+
+export function validate(value: unknown, schema: JSONSchemaProps, path = '', old?: Old): FieldError[] {
+  if (old && isDeepStrictEqual(value, old.value)) return [];
   const errs: FieldError[] = [];
   const invalid = (message: string): void => {
     errs.push({ type: 'FieldValueInvalid', field: at(path), message: `Invalid value: ${shown(value)}: ${message}` });
@@ -98,13 +111,15 @@ export function validate(value: unknown, schema: JSONSchemaProps, path = ''): Fi
     }
     if (schema.items) {
       const items = schema.items;
+      const correlated = correlateListItems(schema, old && Array.isArray(old.value) ? old.value : undefined);
       value.forEach((item, i) => {
-        errs.push(...validate(item, items, `${path}[${i}]`));
+        const oldItem = correlated(item);
+        errs.push(...validate(item, items, `${path}[${i}]`, oldItem === undefined ? undefined : { value: oldItem }));
       });
     }
   }
-  if (isPlainObject(value)) validateObject(value, schema, path, invalid, errs);
-  for (const sub of (schema.allOf as JSONSchemaProps[] | undefined) ?? []) errs.push(...validate(value, sub, path));
+  if (isPlainObject(value)) validateObject(value, schema, path, invalid, errs, old);
+  for (const sub of (schema.allOf as JSONSchemaProps[] | undefined) ?? []) errs.push(...validate(value, sub, path, old));
   const anyOf = schema.anyOf as JSONSchemaProps[] | undefined;
   if (anyOf && !anyOf.some((s) => validate(value, s, path).length === 0))
     invalid(`${at(path)} in body must match at least one schema in anyOf`);
@@ -163,7 +178,9 @@ function validateObject(
   path: string,
   invalid: (m: string) => void,
   errs: FieldError[],
+  old: Old | undefined,
 ): void {
+  const oldObject = old && isPlainObject(old.value) ? old.value : undefined;
   for (const name of schema.required ?? []) {
     if (value[name] === undefined) errs.push({ type: 'FieldValueRequired', field: join(path, name), message: 'Required value' });
   }
@@ -187,6 +204,6 @@ function validateObject(
     const sub =
       schema.properties?.[key] ??
       (isPlainObject(schema.additionalProperties) ? (schema.additionalProperties as JSONSchemaProps) : undefined);
-    if (sub) errs.push(...validate(v, sub, join(path, key)));
+    if (sub) errs.push(...validate(v, sub, join(path, key), oldObject && { value: oldObject[key] }));
   }
 }
