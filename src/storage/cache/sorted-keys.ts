@@ -1,38 +1,31 @@
-/** The current keys in byte order, for lists by prefix without scanning LevelDB. */
-export class SortedKeys {
-  private readonly keys: string[] = [];
+/**
+ * The current keys in byte order, for lists by prefix without scanning LevelDB: a B+ tree, so a write at any
+ * size of the collection costs O(log n) instead of an array splice's O(n) (1 ms a create at a million keys).
+ */
+import { createRequire } from 'node:module';
 
-  /** The index of the first key >= `key`. */
-  private lowerBound(key: string): number {
-    let lo = 0;
-    let hi = this.keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.keys[mid] as string) < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
+// A CommonJS module whose class is its `default` property; required, so Node and the test runner agree.
+const { default: BTree } = createRequire(import.meta.url)('sorted-btree') as typeof import('sorted-btree');
+
+export class SortedKeys {
+  // Keys only; the tree's default comparison of strings is `<`, the order LevelDB and etcd list in for ASCII keys.
+  private readonly keys = new BTree<string, undefined>();
 
   add(key: string): void {
-    const i = this.lowerBound(key);
-    if (this.keys[i] !== key) this.keys.splice(i, 0, key);
+    this.keys.set(key, undefined, false);
   }
 
   delete(key: string): void {
-    const i = this.lowerBound(key);
-    if (this.keys[i] === key) this.keys.splice(i, 1);
+    this.keys.delete(key);
   }
 
   /** Keys starting with `prefix`, strictly after `startAfter` when given, in order. */
   range(prefix: string, startAfter?: string): string[] {
-    let i = this.lowerBound(startAfter !== undefined && startAfter >= prefix ? startAfter : prefix);
-    if (startAfter !== undefined && this.keys[i] === startAfter) i++;
+    const from = startAfter !== undefined && startAfter >= prefix ? startAfter : prefix;
     const out: string[] = [];
-    for (; i < this.keys.length; i++) {
-      const k = this.keys[i] as string;
+    for (const k of this.keys.keys(from)) {
       if (!k.startsWith(prefix)) break;
-      out.push(k);
+      if (k !== startAfter) out.push(k);
     }
     return out;
   }
