@@ -8,7 +8,6 @@
 import { createWriteStream } from 'node:fs';
 import { request } from 'node:https';
 import type { Command } from 'commander';
-import * as k8s from '@kubernetes/client-node';
 import type { KubeObject } from '../apimachinery/types.js';
 import { BackupWriter } from '../backup/format.js';
 import type { ResourceDefinition } from '../registry/definitions/types.js';
@@ -62,6 +61,8 @@ export async function runBackup(opts: BackupOptions): Promise<{ count: number; r
   const errs = opts.validate();
   if (errs.length > 0) throw new Error(errs.join('; '));
   const definitions = await opts.definitions.load();
+  // Loaded here, not when the command line is read: other subcommands never pay for it.
+  const k8s = await import('@kubernetes/client-node');
   const kc = new k8s.KubeConfig();
   if (opts.target.kubeconfig) kc.loadFromFile(opts.target.kubeconfig);
   else kc.loadFromDefault();

@@ -12,12 +12,10 @@ import { newDelegatingAuthorizer } from '../authorization/delegating.js';
 import { Metrics } from '../metrics/metrics.js';
 import type { ResourceDefinition } from '../registry/definitions/types.js';
 import { reloadOnChange, type ServingCertificate } from '../server/dynamiccertificates/serving.js';
-import { configMapReader, configMapWatcher, DelegationHealth, subjectAccessReviewer, tokenReviewer } from '../server/kube-client.js';
 import { APIServer, type ServerConfig } from '../server/server.js';
 import { newStorage } from '../storage/factory.js';
-import { connectDelegation, type Delegation } from './delegation.js';
+import type { Delegation } from './delegation.js';
 import { newAdmissionChain } from '../admission/chain.js';
-import { cachedAdmission } from './admission-sources.js';
 import { AdmissionOptions } from './options/admission.js';
 import { APIDefinitionsOptions } from './options/api-definitions.js';
 import { AuditOptions } from './options/audit.js';
@@ -88,13 +86,19 @@ export async function startServe(opts: ServeOptions): Promise<APIServer> {
   if (errs.length > 0) throw new Error(errs.join('; '));
   const definitions = await opts.definitions.load();
   // Before the serving certificate: a start that cannot reach the kube-apiserver leaves no certificate behind.
+  // The cluster's client library is loaded here, only by `serve`: it costs local mode 74 MiB and a second.
+  const [{ connectDelegation }, kube, { cachedAdmission }] = await Promise.all([
+    import('./delegation.js'),
+    import('../server/kube-client.js'),
+    import('./admission-sources.js'),
+  ]);
   const delegation = await connectDelegation(opts.authentication.authenticationKubeconfig, opts.authorization.authorizationKubeconfig);
   const trust = new TrustSource(
     opts.authentication.trustFlags(),
-    configMapReader(delegation.authentication),
+    kube.configMapReader(delegation.authentication),
     warn,
     undefined,
-    configMapWatcher(delegation.authentication),
+    kube.configMapWatcher(delegation.authentication),
   );
   await trust.start();
   const serving = await opts.servingCert.toConfig();
@@ -103,7 +107,7 @@ export async function startServe(opts: ServeOptions): Promise<APIServer> {
   const admission = cachedAdmission(opts.admission.enabled(), delegation.authorization, definitions, storage, warn);
   try {
     const server = new APIServer({
-      ...(await serverConfig(opts, definitions, serving, trust, delegation)),
+      ...(await serverConfig(opts, definitions, serving, trust, delegation, kube)),
       storage,
       admission: newAdmissionChain(admission.plugins),
     });
@@ -130,12 +134,13 @@ async function serverConfig(
   serving: ServingCertificate,
   trust: TrustSource,
   delegation: Delegation,
+  kube: typeof import('../server/kube-client.js'),
 ): Promise<Omit<ServerConfig, 'storage'>> {
   const metrics = new Metrics();
   // /readyz fails while reviews cannot reach the kube-apiserver: every request would fail meanwhile.
-  const health = new DelegationHealth();
-  const tokenReview = health.track(tokenReviewer(delegation.authentication));
-  const subjectAccessReview = health.track(subjectAccessReviewer(delegation.authorization));
+  const health = new kube.DelegationHealth();
+  const tokenReview = health.track(kube.tokenReviewer(delegation.authentication));
+  const subjectAccessReview = health.track(kube.subjectAccessReviewer(delegation.authorization));
   return {
     ...opts.serving.toConfig(),
     tls: { cert: serving.cert, key: serving.key },
