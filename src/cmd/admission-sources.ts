@@ -1,13 +1,15 @@
 /**
  * The admission plugins `serve` runs, and the informers they read: the cluster's namespaces (NamespaceLifecycle,
- * and the namespaceSelector of webhooks and policies), its webhook configurations, its ValidatingAdmissionPolicies
- * and their bindings. An informer starts only for a plugin that is enabled; params are our own resources.
+ * and the namespaceSelector of webhooks and policies), its webhook configurations, its Mutating and
+ * ValidatingAdmissionPolicies and their bindings. An informer starts only for a plugin that is enabled; params are our own resources.
  */
 import type * as k8s from '@kubernetes/client-node';
 import type { Plugin } from '../admission/interfaces.js';
+import { mutatingAdmissionPolicy } from '../admission/plugins/policy/mutating/mutating-admission-policy.js';
+import type { MutatingAdmissionPolicy, MutatingAdmissionPolicyBinding } from '../admission/plugins/policy/mutating/types.js';
 import { namespaceLifecycle } from '../admission/plugins/namespace-lifecycle.js';
-import type { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from '../admission/plugins/policy/types.js';
-import { validatingAdmissionPolicy } from '../admission/plugins/policy/validating-admission-policy.js';
+import type { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from '../admission/plugins/policy/validating/types.js';
+import { validatingAdmissionPolicy } from '../admission/plugins/policy/validating/validating-admission-policy.js';
 import {
   type MutatingWebhookConfiguration,
   mutatingWebhook,
@@ -69,6 +71,14 @@ export function cachedAdmission(
         );
         break;
       case 'MutatingAdmissionPolicy':
+        plugins.push(
+          mutatingAdmissionPolicy({
+            policies: watch<MutatingAdmissionPolicy>('mutatingadmissionpolicies'),
+            bindings: watch<MutatingAdmissionPolicyBinding>('mutatingadmissionpolicybindings'),
+            namespaces,
+            params: ownParams(definitions, storage),
+          }),
+        );
         break;
     }
   }

@@ -4,7 +4,7 @@
  * Deny`, and with none found and Allow the policy is not evaluated at all.
  */
 import { labelSelectorMatches } from '../../matching/label-selector.js';
-import type { ParamKind, ParamRef } from './types.js';
+import type { ParamKind, ParamRef } from './validating/types.js';
 
 /** Where the objects of one paramKind are read. */
 export interface ParamKindSource {

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject } from '../../../apimachinery/types.js';
-import { builtinDefinitionsPath, loadDefinitions } from '../../../registry/definitions/load.js';
-import { ownParams } from '../../../registry/params.js';
-import { type FlunderStore, openFlunderStore, strictWrite } from '../../../registry/rest/testing/flunder-store.js';
-import { resourceScope } from '../../../registry/rest/scope.js';
-import { wardleCodeStrategies } from '../../../registry/wardle/index.js';
-import { newAdmissionChain } from '../../chain.js';
-import { type ConfigurationSource, staticSource } from '../../configuration.js';
-import type { NamespaceSource } from '../namespace-lifecycle.js';
+import type { KubeObject } from '../../../../apimachinery/types.js';
+import { builtinDefinitionsPath, loadDefinitions } from '../../../../registry/definitions/load.js';
+import { ownParams } from '../../../../registry/params.js';
+import { type FlunderStore, openFlunderStore, strictWrite } from '../../../../registry/rest/testing/flunder-store.js';
+import { resourceScope } from '../../../../registry/rest/scope.js';
+import { wardleCodeStrategies } from '../../../../registry/wardle/index.js';
+import { newAdmissionChain } from '../../../chain.js';
+import { type ConfigurationSource, staticSource } from '../../../configuration.js';
+import type { NamespaceSource } from '../../namespace-lifecycle.js';
 import type { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from './types.js';
 import { validatingAdmissionPolicy } from './validating-admission-policy.js';
 
@@ -202,7 +202,7 @@ describe('ValidatingAdmissionPolicy', () => {
   });
 
   it('ships the sample-apiserver BanFlunder rule with Fischers as params', async () => {
-    const docs = parseAllDocuments(readFileSync(new URL('../../../../deploy/policies/ban-flunder.yaml', import.meta.url), 'utf8')).map(
+    const docs = parseAllDocuments(readFileSync(new URL('../../../../../deploy/policies/ban-flunder.yaml', import.meta.url), 'utf8')).map(
       (d) => d.toJS(),
     );
     use([docs[0]], [docs[1]]);

@@ -5,7 +5,7 @@
  * TestFailed: upstream then leaves the object as it was.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { isPlainObject } from '../../../apimachinery/types.js';
+import { isPlainObject } from '../../../../apimachinery/types.js';
 
 export interface PatchOperation {
   op: string;

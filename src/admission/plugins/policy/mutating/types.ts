@@ -1,8 +1,8 @@
 /** MutatingAdmissionPolicy and its binding (admissionregistration.k8s.io/v1), the fields admission reads. */
-import type { MatchCondition } from '../../cel/match-conditions.js';
-import type { Variable } from '../../cel/variables.js';
-import type { MatchResources } from '../../matching/types.js';
-import type { FailurePolicy, ParamKind, ParamRef } from '../policy/types.js';
+import type { MatchCondition } from '../../../cel/match-conditions.js';
+import type { Variable } from '../../../cel/variables.js';
+import type { MatchResources } from '../../../matching/types.js';
+import type { FailurePolicy, ParamKind, ParamRef } from '../validating/types.js';
 
 export type PatchType = 'ApplyConfiguration' | 'JSONPatch';
 export type ReinvocationPolicy = 'Never' | 'IfNeeded';

@@ -5,10 +5,10 @@
  * untyped, so an expression of type dyn passes here and its value is checked when evaluated. Errors are kept
  * beside the expression and become its evaluation error, decided by the failure policy.
  */
-import { instrument } from '../../../cel/cost.js';
-import { compileIssue } from '../../../cel/issues.js';
-import { type CompiledExpression, compileExpression } from '../../cel/compile.js';
-import { type CompiledVariables, compileVariables } from '../../cel/variables.js';
+import { instrument } from '../../../../cel/cost.js';
+import { compileIssue } from '../../../../cel/issues.js';
+import { type CompiledExpression, compileExpression } from '../../../cel/compile.js';
+import { type CompiledVariables, compileVariables } from '../../../cel/variables.js';
 import { isPatchTypeName, JSON_PATCH_TYPE, OBJECT_TYPE, rewriteInitializers } from './initializers.js';
 import { JSON_PATCH_FIELDS, patchEnvironment } from './patch-types.js';
 import type { MutatingAdmissionPolicy, PatchType } from './types.js';

@@ -4,8 +4,8 @@
  * that declares `params` when the policy has a paramKind. Compile errors are kept beside the expression and
  * become its evaluation error, decided by the failure policy.
  */
-import { type CompiledExpression, compileExpression } from '../../cel/compile.js';
-import { type CompiledVariables, compileVariables } from '../../cel/variables.js';
+import { type CompiledExpression, compileExpression } from '../../../cel/compile.js';
+import { type CompiledVariables, compileVariables } from '../../../cel/variables.js';
 import type { AuditAnnotation, ValidatingAdmissionPolicy, Validation } from './types.js';
 
 export interface CompiledPolicy {

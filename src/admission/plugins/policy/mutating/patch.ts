@@ -5,12 +5,12 @@
  * wrong is a plain Error with upstream's message, for the failure policy, except a resource without a schema
  * to merge by, which is upstream's 503.
  */
-import { newInternalError, newServiceUnavailable } from '../../../apimachinery/errors.js';
-import { isPlainObject, type KubeObject } from '../../../apimachinery/types.js';
-import { RUNTIME_CEL_COST_BUDGET } from '../../../cel/cost.js';
-import { evaluateExpression } from '../../cel/evaluate.js';
-import type { Attributes } from '../../interfaces.js';
-import type { GroupVersionKind } from '../../matching/types.js';
+import { newInternalError, newServiceUnavailable } from '../../../../apimachinery/errors.js';
+import { isPlainObject, type KubeObject } from '../../../../apimachinery/types.js';
+import { RUNTIME_CEL_COST_BUDGET } from '../../../../cel/cost.js';
+import { evaluateExpression } from '../../../cel/evaluate.js';
+import type { Attributes } from '../../../interfaces.js';
+import type { GroupVersionKind } from '../../../matching/types.js';
 import type { CompiledMutation } from './compilation.js';
 import { JSON_PATCH_TYPE, OBJECT_TYPE } from './initializers.js';
 import { applyJSONPatch, type PatchOperation, TestFailed } from './json-patch.js';
@@ -21,6 +21,8 @@ export interface PatchRequest {
   /** The object in the matched version. */
   object: KubeObject;
   kind: GroupVersionKind;
+  /** Whether the matched version is another than the request's. */
+  equivalent: boolean;
   /** The activation, variables bound. */
   vars: Record<string, unknown>;
 }
@@ -46,8 +48,13 @@ function applyConfiguration(value: unknown, r: PatchRequest): KubeObject {
     );
   }
   const configuration = { ...(toJSON(value) as Record<string, unknown>), apiVersion: r.object.apiVersion, kind: r.object.kind };
+  const convert = r.equivalent ? r.attrs.equivalents?.convert : undefined;
   try {
-    return merge(r.object, configuration);
+    if (!convert || !r.attrs.object) return merge(r.object, configuration);
+    // The merge knows the schema of the request's version only: the configuration is merged there, and the
+    // result comes back to the matched version.
+    const inRequestVersion = convert(configuration as unknown as KubeObject, r.attrs.resource.version);
+    return convert(merge(r.attrs.object, inRequestVersion as unknown as Record<string, unknown>), r.kind.version);
   } catch (err) {
     throw new Error(`error applying patch: ${(err as Error).message}`);
   }

@@ -1,7 +1,7 @@
 /** ValidatingAdmissionPolicy and its binding (admissionregistration.k8s.io/v1), the fields admission reads. */
-import type { MatchCondition } from '../../cel/match-conditions.js';
-import type { Variable } from '../../cel/variables.js';
-import type { LabelSelector, MatchResources } from '../../matching/types.js';
+import type { MatchCondition } from '../../../cel/match-conditions.js';
+import type { Variable } from '../../../cel/variables.js';
+import type { LabelSelector, MatchResources } from '../../../matching/types.js';
 
 export type FailurePolicy = 'Fail' | 'Ignore';
 export type ValidationAction = 'Deny' | 'Warn' | 'Audit';

@@ -6,15 +6,15 @@
  * failure policy. The first denial refuses the request, with the reason (and so the code) the validation
  * gave: 422 Invalid unless it said otherwise.
  */
-import type { StatusError, StatusReason } from '../../../apimachinery/errors.js';
-import type { KubeObject } from '../../../apimachinery/types.js';
-import type { ConfigurationSource } from '../../configuration.js';
-import { admissionForbidden } from '../../errors.js';
-import type { Attributes, Plugin } from '../../interfaces.js';
-import { matchResources } from '../../matching/match-resources.js';
-import type { NamespaceSource } from '../namespace-lifecycle.js';
+import type { StatusError, StatusReason } from '../../../../apimachinery/errors.js';
+import type { KubeObject } from '../../../../apimachinery/types.js';
+import type { ConfigurationSource } from '../../../configuration.js';
+import { admissionForbidden } from '../../../errors.js';
+import type { Attributes, Plugin } from '../../../interfaces.js';
+import { matchResources } from '../../../matching/match-resources.js';
+import type { NamespaceSource } from '../../namespace-lifecycle.js';
 import { compilePolicy } from './compile.js';
-import { collectParams, NO_PARAMS, type ParamResolver } from './params.js';
+import { collectParams, NO_PARAMS, type ParamResolver } from '../params.js';
 import type { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding, ValidationAction } from './types.js';
 import { validatePolicy } from './validator.js';
 

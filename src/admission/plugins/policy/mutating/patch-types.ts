@@ -5,8 +5,8 @@
  */
 import { type Environment, Optional } from '@marcbachmann/cel-js';
 import { UnsignedInt } from '@marcbachmann/cel-js/evaluator';
-import { isPlainObject } from '../../../apimachinery/types.js';
-import { celEquals } from '../../../cel/equality.js';
+import { isPlainObject } from '../../../../apimachinery/types.js';
+import { celEquals } from '../../../../cel/equality.js';
 import { constructorName, JSON_PATCH_TYPE, type Rewritten } from './initializers.js';
 
 const TYPE_NAME = Symbol('typeName');
