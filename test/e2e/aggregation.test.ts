@@ -529,6 +529,53 @@ metadata:
       await admin.ok(['delete', 'validatingadmissionpolicybinding,validatingadmissionpolicy', 'owner-wanted']);
     }, 60_000);
 
+    it('applies a MutatingAdmissionPolicy created in kube-apiserver: ApplyConfiguration labels a Flunder kubectl creates', async () => {
+      const policy = stringify({
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'MutatingAdmissionPolicy',
+        metadata: { name: 'label-owner' },
+        spec: {
+          matchConstraints: {
+            resourceRules: [{ apiGroups: ['wardle.example.com'], apiVersions: ['*'], operations: ['CREATE'], resources: ['flunders'] }],
+          },
+          matchConditions: [{ name: 'unowned', expression: "!has(object.metadata.labels) || !('owner' in object.metadata.labels)" }],
+          failurePolicy: 'Fail',
+          reinvocationPolicy: 'Never',
+          mutations: [
+            {
+              patchType: 'ApplyConfiguration',
+              applyConfiguration: { expression: "Object{metadata: Object.metadata{labels: {'owner': request.userInfo.username}}}" },
+            },
+          ],
+        },
+      });
+      const binding = stringify({
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'MutatingAdmissionPolicyBinding',
+        metadata: { name: 'label-owner' },
+        spec: {
+          policyName: 'label-owner',
+          matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'team-b' } } },
+        },
+      });
+      await admin.ok(['apply', '-f', '-'], `${policy}---\n${binding}`);
+      // Created again until our informers have seen the policy.
+      await admin.ok(['create', '-f', '-'], flunder('owned', 'team-b'));
+      const labelled = await eventually(
+        'the policy to have labelled a Flunder',
+        async () => {
+          const got = JSON.parse(await admin.ok(['get', 'flunder', 'owned', '-n', 'team-b', '-o', 'json']));
+          if (got.metadata.labels?.owner) return got;
+          await admin.ok(['delete', 'flunder', 'owned', '-n', 'team-b']);
+          await admin.ok(['create', '-f', '-'], flunder('owned', 'team-b'));
+          return undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      expect(labelled.metadata.labels).toEqual({ 'sample-label': 'true', owner: 'admin' });
+      await admin.ok(['delete', 'mutatingadmissionpolicybinding,mutatingadmissionpolicy', 'label-owner']);
+    }, 60_000);
+
     it('calls webhooks registered in kube-apiserver: the mutating one labels, the validating one denies; failurePolicy decides when it is down', async () => {
       const hook = await startWebhookServer();
       hook.handle('/validate', (r: any) =>
