@@ -11,6 +11,8 @@ import { parseAllDocuments } from 'yaml';
 import { newAdmissionChain } from '../src/admission/chain.js';
 import { staticSource } from '../src/admission/configuration.js';
 import type { Attributes, Plugin } from '../src/admission/interfaces.js';
+import { mutatingAdmissionPolicy } from '../src/admission/plugins/policy/mutating/mutating-admission-policy.js';
+import type { MutatingAdmissionPolicy, MutatingAdmissionPolicyBinding } from '../src/admission/plugins/policy/mutating/types.js';
 import type { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from '../src/admission/plugins/policy/validating/types.js';
 import { validatingAdmissionPolicy } from '../src/admission/plugins/policy/validating/validating-admission-policy.js';
 import type { MutatingWebhookConfiguration, ValidatingWebhookConfiguration } from '../src/admission/plugins/webhook/types.js';
@@ -95,6 +97,10 @@ export async function benchAdmission(): Promise<AdmissionCost> {
       webhooks: ValidatingWebhookConfiguration[],
     ) => {
       const plugins: Plugin[] = [
+        mutatingAdmissionPolicy({
+          policies: staticSource<MutatingAdmissionPolicy>([]),
+          bindings: staticSource<MutatingAdmissionPolicyBinding>([]),
+        }),
         mutatingWebhook({ configurations: staticSource<MutatingWebhookConfiguration>([]) }),
         validatingAdmissionPolicy({
           policies: staticSource(policies),
