@@ -470,6 +470,10 @@ metadata:
 
   describe("the cluster's admission: ValidatingAdmissionPolicies and webhooks created in kube-apiserver", () => {
     const BAN_FLUNDER = join(import.meta.dirname, '..', '..', 'deploy', 'policies', 'ban-flunder.yaml');
+    // A namespace of these tests' own: the tests after them count what team-a holds.
+    beforeAll(async () => {
+      await admin.ok(['create', 'namespace', 'policed']);
+    });
     /** Creates the object, retrying while our informers have not yet seen the configuration just created. */
     const createUntil = async (what: string, yaml: string, done: (r: KubectlResult) => boolean): Promise<KubectlResult> =>
       eventually(
@@ -489,11 +493,11 @@ metadata:
         ['create', '-f', '-'],
         'apiVersion: wardle.example.com/v1alpha1\nkind: Fischer\nmetadata:\n  name: bans\ndisallowedFlunders: [forbidden-name]\n',
       );
-      const refused = await createUntil('the policy to refuse', flunder('forbidden-name', 'team-a'), (r) => r.code !== 0);
+      const refused = await createUntil('the policy to refuse', flunder('forbidden-name', 'policed'), (r) => r.code !== 0);
       expect(refused.stderr).toMatch(
         /Error from server \(Forbidden\).*flunders.wardle.example.com "forbidden-name" is forbidden: ValidatingAdmissionPolicy 'ban-flunder' with binding 'ban-flunder' denied request: this name may not be used, please change the resource name/,
       );
-      expect(await admin.ok(['create', '-f', '-'], flunder('allowed-name', 'team-a'))).toMatch(/created/);
+      expect(await admin.ok(['create', '-f', '-'], flunder('allowed-name', 'policed'))).toMatch(/created/);
       await admin.ok(['delete', '-f', BAN_FLUNDER]);
     }, 60_000);
 
@@ -521,7 +525,7 @@ metadata:
         spec: { policyName: 'owner-wanted', validationActions: ['Warn'] },
       });
       await admin.ok(['apply', '-f', '-'], `${policy}---\n${binding}`);
-      const warned = await createUntil('the policy to warn', flunder('unowned', 'team-a'), (r) => r.stderr.includes('Warning'));
+      const warned = await createUntil('the policy to warn', flunder('unowned', 'policed'), (r) => r.stderr.includes('Warning'));
       expect(warned.code).toBe(0);
       expect(warned.stderr).toMatch(
         /Warning: Validation failed for ValidatingAdmissionPolicy 'owner-wanted' with binding 'owner-wanted': every Flunder should name an owner/,
@@ -555,19 +559,19 @@ metadata:
         metadata: { name: 'label-owner' },
         spec: {
           policyName: 'label-owner',
-          matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'team-b' } } },
+          matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'policed' } } },
         },
       });
       await admin.ok(['apply', '-f', '-'], `${policy}---\n${binding}`);
       // Created again until our informers have seen the policy.
-      await admin.ok(['create', '-f', '-'], flunder('owned', 'team-b'));
+      await admin.ok(['create', '-f', '-'], flunder('owned', 'policed'));
       const labelled = await eventually(
         'the policy to have labelled a Flunder',
         async () => {
-          const got = JSON.parse(await admin.ok(['get', 'flunder', 'owned', '-n', 'team-b', '-o', 'json']));
+          const got = JSON.parse(await admin.ok(['get', 'flunder', 'owned', '-n', 'policed', '-o', 'json']));
           if (got.metadata.labels?.owner) return got;
-          await admin.ok(['delete', 'flunder', 'owned', '-n', 'team-b']);
-          await admin.ok(['create', '-f', '-'], flunder('owned', 'team-b'));
+          await admin.ok(['delete', 'flunder', 'owned', '-n', 'policed']);
+          await admin.ok(['create', '-f', '-'], flunder('owned', 'policed'));
           return undefined;
         },
         { timeoutMs: 30_000, intervalMs: 500 },
