@@ -136,17 +136,40 @@ export function writeStatus(req: FastifyRequest, reply: FastifyReply, status: St
 }
 
 /** The encoder of one watch stream: a newline-terminated WatchEvent per event, as negotiated. */
-export function watchEncoder(req: FastifyRequest, scope: ResourceScope): (type: string, object: KubeObject) => string {
+/**
+ * Watch frames of one object, encoded once and shared by every watch that sends the same event in the same
+ * format: the objects of an event are shared by its watchers (one per version), so a hundred watchers cost
+ * one JSON.stringify and one buffer instead of a hundred.
+ */
+const sharedFrames = new WeakMap<KubeObject, Map<string, Buffer>>();
+
+function sharedFrame(object: KubeObject, key: string, encode: () => string): Buffer {
+  let frames = sharedFrames.get(object);
+  if (!frames) {
+    frames = new Map();
+    sharedFrames.set(object, frames);
+  }
+  let frame = frames.get(key);
+  if (!frame) {
+    frame = Buffer.from(encode());
+    frames.set(key, frame);
+  }
+  return frame;
+}
+
+export function watchEncoder(req: FastifyRequest, scope: ResourceScope): (type: string, object: KubeObject) => Buffer | string {
   const format = outputFormat(req);
   let headersSent = false;
   return (type, object) => {
+    // A bookmark is made for one watch: nothing to share.
+    const frame = (key: string, encode: () => string) => (type === 'BOOKMARK' ? encode() : sharedFrame(object, key, encode));
     if (format === 'PartialObjectMetadata' || format === 'PartialObjectMetadataList') {
-      return `${JSON.stringify({ type, object: partialObjectMetadata(object) })}\n`;
+      return frame(`partial ${type}`, () => `${JSON.stringify({ type, object: partialObjectMetadata(object) })}\n`);
     }
-    if (format !== 'table' || type === 'BOOKMARK') return `${JSON.stringify({ type, object })}\n`;
+    if (format !== 'table' || type === 'BOOKMARK') return frame(type, () => `${JSON.stringify({ type, object })}\n`);
     // Only the first Table of a watch carries column definitions, as upstream's NoHeaders.
-    const frame = table(req, scope, [object], { resourceVersion: object.metadata.resourceVersion }, headersSent);
+    const rows = table(req, scope, [object], { resourceVersion: object.metadata.resourceVersion }, headersSent);
     headersSent = true;
-    return `${JSON.stringify({ type, object: frame })}\n`;
+    return `${JSON.stringify({ type, object: rows })}\n`;
   };
 }

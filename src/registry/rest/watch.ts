@@ -42,6 +42,26 @@ export function bookmark(scope: ResourceScope, resourceVersion: number, initialE
   return { type: 'BOOKMARK', object: { apiVersion: scope.apiVersion, kind: scope.def.names.kind, metadata }, resourceVersion };
 }
 
+/**
+ * Each event's object in each version, converted once for all watches: watchers of one version share the
+ * object (and so the encoded frame the handler keeps for it). Objects are never changed after conversion.
+ */
+const converted = new WeakMap<KubeObject, Map<string, KubeObject>>();
+
+function sharedVersion(store: StoreTarget, obj: KubeObject, version: string): KubeObject {
+  let versions = converted.get(obj);
+  if (!versions) {
+    versions = new Map();
+    converted.set(obj, versions);
+  }
+  let out = versions.get(version);
+  if (!out) {
+    out = store.toVersion(obj, version);
+    versions.set(version, out);
+  }
+  return out;
+}
+
 /** Throws the Expired Status with upstream's watch-cache wording. */
 function tooOld(requested: number, oldest: number): Error {
   return newResourceExpired(`too old resource version: ${requested} (${oldest})`);
@@ -78,7 +98,7 @@ export async function startWatch(store: StoreTarget, scope: ResourceScope, param
       if (queued) return queued;
       const ev = await watch.next();
       if (!ev) return undefined;
-      return { type: ev.type, object: store.toVersion(ev.object, scope.version.name), resourceVersion: ev.resourceVersion };
+      return { type: ev.type, object: sharedVersion(store, ev.object, scope.version.name), resourceVersion: ev.resourceVersion };
     },
     progress() {
       return initial.length > 0 ? 0 : watch.progress();
