@@ -642,6 +642,25 @@ metadata:
           options: { kind: 'CreateOptions' },
         });
         expect(sent.userInfo.username).toBe('admin');
+        // What the mutating webhook did is in our audit log, as kube-apiserver's admission annotates its events.
+        // The last create of it (the first ones may have come before our informers saw the webhooks), once written.
+        const created = await eventually(
+          'our audit log to show the create',
+          async () =>
+            (await auditEvents()).findLast(
+              (e) =>
+                e.stage === 'ResponseComplete' &&
+                e.verb === 'create' &&
+                e.objectRef?.name === 'plain' &&
+                e.objectRef?.namespace === 'hooked',
+            ),
+          { timeoutMs: 15_000 },
+        );
+        expect(JSON.parse(created?.annotations?.['mutation.webhook.admission.k8s.io/round_0_index_0'] ?? '{}')).toEqual({
+          configuration: 'test-mutate',
+          webhook: 'label.test.example.com',
+          mutated: true,
+        });
 
         const denied = await admin.run(['create', '-f', '-'], flunder('bad', 'hooked').replace('sample-label: "true"', 'deny: "true"'));
         // The webhook's Status has no reason, so kubectl prints none, as for any webhook's denial.
