@@ -21,6 +21,7 @@ import { startWebhookServer } from '../src/admission/plugins/webhook/testing/web
 import type { KubeObject } from '../src/apimachinery/types.js';
 import { builtinDefinitionsPath, loadDefinitions } from '../src/registry/definitions/load.js';
 import { ownParams } from '../src/registry/params.js';
+import { flunderAttributes } from '../src/admission/testing/attributes.js';
 import { wardleCodeStrategies } from '../src/registry/wardle/index.js';
 import { LevelStorage } from '../src/storage/level/index.js';
 
@@ -41,25 +42,21 @@ async function time(n: number, op: (i: number) => Promise<void>): Promise<number
   return rounds.sort((a, b) => a - b)[2] as number;
 }
 
-const attributes = (i: number): Attributes => ({
-  operation: 'CREATE',
-  kind: { group: 'wardle.example.com', version: 'v1alpha1', kind: 'Flunder' },
-  resource: { group: 'wardle.example.com', version: 'v1alpha1', resource: 'flunders' },
-  subresource: '',
-  namespace: 'default',
-  name: `f-${i}`,
-  object: {
-    apiVersion: 'wardle.example.com/v1alpha1',
-    kind: 'Flunder',
-    metadata: { name: `f-${i}`, namespace: 'default', labels: { app: 'bench' } },
-    spec: { reference: 'r', referenceType: 'Flunder' },
-  } as KubeObject,
-  dryRun: false,
-  userInfo: { name: 'alice', groups: ['system:authenticated'], extra: {} },
-  options: { apiVersion: 'meta.k8s.io/v1', kind: 'CreateOptions' },
-  warnings: [],
-  auditAnnotations: {},
-});
+const attributes = (i: number): Attributes =>
+  flunderAttributes({
+    namespace: 'default',
+    name: `f-${i}`,
+    object: {
+      apiVersion: 'wardle.example.com/v1alpha1',
+      kind: 'Flunder',
+      metadata: { name: `f-${i}`, namespace: 'default', labels: { app: 'bench' } },
+      spec: { reference: 'r', referenceType: 'Flunder' },
+    } as KubeObject,
+    userInfo: { name: 'alice', groups: ['system:authenticated'], extra: {} },
+    options: { apiVersion: 'meta.k8s.io/v1', kind: 'CreateOptions' },
+    warnings: [],
+    auditAnnotations: {},
+  });
 
 export async function benchAdmission(): Promise<AdmissionCost> {
   const builtin = builtinDefinitionsPath();

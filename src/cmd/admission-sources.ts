@@ -19,7 +19,7 @@ import {
 import type { ResourceDefinition } from '../registry/definitions/types.js';
 import { ownParams } from '../registry/params.js';
 import { kubeNamespaces } from '../server/kube-namespaces.js';
-import { type WatchedList, watchedList } from '../server/kube-watched-list.js';
+import { clusterResource, type WatchedList, watchedList } from '../server/kube-watched-list.js';
 import type { Storage } from '../storage/interfaces.js';
 import type { AdmissionPluginName } from './options/admission.js';
 
@@ -39,7 +39,7 @@ export function cachedAdmission(
 ): CachedAdmission {
   const lists: WatchedList<unknown>[] = [];
   const watch = <T extends { metadata?: { name?: string } }>(resource: string): WatchedList<T> => {
-    const list = watchedList<T>(kc, { ...ADMISSION_REGISTRATION, resource }, warn);
+    const list = watchedList<T>(kc, clusterResource(kc, { ...ADMISSION_REGISTRATION, resource }), warn);
     lists.push(list as WatchedList<unknown>);
     list.start();
     return list;

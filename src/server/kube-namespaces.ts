@@ -1,10 +1,11 @@
 /**
- * The cluster's namespaces for NamespaceLifecycle: an informer (list, then watch, re-listing after an
- * error) and a live read. The informer restarts itself when the kube-apiserver ends or breaks its watch.
+ * The cluster's namespaces for NamespaceLifecycle and the namespaceSelectors: an informer (watchedList) and a
+ * live read. A namespace seen deleted is remembered a while, since a cache may still hold it recreated.
  */
 import * as k8s from '@kubernetes/client-node';
 import type { Namespace, NamespaceSource } from '../admission/plugins/namespace-lifecycle.js';
 import { newInternalError, newNotFound } from '../apimachinery/errors.js';
+import { watchedList } from './kube-watched-list.js';
 
 /** How long a namespace seen deleted makes a cached, active one suspect (`forceLiveLookupTTL`). */
 const FORCE_LIVE_LOOKUP_TTL_MS = 30_000;
@@ -16,44 +17,15 @@ export interface KubeNamespaces extends NamespaceSource {
 
 export function kubeNamespaces(kc: k8s.KubeConfig, warn: (msg: string, err?: unknown) => void): KubeNamespaces {
   const api = kc.makeApiClient(k8s.CoreV1Api);
-  const informer = k8s.makeInformer<k8s.V1Namespace>(kc, '/api/v1/namespaces', () => api.listNamespace());
   const deleted = new Map<string, number>();
-  let synced = false;
-  let stopped = false;
-  const waiters: (() => void)[] = [];
-  informer.on('connect', () => {
-    synced = true;
-    for (const w of waiters.splice(0)) w();
-  });
-  informer.on('delete', (ns) => {
+  const list = watchedList<Namespace>(kc, { path: '/api/v1/namespaces', list: () => api.listNamespace() }, warn, (ns) => {
     if (ns.metadata?.name) deleted.set(ns.metadata.name, Date.now() + FORCE_LIVE_LOOKUP_TTL_MS);
   });
-  informer.on('error', (err: unknown) => {
-    if (stopped) return;
-    warn('namespace informer failed, restarting in 5s', err);
-    setTimeout(() => {
-      if (!stopped) informer.start().catch((e: unknown) => warn('namespace informer failed to restart', e));
-    }, 5000).unref();
-  });
   return {
-    start() {
-      informer.start().catch((err: unknown) => warn('namespace informer failed to start', err));
-    },
-    async stop() {
-      stopped = true;
-      await informer.stop();
-    },
-    waitForSync(timeoutMs) {
-      if (synced) return Promise.resolve(true);
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => resolve(synced), timeoutMs);
-        waiters.push(() => {
-          clearTimeout(timer);
-          resolve(true);
-        });
-      });
-    },
-    cached: (name) => informer.get(name) as Namespace | undefined,
+    start: () => list.start(),
+    stop: () => list.stop(),
+    waitForSync: (timeoutMs) => list.waitForSync(timeoutMs),
+    cached: (name) => list.get(name),
     recentlyDeleted(name) {
       const until = deleted.get(name);
       if (until === undefined) return false;

@@ -1,22 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Attributes } from '../interfaces.js';
+import { flunderAttributes } from '../testing/attributes.js';
 import { compileMatchConditions, MatchConditionError } from './match-conditions.js';
 import { compileVariables, bindVariables } from './variables.js';
 import { compileExpression } from './compile.js';
 import { evaluateExpression } from './evaluate.js';
 import { activation, admissionRequest } from './activation.js';
 
-const attrs = (labels: Record<string, string> = {}): Attributes => ({
-  operation: 'CREATE',
-  kind: { group: 'wardle.example.com', version: 'v1alpha1', kind: 'Flunder' },
-  resource: { group: 'wardle.example.com', version: 'v1alpha1', resource: 'flunders' },
-  subresource: '',
-  namespace: 'ns',
-  name: 'a',
-  object: { apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name: 'a', labels }, spec: { replicas: 3 } },
-  dryRun: false,
-  userInfo: { name: 'alice', groups: ['devs'], extra: {} },
-});
+const attrs = (labels: Record<string, string> = {}): Attributes =>
+  flunderAttributes({
+    name: 'a',
+    object: { apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name: 'a', labels }, spec: { replicas: 3 } },
+    userInfo: { name: 'alice', groups: ['devs'], extra: {} },
+  });
 
 describe('matchConditions', () => {
   it('matches when every condition is true, and names the first false one', () => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { Attributes } from '../interfaces.js';
+import { flunderAttributes } from '../testing/attributes.js';
 import { matchResources, matchWebhook } from './match-resources.js';
 import type { RuleWithOperations } from './types.js';
 
@@ -17,17 +18,7 @@ function obj(labels?: Record<string, string>): KubeObject {
 }
 
 function attrs(over: Partial<Attributes> = {}): Attributes {
-  return {
-    operation: 'CREATE',
-    kind: { group: 'wardle.example.com', version: 'v1beta1', kind: 'Flunder' },
-    resource: { group: 'wardle.example.com', version: 'v1beta1', resource: 'flunders' },
-    subresource: '',
-    namespace: 'ns',
-    name: 'f',
-    object: obj(),
-    dryRun: false,
-    ...over,
-  };
+  return flunderAttributes({ object: obj(), ...over }, 'v1beta1');
 }
 
 const prodNamespace = { metadata: { name: 'ns', labels: { env: 'prod' } } };

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../apimachinery/types.js';
 import { staticSource } from '../../configuration.js';
 import type { Attributes } from '../../interfaces.js';
+import { flunderAttributes } from '../../testing/attributes.js';
 import { mutatingWebhook } from './mutating-webhook.js';
 import { jsonPatch, startWebhookServer, type WebhookServer } from './testing/webhook-server.js';
 import type { MutatingWebhook, MutatingWebhookConfiguration } from './types.js';
@@ -15,19 +16,7 @@ const flunder = (spec: Record<string, unknown> = { reference: 'r' }, version = '
 });
 
 function attrs(over: Partial<Attributes> = {}): Attributes {
-  return {
-    operation: 'CREATE',
-    kind: { group: 'wardle.example.com', version: 'v1beta1', kind: 'Flunder' },
-    resource: { group: 'wardle.example.com', version: 'v1beta1', resource: 'flunders' },
-    subresource: '',
-    namespace: 'ns',
-    name: 'f',
-    object: flunder(),
-    dryRun: false,
-    warnings: [],
-    auditAnnotations: {},
-    ...over,
-  };
+  return flunderAttributes({ object: flunder(), warnings: [], auditAnnotations: {}, ...over }, 'v1beta1');
 }
 
 describe('MutatingAdmissionWebhook', () => {

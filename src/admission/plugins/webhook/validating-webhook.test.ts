@@ -5,6 +5,7 @@ import { newNotFound } from '../../../apimachinery/errors.js';
 import type { KubeObject } from '../../../apimachinery/types.js';
 import { type ConfigurationSource, staticSource } from '../../configuration.js';
 import type { Attributes } from '../../interfaces.js';
+import { flunderAttributes } from '../../testing/attributes.js';
 import type { Namespace, NamespaceSource } from '../namespace-lifecycle.js';
 import { startWebhookServer, type WebhookServer } from './testing/webhook-server.js';
 import type { ValidatingWebhook, ValidatingWebhookConfiguration } from './types.js';
@@ -18,21 +19,17 @@ const flunder = (labels?: Record<string, string>): KubeObject => ({
 });
 
 function attrs(over: Partial<Attributes> = {}): Attributes {
-  return {
-    operation: 'CREATE',
-    kind: { group: 'wardle.example.com', version: 'v1beta1', kind: 'Flunder' },
-    resource: { group: 'wardle.example.com', version: 'v1beta1', resource: 'flunders' },
-    subresource: '',
-    namespace: 'ns',
-    name: 'f',
-    object: flunder(),
-    dryRun: false,
-    userInfo: { name: 'alice', uid: 'u-1', groups: ['system:authenticated'], extra: { scopes: ['a'] } },
-    options: { apiVersion: 'meta.k8s.io/v1', kind: 'CreateOptions' },
-    warnings: [],
-    auditAnnotations: {},
-    ...over,
-  };
+  return flunderAttributes(
+    {
+      object: flunder(),
+      userInfo: { name: 'alice', uid: 'u-1', groups: ['system:authenticated'], extra: { scopes: ['a'] } },
+      options: { apiVersion: 'meta.k8s.io/v1', kind: 'CreateOptions' },
+      warnings: [],
+      auditAnnotations: {},
+      ...over,
+    },
+    'v1beta1',
+  );
 }
 
 const namespaces = (known: Record<string, Record<string, string>>): NamespaceSource => ({

@@ -9,6 +9,7 @@ import { type ConfigurationSource, staticSource } from '../../../configuration.j
 import type { NamespaceSource } from '../../namespace-lifecycle.js';
 import { mutatingAdmissionPolicy } from './mutating-admission-policy.js';
 import type { MutatingAdmissionPolicy, MutatingAdmissionPolicyBinding, Mutation } from './types.js';
+import { flunderAttributes } from '../../../testing/attributes.js';
 
 /** Sources whose contents each test sets. */
 const policies: MutatingAdmissionPolicy[] = [];
@@ -248,17 +249,7 @@ describe('MutatingAdmissionPolicy', () => {
     const never: ConfigurationSource<never> = { waitForSync: async () => false, items: () => [] };
     const plugin = mutatingAdmissionPolicy({ policies: never, bindings: staticSource([]) });
     expect(plugin.handles('DELETE')).toBe(false);
-    await expect(
-      plugin.admit!({
-        operation: 'CREATE',
-        kind: { group: 'wardle.example.com', version: 'v1alpha1', kind: 'Flunder' },
-        resource: { group: 'wardle.example.com', version: 'v1alpha1', resource: 'flunders' },
-        subresource: '',
-        namespace: 'ns',
-        name: 'n',
-        dryRun: false,
-      }),
-    ).rejects.toMatchObject({
+    await expect(plugin.admit!(flunderAttributes({ name: 'n' }))).rejects.toMatchObject({
       status: { code: 403, message: 'flunders.wardle.example.com "n" is forbidden: not yet ready to handle request' },
     });
   });

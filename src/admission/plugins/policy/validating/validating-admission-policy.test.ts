@@ -12,6 +12,7 @@ import { type ConfigurationSource, staticSource } from '../../../configuration.j
 import type { NamespaceSource } from '../../namespace-lifecycle.js';
 import type { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from './types.js';
 import { validatingAdmissionPolicy } from './validating-admission-policy.js';
+import { flunderAttributes } from '../../../testing/attributes.js';
 
 /** Sources whose contents each test sets. */
 const policies: ValidatingAdmissionPolicy[] = [];
@@ -262,17 +263,7 @@ describe('ValidatingAdmissionPolicy', () => {
   it('refuses while its configuration has not been listed', async () => {
     const never: ConfigurationSource<never> = { waitForSync: async () => false, items: () => [] };
     const plugin = validatingAdmissionPolicy({ policies: never, bindings: staticSource([]) });
-    await expect(
-      plugin.validate!({
-        operation: 'CREATE',
-        kind: { group: 'wardle.example.com', version: 'v1alpha1', kind: 'Flunder' },
-        resource: { group: 'wardle.example.com', version: 'v1alpha1', resource: 'flunders' },
-        subresource: '',
-        namespace: 'ns',
-        name: 'n',
-        dryRun: false,
-      }),
-    ).rejects.toMatchObject({
+    await expect(plugin.validate!(flunderAttributes({ name: 'n' }))).rejects.toMatchObject({
       status: { code: 403, message: 'flunders.wardle.example.com "n" is forbidden: not yet ready to handle request' },
     });
   });
