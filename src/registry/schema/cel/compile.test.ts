@@ -120,15 +120,150 @@ describe('compileValidations', () => {
           type: 'array',
           'x-kubernetes-list-type': 'map',
           'x-kubernetes-list-map-keys': ['name'],
+          // Bounded, as kube-apiserver requires of a string comparison on every item.
+          maxItems: 100,
           items: {
             type: 'object',
-            properties: { name: { type: 'string' } },
+            properties: { name: { type: 'string', maxLength: 63 } },
             'x-kubernetes-validations': [{ rule: 'self.name == oldSelf.name' }],
           },
         },
         'a@b': { type: 'object', properties: { m: { type: 'integer' } }, 'x-kubernetes-validations': [{ rule: 'self.m == 2' }] },
       },
     };
+    expect(compileErrors(schema)).toEqual([]);
+  });
+});
+
+describe('compileValidations: estimated cost', () => {
+  const root = 'spec.validation.openAPIV3Schema';
+  const atL = `${root}.properties[spec].properties[l].x-kubernetes-validations`;
+  const budget =
+    '(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)';
+  const contributed = 'Forbidden: contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema';
+  const onList = (list: JSONSchemaProps, ...rules: string[]) =>
+    spec([], { l: { ...list, 'x-kubernetes-validations': rules.map((rule) => ({ rule })) } });
+  const strings = (maxLength?: number): JSONSchemaProps => ({ type: 'string', ...(maxLength === undefined ? {} : { maxLength }) });
+  const pairwise = 'self.all(x, self.all(y, x == y))';
+
+  it('accepts a nested all() over a list whose maxItems and maxLength bound it', () => {
+    expect(compileErrors(onList({ type: 'array', maxItems: 20, items: strings(64) }, pairwise))).toEqual([]);
+  });
+
+  it('refuses the same rule over an unbounded list of strings, as kube-apiserver does', () => {
+    expect(compileErrors(onList({ type: 'array', items: strings() }, pairwise))).toEqual([
+      `${atL}[0].rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x ${budget}`,
+      `${atL}[0].rule: ${contributed}`,
+      `${root}: Forbidden: x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema exceeds budget by factor of more than 100x ${budget}`,
+    ]);
+  });
+
+  it('accepts simple rules', () => {
+    expect(compileErrors(spec([{ rule: 'self.x > 0' }, { rule: 'has(self.x) || self.x == oldSelf.x' }]))).toEqual([]);
+  });
+
+  it('prints the factor as Go does', () => {
+    // 2 + 7 × 1572863 unbounded integers; 12 + 14 × 1572863, + 1 for == and 10 for the list.
+    expect(
+      compileErrors(
+        onList({ type: 'array', items: { type: 'integer' } }, 'self.all(x, x > 0 && x < 100)', 'self.map(x, x * 2) == [2, 4, 6]'),
+      ),
+    ).toEqual([
+      `${atL}[0].rule: Forbidden: estimated rule cost exceeds budget by factor of 1.101004x ${budget}`,
+      `${atL}[1].rule: Forbidden: estimated rule cost exceeds budget by factor of 2.2x ${budget}`,
+    ]);
+  });
+
+  it('refuses rules too expensive together, naming the four dearest', () => {
+    const rules = Array.from({ length: 13 }, (_, i) => `self.all(x, x > ${i})`);
+    expect(
+      compileErrors(onList({ type: 'array', items: { type: 'integer' } }, ...rules), 'spec.versions[1].schema.openAPIV3Schema'),
+    ).toEqual([
+      ...[0, 1, 2, 3].map(
+        (i) => `spec.versions[1].schema.openAPIV3Schema.properties[spec].properties[l].x-kubernetes-validations[${i}].rule: ${contributed}`,
+      ),
+      `spec.versions[1].schema.openAPIV3Schema: Forbidden: x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema exceeds budget by factor of 1.022361x ${budget}`,
+    ]);
+  });
+
+  // validation_test.go "forbid validation rules where cost total exceeds total limit".
+  it('multiplies a rule by the maxItems and maxProperties above it', () => {
+    const contains = [{ rule: "self.contains('keyword')" }];
+    const schema: JSONSchemaProps = {
+      type: 'object',
+      properties: {
+        list: { type: 'array', maxItems: 100000, items: { ...strings(5000), 'x-kubernetes-validations': contains } },
+        map: { type: 'object', maxProperties: 1000, additionalProperties: { ...strings(5000), 'x-kubernetes-validations': contains } },
+        field: { type: 'integer', 'x-kubernetes-validations': [{ rule: 'self > 50 && self < 100' }] },
+      },
+    };
+    expect(compileErrors(schema)).toEqual([
+      `${root}.properties[list].items.x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget by factor of 20.0x ${budget}`,
+      `${root}.properties[list].items.x-kubernetes-validations[0].rule: ${contributed}`,
+      `${root}.properties[map].additionalProperties.x-kubernetes-validations[0].rule: ${contributed}`,
+      `${root}: Forbidden: x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema exceeds budget by factor of 2.0x ${budget}`,
+    ]);
+  });
+
+  // validation_test.go "... messageExpression exceeding per-expression estimated cost limit".
+  it('refuses an expensive messageExpression', () => {
+    const schema: JSONSchemaProps = {
+      type: 'object',
+      properties: {
+        f: {
+          type: 'array',
+          items: strings(),
+          'x-kubernetes-validations': [
+            { rule: 'true', messageExpression: 'self[0] + self[1] + self[2] + self[3] + self[4] + self[5] + self[6] + self[7]' },
+          ],
+        },
+      },
+    };
+    expect(compileErrors(schema)).toEqual([
+      `${root}.properties[f].x-kubernetes-validations[0].messageExpression: Forbidden: estimated messageExpression cost exceeds budget by factor of 1.101006x ${budget}`,
+    ]);
+  });
+
+  it.each<[string, JSONSchemaProps]>([
+    // validation_test.go: bounded lists and strings, and metadata names bounded by the API server.
+    [
+      'lowerAscii on bounded strings',
+      {
+        type: 'object',
+        properties: {
+          f: {
+            type: 'array',
+            maxItems: 5,
+            items: strings(5),
+            'x-kubernetes-validations': [{ rule: 'self.all(x, self.exists_one(y, x.lowerAscii() == y.lowerAscii()))' }],
+          },
+        },
+      },
+    ],
+    [
+      'metadata.name and generateName',
+      {
+        type: 'object',
+        'x-kubernetes-validations': [
+          { rule: 'self.metadata.name.contains(self.metadata.name) && self.metadata.generateName.contains(self.metadata.generateName)' },
+        ],
+      },
+    ],
+    // kube-apiserver refuses this (it cannot size string()'s result); the estimate errs towards accepting.
+    [
+      'a value the estimate cannot size',
+      {
+        type: 'object',
+        properties: {
+          f: {
+            type: 'array',
+            items: strings(),
+            'x-kubernetes-validations': [{ rule: 'true', messageExpression: 'string(self[0]) + string(self[1])' }],
+          },
+        },
+      },
+    ],
+  ])('accepts %s', (_name, schema) => {
     expect(compileErrors(schema)).toEqual([]);
   });
 });

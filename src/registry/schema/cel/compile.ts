@@ -14,6 +14,9 @@ import { schemaEnvironment } from './environment.js';
 import { escapeFieldName } from './escaping.js';
 import { normalizeFieldPath } from './field-path.js';
 import { compileIssue } from '../../../cel/issues.js';
+import { estimateCost } from './cost-estimate.js';
+import { TotalCost } from './cost-limits.js';
+import { childCardinality, sizedType, unboundedCardinality } from './schema-sizes.js';
 
 export type ValidationReason = 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueRequired' | 'FieldValueDuplicate';
 
@@ -70,6 +73,8 @@ interface PendingNode extends CompiledNode {
   path: string;
   /** Path of the list above this node whose items do not correlate with old ones, if any. */
   uncorrelatable: string | undefined;
+  /** The most times the node occurs in one object (maxItems and maxProperties above it); undefined if unbounded. */
+  maxCardinality: number | undefined;
 }
 
 /**
@@ -80,9 +85,12 @@ export function compileValidations(schema: JSONSchemaProps, basePath = 'spec.val
   const reg = new TypeRegistry();
   const pending: PendingNode[] = [];
   const errs: FieldError[] = [];
-  const root = buildNode(schema, schemaDeclType(schema, true, reg), true, basePath, undefined, reg, pending, errs);
+  const root = buildNode(schema, schemaDeclType(schema, true, reg), true, basePath, undefined, 1, reg, pending, errs);
   const env = schemaEnvironment(reg);
-  for (const node of pending) compileNodeRules(node, env, errs);
+  // Like kube-apiserver, refuse rules too expensive to run, each and together.
+  const totalCost = new TotalCost();
+  for (const node of pending) compileNodeRules(node, env, totalCost, errs);
+  errs.push(...totalCost.errors(basePath));
   if (errs.length > 0) throw new CelCompileError(errs);
   return { root };
 }
@@ -102,6 +110,7 @@ function buildNode(
   isResourceRoot: boolean,
   path: string,
   uncorrelatable: string | undefined,
+  maxCardinality: number | undefined,
   reg: TypeRegistry,
   pending: PendingNode[],
   errs: FieldError[],
@@ -123,8 +132,9 @@ function buildNode(
     additionalProperties: undefined,
     path,
     uncorrelatable,
+    maxCardinality,
   };
-  if (rulesOf(schema).length > 0) pending.push(node);
+  const childMaxCardinality = childCardinality(schema, maxCardinality);
   const elem = type.kind === 'list' || type.kind === 'map' ? type.elem : undefined;
   if (schema.items) {
     const items = schema.items;
@@ -135,6 +145,7 @@ function buildNode(
       !!items['x-kubernetes-embedded-resource'],
       `${path}.items`,
       uncorrelatable ?? (correlatable ? undefined : path),
+      childMaxCardinality,
       reg,
       pending,
       errs,
@@ -148,6 +159,7 @@ function buildNode(
       !!ap['x-kubernetes-embedded-resource'],
       `${path}.additionalProperties`,
       uncorrelatable,
+      childMaxCardinality,
       reg,
       pending,
       errs,
@@ -168,16 +180,19 @@ function buildNode(
       !!prop['x-kubernetes-embedded-resource'],
       `${path}.properties[${k}]`,
       uncorrelatable,
+      childMaxCardinality,
       reg,
       pending,
       errs,
     );
     if (child) node.properties.set(k, child);
   }
+  // Upstream validates a node's rules after those below it, which orders errors and the costs it totals.
+  if (rulesOf(schema).length > 0) pending.push(node);
   return node;
 }
 
-function compileNodeRules(node: PendingNode, env: Environment, errs: FieldError[]): void {
+function compileNodeRules(node: PendingNode, env: Environment, totalCost: TotalCost, errs: FieldError[]): void {
   const selfType = celTypeName(node.type);
   const envs = new Map<boolean, Environment>();
   const envFor = (optionalOldSelf: boolean): Environment => {
@@ -196,7 +211,7 @@ function compileNodeRules(node: PendingNode, env: Environment, errs: FieldError[
     const before = errs.length;
     errs.push(...ruleShapeErrors(rule, node.schema, at));
     if (errs.length > before) return;
-    node.rules.push(compileRule(rule, envFor(rule.optionalOldSelf === true), node, at, errs));
+    node.rules.push(compileRule(rule, envFor(rule.optionalOldSelf === true), node, at, totalCost, errs));
   });
 }
 
@@ -249,7 +264,14 @@ function compileExpression(env: Environment, src: string): { program: ParseResul
   return { program, type: checked.type ?? 'dyn' };
 }
 
-function compileRule(rule: ValidationRule, env: Environment, node: PendingNode, at: string, errs: FieldError[]): CompiledRule {
+function compileRule(
+  rule: ValidationRule,
+  env: Environment,
+  node: PendingNode,
+  at: string,
+  totalCost: TotalCost,
+  errs: FieldError[],
+): CompiledRule {
   const out: CompiledRule = { rule, program: undefined, messageExpression: undefined, usesOldSelf: false, fieldPath: undefined };
   const compiled = compileExpression(env, rule.rule);
   if ('issue' in compiled) {
@@ -262,6 +284,12 @@ function compileRule(rule: ValidationRule, env: Environment, node: PendingNode, 
   }
   out.usesOldSelf = instrument(compiled.program.ast).usesOldSelf;
   out.program = compiled.program;
+  const sizes = sizedType(node.schema, node.isResourceRoot);
+  if (sizes) {
+    // A rule runs once per occurrence of its node; unbounded, as many times as values of it fit in a request.
+    const cardinality = node.maxCardinality ?? unboundedCardinality(sizes);
+    errs.push(...totalCost.observe(`${at}.rule`, 'estimated rule cost', estimateCost(compiled.program.ast, sizes), cardinality));
+  }
   if (out.usesOldSelf && node.uncorrelatable !== undefined) {
     errs.push(
       invalid(`${at}.rule`, rule.rule, `oldSelf cannot be used on the uncorrelatable portion of the schema within ${node.uncorrelatable}`),
@@ -278,6 +306,10 @@ function compileRule(rule: ValidationRule, env: Environment, node: PendingNode, 
     } else {
       instrument(msg.program.ast);
       out.messageExpression = msg.program;
+      if (sizes) {
+        const cost = estimateCost(msg.program.ast, sizes);
+        errs.push(...totalCost.observe(`${at}.messageExpression`, 'estimated messageExpression cost', cost, 1));
+      }
     }
   }
   if (rule.fieldPath) out.fieldPath = normalizeFieldPath(rule.fieldPath, node.schema);

@@ -212,7 +212,7 @@ const cases: Case[] = [
     schema: resource(
       obj({
         l: withRules(
-          { type: 'array', items: int },
+          { type: 'array', maxItems: 100, items: int },
           'self.all(x, x > 0)',
           'self.exists(x, x == 2)',
           'self.exists_one(x, x == 3)',
@@ -319,7 +319,13 @@ const cases: Case[] = [
     name: 'map-list with composite keys',
     schema: resource(
       obj({
-        l: mapList(withRules(obj({ k1: str, k2: int, v: str }), { rule: 'self.v == oldSelf.v', message: 'v immutable' }), ['k1', 'k2']),
+        l: {
+          ...mapList(
+            withRules(obj({ k1: str, k2: int, v: { ...str, maxLength: 64 } }), { rule: 'self.v == oldSelf.v', message: 'v immutable' }),
+            ['k1', 'k2'],
+          ),
+          maxItems: 100,
+        },
       }),
     ),
     obj: {
@@ -436,15 +442,22 @@ describe('validateRules', () => {
   });
 
   it('stops at the per-call cost limit', () => {
-    const schema = resource(obj({ l: withRules({ type: 'array', items: int }, 'self.all(x, self.all(y, self.all(z, x + y + z >= 0)))') }));
-    const l = Array.from({ length: 120 }, (_, i) => i);
+    // 100 items keep the estimate under kube-apiserver's limit but not the run under the per-call limit.
+    const schema = resource(
+      obj({ l: withRules({ type: 'array', maxItems: 100, items: int }, 'self.all(x, self.all(y, self.all(z, x + y + z >= 0)))') }),
+    );
+    const l = Array.from({ length: 100 }, (_, i) => i);
     expect(validateRules(compileValidations(schema), { spec: { l } }, undefined).map((e) => `${e.field}: ${e.message}`)).toEqual([
       `spec.l: Invalid value: "array": 'operation cancelled: actual cost limit exceeded': no further validation rules will be run due to call cost exceeds limit for rule: self.all(x, self.all(y, self.all(z, x + y + z >= 0)))`,
     ]);
   });
 
   it('stops when the object runs out of cost budget', () => {
-    const schema = resource(obj({ l: { type: 'array', items: withRules(str, "self.matches('^[a-z]+$')", 'self.size() > 0') } }));
+    const schema = resource(
+      obj({
+        l: { type: 'array', maxItems: 100, items: withRules({ ...str, maxLength: 10 }, "self.matches('^[a-z]+$')", 'self.size() > 0') },
+      }),
+    );
     const l = Array.from({ length: 50 }, () => 'abc');
     const errs = validateRules(compileValidations(schema), { spec: { l } }, undefined, { costBudget: 100 });
     expect(errs.map((e) => `${e.field}: ${e.message}`)).toEqual([
