@@ -1,10 +1,13 @@
 /**
  * The base CEL environment every Kubernetes expression starts from (k8s.io/apiserver's `cel/environment`):
  * the standard library with the Kubernetes libraries this package provides (lists, strings, sets, quantity,
- * URLs), optionals on (as Kubernetes' base environment), and mixed list and map literals allowed (cel-go's
- * default). Schema rules and admission expressions each clone it and declare their own variables.
+ * URLs, IP, CIDR, format), optionals on (as Kubernetes' base environment), and mixed list and map literals
+ * allowed (cel-go's default). Schema rules and admission expressions each clone it and declare their own variables.
  */
 import { Environment } from '@marcbachmann/cel-js';
+import { registerCIDRLibrary } from './library-cidr.js';
+import { registerFormatLibrary } from './library-format.js';
+import { registerIPLibrary } from './library-ip.js';
 import { registerListLibrary } from './library-lists.js';
 import { registerQuantityLibrary } from './library-quantity.js';
 import { registerSetsLibrary } from './library-sets.js';
@@ -17,6 +20,9 @@ registerStringLibrary(base);
 registerSetsLibrary(base);
 registerQuantityLibrary(base);
 registerURLLibrary(base);
+registerIPLibrary(base);
+registerCIDRLibrary(base);
+registerFormatLibrary(base);
 
 export function kubernetesEnvironment(): Environment {
   return base.clone();
