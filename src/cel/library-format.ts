@@ -5,114 +5,16 @@
  */
 import { type Environment, Optional } from '@marcbachmann/cel-js';
 import { goBytes } from '../apimachinery/go-format.js';
+import {
+  dns1035LabelErrors,
+  dns1123LabelErrors,
+  dns1123SubdomainErrors,
+  labelValueErrors,
+  maskTrailingDash,
+  qualifiedNameErrors,
+} from '../apimachinery/name-formats.js';
 import { chargeCost } from './cost.js';
 import { parseRequestURI } from './library-urls.js';
-
-// The apimachinery name formats (util/validation and api/validate/content) work on Go strings: each takes the
-// string as `goBytes` gives it, so lengths are byte lengths and any non-ASCII byte fails the ASCII patterns.
-// They repeat src/registry/metadata/name-formats.ts, which src/cel may not import: both belong in apimachinery.
-
-const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const DNS1123_SUBDOMAIN_FMT = `${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_FMT})*`;
-const DNS1035_LABEL_FMT = '[a-z]([-a-z0-9]*[a-z0-9])?';
-const LABEL_KEY_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
-const LABEL_VALUE_FMT = `(${LABEL_KEY_FMT})?`;
-
-const anchored = (fmt: string): RegExp => new RegExp(`^${fmt}$`);
-const DNS1123_LABEL = anchored(DNS1123_LABEL_FMT);
-const DNS1123_SUBDOMAIN = anchored(DNS1123_SUBDOMAIN_FMT);
-const DNS1035_LABEL = anchored(DNS1035_LABEL_FMT);
-const LABEL_KEY = anchored(LABEL_KEY_FMT);
-const LABEL_VALUE = anchored(LABEL_VALUE_FMT);
-
-/** `RegexError`: the rule, its examples and the pattern (the doubled space before "or" is upstream's). */
-const regexError = (msg: string, fmt: string, ...examples: string[]): string =>
-  `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${fmt}')`;
-
-const DNS1123_LABEL_MSG = regexError(
-  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
-  DNS1123_LABEL_FMT,
-  'my-name',
-  '123-abc',
-);
-const DNS1123_SUBDOMAIN_MSG = regexError(
-  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
-  DNS1123_SUBDOMAIN_FMT,
-  'example.com',
-);
-const DNS1035_LABEL_MSG = regexError(
-  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
-  DNS1035_LABEL_FMT,
-  'my-name',
-  'abc-123',
-);
-const LABEL_KEY_MSG = regexError(
-  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-  LABEL_KEY_FMT,
-  'MyName',
-  'my.name',
-  '123-abc',
-);
-const LABEL_VALUE_MSG = regexError(
-  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-  LABEL_VALUE_FMT,
-  'MyValue',
-  'my_value',
-  '12345',
-);
-
-/** util/validation words its length limits in characters, api/validate/content in bytes; both count bytes. */
-type Unit = 'characters' | 'bytes';
-
-/** `IsDNS1123Label`; a valid subdomain that is no label can only have dots, so it says just that. */
-function dns1123Label(b: string): string[] {
-  const errs = b.length > 63 ? ['must be no more than 63 characters'] : [];
-  if (!DNS1123_LABEL.test(b)) errs.push(DNS1123_SUBDOMAIN.test(b) ? 'must not contain dots' : DNS1123_LABEL_MSG);
-  return errs;
-}
-
-function dns1123Subdomain(b: string, unit: Unit): string[] {
-  const errs = b.length > 253 ? [`must be no more than 253 ${unit}`] : [];
-  if (!DNS1123_SUBDOMAIN.test(b)) errs.push(DNS1123_SUBDOMAIN_MSG);
-  return errs;
-}
-
-function dns1035Label(b: string): string[] {
-  const errs = b.length > 63 ? ['must be no more than 63 characters'] : [];
-  if (!DNS1035_LABEL.test(b)) errs.push(DNS1035_LABEL_MSG);
-  return errs;
-}
-
-/** `IsQualifiedName` (= `content.IsLabelKey`): an optional subdomain prefix and `/`, then a name. */
-function qualifiedName(b: string): string[] {
-  const parts = b.split('/');
-  if (parts.length > 2) {
-    return [`a valid label key ${LABEL_KEY_MSG} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
-  }
-  const errs: string[] = [];
-  const name = parts.at(-1)!;
-  if (parts.length === 2) {
-    if (parts[0] === '') errs.push('prefix part must be non-empty');
-    else errs.push(...dns1123Subdomain(parts[0]!, 'bytes').map((m) => `prefix part ${m}`));
-  }
-  if (name === '') errs.push('name part must be non-empty');
-  else if (name.length > 63) errs.push('name part must be no more than 63 bytes');
-  if (!LABEL_KEY.test(name)) errs.push(`name part ${LABEL_KEY_MSG}`);
-  return errs;
-}
-
-/** `IsValidLabelValue` (= `content.IsLabelValue`). */
-function labelValue(b: string): string[] {
-  const errs = b.length > 63 ? ['must be no more than 63 bytes'] : [];
-  if (!LABEL_VALUE.test(b)) errs.push(LABEL_VALUE_MSG);
-  return errs;
-}
-
-/**
- * `maskTrailingDash`, for generateName prefixes: Go replaces the last *two* bytes by one `a`, a quirk kept
- * because it decides which prefixes pass (`a.-` passes as a subdomain prefix, as `aa` would).
- */
-const maskTrailingDash = (b: string): string => (b.length > 1 && b.endsWith('-') ? `${b.slice(0, -2)}a` : b);
 
 // kube-openapi's strfmt, behind the CRD formats; its verdicts are yes or no, so each has one message.
 
@@ -180,18 +82,18 @@ export class NamedFormat {
 
 const bytes = (validate: (b: string) => string[]) => (s: string) => validate(goBytes(s));
 const prefix = (validate: (b: string) => string[]) => (s: string) => validate(maskTrailingDash(goBytes(s)));
-const subdomain = (b: string): string[] => dns1123Subdomain(b, 'characters');
+const subdomain = (b: string): string[] => dns1123SubdomainErrors(b, 'characters');
 
 /** `ConstantFormats`, by the name CEL uses. The sizes are upstream's, two of them its govalidator estimates. */
 const FORMATS = new Map<string, NamedFormat>([
-  ['dns1123Label', new NamedFormat('DNS1123Label', bytes(dns1123Label), 30)],
+  ['dns1123Label', new NamedFormat('DNS1123Label', bytes(dns1123LabelErrors), 30)],
   ['dns1123Subdomain', new NamedFormat('DNS1123Subdomain', bytes(subdomain), 60)],
-  ['dns1035Label', new NamedFormat('DNS1035Label', bytes(dns1035Label), 30)],
-  ['qualifiedName', new NamedFormat('QualifiedName', bytes(qualifiedName), 60)],
-  ['dns1123LabelPrefix', new NamedFormat('DNS1123LabelPrefix', prefix(dns1123Label), 30)],
+  ['dns1035Label', new NamedFormat('DNS1035Label', bytes(dns1035LabelErrors), 30)],
+  ['qualifiedName', new NamedFormat('QualifiedName', bytes(qualifiedNameErrors), 60)],
+  ['dns1123LabelPrefix', new NamedFormat('DNS1123LabelPrefix', prefix(dns1123LabelErrors), 30)],
   ['dns1123SubdomainPrefix', new NamedFormat('DNS1123SubdomainPrefix', prefix(subdomain), 60)],
-  ['dns1035LabelPrefix', new NamedFormat('DNS1035LabelPrefix', prefix(dns1035Label), 30)],
-  ['labelValue', new NamedFormat('LabelValue', bytes(labelValue), 40)],
+  ['dns1035LabelPrefix', new NamedFormat('DNS1035LabelPrefix', prefix(dns1035LabelErrors), 30)],
+  ['labelValue', new NamedFormat('LabelValue', bytes(labelValueErrors), 40)],
   ['uri', new NamedFormat('URI', uriErrors, 1103)],
   ['uuid', new NamedFormat('uuid', check(isUUID, 'does not match the UUID format'), 70)],
   ['byte', new NamedFormat('byte', check(isBase64, 'invalid base64'), 84)],

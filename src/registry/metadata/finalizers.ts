@@ -6,7 +6,7 @@
 import type { FieldError } from '../../apimachinery/errors.js';
 import { forbidden, invalid } from '../../apimachinery/field.js';
 import { compareBytes, goQuote } from '../../apimachinery/go-format.js';
-import { isQualifiedName } from './name-formats.js';
+import { isQualifiedName } from '../../apimachinery/name-formats.js';
 
 const ORPHAN = 'orphan';
 const FOREGROUND_DELETION = 'foregroundDeletion';

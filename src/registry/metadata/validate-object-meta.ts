@@ -11,10 +11,10 @@ import { validateFinalizers, validateNoNewFinalizers } from './finalizers.js';
 import { forbidden, invalid, PrintedValue, required, tooLong } from '../../apimachinery/field.js';
 import { byteLength, goJSONString } from '../../apimachinery/go-format.js';
 import { validateManagedFields } from './managed-fields.js';
-import { isDNS1123Label, isQualifiedName, isValidLabelValue, nameIsDNSSubdomain } from './name-formats.js';
+import { isDNS1123Label, isQualifiedName, isValidLabelValue, nameIsDNSSubdomain } from '../../apimachinery/name-formats.js';
 import { validateOwnerReferences } from './owner-references.js';
 
-export { isDNS1123Subdomain, isQualifiedName } from './name-formats.js';
+export { isDNS1123Subdomain, isQualifiedName } from '../../apimachinery/name-formats.js';
 
 /** `TotalAnnotationSizeLimitB`: keys and values together, in bytes. */
 const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
