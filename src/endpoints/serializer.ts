@@ -135,7 +135,6 @@ export function writeStatus(req: FastifyRequest, reply: FastifyReply, status: St
     : writeBytes(reply, status.code, JSON_TYPE, JSON.stringify(status));
 }
 
-/** The encoder of one watch stream: a newline-terminated WatchEvent per event, as negotiated. */
 /**
  * Watch frames of one object, encoded once and shared by every watch that sends the same event in the same
  * format: the objects of an event are shared by its watchers (one per version), so a hundred watchers cost
@@ -157,6 +156,7 @@ function sharedFrame(object: KubeObject, key: string, encode: () => string): Buf
   return frame;
 }
 
+/** The encoder of one watch stream: a newline-terminated WatchEvent per event, as negotiated. */
 export function watchEncoder(req: FastifyRequest, scope: ResourceScope): (type: string, object: KubeObject) => Buffer | string {
   const format = outputFormat(req);
   let headersSent = false;
