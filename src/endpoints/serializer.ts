@@ -4,6 +4,7 @@
  * meta.k8s.io Table, PartialObjectMetadata[List]); and the `Warning` headers a request collected. Bodies go
  * out as bytes with exactly the Content-Type kube-apiserver writes (`application/json`, no charset added).
  */
+import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringify as toYaml } from 'yaml';
 import { newNotAcceptable, type Status } from '../apimachinery/errors.js';
@@ -108,10 +109,24 @@ export function writeList(
   }
 }
 
-/** A JSON list whose items are the stored JSON text, spliced in without a parse and re-serialisation. */
+/** A list of more items than this is streamed in chunks rather than built as one string (100 MB for 100,000). */
+export const STREAMED_LIST_ITEMS = 1000;
+const CHUNK_ITEMS = 500;
+
+/**
+ * A JSON list whose items are the stored JSON text, spliced in without a parse and re-serialisation. A large
+ * one goes out as chunks of items while the socket takes them: the first bytes leave at once and the whole
+ * body never exists in memory (nor, at RequestResponse level, in the audit event, which then omits it).
+ */
 export function writeRawList(reply: FastifyReply, scope: ResourceScope, rawItems: string[], metadata: ListMeta): FastifyReply {
-  const head = JSON.stringify({ apiVersion: scope.apiVersion, kind: scope.def.names.listKind, metadata });
-  return writeBytes(reply, 200, JSON_TYPE, `${head.slice(0, -1)},"items":[${rawItems.join(',')}]}`);
+  const head = `${JSON.stringify({ apiVersion: scope.apiVersion, kind: scope.def.names.listKind, metadata }).slice(0, -1)},"items":[`;
+  if (rawItems.length <= STREAMED_LIST_ITEMS) return writeBytes(reply, 200, JSON_TYPE, `${head}${rawItems.join(',')}]}`);
+  function* chunks(): Generator<string> {
+    yield head;
+    for (let i = 0; i < rawItems.length; i += CHUNK_ITEMS) yield (i > 0 ? ',' : '') + rawItems.slice(i, i + CHUNK_ITEMS).join(',');
+    yield ']}';
+  }
+  return reply.code(200).header('Content-Type', JSON_TYPE).send(Readable.from(chunks()));
 }
 
 /** Any other body (a success Status, a Scale) in the negotiated serialization. */
