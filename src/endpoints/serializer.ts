@@ -13,7 +13,8 @@ import type { ResourceScope } from '../registry/rest/scope.js';
 import { queryParam } from './handlers/query.js';
 import { requestSlot } from './request/context.js';
 import { negotiateOutput, type OutputFormat, tableApiVersion } from './negotiation/accept.js';
-import { tableForObjects } from './table/table.js';
+import { cachedRow } from './table/row-cache.js';
+import { includeObjectOf, rowCells, tableForObjects, tableHead } from './table/table.js';
 
 const JSON_TYPE = 'application/json';
 const YAML_TYPE = 'application/yaml';
@@ -127,6 +128,30 @@ export function writeRawList(reply: FastifyReply, scope: ResourceScope, rawItems
     yield ']}';
   }
   return reply.code(200).header('Content-Type', JSON_TYPE).send(Readable.from(chunks()));
+}
+
+/**
+ * A Table of a list served in the storage version, from the stored JSON text: each row from the row cache
+ * (so only objects written since the last Table are parsed), ages rendered now, spliced into the Table's text.
+ */
+export function writeRawTable(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  scope: ResourceScope,
+  rawItems: string[],
+  metadata: ListMeta,
+): FastifyReply {
+  const includeObject = includeObjectOf(queryParam(req, 'includeObject'));
+  const head = JSON.stringify({
+    ...tableHead(scope.version, { listMeta: metadata, apiVersion: tableApiVersion(req.headers.accept) }),
+    rows: [],
+  });
+  const now = Date.now();
+  const rows = rawItems.map((raw) => {
+    const row = cachedRow(scope.version, includeObject, raw);
+    return `{"cells":${JSON.stringify(rowCells(row, now))},"object":${row.object}}`;
+  });
+  return writeBytes(reply, 200, JSON_TYPE, `${head.slice(0, -2)}${rows.join(',')}]}`);
 }
 
 /** Any other body (a success Status, a Scale) in the negotiated serialization. */

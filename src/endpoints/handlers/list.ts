@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { requestInfoFrom } from '../request/context.js';
 import { isLongRunning } from '../request/long-running.js';
 import { intParam, optionalBoolParam, queryParam } from './query.js';
-import { outputFormat, writeList, writeRawList } from '../serializer.js';
+import { outputFormat, writeList, writeRawList, writeRawTable } from '../serializer.js';
 import { nameOf, namespaceOf, type RouteContext } from './route-context.js';
 import { predicateFrom } from './selectors.js';
 import { serveWatch } from './watch.js';
@@ -11,9 +11,10 @@ import { serveWatch } from './watch.js';
 export async function listOrWatch(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   if (isLongRunning(requestInfoFrom(req))) return serveWatch(ctx, req, reply);
   const limit = intParam(req, 'limit');
-  const asJson = outputFormat(req) === 'json';
+  const format = outputFormat(req);
   const listed = await ctx.store.list(ctx.scope, {
-    raw: asJson,
+    // A JSON list splices the stored text; a Table's rows come from it too, through the row cache.
+    raw: format === 'json' || format === 'table',
     namespace: namespaceOf(req),
     predicate: predicateFrom(req, ctx.scope),
     limit: limit !== undefined && limit > 0 ? limit : undefined,
@@ -22,6 +23,7 @@ export async function listOrWatch(ctx: RouteContext, req: FastifyRequest, reply:
     resourceVersionMatch: queryParam(req, 'resourceVersionMatch'),
     sendInitialEvents: optionalBoolParam(req, 'sendInitialEvents'),
   });
+  if (listed.rawItems && format === 'table') return writeRawTable(req, reply, ctx.scope, listed.rawItems, listed.metadata);
   if (listed.rawItems) return writeRawList(reply, ctx.scope, listed.rawItems, listed.metadata);
   return writeList(req, reply, ctx.scope, listed.items, listed.metadata);
 }

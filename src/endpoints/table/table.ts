@@ -47,6 +47,11 @@ function columnsOf(version: VersionDefinition): PrinterColumn[] {
   return version.additionalPrinterColumns.length > 0 ? version.additionalPrinterColumns : [AGE_COLUMN];
 }
 
+/** A date column's value, kept as found: its cell is an age, which depends on when the Table is written. */
+interface DateValue {
+  date: unknown;
+}
+
 function cell(column: PrinterColumn, obj: KubeObject): unknown {
   let results: unknown[];
   try {
@@ -65,13 +70,33 @@ function cell(column: PrinterColumn, obj: KubeObject): unknown {
       return typeof value === 'number' ? value : null;
     case 'boolean':
       return typeof value === 'boolean' ? value : null;
-    case 'date': {
-      if (typeof value !== 'string') return null;
-      const t = Date.parse(value);
-      return Number.isNaN(t) ? '<invalid>' : humanDuration(Date.now() - t);
-    }
+    case 'date':
+      return { date: value } satisfies DateValue;
   }
   return null;
+}
+
+function age(value: unknown, now: number): unknown {
+  if (typeof value !== 'string') return null;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? '<invalid>' : humanDuration(now - t);
+}
+
+/**
+ * A row as far as it does not depend on the time: its cells with date columns' values unrendered, and its
+ * object per includeObject. `rowCells` renders it at a given time.
+ */
+export interface RowTemplate {
+  cells: unknown[];
+  object: unknown;
+}
+
+export function rowTemplate(obj: KubeObject, version: VersionDefinition, includeObject: string): RowTemplate {
+  return { cells: [obj.metadata.name ?? '', ...columnsOf(version).map((c) => cell(c, obj))], object: rowObject(obj, includeObject) };
+}
+
+export function rowCells(row: RowTemplate, now: number): unknown[] {
+  return row.cells.map((c) => (c !== null && typeof c === 'object' && 'date' in c ? age((c as DateValue).date, now) : c));
 }
 
 function rowObject(obj: KubeObject, includeObject: string): unknown {
@@ -80,21 +105,41 @@ function rowObject(obj: KubeObject, includeObject: string): unknown {
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
 }
 
+/** includeObject as given, checked (`Metadata` when absent). */
+export function includeObjectOf(given: string | undefined): string {
+  const includeObject = given || 'Metadata';
+  if (!['None', 'Metadata', 'Object'].includes(includeObject)) {
+    throw newBadRequest(`includeObject: Unsupported value: "${includeObject}": supported values: "Metadata", "None", "Object"`);
+  }
+  return includeObject;
+}
+
 export function tableForObjects(
   objects: KubeObject[],
   version: VersionDefinition,
   opts: { includeObject?: string; listMeta?: ListMeta; noHeaders?: boolean; apiVersion?: Table['apiVersion'] },
 ): Table {
-  const includeObject = opts.includeObject || 'Metadata';
-  if (!['None', 'Metadata', 'Object'].includes(includeObject)) {
-    throw newBadRequest(`includeObject: Unsupported value: "${includeObject}": supported values: "Metadata", "None", "Object"`);
-  }
-  const columns = columnsOf(version);
+  const includeObject = includeObjectOf(opts.includeObject);
+  const now = Date.now();
+  return {
+    ...tableHead(version, opts),
+    rows: objects.map((obj) => {
+      const row = rowTemplate(obj, version, includeObject);
+      return { cells: rowCells(row, now), object: row.object };
+    }),
+  };
+}
+
+/** A Table without its rows. */
+export function tableHead(
+  version: VersionDefinition,
+  opts: { listMeta?: ListMeta; noHeaders?: boolean; apiVersion?: Table['apiVersion'] },
+): Omit<Table, 'rows'> {
   const columnDefinitions: TableColumnDefinition[] | null = opts.noHeaders
     ? null
     : [
         { name: 'Name', type: 'string', format: 'name', description: NAME_DESCRIPTION, priority: 0 },
-        ...columns.map((c) => ({
+        ...columnsOf(version).map((c) => ({
           name: c.name,
           type: c.type,
           format: c.format ?? '',
@@ -103,14 +148,5 @@ export function tableForObjects(
           description: c.description || `Custom resource definition column (in JSONPath format): ${c.jsonPath}`,
         })),
       ];
-  return {
-    kind: 'Table',
-    apiVersion: opts.apiVersion ?? 'meta.k8s.io/v1',
-    metadata: opts.listMeta ?? {},
-    columnDefinitions,
-    rows: objects.map((obj) => ({
-      cells: [obj.metadata.name ?? '', ...columns.map((c) => cell(c, obj))],
-      object: rowObject(obj, includeObject),
-    })),
-  };
+  return { kind: 'Table', apiVersion: opts.apiVersion ?? 'meta.k8s.io/v1', metadata: opts.listMeta ?? {}, columnDefinitions };
 }
