@@ -16,6 +16,7 @@ import { benchAdmission } from './admission.js';
 import { benchFieldManager } from './field-manager.js';
 import { benchKubeApiserver, type KubeApiserverFigures, OPERATIONS } from './kube-apiserver.js';
 import { startReviewer } from './reviewer.js';
+import { benchScale, scalesFromEnv } from './scale.js';
 import { watchFanOut } from './watch.js';
 
 /**
@@ -167,6 +168,18 @@ async function main(): Promise<void> {
         `(${(adm.policy / adm.none).toFixed(1)}x), one validating webhook over HTTPS ${adm.webhook.toFixed(0)} us ` +
         `(${(adm.webhook / createUs).toFixed(2)}x a create)`,
     );
+
+    const scale = await benchScale(scalesFromEnv());
+    console.log('\nmemory and start-up by collection size (local mode, LevelDB, objects of about 1 KB; BENCH_SCALE=n,n,...)');
+    console.log('objects'.padStart(10), 'start ms'.padStart(9), 'RSS MiB'.padStart(8), 'peak RSS MiB over two full lists'.padStart(33));
+    for (const f of scale) {
+      console.log(
+        f.objects.toLocaleString('en-US').padStart(10),
+        String(f.startMs).padStart(9),
+        f.rssMiB.toFixed(0).padStart(8),
+        f.peakMiB.toFixed(0).padStart(33),
+      );
+    }
 
     const kube = await benchKubeApiserver(resolve(import.meta.dirname, '..'));
     printAgainstKubeApiserver(kube);
