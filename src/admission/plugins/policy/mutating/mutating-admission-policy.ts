@@ -18,6 +18,7 @@ import type { Attributes, Plugin } from '../../../interfaces.js';
 import { matchResources } from '../../../matching/match-resources.js';
 import type { NamespaceSource } from '../../namespace-lifecycle.js';
 import { collectParams, NO_PARAMS, type ParamResolver } from '../params.js';
+import { bindingsByPolicy, namespaceOnce, waitForPolicies } from '../policy-context.js';
 import { dispatchInvocations, type Invocation, type PolicyError } from './dispatcher.js';
 import { ReinvocationContext } from './reinvocation.js';
 import type { MutatingAdmissionPolicy, MutatingAdmissionPolicyBinding } from './types.js';
@@ -30,16 +31,12 @@ export interface MutatingAdmissionPolicyOptions {
   params?: ParamResolver;
 }
 
-/** How long admission waits for the first list of policies and bindings. */
-const READY_TIMEOUT_MS = 10_000;
-
 export function mutatingAdmissionPolicy(opts: MutatingAdmissionPolicyOptions): Plugin {
   const params = opts.params ?? NO_PARAMS;
 
   /** The invocations for the request as it is now, and the configuration errors met finding them. */
   async function invocationsFor(a: Attributes, namespace: () => Promise<Record<string, unknown> | undefined>) {
-    const bindingsOf = new Map<string, MutatingAdmissionPolicyBinding[]>();
-    for (const b of opts.bindings.items()) bindingsOf.set(b.spec.policyName, [...(bindingsOf.get(b.spec.policyName) ?? []), b]);
+    const bindingsOf = bindingsByPolicy(opts.bindings.items());
     const invocations: Invocation[] = [];
     const errors: PolicyError[] = [];
     const configError = (policy: MutatingAdmissionPolicy, binding: MutatingAdmissionPolicyBinding | undefined, err: unknown) => {
@@ -77,18 +74,9 @@ export function mutatingAdmissionPolicy(opts: MutatingAdmissionPolicyOptions): P
     // There is no object to mutate on DELETE.
     handles: (operation) => operation !== 'DELETE',
     async admit(a: Attributes) {
-      const [policiesReady, bindingsReady] = await Promise.all([
-        opts.policies.waitForSync(READY_TIMEOUT_MS),
-        opts.bindings.waitForSync(READY_TIMEOUT_MS),
-      ]);
-      if (!policiesReady || !bindingsReady) throw admissionForbidden(a, 'not yet ready to handle request');
+      await waitForPolicies(a, opts.policies, opts.bindings);
       if (opts.bindings.items().length === 0) return;
-
-      let cached: Record<string, unknown> | undefined | null = null;
-      const namespace = async () => {
-        if (cached === null) cached = await lookupNamespace(opts.namespaces, a);
-        return cached;
-      };
+      const namespace = namespaceOnce(opts.namespaces, a);
       const reinvocation = new ReinvocationContext();
       for (const reinvoke of [false, true]) {
         if (reinvoke && !reinvocation.reinvocationNeeded) break;
@@ -124,10 +112,4 @@ function deniedByPolicy(a: Attributes, errors: PolicyError[]): StatusError {
     message: errorMessage(first),
     details: { ...forbidden.details, causes: errors.map((e) => ({ message: errorMessage(e) })) },
   });
-}
-
-/** The request's namespace, none for cluster-scoped requests; a namespace that does not exist is its 404. */
-async function lookupNamespace(source: NamespaceSource | undefined, a: Attributes): Promise<Record<string, unknown> | undefined> {
-  if (!source || a.namespace === '') return undefined;
-  return (source.cached(a.namespace) ?? (await source.live(a.namespace))) as Record<string, unknown>;
 }

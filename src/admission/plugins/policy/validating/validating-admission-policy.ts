@@ -15,6 +15,7 @@ import { matchResources } from '../../../matching/match-resources.js';
 import type { NamespaceSource } from '../../namespace-lifecycle.js';
 import { compilePolicy } from './compile.js';
 import { collectParams, NO_PARAMS, type ParamResolver } from '../params.js';
+import { bindingsByPolicy, namespaceOnce, waitForPolicies } from '../policy-context.js';
 import type { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding, ValidationAction } from './types.js';
 import { validatePolicy } from './validator.js';
 
@@ -26,8 +27,6 @@ export interface ValidatingAdmissionPolicyOptions {
   params?: ParamResolver;
 }
 
-/** How long admission waits for the first list of policies and bindings. */
-const READY_TIMEOUT_MS = 10_000;
 /** `maxAuditAnnotationValueLength`. */
 const MAX_AUDIT_ANNOTATION_VALUE = 10 * 1024;
 /** `maxValidationFailures`. */
@@ -57,24 +56,10 @@ export function validatingAdmissionPolicy(opts: ValidatingAdmissionPolicyOptions
     name: 'ValidatingAdmissionPolicy',
     handles: () => true,
     async validate(a: Attributes) {
-      const [policiesReady, bindingsReady] = await Promise.all([
-        opts.policies.waitForSync(READY_TIMEOUT_MS),
-        opts.bindings.waitForSync(READY_TIMEOUT_MS),
-      ]);
-      if (!policiesReady || !bindingsReady) throw admissionForbidden(a, 'not yet ready to handle request');
-      const bindingsOf = new Map<string, ValidatingAdmissionPolicyBinding[]>();
-      for (const b of opts.bindings.items()) {
-        const list = bindingsOf.get(b.spec.policyName) ?? [];
-        list.push(b);
-        bindingsOf.set(b.spec.policyName, list);
-      }
+      await waitForPolicies(a, opts.policies, opts.bindings);
+      const bindingsOf = bindingsByPolicy(opts.bindings.items());
       if (bindingsOf.size === 0) return;
-
-      let namespace: Record<string, unknown> | undefined | null = null;
-      const namespaceObject = async (): Promise<Record<string, unknown> | undefined> => {
-        if (namespace === null) namespace = await lookupNamespace(opts.namespaces, a);
-        return namespace;
-      };
+      const namespaceObject = namespaceOnce(opts.namespaces, a);
       const denials: Denial[] = [];
       const failures: ValidationFailure[] = [];
       const configError = (policy: ValidatingAdmissionPolicy, binding: ValidatingAdmissionPolicyBinding | undefined, err: unknown) => {
@@ -188,10 +173,4 @@ function versionedObjects(
     object: a.object && convert(a.object, matched.kind.version),
     oldObject: a.oldObject && convert(a.oldObject, matched.kind.version),
   };
-}
-
-/** The request's namespace, none for cluster-scoped requests (a Namespace itself is no namespaced request). */
-async function lookupNamespace(source: NamespaceSource | undefined, a: Attributes): Promise<Record<string, unknown> | undefined> {
-  if (!source || a.namespace === '') return undefined;
-  return (source.cached(a.namespace) ?? (await source.live(a.namespace))) as Record<string, unknown>;
 }
