@@ -53,9 +53,13 @@ export function celTypeName(t: DeclType): string {
   }
 }
 
+/** `DNS1123SubdomainMaxLength`: the bound upstream puts on `metadata.name` when the schema sets none. */
+const NAME_MAX_LENGTH = 253;
+
 /**
  * `WithTypeAndObjectMeta`: at the root of a resource (and of an embedded resource) rules see `apiVersion`,
- * `kind`, `metadata.name` and `metadata.generateName`, and nothing else of metadata.
+ * `kind`, `metadata.name` and `metadata.generateName`, and nothing else of metadata; the names bounded by the
+ * longest name the API server accepts (what the cost estimate sizes them by).
  */
 export function withTypeAndObjectMeta(s: JSONSchemaProps): JSONSchemaProps {
   const p = s.properties ?? {};
@@ -69,14 +73,22 @@ export function withTypeAndObjectMeta(s: JSONSchemaProps): JSONSchemaProps {
   ) {
     return s;
   }
-  const str: JSONSchemaProps = { type: 'string' };
+  const capped = (existing: JSONSchemaProps | undefined, max: number): JSONSchemaProps => {
+    const declared = typeof existing?.maxLength === 'number' ? Math.max(0, existing.maxLength) : undefined;
+    return { type: 'string', maxLength: declared !== undefined && declared < max ? declared : max };
+  };
+  const metaProps = meta?.properties ?? {};
   return {
     ...s,
     properties: {
       ...p,
-      kind: str,
-      apiVersion: str,
-      metadata: { type: 'object', properties: { name: str, generateName: str } },
+      kind: { type: 'string' },
+      apiVersion: { type: 'string' },
+      metadata: {
+        type: 'object',
+        // A generated name adds at least one character to generateName.
+        properties: { name: capped(metaProps.name, NAME_MAX_LENGTH), generateName: capped(metaProps.generateName, NAME_MAX_LENGTH - 1) },
+      },
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { byteLength } from '../../../apimachinery/go-format.js';
 import type { JSONSchemaProps } from '../../definitions/json-schema.js';
+import { withTypeAndObjectMeta } from './decl-type.js';
 import { escapeFieldName } from './escaping.js';
 
 /** `MaxRequestSizeBytes`: the largest request kube-apiserver accepts, which bounds every undeclared size. */
@@ -28,8 +29,6 @@ export interface SizedType {
 const MAX_DATETIME_SIZE_JSON = 32;
 const MAX_DURATION_SIZE_JSON = 32;
 const JSON_DATE_SIZE = 12;
-/** `DNS1123SubdomainMaxLength`: the bound upstream puts on `metadata.name` when the schema sets none. */
-const NAME_MAX_LENGTH = 253;
 
 const leaf = (maxElements: number, minSerializedSize: number): SizedType => ({ maxElements, minSerializedSize });
 /** Map keys are upstream's shared `StringType`, which declares no size. */
@@ -55,7 +54,7 @@ function computeSizedType(s: JSONSchemaProps, isResourceRoot: boolean): SizedTyp
   // maxLength counts characters and a character takes up to 4 bytes.
   const maxLength = limit(s, 'maxLength');
   if (s['x-kubernetes-int-or-string']) return leaf(maxLength !== undefined ? maxLength * 4 : UNBOUNDED_STRING, 1);
-  const schema = isResourceRoot ? withBoundedObjectMeta(s) : s;
+  const schema = isResourceRoot ? withTypeAndObjectMeta(s) : s;
   switch (schema.type) {
     case 'array': {
       const items = schema.items && sizedType(schema.items, embedded(schema.items));
@@ -110,42 +109,6 @@ function computeSizedType(s: JSONSchemaProps, isResourceRoot: boolean): SizedTyp
       return leaf(0, 1);
   }
   return undefined;
-}
-
-/**
- * apiextensions' `WithTypeAndObjectMeta`: at a resource root rules see `kind`, `apiVersion`, `metadata.name` and
- * `metadata.generateName`, the names bounded by the longest name the API server accepts.
- */
-function withBoundedObjectMeta(s: JSONSchemaProps): JSONSchemaProps {
-  const p = s.properties ?? {};
-  const meta = p.metadata;
-  if (
-    p.kind?.type === 'string' &&
-    p.apiVersion?.type === 'string' &&
-    meta?.type === 'object' &&
-    meta.properties?.name?.type === 'string' &&
-    meta.properties?.generateName?.type === 'string'
-  ) {
-    return s;
-  }
-  const capped = (existing: JSONSchemaProps | undefined, max: number): JSONSchemaProps => {
-    const declared = existing && limit(existing, 'maxLength');
-    return { type: 'string', maxLength: declared !== undefined && declared < max ? declared : max };
-  };
-  const metaProps = meta?.properties ?? {};
-  return {
-    ...s,
-    properties: {
-      ...p,
-      kind: { type: 'string' },
-      apiVersion: { type: 'string' },
-      metadata: {
-        type: 'object',
-        // A generated name adds at least one character to generateName.
-        properties: { name: capped(metaProps.name, NAME_MAX_LENGTH), generateName: capped(metaProps.generateName, NAME_MAX_LENGTH - 1) },
-      },
-    },
-  };
 }
 
 /**
