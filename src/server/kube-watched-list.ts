@@ -6,12 +6,7 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import type { ConfigurationSource } from '../admission/configuration.js';
-
-export interface GroupVersionResource {
-  group: string;
-  version: string;
-  resource: string;
-}
+import type { GroupVersionResource } from '../admission/matching/types.js';
 
 export interface WatchedList<T> extends ConfigurationSource<T> {
   start(): void;

@@ -8,17 +8,7 @@
 import type { KubeObject } from '../../apimachinery/types.js';
 import { plainToCel } from '../../cel/values.js';
 import type { Attributes } from '../interfaces.js';
-
-export interface GroupVersionKind {
-  group: string;
-  version: string;
-  kind: string;
-}
-export interface GroupVersionResource {
-  group: string;
-  version: string;
-  resource: string;
-}
+import type { GroupVersionKind, GroupVersionResource } from '../matching/types.js';
 
 /** The request as `request` shows it, in the version the policy or webhook matched. */
 export function admissionRequest(a: Attributes, resource: GroupVersionResource, kind: GroupVersionKind): Record<string, unknown> {

@@ -6,12 +6,13 @@
  */
 import type { KubeObject } from '../../../../apimachinery/types.js';
 import { RUNTIME_CEL_COST_BUDGET } from '../../../../cel/cost.js';
-import { activation, admissionRequest, type GroupVersionKind, type GroupVersionResource } from '../../../cel/activation.js';
+import { activation, admissionRequest } from '../../../cel/activation.js';
 import type { CompiledExpression } from '../../../cel/compile.js';
 import { type Budget, type Evaluation, evaluateExpression, OutOfBudget } from '../../../cel/evaluate.js';
 import { MATCH_CONDITIONS_COST_BUDGET } from '../../../cel/match-conditions.js';
 import { bindVariables } from '../../../cel/variables.js';
 import type { Attributes } from '../../../interfaces.js';
+import type { GroupVersionKind, GroupVersionResource } from '../../../matching/types.js';
 import type { CompiledPolicy } from './compile.js';
 
 /** `MaxEvaluatedMessageExpressionSizeBytes`. */
