@@ -99,11 +99,10 @@ export class ResourceStore {
 
   /** Create from a decoded object whose managedFields are set: admission, strategy, validation, storage. */
   private async createDecoded(scope: ResourceScope, namespace: string, decoded: KubeObject, opts: WriteOptions): Promise<KubeObject> {
-    let obj = decoded;
-    const admitted = attributes('CREATE', scope, namespace, '', obj, undefined, opts);
+    const admitted = attributes('CREATE', scope, namespace, '', decoded, undefined, opts);
     await this.admission.admit(admitted);
     // A mutating plugin may have replaced the object (a webhook's patch).
-    obj = admitted.object as KubeObject;
+    const obj = admitted.object as KubeObject;
     const generated = !obj.metadata.name && Boolean(obj.metadata.generateName);
     prepareForCreate(obj, scope, namespace);
     validateCreate(obj, scope);
