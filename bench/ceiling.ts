@@ -1,6 +1,7 @@
 /**
  * The ceiling for `npm run bench`: a bare Fastify HTTPS server with the same certificates and client-certificate
- * request, answering a small JSON body, with nothing of the apiserver in the way.
+ * request, answering any request (its body read, whatever its type) with a small JSON body, with nothing of
+ * the apiserver in the way.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +17,12 @@ const app = Fastify({
     rejectUnauthorized: false,
   },
 });
-app.get('/', async () => ({ kind: 'Status', apiVersion: 'v1', status: 'Success' }));
+app.removeAllContentTypeParsers();
+app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+app.all('/*', async (req, reply) => {
+  reply.code(req.method === 'POST' ? 201 : 200);
+  return { kind: 'Status', apiVersion: 'v1', status: 'Success' };
+});
 const address = await app.listen({ host: '127.0.0.1', port: 0 });
 process.stdout.write(`serving on ${address}\n`);
 process.once('SIGTERM', () => void app.close());

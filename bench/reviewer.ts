@@ -1,15 +1,26 @@
 /**
- * For the chain-cost benchmark: a stand-in for the kube-apiserver's review endpoints (every SubjectAccessReview
- * allowed), its kubeconfig, and a front-proxy CA with its client certificate.
+ * For `serve` in the benchmark: a stand-in for the kube-apiserver's review endpoints (every SubjectAccessReview
+ * allowed), its kubeconfig, a serving certificate of the same CA for our server, and a front-proxy CA with its
+ * client certificate.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { join } from 'node:path';
 import { createCA, createCertificate, type KeyPairPem } from '../src/server/certificates/index.js';
 
-export async function startReviewer(
-  dir: string,
-): Promise<{ kubeconfig: string; frontProxyCAFile: string; frontProxy: KeyPairPem; close: () => void }> {
+export interface Reviewer {
+  kubeconfig: string;
+  /** The CA of the reviewer's and our server's serving certificates. */
+  ca: string;
+  /** Our server's serving certificate (127.0.0.1) and key, as files. */
+  servingCertFile: string;
+  servingKeyFile: string;
+  frontProxyCAFile: string;
+  frontProxy: KeyPairPem;
+  close: () => void;
+}
+
+export async function startReviewer(dir: string): Promise<Reviewer> {
   mkdirSync(dir, { recursive: true });
   const apiCA = await createCA({ commonName: 'bench-kube-ca' });
   const serving = await createCertificate(apiCA, { commonName: '127.0.0.1', ipAddresses: ['127.0.0.1'], usage: 'serverAuth' });
@@ -47,5 +58,9 @@ export async function startReviewer(
   );
   const frontProxyCAFile = join(dir, 'front-proxy-ca.crt');
   writeFileSync(frontProxyCAFile, frontProxyCA.cert);
-  return { kubeconfig, frontProxyCAFile, frontProxy, close: () => server.close() };
+  const servingCertFile = join(dir, 'serving.crt');
+  const servingKeyFile = join(dir, 'serving.key');
+  writeFileSync(servingCertFile, serving.cert);
+  writeFileSync(servingKeyFile, serving.key, { mode: 0o600 });
+  return { kubeconfig, ca: apiCA.cert, servingCertFile, servingKeyFile, frontProxyCAFile, frontProxy, close: () => server.close() };
 }
