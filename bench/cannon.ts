@@ -1,6 +1,6 @@
 /**
- * The load generator every benchmark shares: autocannon over TLS with client certificates and keep-alive,
- * repeated RUNS times; figures are medians, because the machines are shared and noisy.
+ * The load generator every benchmark shares: autocannon over TLS with client certificates and keep-alive.
+ * `shoot` is one measurement; `cannon` repeats it RUNS times and keeps the medians.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -23,15 +23,38 @@ export interface Figure {
   p50: number;
   p99: number;
 }
+/** One measurement: requests per second and latency percentiles in milliseconds. */
+export interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+export interface Shot {
+  method?: string;
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Each request's own path and body, from a counter: writes that change something every time. */
+  vary?: (n: number) => { path: string; body: unknown };
+  connections?: number;
+}
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] ?? 0;
 }
 
-export function send(url: string, tls: Tls, method: string, path: string, body?: unknown): Promise<number> {
+export function send(
+  url: string,
+  tls: Tls,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path, url), { method, ...tls, headers: { 'content-type': 'application/json' } }, (res) => {
+    const req = request(new URL(path, url), { method, ...tls, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -40,70 +63,65 @@ export function send(url: string, tls: Tls, method: string, path: string, body?:
   });
 }
 
-export async function cannon(
-  name: string,
-  url: string,
-  tls: Tls,
-  opts: {
-    method?: string;
-    path: string;
-    body?: unknown;
-    headers?: Record<string, string>;
-    /** Each request's own path and body, from a counter: writes that change something every time. */
-    vary?: (n: number) => { path: string; body: unknown };
-  },
-): Promise<Figure> {
-  const rps: number[] = [];
-  const p50: number[] = [];
-  const p99: number[] = [];
+/** One autocannon run of SECONDS; any non-2xx answer or error fails it, as a benchmark of failures means nothing. */
+export async function shoot(name: string, url: string, tls: Tls, opts: Shot): Promise<Sample> {
   let n = 0;
   const vary = opts.vary;
-  for (let i = 0; i < RUNS; i++) {
-    const result = await autocannon({
-      url: new URL(opts.path, url).toString(),
-      method: (opts.method ?? 'GET') as 'GET',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      headers: { 'content-type': 'application/json', ...opts.headers },
-      ...(vary
-        ? {
-            requests: [
-              {
-                setupRequest: (req: autocannon.Request) => {
-                  const next = vary(n++);
-                  return { ...req, path: next.path, body: JSON.stringify(next.body) };
-                },
+  const result = await autocannon({
+    url: new URL(opts.path, url).toString(),
+    method: (opts.method ?? 'GET') as 'GET',
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    headers: { 'content-type': 'application/json', ...opts.headers },
+    ...(vary
+      ? {
+          requests: [
+            {
+              setupRequest: (req: autocannon.Request) => {
+                const next = vary(n++);
+                return { ...req, path: next.path, body: JSON.stringify(next.body) };
               },
-            ],
-          }
-        : {}),
-      connections: CONNECTIONS,
-      duration: SECONDS,
-      tlsOptions: tls,
-    });
-    if (result.non2xx > 0 || result.errors > 0) {
-      throw new Error(`${name}: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
-    }
-    rps.push(result.requests.average);
-    p50.push(result.latency.p50);
-    p99.push(result.latency.p99);
+            },
+          ],
+        }
+      : {}),
+    connections: opts.connections ?? CONNECTIONS,
+    duration: SECONDS,
+    tlsOptions: tls,
+  });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`${name}: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
   }
-  return { name, rps: median(rps), p50: median(p50), p99: median(p99) };
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+export async function cannon(name: string, url: string, tls: Tls, opts: Shot): Promise<Figure> {
+  const samples: Sample[] = [];
+  for (let i = 0; i < RUNS; i++) samples.push(await shoot(name, url, tls, opts));
+  return {
+    name,
+    rps: median(samples.map((s) => s.rps)),
+    p50: median(samples.map((s) => s.p50)),
+    p99: median(samples.map((s) => s.p99)),
+  };
 }
 
 /** Creates `count` Flunders named obj-<i> under `path`, 64 at a time. */
-export async function fill(url: string, tls: Tls, path: string, count: number, apiVersion = 'wardle.example.com/v1alpha1'): Promise<void> {
+export async function fill(
+  url: string,
+  tls: Tls,
+  path: string,
+  count: number,
+  apiVersion = 'wardle.example.com/v1alpha1',
+  headers: Record<string, string> = {},
+): Promise<void> {
   const inFlight = 64;
   let next = 0;
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
       while (next < count) {
         const i = next++;
-        const code = await send(url, tls, 'POST', path, {
-          apiVersion,
-          kind: 'Flunder',
-          metadata: { name: `obj-${i}` },
-          spec: { reference: `ref-${i}` },
-        });
+        const body = { apiVersion, kind: 'Flunder', metadata: { name: `obj-${i}` }, spec: { reference: `ref-${i}` } };
+        const code = await send(url, tls, 'POST', path, body, headers);
         if (code !== 201) throw new Error(`fill: create answered ${code}`);
       }
     }),

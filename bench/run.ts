@@ -1,174 +1,148 @@
 /**
- * `npm run bench`: throughput and latency of the real server (built `dist/`, local mode, LevelDB on disk) over
- * TLS with client certificates and keep-alive, driven by autocannon from this process while the server runs in
- * its own. Also a bare Fastify HTTPS server answering a small JSON body: the ceiling, for ratios; and the same
- * operations against a real kube-apiserver, as a CRD and through its aggregation layer to us (kube-apiserver.ts).
- * Figures are medians of the runs; the machines are shared and noisy.
+ * `npm run bench`: every subject on every operation it can do, in one run on one machine. Per operation the
+ * subjects are measured back to back in rotated rounds (rounds.ts), BENCH_RUNS of them (3) of BENCH_SECONDS
+ * each (4), so each ratio is taken between neighbours in time: the bare Fastify ceiling, our server reached
+ * directly (`serve` and `local`), kube-apiserver serving Flunders as a CRD, our server through its aggregator,
+ * and the Go sample-apiserver. Then what is measured in process (field manager, admission chain), and memory
+ * and start-up by collection size. One table is printed; the same figures go to BENCH_JSON
+ * (bench-results.json). BENCH_ONLY=get,tableList,... runs only the operations and sections named.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:https';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { localAdminTls, cannon, CONNECTIONS, type Figure, fill, RUNS, SECONDS, startServer } from './cannon.js';
-import { ETCD_VERSION, KUBERNETES_VERSION } from '../test/e2e/components.js';
-import { ADMISSION_PLUGINS } from '../src/cmd/options/admission.js';
+import { CONNECTIONS, RUNS, type Sample, SECONDS } from './cannon.js';
+import { ETCD_VERSION, KUBERNETES_VERSION, SAMPLE_APISERVER_VERSION } from '../test/e2e/components.js';
 import { benchAdmission } from './admission.js';
 import { benchFieldManager } from './field-manager.js';
-import { benchKubeApiserver, type KubeApiserverFigures, OPERATIONS } from './kube-apiserver.js';
-import { startReviewer } from './reviewer.js';
+import { startControlPlaneSubjects } from './kube-apiserver.js';
+import { LARGE_LIST_CONNECTIONS, OPERATION_TABLE, OPERATIONS, prepare } from './operations.js';
+import { type OperationReport, printReport, summarise } from './report.js';
+import { type Outcome, rounds } from './rounds.js';
 import { benchScale, scalesFromEnv } from './scale.js';
-import { watchFanOut } from './watch.js';
+import { type Running, type Subject, startOwnSubjects } from './subjects.js';
+import type { WatchSample } from './watch.js';
 
-/**
- * The same GET through `serve`: front-proxy certificate and X-Remote-* headers, SubjectAccessReview answered
- * by a stand-in reviewer and then from the cache. Per-request server time is 1/throughput while the
- * server's one thread is saturated, so the chain's cost is the difference of the two inverses.
- */
-async function chainCost(dataDir: string, local: Figure): Promise<{ figure: Figure; microseconds: number }> {
-  const reviewer = await startReviewer(join(dataDir, 'serve'));
-  const served = await startServer([
-    'dist/main.js',
-    'serve',
-    '--secure-port',
-    '0',
-    '--bind-address',
-    '127.0.0.1',
-    '--log-level',
-    'warn',
-    '--data-dir',
-    join(dataDir, 'serve', 'data'),
-    '--cert-dir',
-    join(dataDir, 'serve', 'certs'),
-    '--kubeconfig',
-    reviewer.kubeconfig,
-    // Gets only, which admission never sees; the stand-in reviewer serves nothing admission watches.
-    `--disable-admission-plugins=${ADMISSION_PLUGINS.join(',')}`,
-    '--authentication-skip-lookup',
-    '--requestheader-client-ca-file',
-    reviewer.frontProxyCAFile,
-    '--requestheader-allowed-names',
-    'front-proxy-client',
-    '--requestheader-username-headers',
-    'X-Remote-User',
-    '--requestheader-group-headers',
-    'X-Remote-Group',
-  ]);
-  try {
-    const tls = { ca: '', cert: reviewer.frontProxy.cert, key: reviewer.frontProxy.key };
-    const headers = { 'X-Remote-User': 'alice', 'X-Remote-Group': 'bench' };
-    const path = '/apis/wardle.example.com/v1alpha1/namespaces/small/flunders';
-    const created = await new Promise<number>((resolve, reject) => {
-      const req = request(
-        new URL(path, served.url),
-        { method: 'POST', ...tls, rejectUnauthorized: false, headers: { 'content-type': 'application/json', ...headers } },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on('error', reject);
-      req.end(JSON.stringify({ apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { name: 'obj-1' }, spec: {} }));
-    });
-    if (created !== 201) throw new Error(`serve: create answered ${created}`);
-    const figure = await cannon('get one object via serve (front proxy + SAR cache)', served.url, tls, { path: `${path}/obj-1`, headers });
-    return { figure, microseconds: (1 / figure.rps - 1 / local.rps) * 1e6 };
-  } finally {
-    served.child.kill('SIGTERM');
-    reviewer.close();
-  }
+const repoRoot = resolve(import.meta.dirname, '..');
+const SECTIONS = ['fieldManager', 'admission', 'scale'] as const;
+
+function only(): Set<string> | undefined {
+  const given = process.env.BENCH_ONLY;
+  if (!given) return undefined;
+  const names = new Set(given.split(',').map((s) => s.trim()));
+  const known = new Set<string>([...OPERATIONS, ...SECTIONS]);
+  const unknown = [...names].filter((n) => !known.has(n));
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
+  return names;
 }
 
-/** One table row: a scenario's figures and its ratio to the table's reference. */
-function printRow(name: string, f: Figure, ratios: string[], ratioWidth: number, nameWidth = 52): void {
-  console.log(
-    name.padEnd(nameWidth),
-    f.rps.toFixed(0).padStart(9),
-    f.p50.toFixed(2).padStart(8),
-    f.p99.toFixed(2).padStart(8),
-    ...ratios.map((r) => r.padStart(ratioWidth)),
-  );
+/** Every operation chosen, each subject that can do it prepared and then measured in rotated rounds. */
+async function compare(subjects: Subject[], chosen: typeof OPERATION_TABLE): Promise<OperationReport[]> {
+  const reports: OperationReport[] = [];
+  for (const op of chosen) {
+    const able = subjects.filter((s) => !s.operations || s.operations.includes(op.name));
+    const preparing = Date.now();
+    const ready: Subject[] = [];
+    const unready = new Map<Subject, string>();
+    for (const s of able) {
+      try {
+        await prepare(op, s);
+        await op.check?.(s);
+        ready.push(s);
+      } catch (err) {
+        unready.set(s, `before the rounds: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    const started = Date.now();
+    const measured = await rounds(ready, RUNS, (s, round) => op.measure(s, round));
+    const outcomes = new Map<Subject, Outcome<Sample | WatchSample>[]>(
+      able.map((s) => [s, measured.get(s) ?? [{ ok: false, error: unready.get(s) ?? 'not measured' }]]),
+    );
+    reports.push(summarise(op, outcomes));
+    const seconds = (from: number, to: number): string => `${((to - from) / 1000).toFixed(0)} s`;
+    console.error(
+      `bench: ${op.name}: prepared in ${seconds(preparing, started)}, ${ready.length} subjects x ${RUNS} rounds in ${seconds(started, Date.now())}`,
+    );
+  }
+  return reports;
 }
 
-function print(figures: Figure[], ceiling: Figure): void {
-  console.log(`\nmedians of ${RUNS} runs of ${SECONDS}s, ${CONNECTIONS} connections, TLS with client certificates, keep-alive`);
-  console.log('scenario'.padEnd(52), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), '  of ceiling');
-  for (const f of [ceiling, ...figures]) {
-    printRow(f.name, f, [f === ceiling ? '' : `${((f.rps / ceiling.rps) * 100).toFixed(1)}%`], 12);
-  }
-}
-
-/** Each operation four ways, with ratios to kube-apiserver serving the same objects as a CRD, and etcd's to LevelDB's. */
-function printAgainstKubeApiserver(kube: KubeApiserverFigures): void {
-  console.log(
-    `\nagainst kube-apiserver ${KUBERNETES_VERSION} (etcd ${ETCD_VERSION}, fsync on), same machine, same load; ratios of req/s to the CRD`,
+/** Server time per request of the delegated chain beside local mode: 1/throughput while the one thread is saturated. */
+function chainCost(reports: OperationReport[]): string | undefined {
+  const cells = reports.find((r) => r.operation === 'get')?.cells;
+  const serve = cells?.find((c) => c.subject === 'serve')?.rps?.median;
+  const local = cells?.find((c) => c.subject === 'local')?.rps?.median;
+  if (!serve || !local) return undefined;
+  return (
+    `\nthe delegated chain (front-proxy certificate, identity headers, SubjectAccessReview from a warm cache) costs ` +
+    `${((1 / serve - 1 / local) * 1e6).toFixed(0)} us of server time per get beside local mode (client certificate, no review): ` +
+    `1/${serve.toFixed(0)} s - 1/${local.toFixed(0)} s`
   );
-  const width =
-    Math.max(...OPERATIONS.flatMap((op) => [kube.crd, kube.aggregated, kube.etcd, kube.leveldb].map((w) => w[op].name.length))) + 2;
-  console.log(
-    'scenario'.padEnd(width),
-    'req/s'.padStart(9),
-    'p50 ms'.padStart(8),
-    'p99 ms'.padStart(8),
-    'vs CRD'.padStart(13),
-    'of LevelDB'.padStart(13),
-  );
-  for (const op of OPERATIONS) {
-    const crd = kube.crd[op];
-    const vsCrd = (f: Figure): string => `${(f.rps / crd.rps).toFixed(2)}x`;
-    printRow(crd.name, crd, [], 13, width);
-    printRow(kube.aggregated[op].name, kube.aggregated[op], [vsCrd(kube.aggregated[op])], 13, width);
-    const etcd = kube.etcd[op];
-    printRow(etcd.name, etcd, [vsCrd(etcd), `${((etcd.rps / kube.leveldb[op].rps) * 100).toFixed(0)}%`], 13, width);
-    printRow(kube.leveldb[op].name, kube.leveldb[op], [vsCrd(kube.leveldb[op])], 13, width);
-  }
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-'));
-  const server = await startServer(['dist/main.js', 'local', '--data-dir', dataDir, '--secure-port', '0', '--log-level', 'warn']);
-  const ceilingServer = await startServer(['--import', 'tsx', 'bench/ceiling.ts', join(dataDir, 'local')]);
-  try {
-    const tls = localAdminTls(dataDir);
-    const ns = (n: string): string => `/apis/wardle.example.com/v1alpha1/namespaces/${n}/flunders`;
-    const ceiling = await cannon('ceiling: bare Fastify HTTPS, small JSON', ceilingServer.url, tls, { path: '/' });
-    const figures: Figure[] = [];
-    figures.push(
-      await cannon('create (generateName, synced to disk)', server.url, tls, {
-        method: 'POST',
-        path: ns('create'),
-        body: { apiVersion: 'wardle.example.com/v1alpha1', kind: 'Flunder', metadata: { generateName: 'b-' }, spec: { reference: 'r' } },
-      }),
-    );
-    await fill(server.url, tls, ns('small'), 100);
-    figures.push(await cannon('get one object', server.url, tls, { path: `${ns('small')}/obj-1` }));
-    figures.push(await cannon('list 100 objects', server.url, tls, { path: ns('small') }));
-    await fill(server.url, tls, ns('large'), 10_000);
-    figures.push(await cannon('list 10,000 objects', server.url, tls, { path: ns('large') }));
-    figures.push(await watchFanOut(server.url, tls, ns('watched'), 1, 500));
-    const chain = await chainCost(dataDir, figures[1] as Figure);
-    figures.push(chain.figure);
-    print(figures, ceiling);
-    console.log(
-      `\nthe delegated chain (front-proxy certificate, identity headers, SubjectAccessReview from a warm cache) costs ` +
-        `${chain.microseconds.toFixed(0)} us of server time per request beside local mode (client certificate, no review): ` +
-        `1/${chain.figure.rps.toFixed(0)} s - 1/${(figures[1] as Figure).rps.toFixed(0)} s`,
-    );
+  const names = only();
+  const wanted = (name: string): boolean => !names || names.has(name);
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    node: process.version,
+    runs: RUNS,
+    seconds: SECONDS,
+    connections: CONNECTIONS,
+    largeListConnections: LARGE_LIST_CONNECTIONS,
+    kubernetes: KUBERNETES_VERSION,
+    etcd: ETCD_VERSION,
+    sampleApiserver: SAMPLE_APISERVER_VERSION,
+  };
 
+  const chosen = OPERATION_TABLE.filter((op) => wanted(op.name));
+  let createRps: number | undefined;
+  if (chosen.length > 0) {
+    const running: Running[] = [];
+    let reports: OperationReport[];
+    try {
+      running.push(await startOwnSubjects());
+      running.push(await startControlPlaneSubjects(repoRoot));
+      reports = await compare(
+        running.flatMap((r) => r.subjects),
+        chosen,
+      );
+    } finally {
+      for (const r of running.reverse()) await r.stop();
+    }
+    printReport(
+      reports,
+      `${RUNS} rotated rounds of ${SECONDS} s per operation; ${CONNECTIONS} connections (${LARGE_LIST_CONNECTIONS} for lists of ` +
+        `10,000), TLS with client certificates, keep-alive; kube-apiserver ${KUBERNETES_VERSION} and etcd ${ETCD_VERSION} ` +
+        `(fsync on), sample-apiserver ${SAMPLE_APISERVER_VERSION}; ratios of medians`,
+    );
+    const chain = chainCost(reports);
+    if (chain) console.log(chain);
+    results.operations = reports;
+    createRps = reports.find((r) => r.operation === 'create')?.cells.find((c) => c.subject === 'local')?.rps?.median;
+  }
+
+  if (wanted('fieldManager')) {
     const fm = await benchFieldManager();
+    const share = createRps ? ` (a create's share of server time in local mode: ${((fm.create * createRps) / 1e4).toFixed(1)}%)` : '';
     console.log(
       `\nthe field manager, in process, per write: create ${fm.create.toFixed(1)} us, update ${fm.update.toFixed(1)} us, ` +
-        `server-side apply ${fm.apply.toFixed(1)} us (a create's share of server time: ${((fm.create * (figures[0] as Figure).rps) / 1e4).toFixed(1)}% at ${(figures[0] as Figure).rps.toFixed(0)} req/s)`,
+        `server-side apply ${fm.apply.toFixed(1)} us${share}`,
     );
+    results.fieldManager = fm;
+  }
 
+  if (wanted('admission')) {
     const adm = await benchAdmission();
-    const createUs = 1e6 / (figures[0] as Figure).rps;
+    const createUs = createRps ? 1e6 / createRps : undefined;
     console.log(
-      `\nthe admission chain, in process, per create (the server's time per create is ${createUs.toFixed(0)} us): ` +
+      `\nthe admission chain, in process, per create${createUs ? ` (the server's time per create in local mode is ${createUs.toFixed(0)} us)` : ''}: ` +
         `no policies or webhooks ${adm.none.toFixed(1)} us, one ValidatingAdmissionPolicy with a param ${adm.policy.toFixed(1)} us ` +
-        `(${(adm.policy / adm.none).toFixed(1)}x), one validating webhook over HTTPS ${adm.webhook.toFixed(0)} us ` +
-        `(${(adm.webhook / createUs).toFixed(2)}x a create)`,
+        `(${(adm.policy / adm.none).toFixed(1)}x), one validating webhook over HTTPS ${adm.webhook.toFixed(0)} us` +
+        (createUs ? ` (${(adm.webhook / createUs).toFixed(2)}x a create)` : ''),
     );
+    results.admission = adm;
+  }
 
+  if (wanted('scale')) {
     const scale = await benchScale(scalesFromEnv());
     console.log('\nmemory and start-up by collection size (local mode, LevelDB, objects of about 1 KB; BENCH_SCALE=n,n,...)');
     console.log('objects'.padStart(10), 'start ms'.padStart(9), 'RSS MiB'.padStart(8), 'peak RSS MiB over two full lists'.padStart(33));
@@ -180,15 +154,12 @@ async function main(): Promise<void> {
         f.peakMiB.toFixed(0).padStart(33),
       );
     }
-
-    const kube = await benchKubeApiserver(resolve(import.meta.dirname, '..'));
-    printAgainstKubeApiserver(kube);
-  } finally {
-    server.child.kill('SIGTERM');
-    ceilingServer.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
-    rmSync(dataDir, { recursive: true, force: true });
+    results.scale = scale;
   }
+
+  const file = process.env.BENCH_JSON ?? join(repoRoot, 'bench-results.json');
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nfigures written to ${file}`);
 }
 
 main().catch((err: unknown) => {
