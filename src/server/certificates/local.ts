@@ -6,7 +6,6 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { createCA, createCertificate } from './generate.js';
 
 const FILES = ['ca.crt', 'serving.crt', 'serving.key', 'admin.crt', 'admin.key'];
 
@@ -21,6 +20,8 @@ export async function ensureLocalCertificates(dir: string): Promise<void> {
   const present = await Promise.all(FILES.map((f) => exists(join(dir, f))));
   if (present.every(Boolean)) return;
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  // The X.509 library is loaded only to make certificates, not on every start that finds them made.
+  const { createCA, createCertificate } = await import('./generate.js');
   const ca = await createCA({ commonName: 'aggregated-apiserver-local-ca' });
   const serving = await createCertificate(ca, {
     commonName: 'localhost',

@@ -7,7 +7,6 @@ import { watch } from 'node:fs';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Server } from 'node:https';
-import { createCertificate } from '../certificates/generate.js';
 
 export interface ServingFiles {
   certFile: string;
@@ -39,6 +38,7 @@ export async function loadServingCertificate(opts: {
         () => false,
       );
     if (!present) {
+      const { createCertificate } = await import('../certificates/generate.js');
       const self = await createCertificate(undefined, {
         commonName: `localhost@${Math.floor(Date.now() / 1000)}`,
         dnsNames: ['localhost'],
