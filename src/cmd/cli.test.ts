@@ -22,6 +22,7 @@ const COMMON = [
   'watch-cache',
   'event-history-size',
   'event-history-bytes',
+  'object-cache-bytes',
   'max-requests-inflight',
   'max-mutating-requests-inflight',
   'shutdown-delay-duration',

@@ -71,7 +71,7 @@ export async function startLocal(opts: LocalOptions, tuning: { connections?: Con
     ...opts.serving.toConfig(),
     tls: { cert: servingCert, key: servingKey, ca },
     definitions,
-    storage: newStorage(opts.storage.toConfig()),
+    storage: await newStorage(opts.storage.toConfig()),
     chain: { ...localChainConfig(ca), metrics, maxInFlight: opts.server.maxInFlight(), audit: await opts.audit.toConfig(metrics) },
     logger: opts.server.logger(),
     connections: tuning.connections,

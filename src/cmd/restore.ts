@@ -61,11 +61,11 @@ export async function runRestore(opts: RestoreOptions): Promise<{ count: number;
     if (err instanceof BackupError) throw new Error(`${path}: ${err.message}; nothing was restored`);
     throw err;
   }
-  const storage = newStorage(opts.storage.toConfig());
+  const storage = await newStorage(opts.storage.toConfig());
   await storage.open();
   try {
-    const present = await storage.list('/', { limit: 1, raw: true });
-    if ((present.rawItems?.length ?? 0) > 0 || present.items.length > 0) {
+    const present = await storage.list('/', { limit: 1 });
+    if (present.items.length > 0) {
       throw new Error('the store is not empty: restore loads a backup into an empty store only; nothing was restored');
     }
     let count = 0;

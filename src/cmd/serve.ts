@@ -102,7 +102,7 @@ export async function startServe(opts: ServeOptions): Promise<APIServer> {
   );
   await trust.start();
   const serving = await opts.servingCert.toConfig();
-  const storage = newStorage(opts.storage.toConfig());
+  const storage = await newStorage(opts.storage.toConfig());
   // What admission reads from the cluster the requests are reviewed by: namespaces, webhooks, policies.
   const admission = cachedAdmission(opts.admission.enabled(), delegation.authorization, definitions, storage, warn);
   try {

@@ -1,5 +1,4 @@
 /** The one place that names a storage backend: the rest of the server sees only the Storage contract. */
-import { EtcdStorage } from './etcd/index.js';
 import type { Storage } from './interfaces.js';
 import { LevelStorage } from './level/index.js';
 
@@ -10,7 +9,13 @@ interface HistoryConfig {
 }
 
 export type StorageConfig =
-  | ({ backend: 'leveldb' /** The LevelDB directory. */; path: string } & HistoryConfig)
+  | ({
+      backend: 'leveldb';
+      /** The LevelDB directory. */
+      path: string;
+      /** How many bytes of bodies are kept in memory (the rest is read from disk). */
+      objectCacheBytes?: number;
+    } & HistoryConfig)
   | ({
       backend: 'etcd3';
       endpoints: string[];
@@ -22,7 +27,16 @@ export type StorageConfig =
       compactionIntervalMs: number;
     } & HistoryConfig);
 
-export function newStorage(config: StorageConfig): Storage {
-  if (config.backend === 'etcd3') return new EtcdStorage(config);
-  return new LevelStorage({ path: config.path, historySize: config.historySize, historyBytes: config.historyBytes });
+/** The etcd backend (and its gRPC client, 10 MiB and 0.1 s at start-up) is loaded only when configured. */
+export async function newStorage(config: StorageConfig): Promise<Storage> {
+  if (config.backend === 'etcd3') {
+    const { EtcdStorage } = await import('./etcd/index.js');
+    return new EtcdStorage(config);
+  }
+  return new LevelStorage({
+    path: config.path,
+    historySize: config.historySize,
+    historyBytes: config.historyBytes,
+    objectCacheBytes: config.objectCacheBytes,
+  });
 }

@@ -69,11 +69,30 @@ export interface ListOptions {
   raw?: boolean;
 }
 
+/**
+ * The items of a raw list as their stored JSON text, read in order from the list's snapshot as the caller asks
+ * for them: a list of a million objects is never in memory at once. A store whose bodies live on disk holds a
+ * read view open until `chunks` ends or `close` is called, so every caller does one or the other.
+ */
+export interface RawItems {
+  readonly length: number;
+  /** Item `i`'s key and resourceVersion (-1 when not known): what identifies its text without reading it. */
+  keyOf(i: number): string;
+  resourceVersionOf(i: number): number;
+  /**
+   * The items in order, some hundreds at a time; once. Items `skip` returns true for are not read (undefined in
+   * their place); without `skip`, none is undefined.
+   */
+  chunks(skip?: (i: number) => boolean): AsyncGenerator<(string | undefined)[]>;
+  /** Releases the read view (idempotent; `chunks` does it when it ends). */
+  close(): void;
+}
+
 export interface ListResult {
   /** Objects with metadata.resourceVersion set, in key order. */
   items: KubeObject[];
-  /** With `raw`: the same objects as JSON text. */
-  rawItems?: string[];
+  /** With `raw`: the same objects as JSON text, to be read (or closed). */
+  rawItems?: RawItems;
   /** The resourceVersion the list was read at. */
   resourceVersion: number;
   /** Set when `limit` cut the list: the last key returned, to pass as `startAfter`. */

@@ -362,7 +362,7 @@ describe.skipIf(skipE2E)('deploy/ha: three replicas on a three-member etcd, behi
       { ...base, etcdCafile: clientFiles.etcdCafile },
     ];
     for (const flags of attempts) {
-      const storage = newStorage(new RestoreOptions().applyFlags(flags).storage.toConfig());
+      const storage = await newStorage(new RestoreOptions().applyFlags(flags).storage.toConfig());
       await expect(storage.open()).rejects.toThrow(/etcd https:\/\/10\.231\.\d+\.1:\d+: .*(certificate|handshake|alert|tls|ssl)/i);
       await storage.close();
     }

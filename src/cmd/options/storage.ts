@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { StorageConfig } from '../../storage/factory.js';
-import { DEFAULT_HISTORY_BYTES, DEFAULT_HISTORY_SIZE } from '../../storage/level/index.js';
+import { DEFAULT_HISTORY_BYTES, DEFAULT_HISTORY_SIZE, DEFAULT_OBJECT_CACHE_BYTES } from '../../storage/level/index.js';
 import { bool, int, list, parseDuration, parseQuantity } from './parse.js';
 
 const DEFAULT_DATA_DIR = './data';
@@ -26,6 +26,7 @@ export class StorageOptions {
   watchCache = true;
   eventHistorySize = DEFAULT_HISTORY_SIZE;
   eventHistoryBytes = DEFAULT_HISTORY_BYTES;
+  objectCacheBytes = DEFAULT_OBJECT_CACHE_BYTES;
 
   /** Not a flag (a #field, so CommandOptions hands it no value): whether --data-dir is for LevelDB only. */
   readonly #dataDirHoldsOnlyStorage: boolean;
@@ -80,6 +81,12 @@ export class StorageOptions {
         'how many bytes of events are kept, whatever their count (e.g. 64Mi)',
         parseQuantity,
         this.eventHistoryBytes,
+      )
+      .option(
+        '--object-cache-bytes <quantity>',
+        'leveldb backend: how many bytes of objects are kept in memory beside the keys; the rest is read from disk (e.g. 32Mi)',
+        parseQuantity,
+        this.objectCacheBytes,
       );
   }
 
@@ -87,6 +94,7 @@ export class StorageOptions {
     const errs: string[] = [];
     if (this.eventHistorySize < 1) errs.push('--event-history-size must be at least 1');
     if (this.eventHistoryBytes < 1024 * 1024) errs.push('--event-history-bytes must be at least 1Mi');
+    if (this.objectCacheBytes < 0) errs.push('--object-cache-bytes must not be negative');
     if (this.storageBackend === 'leveldb') {
       const etcdFlags = this.etcdServers.length > 0 || this.etcdCafile || this.etcdCertfile || this.etcdKeyfile;
       if (etcdFlags) errs.push('--etcd-* flags need --storage-backend=etcd3; the leveldb backend keeps objects under --data-dir');
@@ -109,7 +117,9 @@ export class StorageOptions {
 
   toConfig(): StorageConfig {
     const history = { historySize: this.eventHistorySize, historyBytes: this.eventHistoryBytes };
-    if (this.storageBackend === 'leveldb') return { backend: 'leveldb', path: join(this.dataDirectory, 'leveldb'), ...history };
+    if (this.storageBackend === 'leveldb') {
+      return { backend: 'leveldb', path: join(this.dataDirectory, 'leveldb'), objectCacheBytes: this.objectCacheBytes, ...history };
+    }
     const pem = (flag: string, path: string | undefined): Buffer | undefined => {
       if (path === undefined) return undefined;
       try {

@@ -5,7 +5,7 @@
 import { newBadRequest, newResourceExpired, newTimeout } from '../../apimachinery/errors.js';
 import { newInvalidOptions, validateListOptions } from '../../apimachinery/options.js';
 import type { KubeObject, ListMeta } from '../../apimachinery/types.js';
-import { type Predicate, type Storage, StorageError } from '../../storage/interfaces.js';
+import { type Predicate, type RawItems, type Storage, StorageError } from '../../storage/interfaces.js';
 import { listPrefix } from '../keys.js';
 import { withStatusErrors } from '../storage-errors.js';
 import { CONTINUE_EXPIRED_MESSAGE, decodeContinue, encodeContinue } from './continue-token.js';
@@ -26,8 +26,8 @@ export interface ListParams {
 
 export interface ListOutcome {
   items: KubeObject[];
-  /** The items as JSON text, when `raw` was asked and possible (storage version, no predicate). */
-  rawItems?: string[];
+  /** The items as JSON text, when `raw` was asked and possible (storage version, no predicate): to be read. */
+  rawItems?: RawItems;
   metadata: ListMeta;
 }
 

@@ -15,6 +15,8 @@ export interface HistoryEntry {
   json: string;
   /** The object before the change (MODIFIED, DELETED). */
   prevJson?: string;
+  /** What the entry costs in memory, when known without reading its bodies (an entry read back from disk). */
+  readonly size?: number;
 }
 
 export interface HistoryBounds {
@@ -24,6 +26,7 @@ export interface HistoryBounds {
 
 /** What an entry costs in memory, near enough: its text plus a fixed overhead for the record. */
 export function entryBytes(e: HistoryEntry): number {
+  if (e.size !== undefined) return e.size;
   return e.json.length + (e.prevJson?.length ?? 0) + e.key.length + 64;
 }
 

@@ -1,61 +1,206 @@
 /**
- * The current objects, in memory as their stored JSON text, with their keys in order for lists by prefix:
- * what readers see is only what is on disk. Writes enqueued but not yet synced are kept apart (`pending`),
- * since the next writer of a key must build on them.
+ * The current objects: every key with its resourceVersion in memory, in a B+ tree (a write at any size of the
+ * collection costs O(log n), and lists by prefix are range scans), and the bodies where the backend keeps them
+ * (`Bodies`: all in memory for etcd's watch cache, on disk behind a byte-bounded cache for LevelDB).
+ *
+ * What readers see is only what is committed. Writes enqueued but not yet committed are kept apart
+ * (`pending`), since the next writer of a key must build on them; while a key has one, its committed body is
+ * pinned in memory, because the disk may already hold the newer one.
  */
+import { createRequire } from 'node:module';
 import type { HistoryEntry } from './history.js';
-import { SortedKeys } from './sorted-keys.js';
+
+// CommonJS modules; required, so Node and the test runner agree.
+const require = createRequire(import.meta.url);
+const { default: BTree } = require('sorted-btree') as typeof import('sorted-btree');
+const { bulkLoad } = require('sorted-btree/extended/bulkLoad') as typeof import('sorted-btree/extended/bulkLoad.js');
+
+/** String order by UTF-16 code units: LevelDB's and etcd's byte order for the ASCII keys objects have. */
+const compareKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** The tree's branching factor (sorted-btree's default). */
+const NODE_SIZE = 64;
 
 export interface Committed {
   json: string;
   rv: number;
 }
 
+/** A consistent view of the bodies as committed when it was taken, for what `Bodies.peek` did not hold. */
+export interface BodySnapshot {
+  /**
+   * The bodies of `keys` (each committed at `rvs` when the snapshot was taken), in order; kept in memory where
+   * there is room to spare, so a list read again after a restart finds them without pushing out hotter ones.
+   */
+  read(keys: string[], rvs: number[]): Promise<(string | undefined)[]>;
+  close(): void;
+}
+
+/** Where a backend keeps the bodies of its committed objects. */
+export interface Bodies {
+  /** The body of `key` at `rv` if it is in memory; `touch`: count it as used (an LRU's recency). */
+  peek(key: string, rv: number, touch: boolean): string | undefined;
+  /** The body of `key` at `rv` was read from disk (or committed): keep it if there is room. */
+  remember(key: string, rv: number, json: string): void;
+  /** `key` was deleted. */
+  forget(key: string): void;
+  /** A view of the committed bodies as of now; undefined when every body is in memory (peek never misses). */
+  snapshot(): BodySnapshot | undefined;
+}
+
+/** Bodies all in memory: etcd's watch cache, as kube-apiserver's cacher keeps them. */
+export class MemoryBodies implements Bodies {
+  private readonly bodies = new Map<string, string>();
+
+  peek(key: string): string | undefined {
+    return this.bodies.get(key);
+  }
+
+  remember(key: string, _rv: number, json: string): void {
+    this.bodies.set(key, json);
+  }
+
+  forget(key: string): void {
+    this.bodies.delete(key);
+  }
+
+  snapshot(): undefined {
+    return undefined;
+  }
+}
+
+/** A key's writes not yet committed: the newest (null: a delete), and the committed body they replace. */
+interface Pending {
+  next: Committed | null;
+  committed: string | undefined;
+}
+
+/** Keys of a list in order, with their bodies where memory had them at the snapshot (undefined: to be read). */
+export interface Selection {
+  keys: string[];
+  /** Each key's resourceVersion; -1 where not known (a body from the history, at an older snapshot). */
+  rvs: number[];
+  bodies: (string | undefined)[];
+}
+
 export class ObjectIndex {
-  private readonly objects = new Map<string, Committed>();
-  private readonly keys = new SortedKeys();
-  private readonly pending = new Map<string, Committed | null>();
+  private rvs = new BTree<string, number>(undefined, compareKeys, NODE_SIZE);
+  private readonly pending = new Map<string, Pending>();
 
-  /** Loads one object at start-up. */
-  load(key: string, value: Committed): void {
-    this.objects.set(key, value);
-    this.keys.add(key);
+  constructor(private readonly bodies: Bodies = new MemoryBodies()) {}
+
+  get size(): number {
+    return this.rvs.size;
   }
 
-  /** What is on disk for `key`. */
-  get(key: string): Committed | undefined {
-    return this.objects.get(key);
+  /** Loads one object at start-up; its body too when the backend keeps bodies in memory. */
+  load(key: string, rv: number, json?: string): void {
+    this.rvs.set(key, rv);
+    if (json !== undefined) this.bodies.remember(key, rv, json);
   }
 
-  /** What the next write of `key` builds on: its pending write if any, else what is on disk. */
-  latest(key: string): Committed | undefined {
+  /**
+   * Loads the objects of an empty index at once (O(n), the tree built bottom-up): `keys` in strictly
+   * ascending order, as LevelDB lists them, with their resourceVersions.
+   */
+  loadSorted(keys: string[], rvs: number[]): void {
+    if (this.rvs.size > 0) throw new Error('loadSorted: the index is not empty');
+    this.rvs = bulkLoad(keys, rvs, NODE_SIZE, compareKeys);
+  }
+
+  /** The committed object of `key` when its body is in memory (always, with MemoryBodies). */
+  cached(key: string): Committed | undefined {
+    const rv = this.rvs.get(key);
+    if (rv === undefined) return undefined;
+    const json = this.bodyInMemory(key, rv, true);
+    return json === undefined ? undefined : { json, rv };
+  }
+
+  /** The committed object of `key`, read from disk when memory does not hold it. */
+  async read(key: string): Promise<Committed | undefined> {
+    const rv = this.rvs.get(key);
+    if (rv === undefined) return undefined;
+    const json = this.bodyInMemory(key, rv, true);
+    if (json !== undefined) return { json, rv };
+    // No write of the key is in flight (its body would be pinned), so the disk holds exactly this version.
+    const snapshot = this.bodies.snapshot();
+    if (!snapshot) return undefined;
+    try {
+      const [read] = await snapshot.read([key], [rv]);
+      if (read === undefined) throw new Error(`storage: ${key} at resourceVersion ${rv} is missing from disk`);
+      this.bodies.remember(key, rv, read);
+      return { json: read, rv };
+    } finally {
+      snapshot.close();
+    }
+  }
+
+  /** Whether the next write of `key` finds it: its pending write if any, else what is committed. */
+  exists(key: string): boolean {
     const p = this.pending.get(key);
-    if (p !== undefined) return p ?? undefined;
-    return this.objects.get(key);
+    return p !== undefined ? p.next !== null : this.rvs.has(key);
   }
 
-  /** Records a write that is enqueued but not yet on disk (null: a delete). */
-  enqueue(key: string, value: Committed | null): void {
-    this.pending.set(key, value);
+  /** What the next write of `key` builds on: its pending write if any, else what is committed. */
+  async latest(key: string): Promise<Committed | undefined> {
+    const p = this.pending.get(key);
+    if (p !== undefined) return p.next ?? undefined;
+    return this.read(key);
   }
 
-  /** Keys starting with `prefix`, strictly after `startAfter`, in order. */
-  range(prefix: string, startAfter?: string): string[] {
-    return this.keys.range(prefix, startAfter);
+  /**
+   * Records a write enqueued but not yet committed (null: a delete). `committedJson`: the committed body it
+   * replaces, pinned until the write commits.
+   */
+  enqueue(key: string, value: Committed | null, committedJson?: string): void {
+    const p = this.pending.get(key);
+    this.pending.set(key, { next: value, committed: p ? p.committed : committedJson });
   }
 
   /** Makes committed writes visible, and forgets each one's pending state unless a later write replaced it. */
   commit(entries: HistoryEntry[]): void {
     for (const e of entries) {
       if (e.type === 'DELETED') {
-        this.objects.delete(e.key);
-        this.keys.delete(e.key);
+        this.rvs.delete(e.key);
+        this.bodies.forget(e.key);
       } else {
-        if (!this.objects.has(e.key)) this.keys.add(e.key);
-        this.objects.set(e.key, { json: e.json, rv: e.resourceVersion });
+        this.rvs.set(e.key, e.resourceVersion);
+        this.bodies.remember(e.key, e.resourceVersion, e.json);
       }
       const p = this.pending.get(e.key);
-      if (p !== undefined && (p === null ? e.type === 'DELETED' : p.rv === e.resourceVersion)) this.pending.delete(e.key);
+      if (p === undefined) continue;
+      const done = p.next === null ? e.type === 'DELETED' : p.next.rv === e.resourceVersion;
+      if (done) this.pending.delete(e.key);
+      else p.committed = e.type === 'DELETED' ? undefined : e.json;
     }
+  }
+
+  /**
+   * The committed keys starting with `prefix` (strictly after `startAfter`), in order, with the bodies memory
+   * holds now; `snapshot` reads the others as they are now. Both are taken in one turn of the event loop.
+   */
+  select(prefix: string, startAfter?: string): Selection {
+    const from = startAfter !== undefined && startAfter >= prefix ? startAfter : prefix;
+    const keys: string[] = [];
+    const rvs: number[] = [];
+    const bodies: (string | undefined)[] = [];
+    for (const [k, rv] of this.rvs.entries(from)) {
+      if (!k.startsWith(prefix)) break;
+      if (k === startAfter) continue;
+      keys.push(k);
+      rvs.push(rv);
+      bodies.push(this.bodyInMemory(k, rv, false));
+    }
+    return { keys, rvs, bodies };
+  }
+
+  /** A view of the committed bodies as of now, for those `select` found missing. */
+  snapshot(): BodySnapshot | undefined {
+    return this.bodies.snapshot();
+  }
+
+  private bodyInMemory(key: string, rv: number, touch: boolean): string | undefined {
+    const p = this.pending.get(key);
+    if (p !== undefined && p.committed !== undefined) return p.committed;
+    return this.bodies.peek(key, rv, touch);
   }
 }

@@ -14,7 +14,13 @@ function expired(key: string, requested: number, compacted: number): StorageErro
 }
 
 /** A list at `opts.resourceVersion`, or at `current` (everything the cache holds) when unset. */
-export function listFromCache(index: ObjectIndex, history: EventHistory, current: number, prefix: string, opts: ListOptions): ListResult {
+export function listFromCache(
+  index: ObjectIndex,
+  history: EventHistory,
+  current: number,
+  prefix: string,
+  opts: ListOptions,
+): Promise<ListResult> {
   const at = opts.resourceVersion ?? current;
   if (at >= current) return listSnapshot(index, prefix, at, undefined, opts);
   if (at < history.compacted) throw expired(prefix, at, history.compacted);

@@ -1,91 +1,171 @@
 /**
- * A list over the in-memory index, at the current state or at an older resourceVersion (the current objects
- * with the newer events undone, given as `overrides`): a consistent snapshot, paged by key.
+ * A list over the index, at the current state or at an older resourceVersion (the current objects with the
+ * newer events undone, given as `overrides`): a consistent snapshot, paged by key. The keys, the bodies memory
+ * holds and a read view of the rest are taken in one turn of the event loop; bodies are then read in chunks,
+ * and for a raw list only as the caller consumes them.
  */
 import type { KubeObject } from '../../apimachinery/types.js';
-import type { ListOptions, ListResult, Predicate } from '../interfaces.js';
-import type { ObjectIndex } from './object-index.js';
+import type { ListOptions, ListResult, RawItems } from '../interfaces.js';
+import type { BodySnapshot, ObjectIndex, Selection } from './object-index.js';
 
 /** Keys whose value at the snapshot differs from now: their JSON then, or null where they did not exist. */
 export type Overrides = Map<string, string | null>;
 
-export function listSnapshot(
+/** Bodies read from disk per round trip. */
+const CHUNK = 500;
+/** Marks a body the caller does not want read (an object's own text is never this string). */
+const SKIPPED = '';
+
+export async function listSnapshot(
   index: ObjectIndex,
   prefix: string,
   at: number,
   overrides: Overrides | undefined,
   opts: ListOptions,
-): ListResult {
-  const candidates = overrides
-    ? mergeSorted(
-        index.range(prefix, opts.startAfter),
-        [...overrides.keys()].filter((k) => k.startsWith(prefix) && (opts.startAfter === undefined || k > opts.startAfter)).sort(),
-      )
-    : index.range(prefix, opts.startAfter);
-  const valueAt = (key: string): string | undefined => (overrides?.has(key) ? (overrides.get(key) ?? undefined) : index.get(key)?.json);
-  const items: KubeObject[] = [];
-  const raw = opts.raw && !opts.predicate ? ([] as string[]) : undefined;
+): Promise<ListResult> {
+  // Everything up to the first await happens in one turn: the selection and its read view agree.
+  const sel = withOverrides(index.select(prefix, opts.startAfter), prefix, opts.startAfter, overrides);
+  const snapshot = sel.bodies.includes(undefined) ? index.snapshot() : undefined;
+  const reader = new ChunkReader(sel, snapshot);
   const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
-  let lastKey: string | undefined;
-  let count = 0;
-  let i = 0;
-  for (; i < candidates.length && count < limit; i++) {
-    const key = candidates[i] as string;
-    const json = valueAt(key);
-    if (json === undefined) continue;
-    if (raw) {
-      raw.push(json);
-    } else {
-      const obj = JSON.parse(json) as KubeObject;
-      if (opts.predicate && !opts.predicate(obj)) continue;
-      items.push(obj);
+  const n = sel.keys.length;
+
+  if (opts.raw && !opts.predicate) {
+    const count = Math.min(n, limit);
+    const result: ListResult = { items: [], resourceVersion: at, rawItems: reader.rawItems(count) };
+    if (count < n) {
+      result.lastKey = sel.keys[count - 1];
+      result.remainingItemCount = n - count;
     }
-    count++;
-    lastKey = key;
+    return result;
   }
-  const result: ListResult = { items, resourceVersion: at, ...(raw ? { rawItems: raw } : {}) };
-  if (i < candidates.length && lastKey !== undefined && hasMore(candidates, i, valueAt, opts.predicate)) {
-    result.lastKey = lastKey;
-    if (!opts.predicate) result.remainingItemCount = countRemaining(candidates, i, valueAt);
+
+  try {
+    const items: KubeObject[] = [];
+    let i = 0;
+    for (; i < n && items.length < limit; i++) {
+      const obj = JSON.parse(await reader.body(i)) as KubeObject;
+      if (!opts.predicate || opts.predicate(obj)) items.push(obj);
+    }
+    const result: ListResult = { items, resourceVersion: at };
+    if (items.length > 0 && i < n && (await hasMore(reader, i, n, opts))) {
+      result.lastKey = sel.keys[i - 1];
+      if (!opts.predicate) result.remainingItemCount = n - i;
+    }
+    return result;
+  } finally {
+    reader.close();
   }
-  return result;
 }
 
-/** Merges two sorted key lists without duplicates. */
-function mergeSorted(a: string[], b: string[]): string[] {
-  if (b.length === 0) return a;
-  const out: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    const x = a[i];
-    const y = b[j];
-    if (y === undefined || (x !== undefined && x < y)) {
-      out.push(x as string);
-      i++;
-    } else if (x === undefined || y < x) {
-      out.push(y);
-      j++;
-    } else {
-      out.push(x);
-      i++;
-      j++;
-    }
-  }
-  return out;
-}
-
-function hasMore(keys: string[], from: number, valueAt: (k: string) => string | undefined, predicate: Predicate | undefined): boolean {
-  for (let i = from; i < keys.length; i++) {
-    const json = valueAt(keys[i] as string);
-    if (json === undefined) continue;
-    if (!predicate || predicate(JSON.parse(json) as KubeObject)) return true;
+/** Whether an item after `from` would be listed: any, without a predicate; else the first that matches. */
+async function hasMore(reader: ChunkReader, from: number, n: number, opts: ListOptions): Promise<boolean> {
+  if (!opts.predicate) return true;
+  for (let i = from; i < n; i++) {
+    if (opts.predicate(JSON.parse(await reader.body(i)) as KubeObject)) return true;
   }
   return false;
 }
 
-function countRemaining(keys: string[], from: number, valueAt: (k: string) => string | undefined): number {
-  let n = 0;
-  for (let i = from; i < keys.length; i++) if (valueAt(keys[i] as string) !== undefined) n++;
-  return n;
+/** The selection with the snapshot's values in place of the current ones: merged by key, null dropping a key. */
+function withOverrides(sel: Selection, prefix: string, startAfter: string | undefined, overrides: Overrides | undefined): Selection {
+  if (!overrides || overrides.size === 0) return sel;
+  const extra = [...overrides.keys()].filter((k) => k.startsWith(prefix) && (startAfter === undefined || k > startAfter)).sort();
+  if (extra.length === 0) return sel;
+  const keys: string[] = [];
+  const rvs: number[] = [];
+  const bodies: (string | undefined)[] = [];
+  const take = (key: string, rv: number, body: string | undefined): void => {
+    if (overrides.has(key)) {
+      const then = overrides.get(key);
+      if (then === null || then === undefined) return;
+      body = then;
+      rv = -1;
+    }
+    keys.push(key);
+    rvs.push(rv);
+    bodies.push(body);
+  };
+  let i = 0;
+  let j = 0;
+  while (i < sel.keys.length || j < extra.length) {
+    const x = sel.keys[i];
+    const y = extra[j];
+    if (y === undefined || (x !== undefined && x < y)) {
+      take(x as string, sel.rvs[i] as number, sel.bodies[i]);
+      i++;
+    } else if (x === undefined || y < x) {
+      take(y, -1, undefined);
+      j++;
+    } else {
+      take(x, sel.rvs[i] as number, sel.bodies[i]);
+      i++;
+      j++;
+    }
+  }
+  return { keys, rvs, bodies };
+}
+
+/** Reads the bodies memory did not hold, a chunk at a time, from the read view taken with the selection. */
+class ChunkReader {
+  private closed = false;
+
+  constructor(
+    private readonly sel: Selection,
+    private readonly snapshot: BodySnapshot | undefined,
+  ) {}
+
+  async body(i: number): Promise<string> {
+    const known = this.sel.bodies[i];
+    if (known !== undefined) return known;
+    await this.fill(i, Math.min(i + CHUNK, this.sel.keys.length));
+    return this.sel.bodies[i] as string;
+  }
+
+  /** The first `count` bodies, a chunk at a time; each chunk's bodies are dropped once handed out. */
+  rawItems(count: number): RawItems {
+    const chunks = async function* (this: ChunkReader, skip?: (i: number) => boolean): AsyncGenerator<(string | undefined)[]> {
+      try {
+        for (let i = 0; i < count; i += CHUNK) {
+          const end = Math.min(i + CHUNK, count);
+          if (skip) for (let k = i; k < end; k++) if (skip(k)) this.sel.bodies[k] = SKIPPED;
+          await this.fill(i, end);
+          const out = this.sel.bodies.slice(i, end).map((b) => (b === SKIPPED ? undefined : b));
+          this.sel.bodies.fill(undefined, i, end);
+          yield out;
+        }
+      } finally {
+        this.close();
+      }
+    };
+    return {
+      length: count,
+      keyOf: (i) => this.sel.keys[i] as string,
+      resourceVersionOf: (i) => this.sel.rvs[i] as number,
+      chunks: chunks.bind(this),
+      close: () => this.close(),
+    };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.snapshot?.close();
+  }
+
+  private async fill(from: number, to: number): Promise<void> {
+    const missing: number[] = [];
+    for (let i = from; i < to; i++) if (this.sel.bodies[i] === undefined) missing.push(i);
+    if (missing.length === 0) return;
+    if (!this.snapshot || this.closed) throw new Error('storage: the list was read after it was closed');
+    const read = await this.snapshot.read(
+      missing.map((i) => this.sel.keys[i] as string),
+      missing.map((i) => this.sel.rvs[i] as number),
+    );
+    missing.forEach((idx, n) => {
+      const body = read[n];
+      if (body === undefined) throw new Error(`storage: ${this.sel.keys[idx]} is missing from disk`);
+      this.sel.bodies[idx] = body;
+    });
+  }
 }

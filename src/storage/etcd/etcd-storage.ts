@@ -160,7 +160,7 @@ export class EtcdStorage implements Storage {
 
   async get(key: string): Promise<KubeObject> {
     await this.consistentRead(key);
-    const found = this.index.get(key);
+    const found = this.index.cached(key);
     if (!found) throw new StorageError('NotFound', key, `key not found: ${key}`);
     return JSON.parse(found.json) as KubeObject;
   }
@@ -190,7 +190,7 @@ export class EtcdStorage implements Storage {
     const k = this.etcdKey(key);
     // The cached object is a guess at the current one; a failed compare (or a refusal computed on a stale
     // guess) reads etcd and tries again, as upstream's GuaranteedUpdate does.
-    let cur = this.index.get(key);
+    let cur = this.index.cached(key);
     let fromCache = cur !== undefined;
     cur ??= await this.read(key);
     for (;;) {
@@ -228,7 +228,7 @@ export class EtcdStorage implements Storage {
   async delete(key: string, precondition?: DeletePrecondition): Promise<KubeObject> {
     this.checkOpen(key);
     const k = this.etcdKey(key);
-    let cur = this.index.get(key);
+    let cur = this.index.cached(key);
     let fromCache = cur !== undefined;
     cur ??= await this.read(key);
     for (;;) {
@@ -339,7 +339,7 @@ export class EtcdStorage implements Storage {
       const page = await this.client.range(from, this.end, { limit: LIST_PAGE, ...(revision ? { revision } : {}) });
       revision ||= page.header.revision;
       for (const kv of page.kvs) {
-        index.load(kv.key.subarray(prefixLength).toString(), { json: cachedJson(kv, prefixLength), rv: kv.mod_revision });
+        index.load(kv.key.subarray(prefixLength).toString(), kv.mod_revision, cachedJson(kv, prefixLength));
       }
       const last = page.kvs.at(-1);
       if (!page.more || !last) break;
@@ -394,7 +394,7 @@ export class EtcdStorage implements Storage {
     for (const ev of res.events) {
       const key = ev.kv.key.subarray(this.prefix.length).toString();
       const rv = ev.kv.mod_revision;
-      const prev = this.index.get(key);
+      const prev = this.index.cached(key);
       let entry: HistoryEntry;
       if (ev.type === 'DELETE') {
         if (!prev) continue;

@@ -1,28 +1,123 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Level } from 'level';
 import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../apimachinery/types.js';
 import { StorageError } from '../interfaces.js';
+import { readRaw } from '../raw-items.js';
 import { runStorageConformance } from '../testing/conformance.js';
-import { LevelStorage } from './level-storage.js';
+import { INDEX, META_LAYOUT } from './layout.js';
+import { LevelStorage, type LevelStorageOptions } from './level-storage.js';
 
-runStorageConformance('LevelDB', async (opts = {}) => {
-  const path = mkdtempSync(join(tmpdir(), 'level-conf-'));
-  let storage = new LevelStorage({ path, ...opts });
-  await storage.open();
-  return {
-    storage,
-    reopen: async () => {
-      await storage.close();
-      storage = new LevelStorage({ path, ...opts });
-      await storage.open();
-      return storage;
-    },
-    cleanup: async () => {
-      await storage.close();
+/** The suite with the default cache (bodies mostly in memory), and with none (every body read from disk). */
+for (const [name, cache] of [
+  ['LevelDB', {}],
+  ['LevelDB, every body read from disk', { objectCacheBytes: 0 }],
+] as [string, Partial<LevelStorageOptions>][]) {
+  runStorageConformance(name, async (opts = {}) => {
+    const path = mkdtempSync(join(tmpdir(), 'level-conf-'));
+    let storage = new LevelStorage({ path, ...cache, ...opts });
+    await storage.open();
+    return {
+      storage,
+      reopen: async () => {
+        await storage.close();
+        storage = new LevelStorage({ path, ...cache, ...opts });
+        await storage.open();
+        return storage;
+      },
+      cleanup: async () => {
+        await storage.close();
+        rmSync(path, { recursive: true, force: true });
+      },
+    };
+  });
+}
+
+const thing = (name: string, spec: Record<string, unknown> = {}): KubeObject => ({
+  apiVersion: 'g/v1',
+  kind: 'T',
+  metadata: { name },
+  spec,
+});
+
+describe('LevelStorage bodies on disk', () => {
+  it('streams a list from its snapshot: writes made while it is read do not show', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'level-snap-'));
+    const s = new LevelStorage({ path, objectCacheBytes: 0 });
+    await s.open();
+    try {
+      for (let i = 0; i < 1200; i++) await s.create(`/g/r/ns/o${String(i).padStart(4, '0')}`, thing(`o${i}`, { v: 0 }));
+      const listed = await s.list('/g/r/', { raw: true });
+      expect(listed.rawItems?.length).toBe(1200);
+      // Every object changes, and some go, before the list's chunks are read.
+      for (let i = 0; i < 1200; i += 7) await s.update(`/g/r/ns/o${String(i).padStart(4, '0')}`, (cur) => ({ ...cur, spec: { v: 1 } }));
+      for (let i = 3; i < 1200; i += 11) await s.delete(`/g/r/ns/o${String(i).padStart(4, '0')}`);
+      const items = (await readRaw(listed.rawItems)).map((j) => JSON.parse(j) as KubeObject);
+      expect(items).toHaveLength(1200);
+      expect(items.every((o) => (o.spec as { v: number }).v === 0 && Number(o.metadata.resourceVersion) <= listed.resourceVersion)).toBe(
+        true,
+      );
+      // The same list at that resourceVersion, read now, agrees (the history undoes the newer writes).
+      const again = await s.list('/g/r/', { resourceVersion: listed.resourceVersion });
+      expect(again.items).toEqual(items);
+    } finally {
+      await s.close();
       rmSync(path, { recursive: true, force: true });
-    },
-  };
+    }
+  });
+
+  it('keeps no more bodies in memory than objectCacheBytes', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'level-cache-'));
+    const bound = 64 * 1024;
+    const s = new LevelStorage({ path, objectCacheBytes: bound, historySize: 10 });
+    await s.open();
+    try {
+      const pad = 'x'.repeat(1000);
+      for (let i = 0; i < 300; i++) await s.create(`/g/r/ns/o${i}`, thing(`o${i}`, { pad }));
+      for (let i = 0; i < 300; i++) expect((await s.get(`/g/r/ns/o${i}`)).metadata.name).toBe(`o${i}`);
+      const bodies = (s as unknown as { index: { bodies: { cachedBytes: number } } }).index.bodies;
+      expect(bodies.cachedBytes).toBeGreaterThan(0);
+      expect(bodies.cachedBytes).toBeLessThanOrEqual(bound);
+    } finally {
+      await s.close();
+      rmSync(path, { recursive: true, force: true });
+    }
+  });
+
+  it('opens a store of the first layout (no index entries), building its index once', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'level-layout-'));
+    const first = new LevelStorage({ path });
+    await first.open();
+    for (let i = 0; i < 30; i++) await first.create(`/g/r/ns/o${i}`, thing(`o${i}`));
+    await first.update('/g/r/ns/o3', (cur) => ({ ...cur, spec: { v: 3 } }));
+    await first.close();
+    // What the first release left on disk: objects and events, no `i/` and no layout mark.
+    const raw = new Level<string, string>(path);
+    await raw.clear({ gte: INDEX, lt: `${INDEX}\uffff` });
+    await raw.del(META_LAYOUT);
+    await raw.close();
+    const reopened = new LevelStorage({ path, objectCacheBytes: 0 });
+    await reopened.open();
+    try {
+      const listed = await reopened.list('/g/r/');
+      expect(listed.items).toHaveLength(30);
+      expect((await reopened.get('/g/r/ns/o3')).metadata.resourceVersion).toBe('31');
+      const updated = await reopened.update('/g/r/ns/o3', (cur) => ({ ...cur, spec: { v: 4 } }));
+      expect(updated.metadata.resourceVersion).toBe('32');
+    } finally {
+      await reopened.close();
+    }
+    const check = new Level<string, string>(path);
+    try {
+      expect(await check.get(META_LAYOUT)).toBe('2');
+      expect(await check.get(`${INDEX}/g/r/ns/o3`)).toBe('32');
+    } finally {
+      await check.close();
+      rmSync(path, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('LevelStorage', () => {

@@ -2,9 +2,10 @@
  * The LevelDB storage backend: one replica, one LevelDB (layout in `layout.ts`).
  *
  * Durability: a write is answered only once its batch is synced to disk (`group-commit.ts`); a write and its
- * watch event commit in one atomic batch. Memory for speed: the current objects (`object-index.ts`) and a
- * bounded event history (`history.ts`) live in memory as JSON text, so get, list and watch never touch
- * LevelDB; a list at an older resourceVersion undoes the newer events (`snapshot-list.ts`).
+ * watch event commit in one atomic batch. Memory holds every key with its resourceVersion (`object-index.ts`),
+ * the bodies of recently used objects up to `objectCacheBytes` (`disk-bodies.ts`) and a bounded event history
+ * (`history.ts`); the other bodies are read from LevelDB when asked for, lists through a snapshot. A list at an
+ * older resourceVersion undoes the newer events (`snapshot-list.ts`).
  */
 import { Level } from 'level';
 import type { KubeObject } from '../../apimachinery/types.js';
@@ -23,7 +24,20 @@ import { WatchHub } from '../watchers.js';
 import { type Batch, type BatchOp, GroupCommit } from './group-commit.js';
 import { entryBytes, EventHistory, type HistoryBounds, type HistoryEntry } from '../cache/history.js';
 import { KeyLocks } from './key-locks.js';
-import { EVENT, eventKey, eventRecord, historyEntryOf, META_COMPACTED, META_RV, OBJECT, resourceVersionOf } from './layout.js';
+import {
+  EVENT,
+  eventKey,
+  eventRecord,
+  historyEntryOf,
+  INDEX,
+  LAYOUT_VERSION,
+  META_COMPACTED,
+  META_LAYOUT,
+  META_RV,
+  OBJECT,
+  resourceVersionOf,
+} from './layout.js';
+import { DiskBodies } from './disk-bodies.js';
 import { ObjectIndex } from '../cache/object-index.js';
 import { listFromCache, watchFromCache } from '../cache/serve.js';
 
@@ -33,10 +47,15 @@ export interface LevelStorageOptions {
   historySize?: number;
   /** How many bytes of events are kept, whatever their count (default 64 MiB). */
   historyBytes?: number;
+  /** How many bytes of bodies are kept in memory (default 32 MiB). */
+  objectCacheBytes?: number;
 }
 
 export const DEFAULT_HISTORY_SIZE = 10_000;
 export const DEFAULT_HISTORY_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_OBJECT_CACHE_BYTES = 32 * 1024 * 1024;
+/** Index entries read per step at start-up. */
+const LOAD_STEP = 1_000;
 
 /** What a write carries to the commit: the event for watches and its history entry. */
 interface Written {
@@ -44,11 +63,20 @@ interface Written {
   entry: HistoryEntry;
 }
 
+/** An iterator's entries a step at a time (one call into LevelDB per step, not per entry); closed however left. */
+async function* inSteps<K, V>(it: { nextv(n: number): Promise<[K, V][]>; close(): Promise<void> }): AsyncGenerator<[K, V][]> {
+  try {
+    for (let step = await it.nextv(LOAD_STEP); step.length > 0; step = await it.nextv(LOAD_STEP)) yield step;
+  } finally {
+    await it.close();
+  }
+}
+
 export class LevelStorage implements Storage {
   readonly healthCheckName = 'storage';
   readonly restartHeals = true;
   private readonly db: Level<string, string>;
-  private readonly index = new ObjectIndex();
+  private readonly index: ObjectIndex;
   private history: EventHistory;
   private readonly log: GroupCommit<Written>;
   private readonly locks = new KeyLocks();
@@ -63,6 +91,7 @@ export class LevelStorage implements Storage {
 
   constructor(private readonly options: LevelStorageOptions) {
     this.db = new Level<string, string>(options.path, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+    this.index = new ObjectIndex(new DiskBodies(this.db, options.objectCacheBytes ?? DEFAULT_OBJECT_CACHE_BYTES));
     this.history = new EventHistory(this.bounds());
     this.log = new GroupCommit<Written>(
       this.db,
@@ -90,11 +119,32 @@ export class LevelStorage implements Storage {
     }
     this.committedRv = Number((await this.db.get(META_RV)) ?? 0);
     this.assignedRv = this.committedRv;
-    for await (const [k, json] of this.db.iterator({ gte: OBJECT, lt: `${OBJECT}\uffff` })) {
-      this.index.load(k.slice(OBJECT.length), { json, rv: resourceVersionOf(json) });
+    if ((await this.db.get(META_LAYOUT)) !== LAYOUT_VERSION) await this.buildIndex();
+    const keys: string[] = [];
+    const rvs: number[] = [];
+    for await (const step of inSteps(this.db.iterator({ gte: INDEX, lt: `${INDEX}\uffff` }))) {
+      for (const [k, rv] of step) {
+        keys.push(k.slice(INDEX.length));
+        rvs.push(Number(rv));
+      }
     }
+    this.index.loadSorted(keys, rvs);
     await this.loadHistory(Number((await this.db.get(META_COMPACTED)) ?? 0));
     this.state = 'open';
+  }
+
+  /** Writes `i/` for a store of the first layout, which had none: once, reading every body. */
+  private async buildIndex(): Promise<void> {
+    let ops: BatchOp[] = [];
+    for await (const [k, json] of this.db.iterator({ gte: OBJECT, lt: `${OBJECT}\uffff` })) {
+      ops.push({ type: 'put', key: INDEX + k.slice(OBJECT.length), value: String(resourceVersionOf(json)) });
+      if (ops.length >= LOAD_STEP) {
+        await this.db.batch(ops);
+        ops = [];
+      }
+    }
+    ops.push({ type: 'put', key: META_LAYOUT, value: LAYOUT_VERSION });
+    await this.db.batch(ops, { sync: true });
   }
 
   /**
@@ -106,15 +156,17 @@ export class LevelStorage implements Storage {
     const kept: HistoryEntry[] = [];
     let bytes = 0;
     let cut: number | undefined;
-    for await (const [k, record] of this.db.iterator({ gte: EVENT, lt: `${EVENT}\uffff`, reverse: true })) {
-      const rv = Number(k.slice(EVENT.length));
-      // At or below the compaction point: what an interrupted compaction left behind.
-      if (rv <= compacted || kept.length + 1 > bounds.maxEvents || bytes + record.length > bounds.maxBytes) {
-        cut = rv;
-        break;
+    scan: for await (const step of inSteps(this.db.iterator({ gte: EVENT, lt: `${EVENT}\uffff`, reverse: true }))) {
+      for (const [k, record] of step) {
+        const rv = Number(k.slice(EVENT.length));
+        // At or below the compaction point: what an interrupted compaction left behind.
+        if (rv <= compacted || kept.length + 1 > bounds.maxEvents || bytes + record.length > bounds.maxBytes) {
+          cut = rv;
+          break scan;
+        }
+        kept.push(historyEntryOf(record));
+        bytes += record.length;
       }
-      kept.push(historyEntryOf(record));
-      bytes += record.length;
     }
     if (cut !== undefined) {
       compacted = Math.max(compacted, cut);
@@ -166,7 +218,7 @@ export class LevelStorage implements Storage {
 
   async get(key: string): Promise<KubeObject> {
     this.checkOpen(key);
-    const found = this.index.get(key);
+    const found = await this.index.read(key);
     if (!found) throw new StorageError('NotFound', key, `key not found: ${key}`);
     return JSON.parse(found.json) as KubeObject;
   }
@@ -180,7 +232,7 @@ export class LevelStorage implements Storage {
   async create(key: string, obj: KubeObject): Promise<KubeObject> {
     return this.locks.run(key, async () => {
       this.checkOpen(key);
-      if (this.index.latest(key)) throw new StorageError('AlreadyExists', key, `key exists: ${key}`);
+      if (this.index.exists(key)) throw new StorageError('AlreadyExists', key, `key exists: ${key}`);
       return this.write(key, 'ADDED', obj);
     });
   }
@@ -188,7 +240,7 @@ export class LevelStorage implements Storage {
   async update(key: string, tryUpdate: UpdateFunction): Promise<KubeObject> {
     return this.locks.run(key, async () => {
       this.checkOpen(key);
-      const cur = this.index.latest(key);
+      const cur = await this.index.latest(key);
       if (!cur) throw new StorageError('NotFound', key, `key not found: ${key}`);
       const current = JSON.parse(cur.json) as KubeObject;
       const next = await tryUpdate(JSON.parse(cur.json) as KubeObject);
@@ -203,7 +255,7 @@ export class LevelStorage implements Storage {
   async delete(key: string, precondition?: DeletePrecondition): Promise<KubeObject> {
     return this.locks.run(key, async () => {
       this.checkOpen(key);
-      const cur = this.index.latest(key);
+      const cur = await this.index.latest(key);
       if (!cur) throw new StorageError('NotFound', key, `key not found: ${key}`);
       const current = JSON.parse(cur.json) as KubeObject;
       precondition?.(JSON.parse(cur.json) as KubeObject);
@@ -240,10 +292,18 @@ export class LevelStorage implements Storage {
     const event: StorageEvent = { type, key, object: stored, resourceVersion: rv, ...(prev ? { prevObject: prev } : {}) };
     const entry: HistoryEntry = { type, key, resourceVersion: rv, json, ...(prevJson !== undefined ? { prevJson } : {}) };
     const ops: BatchOp[] = [
-      type === 'DELETED' ? { type: 'del', key: OBJECT + key } : { type: 'put', key: OBJECT + key, value: json },
+      ...(type === 'DELETED'
+        ? [
+            { type: 'del' as const, key: OBJECT + key },
+            { type: 'del' as const, key: INDEX + key },
+          ]
+        : [
+            { type: 'put' as const, key: OBJECT + key, value: json },
+            { type: 'put' as const, key: INDEX + key, value: String(rv) },
+          ]),
       { type: 'put', key: eventKey(rv), value: eventRecord(entry) },
     ];
-    this.index.enqueue(key, type === 'DELETED' ? null : { json, rv });
+    this.index.enqueue(key, type === 'DELETED' ? null : { json, rv }, prevJson);
     await this.log.write(ops, { event, entry });
     return JSON.parse(json) as KubeObject;
   }

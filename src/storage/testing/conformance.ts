@@ -8,6 +8,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Storage } from '../interfaces.js';
+import { readRaw } from '../raw-items.js';
 import { runConsistencyCases } from './consistency.js';
 import { code, obj, rv, type StorageFactory, type StorageFixture, take } from './fixtures.js';
 
@@ -91,7 +92,7 @@ export function runStorageConformance(name: string, factory: StorageFactory): vo
       const objects = await s.list('/g/things/', { limit: 2 });
       const raw = await s.list('/g/things/', { limit: 2, raw: true });
       expect(raw.items).toEqual([]);
-      expect(raw.rawItems?.map((j) => JSON.parse(j))).toEqual(objects.items);
+      expect((await readRaw(raw.rawItems)).map((j) => JSON.parse(j))).toEqual(objects.items);
       expect([raw.lastKey, raw.remainingItemCount]).toEqual([objects.lastKey, objects.remainingItemCount]);
     });
 

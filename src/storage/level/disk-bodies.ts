@@ -1,0 +1,81 @@
+/**
+ * The bodies of the LevelDB store: on disk, with the recently written and read ones in a byte-bounded LRU
+ * cache, so a million objects cost their keys in memory and not their JSON. Lists read what the cache misses
+ * through a LevelDB snapshot, consistent with the index they were selected from.
+ */
+import type { Level } from 'level';
+import { LRUCache } from 'lru-cache';
+import type { Bodies, BodySnapshot } from '../cache/object-index.js';
+import { OBJECT } from './layout.js';
+
+/** What a cached body costs, near enough: its text, its key and the entry's bookkeeping. */
+const ENTRY_OVERHEAD = 96;
+
+interface Cached {
+  rv: number;
+  json: string;
+}
+
+export class DiskBodies implements Bodies {
+  private readonly cache: LRUCache<string, Cached>;
+
+  constructor(
+    private readonly db: Level<string, string>,
+    maxBytes: number,
+  ) {
+    this.cache = new LRUCache<string, Cached>({
+      maxSize: Math.max(1, maxBytes),
+      sizeCalculation: (v, k) => v.json.length + k.length + ENTRY_OVERHEAD,
+    });
+  }
+
+  /** How many bytes of bodies the cache holds. */
+  get cachedBytes(): number {
+    return this.cache.calculatedSize;
+  }
+
+  peek(key: string, rv: number, touch: boolean): string | undefined {
+    const c = touch ? this.cache.get(key) : this.cache.peek(key);
+    return c?.rv === rv ? c.json : undefined;
+  }
+
+  remember(key: string, rv: number, json: string): void {
+    // A body larger than the whole cache is not kept (lru-cache refuses it), nor evicts everything else.
+    if (json.length + key.length + ENTRY_OVERHEAD <= this.cache.maxSize) this.cache.set(key, { rv, json });
+    else this.cache.delete(key);
+  }
+
+  /** Keeps a body read for a list only where that evicts nothing, and never over a newer version. */
+  private offer(key: string, rv: number, json: string): void {
+    const size = json.length + key.length + ENTRY_OVERHEAD;
+    if (this.cache.calculatedSize + size > this.cache.maxSize) return;
+    const held = this.cache.peek(key);
+    if (held === undefined || held.rv < rv) this.cache.set(key, { rv, json });
+  }
+
+  forget(key: string): void {
+    this.cache.delete(key);
+  }
+
+  snapshot(): BodySnapshot {
+    const snapshot = this.db.snapshot();
+    let closed = false;
+    return {
+      read: async (keys, rvs) => {
+        const values = await this.db.getMany(
+          keys.map((k) => OBJECT + k),
+          { snapshot },
+        );
+        values.forEach((json, i) => {
+          if (json !== undefined) this.offer(keys[i] as string, rvs[i] as number, json);
+        });
+        return values;
+      },
+      close: () => {
+        if (closed) return;
+        closed = true;
+        snapshot.close().catch(() => {});
+      },
+    };
+  }
+}
