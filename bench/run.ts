@@ -17,7 +17,7 @@ import { startControlPlaneSubjects } from './kube-apiserver.js';
 import { LARGE_LIST_CONNECTIONS, OPERATION_TABLE, OPERATIONS, prepare } from './operations.js';
 import { type OperationReport, printReport, summarise } from './report.js';
 import { type Outcome, rounds } from './rounds.js';
-import { benchScale, scalesFromEnv } from './scale.js';
+import { benchScale, printScale, scalesFromEnv } from './scale.js';
 import { type Running, type Subject, startOwnSubjects } from './subjects.js';
 import type { WatchSample } from './watch.js';
 
@@ -144,16 +144,7 @@ async function main(): Promise<void> {
 
   if (wanted('scale')) {
     const scale = await benchScale(scalesFromEnv());
-    console.log('\nmemory and start-up by collection size (local mode, LevelDB, objects of about 1 KB; BENCH_SCALE=n,n,...)');
-    console.log('objects'.padStart(10), 'start ms'.padStart(9), 'RSS MiB'.padStart(8), 'peak RSS MiB over two full lists'.padStart(33));
-    for (const f of scale) {
-      console.log(
-        f.objects.toLocaleString('en-US').padStart(10),
-        String(f.startMs).padStart(9),
-        f.rssMiB.toFixed(0).padStart(8),
-        f.peakMiB.toFixed(0).padStart(33),
-      );
-    }
+    printScale(scale);
     results.scale = scale;
   }
 

@@ -1,60 +1,158 @@
 /**
- * Memory and start-up by collection size: for each count of `BENCH_SCALE` (comma separated; 0, 10,000 and
- * 100,000 by default), a local server is filled with that many Flunders of about 1 KB, then restarted and
- * measured: spawn to serving, RSS once serving, and the RSS peak over two full JSON lists read one after
- * the other.
+ * Memory, start-up, lists and writes by collection size: for each count of `BENCH_SCALE` (comma separated; 0,
+ * 10,000 and 100,000 by default; 1,000,000 when asked), a LevelDB store is filled with that many Flunders of
+ * about 1 KB, a local server started on it and measured: spawn to serving, RSS once serving, first byte and
+ * whole time of a full JSON list and the RSS peak over two of them, and create throughput with that many stored.
+ *
+ * The store is written in this process in the LevelDB layout, with copies of one Flunder the server created (so
+ * they are what the API would have stored): a million creates over HTTPS would take a quarter of an hour
+ * here, and what is measured is the server that opens the store, not the filling.
  */
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { KubeObject } from '../src/apimachinery/types.js';
+import { Level } from 'level';
+import { DEFAULT_HISTORY_SIZE } from '../src/storage/level/index.js';
+import { eventKey, eventRecord, INDEX, LAYOUT_VERSION, META_COMPACTED, META_LAYOUT, META_RV, OBJECT } from '../src/storage/level/layout.js';
 import { localAdminTls, send, startServer, type Tls } from './cannon.js';
 
 export interface ScaleFigure {
   objects: number;
   startMs: number;
   rssMiB: number;
+  /** The RSS peak over two full lists read one after the other. */
   peakMiB: number;
+  /**
+   * The anonymous part of each (the rest is file-backed: the program's code and LevelDB's tables, which
+   * LevelDB maps into memory and the kernel can reclaim).
+   */
+  rssAnonMiB: number;
+  peakAnonMiB: number;
+  /** Of a full JSON list: first byte, and the whole body, in ms (the faster of the two). */
+  listFirstByteMs: number;
+  listMs: number;
+  /** Creates per second with that many stored, 16 at a time, over HTTPS. */
+  createRps: number;
 }
 
 export const DEFAULT_SCALES = [0, 10_000, 100_000];
 
-const PATH = '/apis/wardle.example.com/v1alpha1/namespaces/scale/flunders';
+const NAMESPACE = 'scale';
+const PATH = `/apis/wardle.example.com/v1alpha1/namespaces/${NAMESPACE}/flunders`;
+const KEY_PREFIX = `/wardle.example.com/flunders/${NAMESPACE}/`;
+const CREATES = 2_000;
+const CREATE_CONCURRENCY = 16;
 
-const rssMiB = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-
-async function fill1k(url: string, tls: Tls, count: number): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 64 }, async () => {
-      while (next < count) {
-        const i = next++;
-        const code = await send(url, tls, 'POST', PATH, {
-          apiVersion: 'wardle.example.com/v1alpha1',
-          kind: 'Flunder',
-          metadata: { name: `obj-${i}` },
-          spec: { reference: `ref-${i}-${'x'.repeat(800)}` },
-        });
-        if (code !== 201) throw new Error(`fill: create answered ${code}`);
-      }
-    }),
-  );
+/** The process's resident memory in MiB, whole and anonymous. */
+function rssMiB(pid: number): { rss: number; anon: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rss: kib('VmRSS') / 1024, anon: kib('RssAnon') / 1024 };
 }
 
-function listAll(url: string, tls: Tls): Promise<void> {
+const flunder = (name: string): KubeObject => ({
+  apiVersion: 'wardle.example.com/v1alpha1',
+  kind: 'Flunder',
+  metadata: { name },
+  spec: { reference: `ref-${name}-${'x'.repeat(800)}` },
+});
+
+/** One Flunder created through the API and read back: the shape every seeded object copies. */
+function getJson(url: string, tls: Tls, path: string): Promise<KubeObject> {
   return new Promise((resolve, reject) => {
-    const req = request(new URL(PATH, url), tls, (res) => {
-      res.resume();
-      res.on('end', resolve);
+    const req = request(new URL(path, url), tls, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      res.on('end', () => resolve(JSON.parse(body) as KubeObject));
     });
     req.on('error', reject);
     req.end();
   });
 }
 
+/**
+ * Writes the LevelDB the server keeps under `dir` as the store would have after `count` creates of copies of
+ * `template` (objects, index, the newest DEFAULT_HISTORY_SIZE events, the older ones compacted), in unsynced
+ * batches: what the server's writes would leave, at a hundred times their speed.
+ */
+async function seed(dir: string, template: KubeObject, count: number): Promise<void> {
+  const db = new Level<string, string>(join(dir, 'leveldb'));
+  await db.open();
+  try {
+    const firstEvent = count - DEFAULT_HISTORY_SIZE + 1;
+    let ops: { type: 'put'; key: string; value: string }[] = [];
+    for (let rv = 1; rv <= count; rv++) {
+      const name = `obj-${rv - 1}`;
+      const key = KEY_PREFIX + name;
+      const obj = structuredClone(template);
+      obj.metadata = { ...obj.metadata, name, uid: randomUUID(), resourceVersion: String(rv) };
+      obj.spec = flunder(name).spec;
+      const json = JSON.stringify(obj);
+      ops.push({ type: 'put', key: OBJECT + key, value: json }, { type: 'put', key: INDEX + key, value: String(rv) });
+      if (rv >= firstEvent)
+        ops.push({ type: 'put', key: eventKey(rv), value: eventRecord({ type: 'ADDED', key, resourceVersion: rv, json }) });
+      if (ops.length >= 3_000) {
+        await db.batch(ops);
+        ops = [];
+      }
+    }
+    ops.push(
+      { type: 'put', key: META_RV, value: String(count) },
+      { type: 'put', key: META_COMPACTED, value: String(Math.max(0, firstEvent - 1)) },
+      { type: 'put', key: META_LAYOUT, value: LAYOUT_VERSION },
+    );
+    await db.batch(ops, { sync: true });
+  } finally {
+    await db.close();
+  }
+}
+
+/** A full JSON list: ms to its first byte and to its end. */
+function listAll(url: string, tls: Tls): Promise<{ firstByteMs: number; ms: number }> {
+  const started = process.hrtime.bigint();
+  const ms = (): number => Number(process.hrtime.bigint() - started) / 1e6;
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(PATH, url), tls, (res) => {
+      let firstByteMs = -1;
+      res.on('data', () => {
+        if (firstByteMs < 0) firstByteMs = ms();
+      });
+      res.on('end', () => resolve({ firstByteMs, ms: ms() }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function createRate(url: string, tls: Tls): Promise<number> {
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: CREATE_CONCURRENCY }, async () => {
+      while (next < CREATES) {
+        const code = await send(url, tls, 'POST', PATH, flunder(`new-${next++}`));
+        if (code !== 201) throw new Error(`create answered ${code}`);
+      }
+    }),
+  );
+  return CREATES / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
 export function scalesFromEnv(): number[] {
   const given = process.env.BENCH_SCALE;
   return given ? given.split(',').map((s) => Number(s.trim().replaceAll('_', ''))) : DEFAULT_SCALES;
+}
+
+async function stop(server: Awaited<ReturnType<typeof startServer>>): Promise<void> {
+  await new Promise<void>((resolve) => {
+    server.child.once('exit', () => resolve());
+    server.child.kill('SIGTERM');
+  });
 }
 
 export async function benchScale(scales: number[]): Promise<ScaleFigure[]> {
@@ -63,12 +161,14 @@ export async function benchScale(scales: number[]): Promise<ScaleFigure[]> {
     const dir = mkdtempSync(join(tmpdir(), 'bench-scale-'));
     const args = ['dist/main.js', 'local', '--data-dir', dir, '--secure-port', '0', '--log-level', 'warn'];
     try {
-      const filling = await startServer(args);
-      await fill1k(filling.url, localAdminTls(dir), objects);
-      await new Promise<void>((resolve) => {
-        filling.child.once('exit', () => resolve());
-        filling.child.kill('SIGTERM');
-      });
+      const first = await startServer(args);
+      const tls = localAdminTls(dir);
+      if ((await send(first.url, tls, 'POST', PATH, flunder('template'))) !== 201) throw new Error('template: create failed');
+      const template = await getJson(first.url, tls, `${PATH}/template`);
+      if ((await send(first.url, tls, 'DELETE', `${PATH}/template`)) !== 200) throw new Error('template: delete failed');
+      await stop(first);
+      await seed(dir, template, objects);
+
       const started = Date.now();
       const server = await startServer(args);
       const startMs = Date.now() - started;
@@ -76,20 +176,72 @@ export async function benchScale(scales: number[]): Promise<ScaleFigure[]> {
       try {
         await new Promise((r) => setTimeout(r, 1000));
         const rss = rssMiB(pid);
-        let peak = rss;
-        const sampler = setInterval(() => {
-          peak = Math.max(peak, rssMiB(pid));
-        }, 10);
-        for (let i = 0; i < 2; i++) await listAll(server.url, localAdminTls(dir));
+        const peak = { ...rss };
+        const sample = (): void => {
+          const now = rssMiB(pid);
+          peak.rss = Math.max(peak.rss, now.rss);
+          peak.anon = Math.max(peak.anon, now.anon);
+        };
+        const sampler = setInterval(sample, 10);
+        const lists = [await listAll(server.url, tls), await listAll(server.url, tls)];
         clearInterval(sampler);
-        figures.push({ objects, startMs, rssMiB: rss, peakMiB: Math.max(peak, rssMiB(pid)) });
+        sample();
+        const createRps = await createRate(server.url, tls);
+        figures.push({
+          objects,
+          startMs,
+          rssMiB: rss.rss,
+          peakMiB: peak.rss,
+          rssAnonMiB: rss.anon,
+          peakAnonMiB: peak.anon,
+          listFirstByteMs: Math.min(...lists.map((l) => l.firstByteMs)),
+          listMs: Math.min(...lists.map((l) => l.ms)),
+          createRps,
+        });
       } finally {
-        server.child.kill('SIGTERM');
-        await new Promise((r) => setTimeout(r, 300));
+        await stop(server);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
   return figures;
+}
+
+/** The figures as the bench prints them, with create throughput as a share of the empty store's. */
+export function printScale(figures: ScaleFigure[]): void {
+  console.log('\nmemory, start-up, lists and creates by collection size (local mode, LevelDB, objects of about 1 KB; BENCH_SCALE=n,n,...)');
+  console.log(
+    'objects'.padStart(10),
+    'start ms'.padStart(9),
+    'RSS MiB (anon)'.padStart(15),
+    'peak over 2 lists (anon)'.padStart(25),
+    'list 1st byte ms'.padStart(17),
+    'list ms'.padStart(8),
+    'creates/s'.padStart(10),
+    'of empty'.padStart(9),
+  );
+  const empty = figures.find((f) => f.objects === 0)?.createRps;
+  for (const f of figures) {
+    console.log(
+      f.objects.toLocaleString('en-US').padStart(10),
+      String(f.startMs).padStart(9),
+      `${f.rssMiB.toFixed(0)} (${f.rssAnonMiB.toFixed(0)})`.padStart(15),
+      `${f.peakMiB.toFixed(0)} (${f.peakAnonMiB.toFixed(0)})`.padStart(25),
+      f.listFirstByteMs.toFixed(1).padStart(17),
+      f.listMs.toFixed(0).padStart(8),
+      f.createRps.toFixed(0).padStart(10),
+      (empty ? `${((f.createRps / empty) * 100).toFixed(0)}%` : '').padStart(9),
+    );
+  }
+}
+
+// `tsx bench/scale.ts` alone: the scale figures only.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  benchScale(scalesFromEnv())
+    .then(printScale)
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
 }
