@@ -111,6 +111,11 @@ export function writeList(
   }
 }
 
+/** An object as its stored JSON text (a get in the storage version, as JSON). */
+export function writeRawObject(reply: FastifyReply, raw: string): FastifyReply {
+  return writeBytes(reply, 200, JSON_TYPE, raw);
+}
+
 /** A list of more items than this is streamed in chunks rather than built as one string (100 MB for 100,000). */
 export const STREAMED_LIST_ITEMS = 1000;
 /**

@@ -152,6 +152,8 @@ export interface Storage {
   readonly restartHeals: boolean;
 
   get(key: string): Promise<KubeObject>;
+  /** The object as its stored JSON text (resourceVersion set): a get served in the storage version, never parsed. */
+  getRaw(key: string): Promise<string>;
   list(prefix: string, opts?: ListOptions): Promise<ListResult>;
   /** Stores a new object; the result carries its resourceVersion. */
   create(key: string, obj: KubeObject): Promise<KubeObject>;

@@ -82,6 +82,12 @@ export class ResourceStore {
     return this.toVersion(stored, scope.version.name);
   }
 
+  /** The object's stored JSON text when `scope` is the storage version (nothing to convert), else undefined. */
+  async getRaw(scope: ResourceScope, namespace: string, name: string): Promise<string | undefined> {
+    if (scope.version.name !== this.def.storageVersion) return undefined;
+    return withStatusErrors(scope.gr, name, () => this.storage.getRaw(this.key(namespace, name)));
+  }
+
   async list(scope: ResourceScope, params: ListParams): Promise<ListOutcome> {
     return listObjects(this, scope, params);
   }

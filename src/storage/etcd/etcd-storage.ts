@@ -159,10 +159,14 @@ export class EtcdStorage implements Storage {
   }
 
   async get(key: string): Promise<KubeObject> {
+    return JSON.parse(await this.getRaw(key)) as KubeObject;
+  }
+
+  async getRaw(key: string): Promise<string> {
     await this.consistentRead(key);
     const found = this.index.cached(key);
     if (!found) throw new StorageError('NotFound', key, `key not found: ${key}`);
-    return JSON.parse(found.json) as KubeObject;
+    return found.json;
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {

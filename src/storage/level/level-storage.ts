@@ -217,10 +217,14 @@ export class LevelStorage implements Storage {
   }
 
   async get(key: string): Promise<KubeObject> {
+    return JSON.parse(await this.getRaw(key)) as KubeObject;
+  }
+
+  async getRaw(key: string): Promise<string> {
     this.checkOpen(key);
     const found = await this.index.read(key);
     if (!found) throw new StorageError('NotFound', key, `key not found: ${key}`);
-    return JSON.parse(found.json) as KubeObject;
+    return found.json;
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {

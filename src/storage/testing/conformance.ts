@@ -87,6 +87,12 @@ export function runStorageConformance(name: string, factory: StorageFactory): vo
       expect(rest.lastKey).toBeUndefined();
     });
 
+    it('gets raw JSON text equal to the object, and NotFound alike', async () => {
+      const created = await s.create('/g/things/ns/raw', obj('raw'));
+      expect(JSON.parse(await s.getRaw('/g/things/ns/raw'))).toEqual(created);
+      await expect(s.getRaw('/g/things/ns/none')).rejects.toSatisfy((e) => code(e) === 'NotFound');
+    });
+
     it('lists raw JSON text equal to the objects, pages included', async () => {
       for (const n of ['a', 'b', 'c']) await s.create(`/g/things/ns/${n}`, obj(n));
       const objects = await s.list('/g/things/', { limit: 2 });
