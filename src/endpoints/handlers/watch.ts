@@ -99,6 +99,20 @@ export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: 
     if (params.timeoutMs > 2000) timers.push(setTimeout(sendBookmark, params.timeoutMs - 2000));
   }
 
+  // The events a batch of writes hands out together go out in one socket write (and one TLS record), not one
+  // each: corked for the rest of this turn of the event loop. HTTP/2 streams have no cork; their session batches.
+  const corkable = res as { cork?: () => void; uncork?: () => void };
+  let corked = false;
+  const coalesce = (): void => {
+    if (corked || !corkable.cork) return;
+    corked = true;
+    corkable.cork();
+    process.nextTick(() => {
+      corked = false;
+      corkable.uncork?.();
+    });
+  };
+
   try {
     while (!ended) {
       const ev = await active.next();
@@ -106,6 +120,7 @@ export async function serveWatch(ctx: RouteContext, req: FastifyRequest, reply: 
       // The end-of-initial-events bookmark too is sent only to clients that allow bookmarks.
       if (ev.type === 'BOOKMARK' && !params.allowBookmarks) continue;
       lastResourceVersion = Math.max(lastResourceVersion, ev.resourceVersion);
+      coalesce();
       if (!res.write(encode(ev.type, ev.object))) {
         // A slow reader: wait for the socket rather than buffering without bound.
         await new Promise<void>((resolve) => {
