@@ -23,8 +23,17 @@ export async function listOrWatch(ctx: RouteContext, req: FastifyRequest, reply:
     resourceVersionMatch: queryParam(req, 'resourceVersionMatch'),
     sendInitialEvents: optionalBoolParam(req, 'sendInitialEvents'),
   });
-  if (listed.rawItems && format === 'table') return writeRawTable(req, reply, ctx.scope, listed.rawItems, listed.metadata);
-  if (listed.rawItems) return writeRawList(reply, ctx.scope, listed.rawItems, listed.metadata);
+  const raw = listed.rawItems;
+  if (raw) {
+    try {
+      if (format === 'table') return await writeRawTable(req, reply, ctx.scope, raw, listed.metadata);
+      return await writeRawList(reply, ctx.scope, raw, listed.metadata);
+    } catch (err) {
+      // Refused before its items were read (a bad includeObject): the read view is released all the same.
+      raw.close();
+      throw err;
+    }
+  }
   return writeList(req, reply, ctx.scope, listed.items, listed.metadata);
 }
 
