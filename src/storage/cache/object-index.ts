@@ -88,10 +88,6 @@ export class ObjectIndex {
 
   constructor(private readonly bodies: Bodies = new MemoryBodies()) {}
 
-  get size(): number {
-    return this.rvs.size;
-  }
-
   /** Loads one object at start-up; its body too when the backend keeps bodies in memory. */
   load(key: string, rv: number, json?: string): void {
     this.rvs.set(key, rv);
@@ -117,10 +113,10 @@ export class ObjectIndex {
 
   /** The committed object of `key`, read from disk when memory does not hold it. */
   async read(key: string): Promise<Committed | undefined> {
+    const inMemory = this.cached(key);
+    if (inMemory) return inMemory;
     const rv = this.rvs.get(key);
     if (rv === undefined) return undefined;
-    const json = this.bodyInMemory(key, rv, true);
-    if (json !== undefined) return { json, rv };
     // No write of the key is in flight (its body would be pinned), so the disk holds exactly this version.
     const snapshot = this.bodies.snapshot();
     if (!snapshot) return undefined;

@@ -35,6 +35,19 @@ for (const [name, cache] of [
   });
 }
 
+/** Runs `test` on a store in a directory of its own, closed and removed afterwards whatever happens. */
+async function withStore(prefix: string, opts: Partial<LevelStorageOptions>, test: (s: LevelStorage) => Promise<void>): Promise<void> {
+  const path = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  const s = new LevelStorage({ path, ...opts });
+  await s.open();
+  try {
+    await test(s);
+  } finally {
+    await s.close();
+    rmSync(path, { recursive: true, force: true });
+  }
+}
+
 const thing = (name: string, spec: Record<string, unknown> = {}): KubeObject => ({
   apiVersion: 'g/v1',
   kind: 'T',
@@ -44,10 +57,7 @@ const thing = (name: string, spec: Record<string, unknown> = {}): KubeObject => 
 
 describe('LevelStorage bodies on disk', () => {
   it('streams a list from its snapshot: writes made while it is read do not show', async () => {
-    const path = mkdtempSync(join(tmpdir(), 'level-snap-'));
-    const s = new LevelStorage({ path, objectCacheBytes: 0 });
-    await s.open();
-    try {
+    await withStore('level-snap', { objectCacheBytes: 0 }, async (s) => {
       for (let i = 0; i < 1200; i++) await s.create(`/g/r/ns/o${String(i).padStart(4, '0')}`, thing(`o${i}`, { v: 0 }));
       const listed = await s.list('/g/r/', { raw: true });
       expect(listed.rawItems?.length).toBe(1200);
@@ -62,10 +72,7 @@ describe('LevelStorage bodies on disk', () => {
       // The same list at that resourceVersion, read now, agrees (the history undoes the newer writes).
       const again = await s.list('/g/r/', { resourceVersion: listed.resourceVersion });
       expect(again.items).toEqual(items);
-    } finally {
-      await s.close();
-      rmSync(path, { recursive: true, force: true });
-    }
+    });
   });
 
   it('keeps no more bodies in memory than objectCacheBytes', async () => {
@@ -134,10 +141,7 @@ describe('LevelStorage', () => {
   });
 
   it('compacts history beyond its bound: older watches and snapshots get Expired', async () => {
-    const path = mkdtempSync(join(tmpdir(), 'level-compact-'));
-    const s = new LevelStorage({ path, historySize: 5 });
-    await s.open();
-    try {
+    await withStore('level-compact', { historySize: 5 }, async (s) => {
       for (let i = 0; i < 10; i++) await s.create(`/g/r/ns/o${i}`, { apiVersion: 'g/v1', kind: 'T', metadata: { name: `o${i}` } });
       expect(await s.oldestResourceVersion()).toBe(5);
       await expect(s.watch('/g/r/', { resourceVersion: 2 })).rejects.toThrow(StorageError);
@@ -145,33 +149,21 @@ describe('LevelStorage', () => {
       const w = await s.watch('/g/r/', { resourceVersion: 5 });
       expect((await w.next())?.resourceVersion).toBe(6);
       w.stop();
-    } finally {
-      await s.close();
-      rmSync(path, { recursive: true, force: true });
-    }
+    });
   });
 
   it('gives 500 concurrent creates 500 distinct resourceVersions, all durable', async () => {
-    const path = mkdtempSync(join(tmpdir(), 'level-group-'));
-    const s = new LevelStorage({ path });
-    await s.open();
-    try {
+    await withStore('level-group', {}, async (s) => {
       const results = await Promise.all(
         Array.from({ length: 500 }, (_, i) => s.create(`/g/r/ns/o${i}`, { apiVersion: 'g/v1', kind: 'T', metadata: { name: `o${i}` } })),
       );
       expect(new Set(results.map((r) => r.metadata.resourceVersion)).size).toBe(500);
       expect(await s.currentResourceVersion()).toBe(500);
-    } finally {
-      await s.close();
-      rmSync(path, { recursive: true, force: true });
-    }
+    });
   });
 
   it('bounds its history by bytes: many updates of a large object never hold more than the bound', async () => {
-    const path = mkdtempSync(join(tmpdir(), 'level-bytes-'));
-    const s = new LevelStorage({ path, historyBytes: 64 * 1024 });
-    await s.open();
-    try {
+    await withStore('level-bytes', { historyBytes: 64 * 1024 }, async (s) => {
       const big = 'x'.repeat(8 * 1024);
       await s.create('/g/r/ns/big', { apiVersion: 'g/v1', kind: 'T', metadata: { name: 'big' }, spec: { v: 0, big } });
       for (let i = 1; i <= 50; i++) await s.update('/g/r/ns/big', (cur) => ({ ...cur, spec: { v: i, big } }));
@@ -184,10 +176,7 @@ describe('LevelStorage', () => {
       const w = await s.watch('/g/r/', { resourceVersion: oldest });
       expect((await w.next())?.resourceVersion).toBe(oldest + 1);
       w.stop();
-    } finally {
-      await s.close();
-      rmSync(path, { recursive: true, force: true });
-    }
+    });
   });
 
   it('loads no more history at start-up than its bounds allow, and compacts the rest on disk', async () => {
