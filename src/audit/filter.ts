@@ -1,8 +1,7 @@
 /**
  * The audit stage (`pkg/endpoints/filters/audit.go`): after authentication, so the event names the original
  * user (never the front proxy); an Event at RequestReceived and ResponseComplete, with the request and
- * response bodies when the policy's level asks for them. `Audit-ID` from the client is kept, else one is
- * made, and it is echoed in the response.
+ * response bodies when the policy's level asks for them; and the audit ID every request has.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -14,6 +13,23 @@ import type { AuditBackend } from './log-backend.js';
 import { atLeast, auditConfigFor, type Level, type Policy, type Stage } from './policy.js';
 
 export const AUDIT_ID_HEADER = 'Audit-ID';
+
+/**
+ * The request's audit ID (`WithAuditInit`): the client's `Audit-ID`, else a new UUID. It is the request's id
+ * (Fastify's `req.id`, so every log line of the request carries it) and is sent back on every response,
+ * with or without an audit policy, as kube-apiserver does: a client's report, a log line and an audit
+ * event name the request alike.
+ */
+export function newAuditID(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = req.headers[AUDIT_ID_HEADER.toLowerCase()];
+  return typeof given === 'string' && given ? given : randomUUID();
+}
+
+export function installAuditInit(app: FastifyInstance): void {
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header(AUDIT_ID_HEADER, req.id);
+  });
+}
 
 interface AuditState {
   level: Level;
@@ -83,14 +99,11 @@ export function installAudit(app: FastifyInstance, opts: { policy: Policy; backe
     if (!user || !info) return;
     const { level, omitStages } = auditConfigFor(opts.policy, attributesOf(user, info));
     if (level === 'None') return;
-    const given = req.headers[AUDIT_ID_HEADER.toLowerCase()];
-    const auditID = typeof given === 'string' && given ? given : randomUUID();
-    reply.header(AUDIT_ID_HEADER, auditID);
     const event: Record<string, unknown> = {
       kind: 'Event',
       apiVersion: 'audit.k8s.io/v1',
       level,
-      auditID,
+      auditID: req.id,
       requestURI: req.url,
       verb: info.verb,
       user: {

@@ -27,6 +27,7 @@ const COMMON = [
   'max-mutating-requests-inflight',
   'shutdown-delay-duration',
   'log-level',
+  'slow-request-threshold',
   'audit-policy-file',
   'audit-log-path',
   'audit-log-maxage',
@@ -80,6 +81,12 @@ describe('flags', () => {
     ['local', COMMON],
   ])('%s takes the same flags as before, and the etcd backend flags', (name, want) => {
     expect(longFlags(subcommand(name))).toEqual([...want].sort());
+  });
+
+  it('version takes -o json|yaml, as kubectl version does', () => {
+    const version = subcommand('version');
+    expect(longFlags(version)).toEqual(['output']);
+    expect(version.options[0]?.argChoices).toEqual(['text', 'json', 'yaml']);
   });
 
   it.each([

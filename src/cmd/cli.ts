@@ -2,9 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { addBackupCommand } from './backup.js';
+import { addDoctorCommand } from './doctor.js';
 import { addLocalCommand } from './local.js';
 import { addRestoreCommand } from './restore.js';
 import { addServeCommand } from './serve.js';
+import { addVersionCommand } from './version.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -20,5 +22,7 @@ export function newCommand(): Command {
   addLocalCommand(program);
   addBackupCommand(program);
   addRestoreCommand(program);
+  addDoctorCommand(program);
+  addVersionCommand(program);
   return program;
 }

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { parseBundle } from '../authentication/x509.js';
 import { Metrics } from '../metrics/metrics.js';
 import { ensureLocalCertificates, writeKubeconfig } from '../server/certificates/index.js';
 import type { ConnectionOptions } from '../server/connections.js';
@@ -67,12 +68,22 @@ export async function startLocal(opts: LocalOptions, tuning: { connections?: Con
   )) as [string, string, string, string, string];
   const definitions = await opts.definitions.load();
   const metrics = new Metrics();
+  const servingCerts = parseBundle(servingCert);
+  const clientCA = parseBundle(ca);
+  metrics.watchCertificates('serving', () => servingCerts);
+  metrics.watchCertificates('client-ca', () => clientCA);
   const server = new APIServer({
     ...opts.serving.toConfig(),
     tls: { cert: servingCert, key: servingKey, ca },
     definitions,
     storage: await newStorage(opts.storage.toConfig()),
-    chain: { ...localChainConfig(ca), metrics, maxInFlight: opts.server.maxInFlight(), audit: await opts.audit.toConfig(metrics) },
+    chain: {
+      ...localChainConfig(ca),
+      metrics,
+      maxInFlight: opts.server.maxInFlight(),
+      httpLog: opts.server.httpLog(),
+      audit: await opts.audit.toConfig(metrics),
+    },
     logger: opts.server.logger(),
     connections: tuning.connections,
   });

@@ -8,6 +8,7 @@ import type { Server } from 'node:https';
 import type { Command } from 'commander';
 import { newDelegatingAuthenticator } from '../authentication/delegating.js';
 import { TrustSource } from '../authentication/trust.js';
+import { parseBundle } from '../authentication/x509.js';
 import { newDelegatingAuthorizer } from '../authorization/delegating.js';
 import { Metrics } from '../metrics/metrics.js';
 import type { ResourceDefinition } from '../registry/definitions/types.js';
@@ -93,26 +94,37 @@ export async function startServe(opts: ServeOptions): Promise<APIServer> {
     import('./admission-sources.js'),
   ]);
   const delegation = await connectDelegation(opts.authentication.authenticationKubeconfig, opts.authorization.authorizationKubeconfig);
+  // Plain text on stderr until the server's JSON logger exists, then through it.
+  let logTo = warn;
+  const log = (msg: string, err?: unknown): void => logTo(msg, err);
   const trust = new TrustSource(
     opts.authentication.trustFlags(),
     kube.configMapReader(delegation.authentication),
-    warn,
+    log,
     undefined,
     kube.configMapWatcher(delegation.authentication),
   );
   await trust.start();
   const serving = await opts.servingCert.toConfig();
+  const metrics = new Metrics();
+  let servingCerts = parseBundle(serving.cert);
+  metrics.watchCertificates('serving', () => servingCerts);
+  metrics.watchCertificates('client-ca', () => trust.current().clientCA);
+  metrics.watchCertificates('requestheader-client-ca', () => trust.current().requestHeader?.caBundle ?? []);
   const storage = await newStorage(opts.storage.toConfig());
   // What admission reads from the cluster the requests are reviewed by: namespaces, webhooks, policies.
   const admission = cachedAdmission(opts.admission.enabled(), delegation.authorization, definitions, storage, warn);
   try {
     const server = new APIServer({
-      ...(await serverConfig(opts, definitions, serving, trust, delegation, kube)),
+      ...(await serverConfig(opts, definitions, serving, trust, delegation, kube, metrics)),
       storage,
       admission: newAdmissionChain(admission.plugins),
     });
+    logTo = (msg, err) => (err ? server.app.log.warn({ err }, msg) : server.app.log.info(msg));
     await server.start();
-    const stopWatching = reloadOnChange(server.app.server as Server, serving, warn);
+    const stopWatching = reloadOnChange(server.app.server as Server, serving, log, (cert) => {
+      servingCerts = parseBundle(cert);
+    });
     server.onShutdown(() => {
       stopWatching();
       trust.stop();
@@ -135,8 +147,8 @@ async function serverConfig(
   trust: TrustSource,
   delegation: Delegation,
   kube: typeof import('../server/kube-client.js'),
+  metrics: Metrics,
 ): Promise<Omit<ServerConfig, 'storage'>> {
-  const metrics = new Metrics();
   // /readyz fails while reviews cannot reach the kube-apiserver: every request would fail meanwhile.
   const health = new kube.DelegationHealth();
   const tokenReview = health.track(kube.tokenReviewer(delegation.authentication));
@@ -150,6 +162,7 @@ async function serverConfig(
       metrics,
       audit: await opts.audit.toConfig(metrics),
       maxInFlight: opts.server.maxInFlight(),
+      httpLog: opts.server.httpLog(),
       authorization: { authorizer: newDelegatingAuthorizer(opts.authorization.toConfig(subjectAccessReview, metrics)) },
     },
     logger: opts.server.logger(),

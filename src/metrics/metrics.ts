@@ -3,13 +3,18 @@
  * `pkg/authorization`), one registry per server. Served at `/metrics`, which is authorized like any other
  * non-resource path (RBAC's `nonResourceURLs: ["/metrics"]`).
  */
+import type { X509Certificate } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { requestInfoFrom, requestSlot } from '../endpoints/request/context.js';
 import { isLongRunning } from '../endpoints/request/long-running.js';
+import { isStorageFailure } from '../registry/storage-errors.js';
 
 const DURATION_BUCKETS = [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60];
 const REQUEST_LABELS = ['verb', 'group', 'version', 'resource', 'subresource', 'scope', 'component'] as const;
+
+/** The certificates one `certificate` label names, as they are now (a rotation shows at the next scrape). */
+export type CertificateSource = () => readonly X509Certificate[];
 
 export class Metrics {
   readonly registry = new Registry();
@@ -80,6 +85,34 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly storageErrors = new Counter({
+    name: 'apiserver_storage_request_errors_total',
+    help: 'Number of requests that failed because storage did (unavailable, or an unexpected error), by the request verb, group and resource.',
+    labelNames: ['verb', 'group', 'resource'],
+    registers: [this.registry],
+  });
+  private readonly certificateSources = new Map<string, CertificateSource>();
+  // A collected gauge: read at each scrape from where the server keeps its certificates, so a rotated
+  // certificate or CA bundle shows without an event of its own.
+  readonly certificateExpiration = new Gauge({
+    name: 'apiserver_certificate_expiration_timestamp_seconds',
+    help: 'When a certificate this server uses expires (notAfter), in seconds since the epoch: the serving certificate, and for each trusted CA bundle (client-ca, requestheader-client-ca) its first certificate to expire.',
+    labelNames: ['certificate'],
+    registers: [this.registry],
+    collect: () => {
+      this.certificateExpiration.reset();
+      for (const [certificate, source] of this.certificateSources) {
+        const notAfter = Math.min(...source().map((c) => Date.parse(c.validTo) / 1000));
+        if (Number.isFinite(notAfter)) this.certificateExpiration.set({ certificate }, notAfter);
+      }
+    },
+  });
+
+  /** Exports when `source`'s certificates expire, as `certificate="<name>"`; none while it has none. */
+  watchCertificates(name: string, source: CertificateSource): void {
+    this.certificateSources.set(name, source);
+  }
+
   /** Times a call to the kube-apiserver into a request counter and histogram by status code. */
   async timeReview<T>(counter: Counter<'code'>, histogram: Histogram<'code'>, call: () => Promise<T>): Promise<T> {
     const start = process.hrtime.bigint();
@@ -108,6 +141,12 @@ export function installMetrics(app: FastifyInstance, metrics: Metrics): void {
   });
   app.addHook('onResponse', async (req, reply) => {
     observe(req, reply.statusCode);
+  });
+  // onError sees what a handler threw before the error handler turns it into a Status.
+  app.addHook('onError', async (req, _reply, err) => {
+    if (!isStorageFailure(err)) return;
+    const info = requestInfoFrom(req);
+    metrics.storageErrors.inc({ verb: info?.verb ?? '', group: info?.apiGroup ?? '', resource: info?.resource ?? '' });
   });
   const observe = (req: FastifyRequest, statusCode: number): void => {
     const t = timing.get(req);

@@ -27,11 +27,26 @@ export function interpretStorageError(err: unknown, gr: GroupResource, name: str
   }
 }
 
+/**
+ * The errors a storage call ended in that are failures of the store, not answers about objects (NotFound,
+ * Conflict, ...): Unavailable, and anything unexpected. Marked so that the metrics can count them.
+ */
+const failures = new WeakSet<object>();
+
+export function isStorageFailure(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && failures.has(err);
+}
+
 /** Runs a storage call and rethrows its errors as Status errors. */
 export async function withStatusErrors<T>(gr: GroupResource, name: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
-    throw err instanceof StatusError ? err : interpretStorageError(err, gr, name);
+    if (err instanceof StatusError) throw err;
+    const interpreted = interpretStorageError(err, gr, name);
+    if ((!(err instanceof StorageError) || err.code === 'Unavailable') && typeof interpreted === 'object' && interpreted !== null) {
+      failures.add(interpreted);
+    }
+    throw interpreted;
   }
 }

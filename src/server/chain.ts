@@ -3,7 +3,7 @@
  * stage runs in `onRequest`, so a request is refused before its body is read.
  */
 import type { FastifyInstance } from 'fastify';
-import { installAudit } from '../audit/filter.js';
+import { installAudit, installAuditInit } from '../audit/filter.js';
 import type { AuditBackend } from '../audit/log-backend.js';
 import type { Policy } from '../audit/policy.js';
 import { type AuthenticationOptions, installAuthentication } from '../authentication/filter.js';
@@ -13,6 +13,7 @@ import { installRequestInfo } from '../endpoints/request/request-info.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { installMetrics } from '../metrics/metrics.js';
 import { installCacheControl } from './filters/cache-control.js';
+import { DEFAULT_SLOW_REQUEST_THRESHOLD, type HTTPLogOptions, installHTTPLog } from './filters/httplog.js';
 import { installLoadShedding, type LoadSheddingOptions } from './filters/load-shedding.js';
 import { installMaxInFlight, type MaxInFlightOptions } from './filters/max-in-flight.js';
 
@@ -25,10 +26,14 @@ export interface ChainConfig {
   /** Defaults to DEFAULT_LOAD_SHEDDING. */
   loadShedding?: LoadSheddingOptions;
   authorization: { authorizer: Authorizer };
+  /** Defaults to a slow-request threshold of DEFAULT_SLOW_REQUEST_THRESHOLD. */
+  httpLog?: HTTPLogOptions;
 }
 
 export function buildHandlerChain(app: FastifyInstance, cfg: ChainConfig): void {
   installCacheControl(app); // Cache-Control: no-cache, private unless set
+  installAuditInit(app); // Audit-ID: the client's or a new one, on every response
+  installHTTPLog(app, cfg.httpLog ?? { slowRequestThreshold: DEFAULT_SLOW_REQUEST_THRESHOLD }); // slow requests in the log
   installMetrics(app, cfg.metrics); // apiserver_request_total, durations; /metrics
   installRequestInfo(app); // path + method -> RequestInfo
   installAuthentication(app, cfg.authentication); // -> 401

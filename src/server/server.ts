@@ -13,6 +13,7 @@ import { MAX_REQUEST_BODY_BYTES } from '../endpoints/negotiation/media-types.js'
 import { installOpenAPIRoutes } from '../endpoints/openapi/index.js';
 import { decorateRequestContext } from '../endpoints/request/context.js';
 import type { AdmissionChain } from '../admission/chain.js';
+import { newAuditID } from '../audit/filter.js';
 import type { ResourceDefinition } from '../registry/definitions/types.js';
 import type { Storage } from '../storage/interfaces.js';
 import { buildHandlerChain, type ChainConfig } from './chain.js';
@@ -71,8 +72,11 @@ export class APIServer {
       },
       bodyLimit: MAX_REQUEST_BODY_BYTES,
       logger: config.logger,
-      // Per-request log lines cost more than the request; the audit log is the record of requests.
-      logController: new LogController({ disableRequestLogging: true }),
+      // The request's id is its audit ID, and the request logger names it so: a log line leads to the audit log.
+      genReqId: newAuditID,
+      // Fastify's own per-request lines cost more than the request; the audit log is the record of requests,
+      // and httplog writes the slow ones (every one at debug level).
+      logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'auditID' }),
       // Kubernetes paths are case-sensitive and never carry trailing-slash aliases.
       // Names of any length reach the handlers, which answer as kube-apiserver does (404, 422), not 414.
       routerOptions: { ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: MAX_HEADER_BYTES },

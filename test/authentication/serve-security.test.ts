@@ -404,6 +404,42 @@ rules:
     expect((await call(url, as(frontProxy), 'GET', `${flunders}/gone-2`, undefined, { 'X-Remote-User': 'erin' })).status).toBe(403);
     expect((await call(url, as(undefined), 'GET', '/readyz')).status).toBe(200);
   });
+
+  // Last: it swaps the serving certificate under the other tests' feet, and puts the first one back.
+  it("exports the notAfter of the serving certificate and of the cluster's CAs, and a rotated serving certificate's", async () => {
+    const { readFileSync, renameSync } = await import('node:fs');
+    const { X509Certificate } = await import('node:crypto');
+    const notAfter = (pem: string): number => Date.parse(new X509Certificate(pem).validTo) / 1000;
+    const expiry = async (trusting: string, certificate: string): Promise<number | undefined> => {
+      const res = await call(url, { ...as(frontProxy), ca: trusting }, 'GET', '/metrics', undefined, { 'X-Remote-User': 'alice' });
+      const m = new RegExp(`apiserver_certificate_expiration_timestamp_seconds\\{certificate="${certificate}"\\} (\\d+)`).exec(res.text);
+      return m ? Number(m[1]) : undefined;
+    };
+    expect(await expiry(ca, 'serving')).toBe(notAfter(ca));
+    expect(await expiry(ca, 'client-ca')).toBe(notAfter(clientCA.cert));
+    expect(await expiry(ca, 'requestheader-client-ca')).toBe(notAfter(frontProxyCA.cert));
+    const certs = join(dir.path, 'data', 'certs');
+    const first = { cert: ca, key: readFileSync(join(certs, 'apiserver.key'), 'utf8') };
+    const swap = (pair: KeyPairPem): void => {
+      writeFileSync(join(certs, 'apiserver.key.tmp'), pair.key);
+      writeFileSync(join(certs, 'apiserver.crt.tmp'), pair.cert);
+      renameSync(join(certs, 'apiserver.key.tmp'), join(certs, 'apiserver.key'));
+      renameSync(join(certs, 'apiserver.crt.tmp'), join(certs, 'apiserver.crt'));
+    };
+    const rotated = await createCertificate(undefined, {
+      commonName: '127.0.0.1',
+      ipAddresses: ['127.0.0.1'],
+      usage: 'serverAuth',
+      notAfter: new Date(Date.now() + 20 * 86_400_000),
+    });
+    swap(rotated);
+    try {
+      await expect.poll(() => expiry(rotated.cert, 'serving').catch(() => undefined), { timeout: 10_000 }).toBe(notAfter(rotated.cert));
+    } finally {
+      swap(first);
+      await expect.poll(() => expiry(ca, 'serving').catch(() => undefined), { timeout: 10_000 }).toBe(notAfter(ca));
+    }
+  });
 });
 
 describe('serve without a kube-apiserver', () => {

@@ -2,10 +2,10 @@
  * Discovery routes: `/apis` (aggregated v2 when the Accept header asks for it, with ETag and 304; the v1
  * APIGroupList otherwise), `/apis/<group>`, `/apis/<group>/<version>`, and `/version`.
  */
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { newMethodNotAllowed, newNotAcceptable, newPathNotFound } from '../../apimachinery/errors.js';
 import type { ResourceDefinition } from '../../registry/definitions/types.js';
+import { versionInfo } from '../../version/version.js';
 import { parseAccept } from '../negotiation/accept.js';
 import { writeBytes } from '../serializer.js';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, etagOf } from './documents.js';
@@ -41,27 +41,6 @@ function get(app: FastifyInstance, url: string, handler: (req: FastifyRequest, r
   });
 }
 
-function serverVersion() {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  const [major = '0', minor = '0'] = pkg.version.split('.');
-  return {
-    major,
-    minor,
-    // Compatibility versions as k8s.io/apiserver reports them: the server emulates itself, and speaks with the minor before.
-    emulationMajor: major,
-    emulationMinor: minor,
-    minCompatibilityMajor: major,
-    minCompatibilityMinor: String(Math.max(0, Number(minor) - 1)),
-    gitVersion: `v${pkg.version}`,
-    gitCommit: '',
-    gitTreeState: '',
-    buildDate: '',
-    goVersion: `node ${process.version}`,
-    compiler: 'tsc',
-    platform: `${process.platform}/${process.arch}`,
-  };
-}
-
 const json = (reply: FastifyReply, body: unknown): FastifyReply => writeBytes(reply, 200, 'application/json', JSON.stringify(body));
 
 export function installDiscoveryRoutes(app: FastifyInstance, getDefs: () => ResourceDefinition[]): void {
@@ -74,7 +53,7 @@ export function installDiscoveryRoutes(app: FastifyInstance, getDefs: () => Reso
     }
     return cached;
   };
-  const version = serverVersion();
+  const version = versionInfo();
 
   get(app, '/apis', async (req: FastifyRequest, reply: FastifyReply) => {
     if (!wantsAggregatedDiscovery(req.headers.accept)) return json(reply.header('Vary', 'Accept'), apiGroupList(getDefs()));

@@ -54,8 +54,16 @@ export async function loadServingCertificate(opts: {
   return { ...files, cert, key, createdDir };
 }
 
-/** Applies new certificate files to the running server; returns a function that stops watching. */
-export function reloadOnChange(server: Server, files: ServingFiles, log: (msg: string, err?: unknown) => void): () => void {
+/**
+ * Applies new certificate files to the running server, and tells `onReloaded` the certificate now served;
+ * returns a function that stops watching.
+ */
+export function reloadOnChange(
+  server: Server,
+  files: ServingFiles,
+  log: (msg: string, err?: unknown) => void,
+  onReloaded: (cert: string) => void = () => {},
+): () => void {
   let timer: NodeJS.Timeout | undefined;
   let last = '';
   const reload = async (): Promise<void> => {
@@ -64,6 +72,7 @@ export function reloadOnChange(server: Server, files: ServingFiles, log: (msg: s
       if (cert + key === last) return;
       server.setSecureContext({ cert, key });
       last = cert + key;
+      onReloaded(cert);
       log('serving certificate reloaded');
     } catch (err) {
       // A half-written pair fails to load; the next change event retries, and the old pair keeps serving.
