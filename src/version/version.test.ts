@@ -50,7 +50,7 @@ describe('write-build-info.mjs', () => {
   mkdirSync(join(root, 'src', 'version'), { recursive: true });
   copyFileSync(new URL('./write-build-info.mjs', import.meta.url), join(root, 'src', 'version', 'write-build-info.mjs'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
-  const run = (env: Record<string, string>): Record<string, string> => {
+  const run = (env: Record<string, string>): { gitCommit: string; gitTreeState: string; buildDate: string } => {
     const { GIT_COMMIT: _c, GIT_TREE_STATE: _t, SOURCE_DATE_EPOCH: _d, ...inherited } = process.env;
     execFileSync(process.execPath, [join(root, 'src', 'version', 'write-build-info.mjs')], {
       env: { ...inherited, GIT_CEILING_DIRECTORIES: tmpdir(), ...env },
