@@ -130,12 +130,13 @@ const models: Record<string, new (data: never) => Validatable> = {
 };
 
 /**
- * Throws unless the object matches its kind's schema. cert-manager's kinds have no model here (the tests
- * check them field by field); any other unknown kind fails, so a new template cannot go unchecked.
+ * Throws unless the object matches its kind's schema. cert-manager's and prometheus-operator's kinds have no
+ * model here (the tests check them field by field); any other unknown kind fails, so a new template cannot
+ * go unchecked.
  */
 export function validateObject(o: Obj): void {
   const key = `${o.apiVersion}/${o.kind}`;
-  if (String(o.apiVersion).startsWith('cert-manager.io/')) return;
+  if (String(o.apiVersion).startsWith('cert-manager.io/') || String(o.apiVersion).startsWith('monitoring.coreos.com/')) return;
   const Model = models[key];
   if (!Model) throw new Error(`no schema for ${key} (${o.metadata?.name}); add it to test/deploy/manifests.ts`);
   try {
