@@ -1,11 +1,13 @@
 /** The Dockerfile and .dockerignore, checked without a Docker engine (the project's machines have none). */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dockerignore, parseDockerfile, readDockerfile, splitFlags, stages, type Stage } from './dockerfile.js';
 import { repoRoot } from './manifests.js';
 
 const { stages: all, included } = readDockerfile(repoRoot);
+const text = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
+const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string; license: string };
 const build = all[0] as Stage;
 const runtime = all[all.length - 1] as Stage;
 const keyword = (stage: Stage, k: string) => stage.instructions.filter((i) => i.keyword === k);
@@ -16,11 +18,54 @@ const execForm = (args: string): string[] => {
 };
 
 describe('Dockerfile', () => {
-  it('builds on node:24-bookworm-slim and runs on distroless nodejs24 as nonroot', () => {
+  it('builds on node:24-bookworm-slim and runs on distroless nodejs24 as nonroot, both pinned by digest', () => {
     expect(all).toHaveLength(2);
-    expect(build.image).toBe('node:24-bookworm-slim');
+    const pinned = /^(.+)@sha256:[0-9a-f]{64}$/;
+    expect(build.image).toMatch(pinned);
+    expect(build.image.replace(pinned, '$1')).toBe('node:24-bookworm-slim');
     expect(build.name).toBe('build');
-    expect(runtime.image).toBe('gcr.io/distroless/nodejs24-debian13:nonroot');
+    expect(runtime.image).toMatch(pinned);
+    expect(runtime.image.replace(pinned, '$1')).toBe('gcr.io/distroless/nodejs24-debian13:nonroot');
+    // How to move a digest is written where it is pinned.
+    expect(text).toMatch(/imagetools inspect node:24-bookworm-slim/);
+    expect(text).toMatch(/crane digest gcr\.io\/distroless\/nodejs24-debian13:nonroot/);
+  });
+
+  it('needs no registry for its frontend (no `# syntax=` line) and builds on the build platform', () => {
+    expect(text).not.toMatch(/^#\s*syntax\s*=/im);
+    expect(build.platform).toBe('$BUILDPLATFORM');
+  });
+
+  it('passes GIT_COMMIT (default empty) to the build, after npm ci so a commit keeps the dependency layer', () => {
+    const args = keyword(build, 'ARG').map((a) => a.args);
+    expect(args).toContain('GIT_COMMIT=""');
+    const gitCommit = keyword(build, 'ARG').find((a) => a.args.startsWith('GIT_COMMIT'))?.line ?? 0;
+    const npmCi = keyword(build, 'RUN').find((r) => r.args.includes('npm ci'))?.line ?? Infinity;
+    const npmBuild = keyword(build, 'RUN').find((r) => r.args.includes('npm run build'));
+    expect(gitCommit).toBeGreaterThan(npmCi);
+    expect(npmBuild?.line).toBeGreaterThan(gitCommit);
+    expect(npmBuild?.args).toMatch(/GIT_COMMIT="\$GIT_COMMIT" npm run build/);
+  });
+
+  it('labels the runtime image with the OCI annotations, version as package.json, revision from GIT_COMMIT', () => {
+    const labels = keyword(runtime, 'LABEL')
+      .map((l) => l.args)
+      .join(' ');
+    const value = (key: string) => new RegExp(`org\\.opencontainers\\.image\\.${key}="([^"]*)"`).exec(labels)?.[1];
+    for (const key of ['title', 'description', 'source', 'licenses', 'version', 'revision']) expect(value(key), key).toBeDefined();
+    expect(value('title')).toBe(pkg.name);
+    expect(value('licenses')).toBe(pkg.license);
+    expect(value('revision')).toMatch(/^\$\{GIT_COMMIT\}$/);
+    expect(value('version')).toMatch(/^\$\{VERSION\}$/);
+    const args = keyword(runtime, 'ARG').map((a) => a.args);
+    expect(args).toEqual(expect.arrayContaining([`VERSION=${pkg.version}`, 'GIT_COMMIT=""']));
+  });
+
+  it('removes the source maps, whose sources the image does not hold', () => {
+    const runs = keyword(build, 'RUN')
+      .map((r) => r.args)
+      .join(' ');
+    expect(runs).toContain("find dist -name '*.map' -delete");
   });
 
   it('installs exactly from the lockfile, compiles, then drops dev dependencies', () => {
@@ -46,9 +91,9 @@ describe('Dockerfile', () => {
     expect(users.map((u) => u.args)).toEqual(['65532:65532']);
   });
 
-  it('starts node itself on dist/main.js in exec form, so SIGTERM reaches the server', () => {
+  it('starts node itself on /app/dist/main.js in exec form, absolute paths, so SIGTERM reaches the server', () => {
     const [entrypoint] = keyword(runtime, 'ENTRYPOINT');
-    expect(execForm(entrypoint?.args ?? 'null')).toEqual(['/nodejs/bin/node', 'dist/main.js']);
+    expect(execForm(entrypoint?.args ?? 'null')).toEqual(['/nodejs/bin/node', '/app/dist/main.js']);
     const [cmd] = keyword(runtime, 'CMD');
     const args = execForm(cmd?.args ?? 'null');
     expect(args[0]).toBe('serve');

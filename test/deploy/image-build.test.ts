@@ -29,8 +29,9 @@ afterAll(async () => {
   if (app) await rm(app, { recursive: true, force: true });
 });
 
-it('compiles dist/main.js and keeps only production dependencies', () => {
+it('compiles dist/main.js, without source maps, and keeps only production dependencies', () => {
   expect(existsSync(join(app, 'dist', 'main.js'))).toBe(true);
+  expect(existsSync(join(app, 'dist', 'main.js.map'))).toBe(false);
   expect(existsSync(join(app, 'node_modules', 'fastify'))).toBe(true);
   for (const dev of ['typescript', 'vitest', 'tsx', 'kubernetes-models'])
     expect(existsSync(join(app, 'node_modules', dev)), dev).toBe(false);

@@ -5,7 +5,7 @@
  * Only what needs a kubelet changes: the port (a free one on 127.0.0.1) and the in-cluster config (a
  * kubeconfig with that token).
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chown, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { ClientIdentity } from '../support/client.js';
 import { call } from '../support/client.js';
@@ -87,6 +87,57 @@ export interface StartOptions {
   waitReady?: boolean;
   /** Node's arguments before the server's: the TypeScript source through tsx by default (no build needed). */
   entrypoint?: string[];
+  /**
+   * Run the container image with podman instead of a local process (test/image): the same args, the
+   * volumes mounted at their mount paths, and the chart's security settings.
+   */
+  image?: string;
+}
+
+/** The uid and gid the image and the chart run the server as. */
+const CONTAINER_USER = 65532;
+
+async function chownTree(path: string): Promise<void> {
+  await chown(path, CONTAINER_USER, CONTAINER_USER);
+  for (const entry of await readdir(path, { withFileTypes: true })) {
+    if (entry.isDirectory()) await chownTree(join(path, entry.name));
+    else await chown(join(path, entry.name), CONTAINER_USER, CONTAINER_USER);
+  }
+}
+
+/**
+ * `podman run` as the kubelet would run the pod's container: uid 65532, read-only root filesystem, no
+ * capabilities, no privilege escalation, the volumes (owned by 65532, as fsGroup makes them) at their
+ * mount paths, on the host's network (the port is the test's, on 127.0.0.1).
+ */
+async function podmanArgs(image: string, name: string, container: Obj, mounts: Map<string, string>, kubeconfig: string): Promise<string[]> {
+  const volumes: string[] = [];
+  for (const m of container.volumeMounts as Obj[]) {
+    const local = mounts.get(m.mountPath) as string;
+    await chownTree(local);
+    volumes.push('-v', `${local}:${m.mountPath}${m.readOnly ? ':ro' : ''}`);
+  }
+  await chown(kubeconfig, CONTAINER_USER, CONTAINER_USER);
+  const env = ((container.env as Obj[] | undefined) ?? []).flatMap((e) =>
+    typeof e.value === 'string' ? ['-e', `${e.name}=${e.value}`] : [],
+  );
+  return [
+    'run',
+    '--rm',
+    '--pull=never',
+    `--name=${name}`,
+    '--network=host',
+    `--user=${CONTAINER_USER}:${CONTAINER_USER}`,
+    '--read-only',
+    '--read-only-tmpfs=false',
+    '--cap-drop=ALL',
+    '--security-opt=no-new-privileges',
+    ...volumes,
+    '-v',
+    `${kubeconfig}:/etc/aggregated-apiserver/kubeconfig:ro`,
+    ...env,
+    image,
+  ];
 }
 
 /** Starts our server from the installed workload's pod template and (unless told not to) waits until /readyz answers 200. */
@@ -108,27 +159,34 @@ export async function startFromWorkload(o: StartOptions): Promise<ExtensionServe
     if (flag === '--secure-port') return `--secure-port=${o.port}`;
     const replaced = o.replaceArgs?.[flag];
     if (replaced !== undefined) return `${flag}=${replaced}`;
-    return `${flag}=${localPath(value, mounts)}`;
+    // In the container the paths are the pod's own.
+    return o.image ? a : `${flag}=${localPath(value, mounts)}`;
   });
   const host = o.netns?.address ?? '127.0.0.1';
-  args.push(`--bind-address=${host}`, `--kubeconfig=${kubeconfig}`, ...(o.extraArgs ?? []));
+  args.push(
+    `--bind-address=${host}`,
+    `--kubeconfig=${o.image ? '/etc/aggregated-apiserver/kubeconfig' : kubeconfig}`,
+    ...(o.extraArgs ?? []),
+  );
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const e of (container.env as Obj[] | undefined) ?? []) if (typeof e.value === 'string') env[e.name] = e.value;
 
   const entrypoint = o.entrypoint ?? ['--import', 'tsx', join(repoRoot, 'src', 'main.ts')];
-  const [file, ...prefix] = [...(o.netns?.exec ?? []), process.execPath];
+  const [file, ...prefix] = o.image
+    ? ['podman', ...(await podmanArgs(o.image, `aggregated-apiserver-e2e-${o.port}`, container, mounts, kubeconfig))]
+    : [...(o.netns?.exec ?? []), process.execPath, ...entrypoint];
   const proc = startProcess(
     'aggregated-apiserver',
     file as string,
-    [...prefix, ...entrypoint, ...args],
+    [...prefix, ...args],
     join(o.dir, 'aggregated-apiserver.log'),
-    env,
+    o.image ? process.env : env,
   );
   const url = `https://${host}:${o.port}`;
   // The serving certificate's Secret holds the CA that signed it (ca.crt), the one the APIServices' caBundle carries.
   const certFile = args.find((a) => a.startsWith('--tls-cert-file='))?.slice('--tls-cert-file='.length);
   if (!certFile) throw new Error(`${o.workload} passes no --tls-cert-file`);
-  const ca = await readFile(join(dirname(certFile), 'ca.crt'), 'utf8');
+  const ca = await readFile(join(dirname(localPath(certFile, mounts)), 'ca.crt'), 'utf8');
   // A StatefulSet names its Service; the chart's and deploy/'s Deployment is served by the Service of its own name.
   const serviceName = (workload.spec.serviceName ?? workload.metadata.name) as string;
   const serverTrust: ClientIdentity = { ca, servername: `${serviceName}.${o.namespace}.svc` };
