@@ -40,7 +40,7 @@ describe('deploy/ with the server in its container image', () => {
     await run('podman', ['image', 'exists', image]).catch(() => {
       throw new Error(`image ${image} is not in podman's storage: run test/image/run.sh`);
     });
-    cp = await startControlPlane('image', { controllers: true });
+    cp = await startControlPlane('image');
     admin = cp.kubectl();
     port = await freePort();
     await installDeploy(cp, port);

@@ -149,7 +149,7 @@ stop_gracefully() {
 echo "== local mode in the container (uid 65532, read-only root, no capabilities)"
 start_local 1
 pass "/readyz over TLS answers ok (kubeconfig written by local mode at <data-dir>/local/kubeconfig)"
-kc create -f - >/dev/null <<'YAML' || fail "kubectl create flunder"
+kc create -f - >/dev/null 2>"$work/kubectl.err" <<'YAML' || fail "kubectl create flunder: $(cat "$work/kubectl.err")"
 apiVersion: wardle.example.com/v1alpha1
 kind: Flunder
 metadata:
@@ -176,7 +176,7 @@ pass "the root filesystem refuses writes (EROFS)"
 stop_gracefully "$c"
 
 start_local 2
-[ "$(kc get flunders.v1alpha1.wardle.example.com from-the-image -n default -o jsonpath='{.spec.reference}')" = kept-on-disk ] || fail "the Flunder is gone after a restart on the same data volume"
+[ "$(kc get flunders.v1alpha1.wardle.example.com from-the-image -n default -o jsonpath='{.spec.reference}' 2>/dev/null)" = kept-on-disk ] || fail "the Flunder is gone after a restart on the same data volume"
 pass "a restart on the same data volume keeps the object"
 stop_gracefully "$c"
 

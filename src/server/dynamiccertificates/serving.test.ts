@@ -26,6 +26,16 @@ describe('serving certificate', () => {
     expect(first.certFile).toBe(join(dir, 'apiserver.crt'));
   });
 
+  it('makes the missing folders of --cert-dir and names the first, for a failed start to remove', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'certdir-'));
+    const made = await loadServingCertificate({ certDir: join(dir, 'a', 'b') });
+    expect(made.createdDir).toBe(join(dir, 'a'));
+    expect((await loadServingCertificate({ certDir: join(dir, 'a', 'b') })).createdDir).toBeUndefined();
+  });
+
+  // The read-only case itself (EROFS, not Node's recursive mkdir's ENOENT) needs a read-only mount: the
+  // container image's test checks it (test/image/aggregation.test.ts).
+
   it('serves a new certificate once the files change, without a restart (kubelet-style symlink swap)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'serving-'));
     const write = async (cn: string, name: string): Promise<void> => {

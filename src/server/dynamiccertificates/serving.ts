@@ -4,8 +4,8 @@
  * watched, not the files, because the kubelet updates a mounted Secret by swapping a `..data` symlink.
  */
 import { watch } from 'node:fs';
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { Server } from 'node:https';
 
 export interface ServingFiles {
@@ -18,6 +18,33 @@ export interface ServingCertificate extends ServingFiles {
   key: string;
   /** The first directory this start created for a self-signed certificate, for a failed start to remove. */
   createdDir?: string;
+}
+
+/**
+ * `mkdir -p`, one directory at a time, returning the first one it made. Node's recursive mkdir reports a
+ * read-only file system as ENOENT (it looks the path up again after the failure), which sent operators of
+ * a pod with no /tmp volume looking for a missing directory; a plain mkdir reports EROFS.
+ */
+async function makeDirectories(dir: string, mode: number): Promise<string | undefined> {
+  const missing: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    const exists = await stat(d).then(
+      () => true,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return false;
+        throw err;
+      },
+    );
+    if (exists) break;
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    await mkdir(d, { mode }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+  }
+  return missing[0];
 }
 
 export async function loadServingCertificate(opts: {
@@ -45,7 +72,7 @@ export async function loadServingCertificate(opts: {
         ipAddresses: ['127.0.0.1'],
         usage: 'serverAuth',
       });
-      createdDir = await mkdir(opts.certDir, { recursive: true, mode: 0o700 });
+      createdDir = await makeDirectories(opts.certDir, 0o700);
       await writeFile(files.certFile, self.cert, { mode: 0o644 });
       await writeFile(files.keyFile, self.key, { mode: 0o600 });
     }
