@@ -186,7 +186,8 @@ export async function startFromWorkload(o: StartOptions): Promise<ExtensionServe
   // The serving certificate's Secret holds the CA that signed it (ca.crt), the one the APIServices' caBundle carries.
   const certFile = args.find((a) => a.startsWith('--tls-cert-file='))?.slice('--tls-cert-file='.length);
   if (!certFile) throw new Error(`${o.workload} passes no --tls-cert-file`);
-  const ca = await readFile(join(dirname(localPath(certFile, mounts)), 'ca.crt'), 'utf8');
+  // Only the container's arguments keep the pod's paths; a local process's are local already (and may lie under /tmp).
+  const ca = await readFile(join(dirname(o.image ? localPath(certFile, mounts) : certFile), 'ca.crt'), 'utf8');
   // A StatefulSet names its Service; the chart's and deploy/'s Deployment is served by the Service of its own name.
   const serviceName = (workload.spec.serviceName ?? workload.metadata.name) as string;
   const serverTrust: ClientIdentity = { ca, servername: `${serviceName}.${o.namespace}.svc` };
