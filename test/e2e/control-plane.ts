@@ -27,7 +27,19 @@ export interface ControlPlaneOptions {
   audit?: boolean;
   /** More kube-apiserver flags (`--enable-aggregator-routing=true` for replicas reached by their endpoints). */
   kubeApiserverArgs?: string[];
+  /** kube-controller-manager's controllers, when started (namespace, garbage collection and ClusterRole aggregation by default). */
+  kubeControllers?: string[];
 }
+
+/** Each controller's ServiceAccount, which kube-controller-manager creates as the controller starts. */
+const CONTROLLER_SERVICE_ACCOUNTS: Record<string, string> = {
+  'namespace-controller': 'namespace-controller',
+  'garbage-collector-controller': 'generic-garbage-collector',
+  'clusterrole-aggregation-controller': 'clusterrole-aggregation-controller',
+  'endpointslice-controller': 'endpointslice-controller',
+  'endpoints-controller': 'endpoint-controller',
+};
+const DEFAULT_CONTROLLERS = ['namespace-controller', 'garbage-collector-controller', 'clusterrole-aggregation-controller'];
 
 /** Where a kubeconfig sends its client, when not to kube-apiserver's loopback URL (a proxy the test runs). */
 export interface KubeconfigServer {
@@ -64,7 +76,8 @@ export class ControlPlane {
       await cp.startEtcd(bin.etcd, opts.durable ?? false);
       await cp.startKubeApiserver(bin.kubeApiserver, opts.audit ?? true, opts.kubeApiserverArgs ?? []);
       cp.adminKubeconfig = await cp.userKubeconfig('admin', ['system:masters']);
-      if (bin.kubeControllerManager) await cp.startKubeControllerManager(bin.kubeControllerManager);
+      if (bin.kubeControllerManager)
+        await cp.startKubeControllerManager(bin.kubeControllerManager, opts.kubeControllers ?? DEFAULT_CONTROLLERS);
     } catch (err) {
       await cp.stop();
       throw err;
@@ -138,7 +151,7 @@ export class ControlPlane {
    * kubeadm runs them (--use-service-account-credentials), so their requests to us are authorized by
    * SubjectAccessReview like anyone's.
    */
-  private async startKubeControllerManager(kubeControllerManager: string): Promise<void> {
+  private async startKubeControllerManager(kubeControllerManager: string, controllers: string[]): Promise<void> {
     const kubeconfig = await this.userKubeconfig('system:kube-controller-manager');
     const p = startProcess(
       'kube-controller-manager',
@@ -152,7 +165,7 @@ export class ControlPlane {
         `--cert-dir=${join(this.dir, 'kube-controller-manager-certs')}`,
         '--leader-elect=false',
         '--use-service-account-credentials=true',
-        '--controllers=namespace-controller,garbage-collector-controller,clusterrole-aggregation-controller',
+        `--controllers=${controllers.join(',')}`,
         `--root-ca-file=${this.pki.files.caCert}`,
       ],
       join(this.dir, 'kube-controller-manager.log'),
@@ -166,11 +179,7 @@ export class ControlPlane {
         if (!p.alive) throw new GaveUp('kube-controller-manager exited');
         const r = await admin.run(['get', 'serviceaccounts', '-n', 'kube-system', '-o', 'name']);
         const names = r.stdout.split('\n');
-        return ['namespace-controller', 'generic-garbage-collector', 'clusterrole-aggregation-controller'].every((n) =>
-          names.includes(`serviceaccount/${n}`),
-        )
-          ? true
-          : undefined;
+        return controllers.every((c) => names.includes(`serviceaccount/${CONTROLLER_SERVICE_ACCOUNTS[c] ?? c}`)) ? true : undefined;
       },
       { timeoutMs: 90_000, intervalMs: 1000, describe: () => `kube-controller-manager log:\n${p.tail()}` },
     );

@@ -13,7 +13,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
-import { createServer, connect, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { cp as copy } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,7 @@ import { type EtcdCluster, startEtcdCluster } from './etcd.js';
 import { type ExtensionServer, startFromWorkload } from './extension-server.js';
 import { DEPLOY_NAMESPACE as NAMESPACE, WARDLE_API_SERVICES } from './install.js';
 import { createNetwork, type Namespace, type Network } from './netns.js';
+import { tcpProxy } from './tcp-proxy.js';
 import { eventually, freePort } from './process.js';
 import { BUILD_TIMEOUT_MS, skipE2E, startControlPlane } from './suite.js';
 
@@ -60,17 +61,6 @@ let clientFiles: { etcdCafile: string; etcdCertfile: string; etcdKeyfile: string
 const migrated: Obj[] = [];
 let start: (r: Replica) => Promise<void>;
 const replicas: Replica[] = [];
-
-/** A TCP proxy from the bridge address to kube-apiserver's loopback port: what replicas in namespaces dial. */
-function tcpProxy(host: string, port: number, target: number): Promise<Server> {
-  const server = createServer((inbound) => {
-    const outbound = connect(target, '127.0.0.1');
-    inbound.pipe(outbound).pipe(inbound);
-    inbound.on('error', () => outbound.destroy());
-    outbound.on('error', () => inbound.destroy());
-  });
-  return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
-}
 
 /**
  * The kubelet's readiness probe and the endpoints controller, in one loop: each replica's /readyz, every

@@ -21,12 +21,14 @@ export async function startControlPlane(prefix: string, opts: { controllers?: bo
   // kube-controller-manager after kube-apiserver, so that a first build reuses its compiled packages.
   const [etcd, [kubeApiserver, kubeControllerManager]] = await Promise.all([
     ensureEtcd(),
-    ensureKubeApiserver().then(async (kas) => [kas, opts.controllers ? await ensureKubeControllerManager() : undefined] as const),
+    ensureKubeApiserver().then(
+      async (kas) => [kas, opts.controllers || opts.kubeControllers ? await ensureKubeControllerManager() : undefined] as const,
+    ),
   ]);
   const dir = await mkdtemp(join(tmpdir(), `e2e-${prefix}-`));
   return ControlPlane.start(
     dir,
     { etcd, kubeApiserver, kubeControllerManager },
-    { durable: opts.durable, audit: opts.audit, kubeApiserverArgs: opts.kubeApiserverArgs },
+    { durable: opts.durable, audit: opts.audit, kubeApiserverArgs: opts.kubeApiserverArgs, kubeControllers: opts.kubeControllers },
   );
 }
