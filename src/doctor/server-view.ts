@@ -28,14 +28,18 @@ export async function discoveryCheck(cluster: Cluster, a: APIService, b: Backend
   }
   const message = statusMessage(res);
   const restart = b.workload ? `kubectl rollout restart ${workloadRef(b.workload)} -n ${b.namespace}` : 'restart the server';
-  // Our server answers as the aggregator's user only when it trusts the front-proxy certificate; otherwise
-  // the request is anonymous (401, or 403 for system:anonymous).
-  if (res.status === 401 || (res.status === 403 && /system:anonymous/.test(message))) {
+  // The server answers as the aggregator's user only when it trusts the front-proxy certificate; otherwise
+  // the request is anonymous (401, or 403 for system:anonymous). Once the aggregator's own check has failed
+  // so, it answers 503 itself, and only its condition's message keeps the server's answer.
+  const available = a.status?.conditions?.find((c) => c.type === 'Available');
+  const refused = available?.status === 'False' ? /bad status from \S+: (401|403)\b/.exec(available.message ?? '') : null;
+  if (res.status === 401 || (res.status === 403 && /system:anonymous/.test(message)) || refused) {
+    const answer = refused ? `the aggregator's own check got ${refused[1]}` : `${res.status}: ${message}`;
     return {
       check: fail(
         'discovery',
         subject,
-        `GET ${path} through the aggregator: ${res.status}: ${message}: the server does not trust the aggregator's front-proxy client certificate (its requestheader CA or allowed names differ from kube-system/extension-apiserver-authentication: a rotated front-proxy CA it has not loaded?)`,
+        `GET ${path} through the aggregator: ${answer}: the server does not trust the aggregator's front-proxy client certificate (its requestheader CA or allowed names differ from kube-system/extension-apiserver-authentication: a rotated front-proxy CA it has not loaded?)`,
         `check the rbac lines above (it must be allowed to watch that ConfigMap), then ${restart}`,
       ),
     };

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { APIService } from './apiservices.js';
 import type { Backend } from './backend.js';
+import type { Cluster } from './cluster.js';
 import { formatText, reportOf } from './report.js';
-import { kubectlDiscoveryCache } from './server-view.js';
+import { discoveryCheck, kubectlDiscoveryCache } from './server-view.js';
 import { serviceChecks } from './service.js';
 
 const apiService = (port?: number): APIService => ({
@@ -107,5 +108,37 @@ describe("kubectl's discovery cache", () => {
   it('is named for the server as kubectl names it', () => {
     expect(kubectlDiscoveryCache('https://127.0.0.1:6443', { KUBECACHEDIR: '/c' })).toBe('/c/discovery/127.0.0.1_6443');
     expect(kubectlDiscoveryCache('https://api.example.com', { KUBECACHEDIR: '/c' })).toBe('/c/discovery/api.example.com');
+  });
+});
+
+describe('discovery through the aggregator', () => {
+  const a = (message?: string): APIService => ({
+    ...apiService(),
+    status: { conditions: [{ type: 'Available', status: message ? 'False' : 'True', reason: 'FailedDiscoveryCheck', message }] },
+  });
+  const cluster = (status: number, body: unknown) =>
+    ({ get: async () => ({ status, body, text: JSON.stringify(body) }) }) as unknown as Cluster;
+  const b = backend({ ports: [{ port: 443 }] });
+
+  it.each([
+    ['a 401', cluster(401, { message: 'Unauthorized' }), a()],
+    ['a 403 for system:anonymous', cluster(403, { message: 'User "system:anonymous" cannot get path' }), a()],
+    [
+      'the 503 of an APIService whose own check got 401',
+      cluster(503, { message: 'service unavailable' }),
+      a('failing or missing response from https://x/apis/g/v1: bad status from https://x/apis/g/v1: 401'),
+    ],
+  ])('names the front-proxy trust for %s, with a restart of the workload', async (_, c, svc) => {
+    const { check } = await discoveryCheck(c, svc, b);
+    expect(check).toMatchObject({
+      outcome: 'fail',
+      message: expect.stringContaining("does not trust the aggregator's front-proxy client certificate"),
+    });
+    expect(check.fix).toContain('kubectl rollout restart statefulset/api -n ns');
+  });
+
+  it('lists the resources served, and only warns of a 403 for the caller’s own user', async () => {
+    expect((await discoveryCheck(cluster(200, { resources: [{ name: 'flunders' }] }), a(), b)).resources).toEqual(['flunders']);
+    expect((await discoveryCheck(cluster(403, { message: 'User "bob" cannot get path' }), a(), b)).check.outcome).toBe('warn');
   });
 });

@@ -74,7 +74,8 @@ export class ControlPlane {
     const cp = new ControlPlane(dir, pki, await freePort());
     try {
       await cp.startEtcd(bin.etcd, opts.durable ?? false);
-      await cp.startKubeApiserver(bin.kubeApiserver, opts.audit ?? true, opts.kubeApiserverArgs ?? []);
+      cp.kubeApiserverStart = () => cp.startKubeApiserver(bin.kubeApiserver, opts.audit ?? true, opts.kubeApiserverArgs ?? []);
+      await cp.kubeApiserverStart();
       cp.adminKubeconfig = await cp.userKubeconfig('admin', ['system:masters']);
       if (bin.kubeControllerManager)
         await cp.startKubeControllerManager(bin.kubeControllerManager, opts.kubeControllers ?? DEFAULT_CONTROLLERS);
@@ -92,6 +93,21 @@ export class ControlPlane {
     const member = await startEtcd(etcd, this.dir, durable);
     this.processes.push(member.process);
     this.etcdUrl = member.url;
+  }
+
+  private kubeApiserverStart: () => Promise<void> = async () => undefined;
+  private kubeApiserver: ManagedProcess | undefined;
+
+  /**
+   * Stops kube-apiserver and starts it again with the same flags and files, as an operator does after
+   * rotating its certificates: every connection to it, and its own connections to aggregated servers, drop.
+   */
+  async restartKubeApiserver(): Promise<void> {
+    const old = this.kubeApiserver;
+    if (!old) throw new Error('kube-apiserver is not running');
+    await old.stop();
+    this.processes.splice(this.processes.indexOf(old), 1);
+    await this.kubeApiserverStart();
   }
 
   private async startKubeApiserver(kubeApiserver: string, audit: boolean, extraArgs: string[]): Promise<void> {
@@ -133,6 +149,7 @@ export class ControlPlane {
       join(this.dir, 'kube-apiserver.log'),
     );
     this.processes.push(p);
+    this.kubeApiserver = p;
     const admin = await this.identity('admin', ['system:masters']);
     await eventually(
       'kube-apiserver to report /readyz ok',

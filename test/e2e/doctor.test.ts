@@ -24,6 +24,7 @@ import type { ControlPlane } from './control-plane.js';
 import { type ExtensionServer, startFromWorkload } from './extension-server.js';
 import { DEPLOY_NAMESPACE as NAMESPACE, DEPLOY_STATEFULSET, WARDLE_API_SERVICES } from './install.js';
 import { createNetwork, type Network } from './netns.js';
+import { FRONT_PROXY_CLIENT } from './pki.js';
 import { eventually, freePort } from './process.js';
 import { BUILD_TIMEOUT_MS, skipE2E, startControlPlane } from './suite.js';
 import { tcpProxy } from './tcp-proxy.js';
@@ -442,6 +443,49 @@ describe.skipIf(skipE2E)('doctor, on deploy/ behind a real kube-apiserver, one f
       '--role=extension-apiserver-authentication-reader --serviceaccount=aggregated-apiserver:aggregated-apiserver',
     );
     await applyFix(reader);
+    await waitRecovered();
+    const { code, report: after } = await doctor();
+    expect(failures(after), describeReport(after)).toEqual([]);
+    expect(code).toBe(0);
+  }, 300_000);
+
+  it('names a front-proxy CA rotated after the server lost its reader binding (and its watch, to a kube-apiserver restart), and the binding it prints restores trust', async () => {
+    // deploy/'s binding was replaced by the one doctor printed, in the test before.
+    await admin.ok([
+      'delete',
+      'rolebinding',
+      '-n',
+      'kube-system',
+      '--ignore-not-found',
+      'aggregated-apiserver-auth-reader',
+      'aggregated-apiserver-aggregated-apiserver-auth-reader',
+    ]);
+    // A restart of kube-apiserver (an upgrade, say) drops the server's watch of the ConfigMap; the watch it
+    // opens again is refused, so it keeps the trust it has.
+    await cp.restartKubeApiserver();
+    await eventually(
+      'the server to have re-opened its watches',
+      async () => (/informer failed/.test(kubelet.server?.process.tail(40) ?? '') ? true : undefined),
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    await new Promise((r) => setTimeout(r, 6000));
+    // Then the front-proxy CA is rotated: kube-apiserver reloads the files and republishes the CA, which the
+    // server may no longer read.
+    const f = cp.pki.files;
+    const newCA = await createCA({ commonName: 'front-proxy-ca-2' });
+    const newClient = await createCertificate(newCA, { commonName: FRONT_PROXY_CLIENT });
+    await writeFile(f.frontProxyCACert, newCA.cert);
+    await writeFile(f.proxyClientKey, newClient.key);
+    await writeFile(f.proxyClientCert, newClient.cert);
+
+    await waitUnavailable(/FailedDiscoveryCheck/);
+    const { report } = await doctorFinds('discovery', /does not trust the aggregator's front-proxy client certificate/);
+    const reader = failures(report).find((c) => c.check === 'rbac') as Check;
+    expect(reader?.fix, describeReport(report)).toContain('--role=extension-apiserver-authentication-reader');
+    await applyFix(reader);
+    // The server refreshes its trust every minute, and at once when its watch gets through again.
     await waitRecovered();
     const { code, report: after } = await doctor();
     expect(failures(after), describeReport(after)).toEqual([]);
