@@ -70,6 +70,14 @@ const failures = (r: Report): Check[] => r.checks.filter((c) => c.outcome === 'f
 const describeReport = (r: Report): string =>
   r.checks.map((c) => `${c.outcome} ${c.check} ${c.subject}: ${c.message}${c.fix ? `\n  fix: ${c.fix}` : ''}`).join('\n');
 
+/** doctor finds nothing failed, and exits 0. */
+async function expectHealthy(): Promise<Report> {
+  const { code, report } = await doctor();
+  expect(failures(report), describeReport(report)).toEqual([]);
+  expect(code).toBe(0);
+  return report;
+}
+
 /** Runs doctor until a failed check matches; resolves with it and the whole report. */
 async function doctorFinds(check: string, message: RegExp): Promise<{ found: Check[]; report: Report; code: number }> {
   let last: Report | undefined;
@@ -303,9 +311,7 @@ describe.skipIf(skipE2E)('doctor, on deploy/ behind a real kube-apiserver, one f
       JSON.stringify({ kind: 'APIResourceList', groupVersion: 'wardle.example.com/v1alpha1', resources: [{ name: 'flunders' }] }),
     );
 
-    const { code, report } = await doctor();
-    expect(failures(report), describeReport(report)).toEqual([]);
-    expect(code).toBe(0);
+    const report = await expectHealthy();
     expect(report.healthy).toBe(true);
     const checked = new Set(report.checks.map((c) => c.check));
     for (const c of ['apiservice', 'service', 'endpoints', 'certificate', 'rbac', 'authentication', 'discovery', 'version'])
@@ -444,9 +450,7 @@ describe.skipIf(skipE2E)('doctor, on deploy/ behind a real kube-apiserver, one f
     );
     await applyFix(reader);
     await waitRecovered();
-    const { code, report: after } = await doctor();
-    expect(failures(after), describeReport(after)).toEqual([]);
-    expect(code).toBe(0);
+    await expectHealthy();
   }, 300_000);
 
   it('names a front-proxy CA rotated after the server lost its reader binding (and its watch, to a kube-apiserver restart), and the binding it prints restores trust', async () => {
@@ -487,8 +491,6 @@ describe.skipIf(skipE2E)('doctor, on deploy/ behind a real kube-apiserver, one f
     await applyFix(reader);
     // The server refreshes its trust every minute, and at once when its watch gets through again.
     await waitRecovered();
-    const { code, report: after } = await doctor();
-    expect(failures(after), describeReport(after)).toEqual([]);
-    expect(code).toBe(0);
+    await expectHealthy();
   }, 300_000);
 });
