@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chartDir, execOk, repoRoot } from '../deploy/manifests.js';
+import { chartDir, exec, execOk, repoRoot } from '../deploy/manifests.js';
 import type { Kubectl } from '../support/kubectl.js';
 import { ensureHelm } from '../tools/helm.js';
 import { waitAvailable } from './apiservice.js';
@@ -136,6 +136,21 @@ disallowedFlunders: [bad]
     expect(await runHelm(['status', RELEASE])).toMatch(/REVISION: 2/);
     await waitAvailable(admin, API_SERVICES, () => server.process.tail());
     expect(await admin.ok(['get', 'flunders', '-n', 'default', '-o', 'name'])).toBe('flunder.wardle.example.com/charted\n');
+  });
+
+  it('is found healthy by doctor, whatever the chart names its bindings (exit 0, no failed check)', async () => {
+    const r = await exec(
+      process.execPath,
+      ['--import', 'tsx', join(repoRoot, 'src', 'main.ts'), 'doctor', '--kubeconfig', cp.adminKubeconfig, '-o', 'json'],
+      {
+        cwd: repoRoot,
+        timeoutMs: 60_000,
+      },
+    );
+    const report = JSON.parse(r.stdout) as { healthy: boolean; checks: { check: string; outcome: string; message: string }[] };
+    expect(report.checks.filter((c) => c.outcome === 'fail')).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(report.checks.filter((c) => c.check === 'rbac').map((c) => c.outcome)).toEqual(['ok', 'ok']);
   });
 
   it('uninstalls cleanly: the APIServices go, and with them the resources', async () => {
