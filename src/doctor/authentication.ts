@@ -5,18 +5,18 @@
  */
 import type { Cluster } from './cluster.js';
 import { type Check, fail, ok, warn } from './report.js';
-import { EXPIRY_WARNING_DAYS, fingerprint, parsePemBundle } from './serving-certificate.js';
+import { parseBundle } from '../authentication/x509.js';
+import { daysLeft, EXPIRY_WARNING_DAYS, fingerprint } from './serving-certificate.js';
 
 const SUBJECT = 'configmap/kube-system/extension-apiserver-authentication';
-const DAY_MS = 86_400_000;
 const DOCS = 'https://kubernetes.io/docs/tasks/extend-kubernetes/configure-aggregation-layer/';
 
 function caCheck(key: string, pem: string | undefined, now: Date, missing: () => Check): Check {
   if (!pem) return missing();
-  const certs = parsePemBundle(pem);
+  const certs = parseBundle(pem);
   if (certs.length === 0) return fail('authentication', SUBJECT, `${key} holds no certificate`, `check kube-apiserver’s flags (${DOCS})`);
   const soonest = certs.reduce((a, c) => (new Date(c.validTo) < new Date(a.validTo) ? c : a));
-  const days = Math.floor((new Date(soonest.validTo).getTime() - now.getTime()) / DAY_MS);
+  const days = daysLeft(soonest, now);
   const which = `${certs.length} CA(s): ${certs.map(fingerprint).join(', ')}`;
   if (days < 0)
     return fail(

@@ -38,18 +38,10 @@ export function formatText(report: Report): string {
   return `${lines.join('\n')}\n`;
 }
 
-export const ok = (check: string, subject: string, message: string): Check => ({ check, subject, outcome: 'ok', message });
-export const warn = (check: string, subject: string, message: string, fix?: string): Check => ({
-  check,
-  subject,
-  outcome: 'warn',
-  message,
-  ...(fix ? { fix } : {}),
-});
-export const fail = (check: string, subject: string, message: string, fix?: string): Check => ({
-  check,
-  subject,
-  outcome: 'fail',
-  message,
-  ...(fix ? { fix } : {}),
-});
+const checkOf =
+  (outcome: Outcome) =>
+  (check: string, subject: string, message: string, fix?: string): Check => ({ check, subject, outcome, message, ...(fix ? { fix } : {}) });
+
+export const ok = checkOf('ok');
+export const warn = checkOf('warn');
+export const fail = checkOf('fail');

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createCA, createCertificate } from '../server/certificates/index.js';
 import type { APIService } from './apiservices.js';
 import type { Backend } from './backend.js';
-import { certificateChecks, chainsTo, parsePemBundle } from './serving-certificate.js';
+import { parseBundle } from '../authentication/x509.js';
+import { certificateChecks, chainsTo } from './serving-certificate.js';
 
 const DAY = 86_400_000;
 const DNS = 'api.team.svc';
@@ -37,9 +38,9 @@ describe('serving certificate checks', async () => {
 
   it('chains a leaf to the CA that signed it, not to another', async () => {
     const l = await leaf();
-    expect(chainsTo([l], parsePemBundle(ca.cert))).toBe(true);
-    expect(chainsTo([l], parsePemBundle(other.cert))).toBe(false);
-    expect(chainsTo([l], parsePemBundle(other.cert + ca.cert))).toBe(true);
+    expect(chainsTo([l], parseBundle(ca.cert))).toBe(true);
+    expect(chainsTo([l], parseBundle(other.cert))).toBe(false);
+    expect(chainsTo([l], parseBundle(other.cert + ca.cert))).toBe(true);
     expect(chainsTo([l], [])).toBe(false);
   });
 

@@ -5,6 +5,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { connect, type PeerCertificate } from 'node:tls';
+import { parseBundle } from '../authentication/x509.js';
 import { type APIService, caBundlePem } from './apiservices.js';
 import { type Backend, apiServicePort, serviceDNSName } from './backend.js';
 import type { Cluster, Obj } from './cluster.js';
@@ -23,8 +24,9 @@ export interface ServingCertificate {
   secret?: Obj;
 }
 
-export function parsePemBundle(pem: string): X509Certificate[] {
-  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)].map((m) => new X509Certificate(m[0]));
+/** Whole days until `cert` expires (negative once it has). */
+export function daysLeft(cert: X509Certificate, now: Date): number {
+  return Math.floor((new Date(cert.validTo).getTime() - now.getTime()) / DAY_MS);
 }
 
 /** The certificate chain a TLS server presents for `servername`, without trusting it. */
@@ -84,7 +86,7 @@ export async function readServingCertificate(cluster: Cluster, b: Backend): Prom
     }
   }
   if (secret) {
-    const chain = parsePemBundle(Buffer.from(secret.data['tls.crt'] as string, 'base64').toString('utf8'));
+    const chain = parseBundle(Buffer.from(secret.data['tls.crt'] as string, 'base64').toString('utf8'));
     if (chain.length > 0) return { cert: { chain, source: `secret/${b.namespace}/${secret.metadata.name}`, secret }, problem };
   }
   return { problem: problem ?? 'no ready endpoint to fetch it from and no Secret with a tls.crt in the workload' };
@@ -116,12 +118,12 @@ export function certificateChecks(b: Backend, cert: ServingCertificate, now = ne
   const checks: Check[] = [];
   const notBefore = new Date(leaf.validFrom);
   const notAfter = new Date(leaf.validTo);
-  const daysLeft = Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
+  const days = daysLeft(leaf, now);
   if (now < notBefore) checks.push(fail('certificate', subject, `not valid before ${notBefore.toISOString()} ${from}`, renewFix(b, cert)));
   else if (now > notAfter) checks.push(fail('certificate', subject, `expired on ${notAfter.toISOString()} ${from}`, renewFix(b, cert)));
-  else if (daysLeft < EXPIRY_WARNING_DAYS)
-    checks.push(warn('certificate', subject, `expires in ${daysLeft} days, on ${notAfter.toISOString()} ${from}`, renewFix(b, cert)));
-  else checks.push(ok('certificate', subject, `valid until ${notAfter.toISOString()} (${daysLeft} days left) ${from}`));
+  else if (days < EXPIRY_WARNING_DAYS)
+    checks.push(warn('certificate', subject, `expires in ${days} days, on ${notAfter.toISOString()} ${from}`, renewFix(b, cert)));
+  else checks.push(ok('certificate', subject, `valid until ${notAfter.toISOString()} (${days} days left) ${from}`));
 
   const dns = serviceDNSName(b);
   if (leaf.checkHost(dns)) checks.push(ok('certificate', subject, `names ${dns}, the name the aggregator checks`));
@@ -149,7 +151,7 @@ export function certificateChecks(b: Backend, cert: ServingCertificate, now = ne
       );
       continue;
     }
-    const roots = parsePemBundle(caBundlePem(a));
+    const roots = parseBundle(caBundlePem(a));
     if (chainsTo(cert.chain, roots)) {
       checks.push(ok('certificate', apiSubject, `caBundle (${roots.map(fingerprint).join(', ')}) verifies the serving certificate`));
       continue;
@@ -170,7 +172,7 @@ export function certificateChecks(b: Backend, cert: ServingCertificate, now = ne
 
 function caBundleFix(a: APIService, b: Backend, cert: ServingCertificate): string {
   const secretCA = cert.secret?.data?.['ca.crt'] as string | undefined;
-  if (secretCA && chainsTo(cert.chain, parsePemBundle(Buffer.from(secretCA, 'base64').toString('utf8')))) {
+  if (secretCA && chainsTo(cert.chain, parseBundle(Buffer.from(secretCA, 'base64').toString('utf8')))) {
     const name = cert.secret?.metadata.name as string;
     return `kubectl patch apiservice ${a.metadata.name} --type=merge -p "{\\"spec\\":{\\"caBundle\\":\\"$(kubectl get secret ${name} -n ${b.namespace} -o jsonpath='{.data.ca\\.crt}')\\"}}"`;
   }
