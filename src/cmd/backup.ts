@@ -6,12 +6,12 @@
  * Objects are read in their storage version; the file's format is in `backup/format.ts`.
  */
 import { createWriteStream } from 'node:fs';
-import { request } from 'node:https';
 import type { Command } from 'commander';
 import type { KubeObject } from '../apimachinery/types.js';
 import { BackupWriter } from '../backup/format.js';
 import type { ResourceDefinition } from '../registry/definitions/types.js';
 import { objectKey } from '../registry/keys.js';
+import { Cluster, statusMessage } from '../server/cluster-client.js';
 import { APIDefinitionsOptions } from './options/api-definitions.js';
 import { CommandOptions, type Flags, type OptionGroup } from './options/group.js';
 
@@ -61,37 +61,11 @@ export async function runBackup(opts: BackupOptions): Promise<{ count: number; r
   const errs = opts.validate();
   if (errs.length > 0) throw new Error(errs.join('; '));
   const definitions = await opts.definitions.load();
-  // Loaded here, not when the command line is read: other subcommands never pay for it.
-  const k8s = await import('@kubernetes/client-node');
-  const kc = new k8s.KubeConfig();
-  if (opts.target.kubeconfig) kc.loadFromFile(opts.target.kubeconfig);
-  else kc.loadFromDefault();
-  const server = kc.getCurrentCluster()?.server;
-  if (!server) throw new Error('the kubeconfig names no server');
+  const cluster = await Cluster.load(opts.target.kubeconfig);
   const get = async (path: string): Promise<ListPage> => {
-    const options: import('node:https').RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
-    await kc.applyToHTTPSOptions(options);
-    return new Promise((resolve, reject) => {
-      const req = request(new URL(path, server), options, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          if (res.statusCode === 200) return resolve(JSON.parse(text) as ListPage);
-          const message = (() => {
-            try {
-              return (JSON.parse(text) as { message?: string }).message ?? text;
-            } catch {
-              return text;
-            }
-          })();
-          reject(new Error(`GET ${path}: ${res.statusCode}: ${message}`));
-        });
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end();
-    });
+    const res = await cluster.get<ListPage>(path);
+    if (res.status !== 200 || !res.body) throw new Error(`GET ${path}: ${res.status}: ${statusMessage(res)}`);
+    return res.body;
   };
 
   const out = opts.target.output === '-' ? process.stdout : createWriteStream(opts.target.output as string, { mode: 0o600 });

@@ -4,7 +4,7 @@
  * failed.
  */
 import type { Command } from 'commander';
-import { Cluster } from '../doctor/cluster.js';
+import { Cluster } from '../server/cluster-client.js';
 import { diagnose } from '../doctor/doctor.js';
 import { formatText } from '../doctor/report.js';
 

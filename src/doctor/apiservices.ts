@@ -2,7 +2,7 @@
  * The APIServices to diagnose and what their Available condition means. The reasons are the aggregator's
  * (k8s.io/kube-aggregator's availability controller), which say where it gave up, not why.
  */
-import type { Cluster, Obj } from './cluster.js';
+import type { Cluster, Obj } from '../server/cluster-client.js';
 import { type Check, fail, ok } from './report.js';
 
 export interface APIService {

@@ -3,7 +3,7 @@
  * extension apiserver reads: the front-proxy (requestheader) CA the aggregator's client certificate must chain
  * to, the names it may carry, and the client CA.
  */
-import type { Cluster } from './cluster.js';
+import type { Cluster } from '../server/cluster-client.js';
 import { type Check, fail, ok, warn } from './report.js';
 import { parseBundle } from '../authentication/x509.js';
 import { daysLeft, EXPIRY_WARNING_DAYS, fingerprint } from './serving-certificate.js';

@@ -3,7 +3,7 @@
  * pods, and the ready endpoints the aggregator may dial. Read once per Service; the checks only look.
  */
 import { type APIService, DEFAULT_SERVICE_PORT } from './apiservices.js';
-import type { Cluster, Obj } from './cluster.js';
+import type { Cluster, Obj } from '../server/cluster-client.js';
 
 export interface Endpoint {
   address: string;

@@ -6,7 +6,7 @@
 import { availabilityCheck, selectAPIServices } from './apiservices.js';
 import { authenticationChecks } from './authentication.js';
 import { type Backend, backendsOf, matches, readBackend } from './backend.js';
-import type { Cluster, Obj } from './cluster.js';
+import type { Cluster, Obj } from '../server/cluster-client.js';
 import { rbacChecks } from './rbac.js';
 import { type Check, fail, type Report, reportOf, warn } from './report.js';
 import { discoveryCheck, kubectlCacheCheck, readinessCheck, versionCheck } from './server-view.js';

@@ -4,7 +4,7 @@
  * the bindings are named.
  */
 import { type Backend, workloadRef } from './backend.js';
-import { type Cluster, statusMessage } from './cluster.js';
+import { type Cluster, statusMessage } from '../server/cluster-client.js';
 import { type Check, fail, ok, warn } from './report.js';
 
 interface ResourceAttributes {

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { APIService } from './apiservices.js';
 import { type Backend, workloadRef } from './backend.js';
-import { type Cluster, type Obj, statusMessage } from './cluster.js';
+import { type Cluster, type Obj, statusMessage } from '../server/cluster-client.js';
 import { type Check, fail, ok, warn } from './report.js';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { APIService } from './apiservices.js';
 import type { Backend } from './backend.js';
-import type { Cluster } from './cluster.js';
+import type { Cluster } from '../server/cluster-client.js';
 import { formatText, reportOf } from './report.js';
 import { discoveryCheck, kubectlDiscoveryCache } from './server-view.js';
 import { serviceChecks } from './service.js';

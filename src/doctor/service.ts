@@ -3,7 +3,7 @@
  * endpoints, with the pods behind them explained when it has none.
  */
 import { type Backend, apiServicePort, matches, workloadRef } from './backend.js';
-import type { Obj } from './cluster.js';
+import type { Obj } from '../server/cluster-client.js';
 import { type Check, fail, ok } from './report.js';
 
 const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;

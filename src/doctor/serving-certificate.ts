@@ -8,7 +8,7 @@ import { connect, type PeerCertificate } from 'node:tls';
 import { parseBundle } from '../authentication/x509.js';
 import { type APIService, caBundlePem } from './apiservices.js';
 import { type Backend, apiServicePort, serviceDNSName } from './backend.js';
-import type { Cluster, Obj } from './cluster.js';
+import type { Cluster, Obj } from '../server/cluster-client.js';
 import { type Check, fail, ok, warn } from './report.js';
 
 const DAY_MS = 86_400_000;

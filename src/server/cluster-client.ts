@@ -1,6 +1,7 @@
 /**
- * The cluster as `doctor` sees it: plain JSON over HTTPS with a kubeconfig's credentials, so objects keep
- * the field names and encodings an operator knows from `kubectl get -o json` (caBundle as base64).
+ * An API server as a kubeconfig names it, for the subcommands that act as its clients (`doctor`, `backup`):
+ * plain JSON over HTTPS with the kubeconfig's credentials, so objects keep the field names and encodings an
+ * operator knows from `kubectl get -o json` (caBundle as base64).
  */
 import { request, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -22,7 +23,7 @@ export class Cluster {
   ) {}
 
   static async load(kubeconfig: string | undefined): Promise<Cluster> {
-    // Loaded here: no other subcommand pays for the client library.
+    // Loaded here: the subcommands that never call a cluster do not pay for the client library.
     const k8s = await import('@kubernetes/client-node');
     const kc = new k8s.KubeConfig();
     if (kubeconfig) kc.loadFromFile(kubeconfig);
@@ -77,7 +78,7 @@ export class Cluster {
         res.on('error', reject);
       });
       req.on('timeout', () => req.destroy(new Error('timed out after 15s')));
-      req.on('error', (err) => reject(new Error(`cannot reach the kube-apiserver at ${this.server}: ${err.message}`)));
+      req.on('error', (err) => reject(new Error(`cannot reach ${this.server}: ${err.message}`)));
       req.end(payload);
     });
   }
