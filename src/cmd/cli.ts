@@ -1,22 +1,17 @@
-/** The command line: `serve` (in a cluster), `local` (on a laptop), `backup` and `restore`, one file per subcommand. */
-import { readFileSync } from 'node:fs';
+/** The command line: `serve` (in a cluster), `local` (on a laptop), `backup`, `restore`, `doctor` and `version`, one file per subcommand. */
 import { Command } from 'commander';
 import { addBackupCommand } from './backup.js';
 import { addDoctorCommand } from './doctor.js';
 import { addLocalCommand } from './local.js';
 import { addRestoreCommand } from './restore.js';
 import { addServeCommand } from './serve.js';
+import { packageVersion } from '../version/version.js';
 import { addVersionCommand } from './version.js';
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 export function newCommand(): Command {
   const program = new Command('aggregated-apiserver')
     .description('A Kubernetes aggregated (extension) apiserver serving CRD-defined API groups from its own storage')
-    .version(version())
+    .version(packageVersion())
     .showHelpAfterError();
   addServeCommand(program);
   addLocalCommand(program);

@@ -62,12 +62,16 @@ function sourceBuildInfo(): BuildInfo {
 
 let cached: Info | undefined;
 
+/** package.json's version: from dist/version/ or src/version/ alike, package.json is two folders up. */
+export function packageVersion(): string {
+  return readJson<{ version: string }>(new URL('../../package.json', import.meta.url))?.version ?? '0.0.0';
+}
+
 export function versionInfo(): Info {
   if (cached) return cached;
-  // From dist/version/ or src/version/ alike, package.json is two folders up, and build-info.json one.
-  const pkg = readJson<{ version: string }>(new URL('../../package.json', import.meta.url));
+  // build-info.json is one folder up from dist/version/.
   const build = readJson<BuildInfo>(new URL('../build-info.json', import.meta.url)) ?? sourceBuildInfo();
-  const version = pkg?.version ?? '0.0.0';
+  const version = packageVersion();
   const [major = '0', minor = '0'] = version.split('.');
   cached = {
     major,
