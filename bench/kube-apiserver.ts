@@ -8,10 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitAvailable } from '../test/e2e/apiservice.js';
 import { ensureSampleApiserver } from '../test/e2e/components.js';
-import { startFromWorkload } from '../test/e2e/extension-server.js';
-import { DEPLOY_NAMESPACE, DEPLOY_STATEFULSET, installDeploy, WARDLE_API_SERVICES } from '../test/e2e/install.js';
+import { installAndStart } from '../test/e2e/install.js';
 import { freePort } from '../test/e2e/process.js';
 import { startSampleApiserver } from '../test/e2e/reference/servers.js';
 import { startControlPlane } from '../test/e2e/suite.js';
@@ -41,18 +39,11 @@ export async function startControlPlaneSubjects(repoRoot: string): Promise<Runni
     await admin.ok(['wait', '--for=condition=Established', `crd/flunders.${CRD_GROUP}`, '--timeout=60s']);
 
     const port = await freePort();
-    await installDeploy(cp, port);
-    const ours = await startFromWorkload({
-      controlPlane: cp,
-      namespace: DEPLOY_NAMESPACE,
-      workload: `statefulset/${DEPLOY_STATEFULSET}`,
-      port,
-      dir: cp.dir,
+    const ours = await installAndStart(cp, port, {
       entrypoint: [join(repoRoot, 'dist', 'main.js')],
       extraArgs: ['--log-level=warn'],
     });
     stops.push(() => ours.process.stop());
-    await waitAvailable(admin, WARDLE_API_SERVICES, () => ours.process.tail());
 
     const sample = await startSampleApiserver(cp, await ensureSampleApiserver(), cp.dir);
     stops.push(() => sample.process.stop());

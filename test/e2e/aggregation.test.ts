@@ -13,7 +13,7 @@ import { type Kubectl, type KubectlResult, OutputWatcher } from '../support/kube
 import { waitAvailable } from './apiservice.js';
 import type { ControlPlane } from './control-plane.js';
 import { type ExtensionServer, startFromWorkload } from './extension-server.js';
-import { DEPLOY_NAMESPACE, DEPLOY_STATEFULSET, installDeploy, WARDLE_API_SERVICES } from './install.js';
+import { DEPLOY_NAMESPACE, DEPLOY_STATEFULSET, installAndStart, WARDLE_API_SERVICES } from './install.js';
 import { FRONT_PROXY_CLIENT } from './pki.js';
 import { eventually, freePort } from './process.js';
 import { BUILD_TIMEOUT_MS, skipE2E, startControlPlane } from './suite.js';
@@ -52,20 +52,10 @@ describe.skipIf(skipE2E)('deploy/ behind a real kube-apiserver', () => {
     admin = cp.kubectl();
     const port = await freePort();
 
-    await installDeploy(cp, port);
-
     auditLog = join(cp.dir, 'aggregated-apiserver-audit.log');
     const policy = join(cp.dir, 'aggregated-apiserver-audit-policy.yaml');
     await writeFile(policy, stringify({ apiVersion: 'audit.k8s.io/v1', kind: 'Policy', rules: [{ level: 'Metadata' }] }));
-    server = await startFromWorkload({
-      controlPlane: cp,
-      namespace: NAMESPACE,
-      workload: `statefulset/${DEPLOY_STATEFULSET}`,
-      port,
-      dir: cp.dir,
-      extraArgs: [`--audit-log-path=${auditLog}`, `--audit-policy-file=${policy}`],
-    });
-    await waitAvailable(admin, API_SERVICES, () => `${server.process.tail()}\n${cp.logTail()}`);
+    server = await installAndStart(cp, port, { extraArgs: [`--audit-log-path=${auditLog}`, `--audit-policy-file=${policy}`] });
 
     for (const ns of ['team-a', 'team-b', 'paging']) await admin.ok(['create', 'namespace', ns]);
   }, BUILD_TIMEOUT_MS);

@@ -10,10 +10,9 @@ import { exec, execOk, type Obj } from '../deploy/manifests.js';
 import type { Kubectl } from '../support/kubectl.js';
 import { ensureClientGoApply } from '../tools/client-go-apply.js';
 import { ensureHelm4 } from '../tools/helm.js';
-import { waitAvailable } from './apiservice.js';
 import type { ControlPlane } from './control-plane.js';
-import { type ExtensionServer, startFromWorkload } from './extension-server.js';
-import { DEPLOY_NAMESPACE, DEPLOY_STATEFULSET, installDeploy, WARDLE_API_SERVICES } from './install.js';
+import type { ExtensionServer } from './extension-server.js';
+import { installAndStart } from './install.js';
 import { freePort } from './process.js';
 import { BUILD_TIMEOUT_MS, skipE2E, startControlPlane } from './suite.js';
 
@@ -65,15 +64,7 @@ describe.skipIf(skipE2E)('server-side apply by real clients through kube-apiserv
     cp = await startControlPlane('apply-clients');
     admin = cp.kubectl();
     const port = await freePort();
-    await installDeploy(cp, port);
-    server = await startFromWorkload({
-      controlPlane: cp,
-      namespace: DEPLOY_NAMESPACE,
-      workload: `statefulset/${DEPLOY_STATEFULSET}`,
-      port,
-      dir: cp.dir,
-    });
-    await waitAvailable(admin, WARDLE_API_SERVICES, () => `${server.process.tail()}\n${cp.logTail()}`);
+    server = await installAndStart(cp, port);
     await admin.ok(['create', 'namespace', NAMESPACE]);
   }, BUILD_TIMEOUT_MS);
 

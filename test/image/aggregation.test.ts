@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kubectl } from '../support/kubectl.js';
 import { waitAvailable } from '../e2e/apiservice.js';
 import type { ControlPlane } from '../e2e/control-plane.js';
-import { type ExtensionServer, startFromWorkload } from '../e2e/extension-server.js';
-import { DEPLOY_NAMESPACE, DEPLOY_STATEFULSET, installDeploy, WARDLE_API_SERVICES } from '../e2e/install.js';
+import type { ExtensionServer } from '../e2e/extension-server.js';
+import { DEPLOY_NAMESPACE, installAndStart, WARDLE_API_SERVICES } from '../e2e/install.js';
 import { freePort } from '../e2e/process.js';
 import { BUILD_TIMEOUT_MS, startControlPlane } from '../e2e/suite.js';
 
@@ -43,16 +43,7 @@ describe('deploy/ with the server in its container image', () => {
     cp = await startControlPlane('image');
     admin = cp.kubectl();
     port = await freePort();
-    await installDeploy(cp, port);
-    server = await startFromWorkload({
-      controlPlane: cp,
-      namespace: DEPLOY_NAMESPACE,
-      workload: `statefulset/${DEPLOY_STATEFULSET}`,
-      port,
-      dir: cp.dir,
-      image,
-    });
-    await waitAvailable(admin, WARDLE_API_SERVICES, () => `${server.process.tail()}\n${cp.logTail()}`);
+    server = await installAndStart(cp, port, { image });
   }, BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
