@@ -48,12 +48,17 @@ export async function discoveryCheck(cluster: Cluster, a: APIService, b: Backend
   return { check: fail('discovery', subject, `GET ${path} through the aggregator: ${res.status}: ${message}`) };
 }
 
+/** `path` on the server, through kube-apiserver's service proxy to the Service's first port; none without a port. */
+function serviceProxyPath(b: Backend, path: string): string | undefined {
+  const port = (b.service?.spec?.ports as Obj[] | undefined)?.[0];
+  return port ? `/api/v1/namespaces/${b.namespace}/services/https:${b.name}:${port.name ?? port.port}/proxy${path}` : undefined;
+}
+
 /** The server's /readyz?verbose through kube-apiserver's service proxy: its own view of its checks. */
 export async function readinessCheck(cluster: Cluster, b: Backend): Promise<Check> {
   const subject = `service/${b.namespace}/${b.name}`;
-  const port = (b.service?.spec?.ports as Obj[] | undefined)?.[0];
-  if (!port) return warn('readiness', subject, 'no Service port to ask the server through');
-  const path = `/api/v1/namespaces/${b.namespace}/services/https:${b.name}:${port.name ?? port.port}/proxy/readyz?verbose`;
+  const path = serviceProxyPath(b, '/readyz?verbose');
+  if (!path) return warn('readiness', subject, 'no Service port to ask the server through');
   const res = await cluster.get(path).catch((err: Error) => ({ status: 0, text: err.message, body: undefined }));
   if (res.status === 200) return ok('readiness', subject, 'the server reports /readyz ok');
   const failing = res.text
@@ -85,12 +90,8 @@ export async function versionCheck(cluster: Cluster, backends: Backend[]): Promi
   const gitVersion = (kube?.gitVersion as string | undefined) ?? 'unknown';
   const ours = await Promise.all(
     backends.map(async (b) => {
-      const port = (b.service?.spec?.ports as Obj[] | undefined)?.[0];
-      const viaProxy = port
-        ? await cluster
-            .find(`/api/v1/namespaces/${b.namespace}/services/https:${b.name}:${port.name ?? port.port}/proxy/version`)
-            .catch(() => undefined)
-        : undefined;
+      const path = serviceProxyPath(b, '/version');
+      const viaProxy = path ? await cluster.find(path).catch(() => undefined) : undefined;
       const image = (b.workload?.spec?.template?.spec?.containers as Obj[] | undefined)?.[0]?.image as string | undefined;
       return `${b.namespace}/${b.name} ${viaProxy?.gitVersion ?? (image ? `image ${image}` : 'version unknown')}`;
     }),
