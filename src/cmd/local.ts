@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parseBundle } from '../authentication/x509.js';
 import { Metrics } from '../metrics/metrics.js';
-import { ensureLocalCertificates, writeKubeconfig } from '../server/certificates/index.js';
+import { ensureLocalCertificates, writeKubeconfig } from '../server/certificates/local.js';
 import type { ConnectionOptions } from '../server/connections.js';
 import { APIServer } from '../server/server.js';
 import { newStorage } from '../storage/factory.js';
