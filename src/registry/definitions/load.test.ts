@@ -60,8 +60,8 @@ describe('loadDefinitions', () => {
     expect(widgetCopy?.convert({ apiVersion: 'shop.example.com/v1', kind: 'Widget', metadata: {} }, 'v2')).not.toHaveProperty('converted');
   });
 
-  it('defaults singular and listKind, and gives a user group conversion None', () => {
-    const [d] = parseDefinitions(crd(''), 'w.yaml');
+  it('defaults singular and listKind, and gives a user group conversion None', async () => {
+    const [d] = await parseDefinitions(crd(''), 'w.yaml');
     expect(d?.names).toMatchObject({ singular: 'widget', listKind: 'WidgetList' });
     expect(d?.strategy).toBeUndefined();
     expect(d?.convert({ apiVersion: 'shop.example.com/v1', kind: 'Widget', metadata: {} }, 'v2').apiVersion).toBe('shop.example.com/v2');
@@ -113,8 +113,8 @@ describe('loadDefinitions', () => {
       ),
       /w.yaml:\d+: CustomResourceDefinition "widgets.shop.example.com": spec.versions\[0\].schema.openAPIV3Schema: .*x-kubernetes-validations\[0\].rule: Invalid value: .*compilation failed/,
     ],
-  ])('stops on %s, naming the file, line and field', (_name, text, message) => {
-    expect(() => parseDefinitions(text, 'w.yaml')).toThrow(message);
+  ])('stops on %s, naming the file, line and field', async (_name, text, message) => {
+    await expect(parseDefinitions(text, 'w.yaml')).rejects.toThrow(message);
   });
 
   it('refuses two definitions of one plural, naming both files', async () => {

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { isPlainObject } from '../../apimachinery/types.js';
-import { CelCompileError, type CompiledValidations, compileValidations } from '../schema/cel/compile.js';
+import { hasRules } from '../schema/cel/rules.js';
 import type { CodeStrategies } from './code-strategies.js';
 import { checkStructural } from './structural.js';
 import type { JSONSchemaProps, PrinterColumn, ResourceDefinition, VersionDefinition } from './types.js';
@@ -53,6 +53,9 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 
 /** One document being read: where errors point. */
 class Reader {
+  /** Versions whose schema has x-kubernetes-validations, compiled once the document is read (compileRules). */
+  readonly withRules: { version: VersionDefinition; schema: JSONSchemaProps; path: (string | number)[] }[] = [];
+
   constructor(
     readonly file: string,
     readonly doc: Document,
@@ -127,7 +130,7 @@ export async function loadDefinitions(
     const before = defs.length;
     for (const file of await filesOf(resolve(p))) {
       const text = await readFile(file, 'utf8');
-      defs.push(...parseDefinitions(text, file, codeStrategies.get(file)));
+      defs.push(...(await parseDefinitions(text, file, codeStrategies.get(file))));
     }
     // An empty folder (or a file of comments) would serve nothing, silently: say so instead.
     if (defs.length === before) {
@@ -138,7 +141,7 @@ export async function loadDefinitions(
   return defs;
 }
 
-export function parseDefinitions(text: string, file: string, codeStrategies?: CodeStrategies): ResourceDefinition[] {
+export async function parseDefinitions(text: string, file: string, codeStrategies?: CodeStrategies): Promise<ResourceDefinition[]> {
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true });
   if (!Array.isArray(docs)) throw new DefinitionError(`${file}: not a YAML document stream`);
@@ -153,7 +156,9 @@ export function parseDefinitions(text: string, file: string, codeStrategies?: Co
     if (value === null || value === undefined) continue;
     const name =
       isPlainObject(value) && isPlainObject(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : '';
-    out.push(toDefinition(new Reader(file, doc, lines, name), value, codeStrategies));
+    const r = new Reader(file, doc, lines, name);
+    out.push(toDefinition(r, value, codeStrategies));
+    await compileRules(r);
   }
   return out;
 }
@@ -246,16 +251,6 @@ function toVersion(r: Reader, value: unknown, path: (string | number)[]): Versio
       if (problem) r.fail([...path, 'schema', 'openAPIV3Schema', ...problem.path], problem.message);
     }
   }
-  // x-kubernetes-validations compile now: a rule that does not compile stops start-up, naming it.
-  let validations: CompiledValidations | undefined;
-  if (schema) {
-    try {
-      validations = compileValidations(schema, `spec.versions[${String(path.at(-1))}].schema.openAPIV3Schema`);
-    } catch (err) {
-      if (!(err instanceof CelCompileError)) throw err;
-      r.fail([...path, 'schema', 'openAPIV3Schema'], err.message);
-    }
-  }
   const subresources = { status: false } as VersionDefinition['subresources'];
   if (v.subresources !== undefined) {
     const sub = r.object(v.subresources, [...path, 'subresources']);
@@ -289,18 +284,37 @@ function toVersion(r: Reader, value: unknown, path: (string | number)[]): Versio
     r.only(o, ALLOWED.selectableField as string[], [...path, 'selectableFields', i]);
     return r.string(o.jsonPath, [...path, 'selectableFields', i, 'jsonPath']) as string;
   });
-  return {
+  const version: VersionDefinition = {
     name,
     served: r.bool(v.served, [...path, 'served']),
     storage: r.bool(v.storage, [...path, 'storage']),
     deprecated: r.bool(v.deprecated, [...path, 'deprecated']),
     deprecationWarning: r.string(v.deprecationWarning, [...path, 'deprecationWarning'], false),
     schema,
-    ...(validations?.root ? { validations } : {}),
     additionalPrinterColumns: columns,
     selectableFields: selectable,
     subresources,
   };
+  if (schema && hasRules(schema)) r.withRules.push({ version, schema, path });
+  return version;
+}
+
+/**
+ * Compiles the document's x-kubernetes-validations: a rule that does not compile stops start-up, naming it. The
+ * CEL library is loaded here, only for definitions that have rules (it is a tenth of an idle server's memory).
+ */
+async function compileRules(r: Reader): Promise<void> {
+  if (r.withRules.length === 0) return;
+  const { CelCompileError, compileValidations } = await import('../schema/cel/compile.js');
+  for (const { version, schema, path } of r.withRules) {
+    try {
+      const validations = compileValidations(schema, `spec.versions[${String(path.at(-1))}].schema.openAPIV3Schema`);
+      if (validations.root) version.validations = validations;
+    } catch (err) {
+      if (!(err instanceof CelCompileError)) throw err;
+      r.fail([...path, 'schema', 'openAPIV3Schema'], err.message);
+    }
+  }
 }
 
 const COLUMN_TYPES = ['integer', 'number', 'string', 'boolean', 'date'];

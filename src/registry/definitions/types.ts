@@ -2,7 +2,7 @@
  * The served API, as read from CustomResourceDefinition-format YAML: what every other layer
  * (registry, endpoints, discovery, OpenAPI, Table) needs to know about a resource and its versions.
  */
-import type { CompiledValidations } from '../schema/cel/compile.js';
+import type { CompiledValidations } from '../schema/cel/compiled.js';
 import type { JSONSchemaProps } from './json-schema.js';
 import type { FieldError } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';

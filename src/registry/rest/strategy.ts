@@ -10,7 +10,6 @@ import type { ScaleSubresource } from '../definitions/types.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { generateName } from '../metadata/generate-name.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../metadata/validate-object-meta.js';
-import { validateRules } from '../schema/cel/validate.js';
 import { validateListSetsAndMaps } from '../schema/list-type.js';
 import { validate as validateSchema } from '../schema/validate.js';
 import type { ResourceScope } from './scope.js';
@@ -138,7 +137,7 @@ function validateCelRules(
       ),
     ];
   }
-  return validateRules(compiled, obj, old, { warnings });
+  return compiled.validate(obj, old, { warnings });
 }
 
 /** On update, the schema ratchets against the old object (see schema/validate.ts); the scale paths never do. */

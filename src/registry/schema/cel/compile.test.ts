@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JSONSchemaProps } from '../../definitions/json-schema.js';
-import { CelCompileError, compileValidations, type ValidationRule } from './compile.js';
+import { CelCompileError, compileValidations } from './compile.js';
+import type { ValidationRule } from './compiled.js';
 
 const spec = (rules: ValidationRule[], properties: Record<string, JSONSchemaProps> = { x: { type: 'integer' } }): JSONSchemaProps => ({
   type: 'object',

@@ -16,46 +16,10 @@ import { normalizeFieldPath } from './field-path.js';
 import { compileIssue } from '../../../cel/issues.js';
 import { estimateCost } from './cost-estimate.js';
 import { TotalCost } from './cost-limits.js';
+import type { CompiledNode, CompiledRule, CompiledValidations, ValidationRule } from './compiled.js';
+import { hasRules, rulesOf } from './rules.js';
 import { childCardinality, sizedType, unboundedCardinality } from './schema-sizes.js';
-
-export type ValidationReason = 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueRequired' | 'FieldValueDuplicate';
-
-/** One entry of `x-kubernetes-validations`. */
-export interface ValidationRule {
-  rule: string;
-  message?: string;
-  messageExpression?: string;
-  reason?: ValidationReason;
-  fieldPath?: string;
-  optionalOldSelf?: boolean;
-}
-
-export interface CompiledRule {
-  rule: ValidationRule;
-  /** Undefined for a blank rule, which upstream skips. */
-  program: ParseResult | undefined;
-  messageExpression: ParseResult | undefined;
-  /** The rule names `oldSelf`: a transition rule. */
-  usesOldSelf: boolean;
-  /** `fieldPath` as a field path relative to the node (`spec.x`, `m[key]`). */
-  fieldPath: string | undefined;
-}
-
-/** A schema node with rules at or below it. */
-export interface CompiledNode {
-  schema: JSONSchemaProps;
-  type: DeclType;
-  /** The root of the resource or of an embedded resource: apiVersion, kind and metadata.name are visible. */
-  isResourceRoot: boolean;
-  rules: CompiledRule[];
-  properties: Map<string, CompiledNode>;
-  items: CompiledNode | undefined;
-  additionalProperties: CompiledNode | undefined;
-}
-
-export interface CompiledValidations {
-  root: CompiledNode | undefined;
-}
+import { validateRules } from './validate.js';
 
 /** The definition's rules do not compile; `errors` are the causes kube-apiserver would give. */
 export class CelCompileError extends Error {
@@ -92,17 +56,9 @@ export function compileValidations(schema: JSONSchemaProps, basePath = 'spec.val
   for (const node of pending) compileNodeRules(node, env, totalCost, errs);
   errs.push(...totalCost.errors(basePath));
   if (errs.length > 0) throw new CelCompileError(errs);
-  return { root };
+  const compiled: CompiledValidations = { root, validate: (obj, old, opts) => validateRules(compiled, obj, old, opts) };
+  return compiled;
 }
-
-function hasRules(s: JSONSchemaProps | undefined): boolean {
-  if (!s) return false;
-  if (rulesOf(s).length > 0 || hasRules(s.items)) return true;
-  if (typeof s.additionalProperties === 'object' && hasRules(s.additionalProperties)) return true;
-  return Object.values(s.properties ?? {}).some(hasRules);
-}
-
-const rulesOf = (s: JSONSchemaProps): ValidationRule[] => (s['x-kubernetes-validations'] as ValidationRule[] | undefined) ?? [];
 
 function buildNode(
   schema: JSONSchemaProps,

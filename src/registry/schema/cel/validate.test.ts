@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JSONSchemaProps } from '../../definitions/json-schema.js';
-import { compileValidations, type ValidationRule } from './compile.js';
+import { compileValidations } from './compile.js';
+import type { ValidationRule } from './compiled.js';
 import { validateRules } from './validate.js';
 
 const int: JSONSchemaProps = { type: 'integer' };

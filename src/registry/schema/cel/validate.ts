@@ -9,21 +9,11 @@ import type { FieldError } from '../../../apimachinery/errors.js';
 import { forbidden, goValue, invalid, required } from '../../../apimachinery/field.js';
 import { goQuote } from '../../../apimachinery/go-format.js';
 import { isPlainObject } from '../../../apimachinery/types.js';
-import type { CompiledNode, CompiledRule, CompiledValidations, ValidationRule } from './compile.js';
+import type { CompiledNode, CompiledRule, CompiledValidations, ValidateOptions, ValidationRule } from './compiled.js';
 import { CostLimitExceeded, metered, PER_CALL_LIMIT, RUNTIME_CEL_COST_BUDGET } from '../../../cel/cost.js';
 import { errorText } from '../../../cel/issues.js';
 import { correlateListItems } from './correlation.js';
 import { toCelValue } from './values.js';
-
-export interface ValidateOptions {
-  /** Cost the rules of this object may spend together; upstream's RuntimeCELCostBudget by default. */
-  costBudget?: number;
-  /**
-   * On update, a rule that does not use oldSelf and fails on a value unchanged from the old object is no
-   * error (CRD validation ratcheting); its error is added here as `field: message`, upstream's warning.
-   */
-  warnings?: string[];
-}
 
 /** `MaxEvaluatedMessageExpressionSizeBytes`. */
 const MAX_MESSAGE_EXPRESSION_BYTES = 5 * 1024;
