@@ -27,11 +27,8 @@ export interface Committed {
 
 /** A consistent view of the bodies as committed when it was taken, for what `Bodies.peek` did not hold. */
 export interface BodySnapshot {
-  /**
-   * The bodies of `keys` (each committed at `rvs` when the snapshot was taken), in order; kept in memory where
-   * there is room to spare, so a list read again after a restart finds them without pushing out hotter ones.
-   */
-  read(keys: string[], rvs: number[]): Promise<(string | undefined)[]>;
+  /** The bodies of `keys` as committed when the snapshot was taken, in order. */
+  read(keys: string[]): Promise<(string | undefined)[]>;
   close(): void;
 }
 
@@ -121,7 +118,7 @@ export class ObjectIndex {
     const snapshot = this.bodies.snapshot();
     if (!snapshot) return undefined;
     try {
-      const [read] = await snapshot.read([key], [rv]);
+      const [read] = await snapshot.read([key]);
       if (read === undefined) throw new Error(`storage: ${key} at resourceVersion ${rv} is missing from disk`);
       this.bodies.remember(key, rv, read);
       return { json: read, rv };

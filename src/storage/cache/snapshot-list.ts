@@ -158,10 +158,7 @@ class ChunkReader {
     for (let i = from; i < to; i++) if (this.sel.bodies[i] === undefined) missing.push(i);
     if (missing.length === 0) return;
     if (!this.snapshot || this.closed) throw new Error('storage: the list was read after it was closed');
-    const read = await this.snapshot.read(
-      missing.map((i) => this.sel.keys[i] as string),
-      missing.map((i) => this.sel.rvs[i] as number),
-    );
+    const read = await this.snapshot.read(missing.map((i) => this.sel.keys[i] as string));
     missing.forEach((idx, n) => {
       const body = read[n];
       if (body === undefined) throw new Error(`storage: ${this.sel.keys[idx]} is missing from disk`);

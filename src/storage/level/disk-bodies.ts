@@ -45,14 +45,6 @@ export class DiskBodies implements Bodies {
     else this.cache.delete(key);
   }
 
-  /** Keeps a body read for a list only where that evicts nothing, and never over a newer version. */
-  private offer(key: string, rv: number, json: string): void {
-    const size = json.length + key.length + ENTRY_OVERHEAD;
-    if (this.cache.calculatedSize + size > this.cache.maxSize) return;
-    const held = this.cache.peek(key);
-    if (held === undefined || held.rv < rv) this.cache.set(key, { rv, json });
-  }
-
   forget(key: string): void {
     this.cache.delete(key);
   }
@@ -61,16 +53,13 @@ export class DiskBodies implements Bodies {
     const snapshot = this.db.snapshot();
     let closed = false;
     return {
-      read: async (keys, rvs) => {
-        const values = await this.db.getMany(
+      // What a list reads is not kept: a full list would fill the cache with a collection's tail (raising the
+      // memory it holds at rest by the whole bound) and push out what gets and writes made hot.
+      read: (keys) =>
+        this.db.getMany(
           keys.map((k) => OBJECT + k),
           { snapshot },
-        );
-        values.forEach((json, i) => {
-          if (json !== undefined) this.offer(keys[i] as string, rvs[i] as number, json);
-        });
-        return values;
-      },
+        ),
       close: () => {
         if (closed) return;
         closed = true;
