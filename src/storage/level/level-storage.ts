@@ -53,6 +53,7 @@ export interface LevelStorageOptions {
 
 export const DEFAULT_HISTORY_SIZE = 10_000;
 export const DEFAULT_HISTORY_BYTES = 64 * 1024 * 1024;
+const LEVELDB_BLOCK_CACHE_BYTES = 2 * 1024 * 1024;
 export const DEFAULT_OBJECT_CACHE_BYTES = 32 * 1024 * 1024;
 /** Index entries read per step at start-up. */
 const LOAD_STEP = 1_000;
@@ -90,7 +91,9 @@ export class LevelStorage implements Storage {
   private state: 'new' | 'open' | 'closed' = 'new';
 
   constructor(private readonly options: LevelStorageOptions) {
-    this.db = new Level<string, string>(options.path, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+    // LevelDB's own block cache is small: hot bodies are in DiskBodies' cache already, and a list reads each
+    // block once, in key order (its default of 8 MiB only added to the memory a full list leaves behind).
+    this.db = new Level<string, string>(options.path, { keyEncoding: 'utf8', valueEncoding: 'utf8', cacheSize: LEVELDB_BLOCK_CACHE_BYTES });
     this.index = new ObjectIndex(new DiskBodies(this.db, options.objectCacheBytes ?? DEFAULT_OBJECT_CACHE_BYTES));
     this.history = new EventHistory(this.bounds());
     this.log = new GroupCommit<Written>(
