@@ -128,10 +128,16 @@ export async function fill(
   );
 }
 
-/** Starts `node <args>` and resolves once it prints the URL it serves on. */
+/**
+ * The flags node runs the server with, in the image's ENTRYPOINT, `npm start` and dist/main.js's #! line
+ * (test/deploy/dockerfile.test.ts keeps them equal): the bench measures the server as it ships.
+ */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=4'];
+
+/** Starts `node <SERVER_NODE_FLAGS> <args>` and resolves once it prints the URL it serves on. */
 export function startServer(args: string[]): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout?.on('data', (c: Buffer) => {
       out += c.toString();

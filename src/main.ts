@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 /** Entry point of the `aggregated-apiserver` binary. */
 import { newCommand } from './cmd/cli.js';
 

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dockerignore, parseDockerfile, readDockerfile, splitFlags, stages, type Stage } from './dockerfile.js';
+import { SERVER_NODE_FLAGS } from '../../bench/cannon.js';
 import { repoRoot } from './manifests.js';
 
 const { stages: all, included } = readDockerfile(repoRoot);
@@ -93,13 +94,20 @@ describe('Dockerfile', () => {
 
   it('starts node itself on /app/dist/main.js in exec form, absolute paths, so SIGTERM reaches the server', () => {
     const [entrypoint] = keyword(runtime, 'ENTRYPOINT');
-    expect(execForm(entrypoint?.args ?? 'null')).toEqual(['/nodejs/bin/node', '/app/dist/main.js']);
+    expect(execForm(entrypoint?.args ?? 'null')).toEqual(['/nodejs/bin/node', ...SERVER_NODE_FLAGS, '/app/dist/main.js']);
     const [cmd] = keyword(runtime, 'CMD');
     const args = execForm(cmd?.args ?? 'null');
     expect(args[0]).toBe('serve');
     expect(args).toContain('--secure-port=8443');
     expect(keyword(runtime, 'EXPOSE').map((e) => e.args)).toEqual(['8443']);
     expect(all.flatMap((s) => s.instructions).some((i) => /npm (start|run start)/.test(i.args))).toBe(false);
+  });
+
+  it('runs node with the flags the bench measures, as npm start and the #! line of dist/main.js do', () => {
+    const flags = SERVER_NODE_FLAGS.join(' ');
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe(`node ${flags} dist/main.js local`);
+    expect(readFileSync(join(repoRoot, 'src/main.ts'), 'utf8').split('\n')[0]).toBe(`#!/usr/bin/env -S node ${flags}`);
   });
 
   it('gives the runtime what node dist/main.js needs: package.json, node_modules, dist, definitions', () => {
