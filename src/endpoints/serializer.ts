@@ -14,7 +14,7 @@ import type { ResourceScope } from '../registry/rest/scope.js';
 import { queryParam } from './handlers/query.js';
 import { requestSlot } from './request/context.js';
 import { negotiateOutput, type OutputFormat, tableApiVersion } from './negotiation/accept.js';
-import { type CachedRow, cellsJson, peekRow, rowId, rowOf } from './table/row-cache.js';
+import { type CachedRow, cellsJson, peekRow, rowOf } from './table/row-cache.js';
 import { includeObjectOf, tableForObjects, tableHead } from './table/table.js';
 
 const JSON_TYPE = 'application/json';
@@ -156,7 +156,7 @@ export function writeRawTable(
   // Rows the cache has are taken now (and their objects never read); the others are made from the text.
   const held = new Map<number, CachedRow>();
   const skip = (i: number): boolean => {
-    const row = peekRow(scope.version, includeObject, rowId(rawItems.keyOf(i), rawItems.resourceVersionOf(i)));
+    const row = peekRow(scope.version, includeObject, rawItems.keyOf(i), rawItems.resourceVersionOf(i));
     if (row) held.set(i, row);
     return row !== undefined;
   };
@@ -166,7 +166,7 @@ export function writeRawTable(
       const i = from + j;
       let row = held.get(i);
       if (row) held.delete(i);
-      else row = rowOf(scope.version, includeObject, rowId(rawItems.keyOf(i), rawItems.resourceVersionOf(i)), items[j] as string);
+      else row = rowOf(scope.version, includeObject, rawItems.keyOf(i), rawItems.resourceVersionOf(i), items[j] as string);
       out += `${j > 0 ? ',' : ''}{"cells":${cellsJson(row, now)},"object":${row.object}}`;
     }
     return out;

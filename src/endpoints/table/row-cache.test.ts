@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { builtinDefinitionsPath, loadDefinitions } from '../../registry/definitions/load.js';
 import { wardleCodeStrategies } from '../../registry/wardle/index.js';
-import { cellsJson, peekRow, rowId, rowOf } from './row-cache.js';
+import { cellsJson, peekRow, rowOf } from './row-cache.js';
 import { tableForObjects } from './table.js';
 
 describe('the Table row cache', async () => {
@@ -22,26 +22,29 @@ describe('the Table row cache', async () => {
       const now = Date.now();
       const expected = tableForObjects(objects, version, { includeObject }).rows;
       const rows = objects.map((o, i) => {
-        const row = rowOf(version, includeObject, rowId(`/k/${o.metadata.name}`, i), JSON.stringify(o));
+        const row = rowOf(version, includeObject, `/k/${o.metadata.name}`, i, JSON.stringify(o));
         return { cells: JSON.parse(cellsJson(row, now)), object: JSON.parse(row.object) };
       });
       expect(rows).toEqual(expected);
     }
   });
 
-  it('keeps a row by key and resourceVersion: found without the text, and a new resourceVersion is a new row', () => {
-    const first = rowOf(version, 'Metadata', rowId('/k/d', 1), JSON.stringify(flunder('d', 'x')));
-    expect(peekRow(version, 'Metadata', rowId('/k/d', 1))).toBe(first);
-    expect(peekRow(version, 'Metadata', rowId('/k/d', 2))).toBeUndefined();
-    const written = rowOf(version, 'Metadata', rowId('/k/d', 2), JSON.stringify(flunder('d', 'changed')));
+  it('keeps one row per key at its resourceVersion: found without the text; a new resourceVersion replaces it', () => {
+    const first = rowOf(version, 'Metadata', '/k/d', 1, JSON.stringify(flunder('d', 'x')));
+    expect(peekRow(version, 'Metadata', '/k/d', 1)).toBe(first);
+    expect(peekRow(version, 'Metadata', '/k/d', 2)).toBeUndefined();
+    const written = rowOf(version, 'Metadata', '/k/d', 2, JSON.stringify(flunder('d', 'changed')));
     expect(written).not.toBe(first);
     expect(written.cells).toContain('"changed"');
+    expect(peekRow(version, 'Metadata', '/k/d', 1)).toBeUndefined();
     // A body of unknown resourceVersion (from the history) is rendered, never cached.
-    expect(rowId('/k/d', -1)).toBeUndefined();
+    const unknown = rowOf(version, 'Metadata', '/k/d', -1, JSON.stringify(flunder('d', 'older')));
+    expect(unknown.cells).toContain('"older"');
+    expect(peekRow(version, 'Metadata', '/k/d', 2)).toBe(written);
   });
 
   it('renders ages when the Table is written, not when the row was cached', () => {
-    const row = rowOf(version, 'Metadata', rowId('/k/e', 1), JSON.stringify(flunder('e', 'x')));
+    const row = rowOf(version, 'Metadata', '/k/e', 1, JSON.stringify(flunder('e', 'x')));
     const created = Date.parse('2026-11-30T10:00:00Z');
     expect(JSON.parse(cellsJson(row, created + 5 * 60_000)).at(-1)).toBe('5m');
     expect(JSON.parse(cellsJson(row, created + 3 * 3600_000)).at(-1)).toBe('3h');

@@ -17,11 +17,21 @@ export interface CachedRow {
   object: string;
 }
 
+/** A cached row and the resourceVersion of the object it was made from. */
+interface Entry {
+  rv: number;
+  row: CachedRow;
+}
+
 const MAX_BYTES = 32 * 1024 * 1024;
 
-const caches = new WeakMap<VersionDefinition, Map<string, LRUCache<string, CachedRow>>>();
+const caches = new WeakMap<VersionDefinition, Map<string, LRUCache<string, Entry>>>();
 
-function cacheFor(version: VersionDefinition, includeObject: string): LRUCache<string, CachedRow> {
+/**
+ * Rows by the object's key (a long-lived string, whose hash V8 keeps: no key is built per row), one per object;
+ * a write's new resourceVersion replaces its row.
+ */
+function cacheFor(version: VersionDefinition, includeObject: string): LRUCache<string, Entry> {
   let byInclude = caches.get(version);
   if (!byInclude) {
     byInclude = new Map();
@@ -29,28 +39,28 @@ function cacheFor(version: VersionDefinition, includeObject: string): LRUCache<s
   }
   let cache = byInclude.get(includeObject);
   if (!cache) {
-    cache = new LRUCache<string, CachedRow>({
+    cache = new LRUCache<string, Entry>({
       maxSize: MAX_BYTES,
-      sizeCalculation: (row, id) => id.length + row.object.length + row.cells.reduce<number>((n, c) => n + String(c).length + 16, 64),
+      sizeCalculation: (e, key) => key.length + e.row.object.length + e.row.cells.reduce<number>((n, c) => n + String(c).length + 16, 72),
     });
     byInclude.set(includeObject, cache);
   }
   return cache;
 }
 
-/** What names a stored object's text: its key at its resourceVersion; none when the resourceVersion is unknown. */
-export function rowId(key: string, resourceVersion: number): string | undefined {
-  return resourceVersion < 0 ? undefined : `${resourceVersion} ${key}`;
+/**
+ * The cached row of the object stored under `key` at `resourceVersion` (-1: not known, never cached). Read without
+ * counting as a use: a list is a scan, and reading every row of a collection would only reorder the cache.
+ */
+export function peekRow(version: VersionDefinition, includeObject: string, key: string, resourceVersion: number): CachedRow | undefined {
+  if (resourceVersion < 0) return undefined;
+  const e = cacheFor(version, includeObject).peek(key);
+  return e?.rv === resourceVersion ? e.row : undefined;
 }
 
-/** The cached row of the object `id` names, if any. */
-export function peekRow(version: VersionDefinition, includeObject: string, id: string | undefined): CachedRow | undefined {
-  return id === undefined ? undefined : cacheFor(version, includeObject).get(id);
-}
-
-/** The row of the object stored as `raw` (named `id`), in `version` (the storage version, so no conversion). */
-export function rowOf(version: VersionDefinition, includeObject: string, id: string | undefined, raw: string): CachedRow {
-  const cached = peekRow(version, includeObject, id);
+/** The row of the object stored as `raw` under `key` at `resourceVersion`, in `version` (the storage version). */
+export function rowOf(version: VersionDefinition, includeObject: string, key: string, resourceVersion: number, raw: string): CachedRow {
+  const cached = peekRow(version, includeObject, key, resourceVersion);
   if (cached) return cached;
   const template = rowTemplate(JSON.parse(raw) as KubeObject, version, includeObject);
   const row: CachedRow = {
@@ -63,7 +73,7 @@ export function rowOf(version: VersionDefinition, includeObject: string, id: str
     }),
     object: JSON.stringify(template.object),
   };
-  if (id !== undefined) cacheFor(version, includeObject).set(id, row);
+  if (resourceVersion >= 0) cacheFor(version, includeObject).set(key, { rv: resourceVersion, row });
   return row;
 }
 

@@ -176,13 +176,14 @@ export class ObjectIndex {
     const keys: string[] = [];
     const rvs: number[] = [];
     const bodies: (string | undefined)[] = [];
-    for (const [k, rv] of this.rvs.entries(from)) {
-      if (!k.startsWith(prefix)) break;
-      if (k === startAfter) continue;
+    // forRange, not entries(): no [key, value] pair is made per object. Keys are ASCII, so every key with the
+    // prefix sorts below prefix + U+FFFF.
+    this.rvs.forRange(from, `${prefix}\uffff`, false, (k, rv) => {
+      if (k === startAfter) return;
       keys.push(k);
       rvs.push(rv);
       bodies.push(this.bodyInMemory(k, rv, false));
-    }
+    });
     return { keys, rvs, bodies };
   }
 
