@@ -173,17 +173,26 @@ export class ObjectIndex {
    */
   select(prefix: string, startAfter?: string): Selection {
     const from = startAfter !== undefined && startAfter >= prefix ? startAfter : prefix;
-    const keys: string[] = [];
-    const rvs: number[] = [];
-    const bodies: (string | undefined)[] = [];
     // forRange, not entries(): no [key, value] pair is made per object. Keys are ASCII, so every key with the
-    // prefix sorts below prefix + U+FFFF.
-    this.rvs.forRange(from, `${prefix}\uffff`, false, (k, rv) => {
+    // prefix sorts below prefix + U+FFFF. Counted first, so that the arrays are made at their size: grown by
+    // push, a list of a million objects left tens of MiB of outgrown copies behind.
+    const to = `${prefix}\uffff`;
+    const n = this.rvs.forRange(from, to, false);
+    const keys = new Array<string>(n);
+    const rvs = new Array<number>(n);
+    const bodies = new Array<string | undefined>(n);
+    let i = 0;
+    this.rvs.forRange(from, to, false, (k, rv) => {
       if (k === startAfter) return;
-      keys.push(k);
-      rvs.push(rv);
-      bodies.push(this.bodyInMemory(k, rv, false));
+      keys[i] = k;
+      rvs[i] = rv;
+      bodies[i] = this.bodyInMemory(k, rv, false);
+      i++;
     });
+    // startAfter itself was counted when it is still stored.
+    keys.length = i;
+    rvs.length = i;
+    bodies.length = i;
     return { keys, rvs, bodies };
   }
 
