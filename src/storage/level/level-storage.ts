@@ -126,9 +126,13 @@ export class LevelStorage implements Storage {
     const keys: string[] = [];
     const rvs: number[] = [];
     for await (const step of inSteps(this.db.iterator({ gte: INDEX, lt: `${INDEX}\uffff` }))) {
-      for (const [k, rv] of step) {
-        keys.push(k.slice(INDEX.length));
-        rvs.push(Number(rv));
+      // A key sliced off its `i/` entry would keep that whole string alive behind it (V8 slices share their
+      // parent): 32 bytes more per object, 32 MiB at a million. A JSON round trip of each step copies the keys
+      // out flat, for about 0.25 s of start-up per million.
+      const unprefixed = JSON.parse(JSON.stringify(step.map(([k]) => k.slice(INDEX.length)))) as string[];
+      for (let i = 0; i < step.length; i++) {
+        keys.push(unprefixed[i] as string);
+        rvs.push(Number((step[i] as [string, string])[1]));
       }
     }
     this.index.loadSorted(keys, rvs);
