@@ -13,13 +13,33 @@ export interface ServerProcess {
   id: ClientIdentity;
 }
 
-/** Starts `local` in a process of its own (so that a test can kill it), with `args` after its defaults. */
-export function startServerProcess(dataDir: string, args: string[] = []): Promise<ServerProcess> {
+/**
+ * Starts `local` in a process of its own (so that a test can kill it), with `args` after its defaults; `env`
+ * beside the test's, `nodeArgs` before the program.
+ */
+export function startServerProcess(
+  dataDir: string,
+  args: string[] = [],
+  opts: { nodeArgs?: string[]; env?: Record<string, string> } = {},
+): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/main.ts', 'local', '--data-dir', dataDir, '--secure-port', '0', '--log-level', 'warn', ...args],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      [
+        ...(opts.nodeArgs ?? []),
+        '--import',
+        'tsx',
+        'src/main.ts',
+        'local',
+        '--data-dir',
+        dataDir,
+        '--secure-port',
+        '0',
+        '--log-level',
+        'warn',
+        ...args,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } },
     );
     let out = '';
     child.stdout?.on('data', (c: Buffer) => {
