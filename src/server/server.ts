@@ -68,6 +68,10 @@ export class APIServer {
       https: {
         ...config.tls,
         allowHTTP1: true,
+        // Nagle off, as Go's net package (kube-apiserver) and Node's HTTP/1 server have it by default and Node's
+        // HTTP/2 server, whose HTTP/1.1 fallback serves probes, curl and many clients' watches, does not: a small
+        // write (a watch event) otherwise may wait for the peer's delayed ACK.
+        noDelay: true,
         requestCert: true,
         rejectUnauthorized: false,
         // The aggregator sends one X-Remote-Group header per group: a user in hundreds of groups must fit, as
