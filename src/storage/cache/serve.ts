@@ -13,27 +13,50 @@ function expired(key: string, requested: number, compacted: number): StorageErro
   return new StorageError('Expired', key, `too old resource version: ${requested} (${compacted})`, compacted);
 }
 
-/** A list at `opts.resourceVersion`, or at `current` (everything the cache holds) when unset. */
-export function listFromCache(
+/** How often a read of cold history is tried again when the store cooled or compacted what it read meanwhile. */
+const COLD_READS = 5;
+
+/**
+ * A list at `opts.resourceVersion`, or at `current` (everything the cache holds) when unset. `history` is
+ * asked again after reading cold events from disk: the store may have replaced it meanwhile (a restore).
+ */
+export async function listFromCache(
   index: ObjectIndex,
-  history: EventHistory,
+  history: () => EventHistory,
   current: number,
   prefix: string,
   opts: ListOptions,
 ): Promise<ListResult> {
   const at = opts.resourceVersion ?? current;
   if (at >= current) return listSnapshot(index, prefix, at, undefined, opts);
-  if (at < history.compacted) throw expired(prefix, at, history.compacted);
-  return listSnapshot(index, prefix, at, history.overrides(prefix, at), opts);
+  for (let attempt = 0; ; attempt++) {
+    const bodies = await history().readCold(at, prefix);
+    // From here to listSnapshot's first await is one turn: the index and the history agree.
+    const h = history();
+    if (at < h.compacted) throw expired(prefix, at, h.compacted);
+    const overrides = h.overrides(prefix, at, bodies);
+    if (overrides) return listSnapshot(index, prefix, at, overrides, opts);
+    if (attempt === COLD_READS) throw expired(prefix, at, h.compacted);
+  }
 }
 
-export function watchFromCache(history: EventHistory, hub: WatchHub, prefix: string, opts: WatchOptions): Watch {
-  if (opts.resourceVersion < history.compacted) throw expired(prefix, opts.resourceVersion, history.compacted);
-  const watch = new BufferedWatch(prefix, opts.predicate, () => hub.remove(watch), opts.resourceVersion);
-  for (const e of history.since(opts.resourceVersion)) {
-    if (e.key.startsWith(prefix)) watch.offer(toStorageEvent(e), entryBytes(e));
+export async function watchFromCache(history: () => EventHistory, hub: WatchHub, prefix: string, opts: WatchOptions): Promise<Watch> {
+  for (let attempt = 0; ; attempt++) {
+    const bodies = await history().readCold(opts.resourceVersion, prefix);
+    // The replay and joining the fan-out happen in one turn: no event falls between them.
+    const h = history();
+    if (opts.resourceVersion < h.compacted) throw expired(prefix, opts.resourceVersion, h.compacted);
+    const replay = h.since(opts.resourceVersion, bodies);
+    if (!replay) {
+      if (attempt === COLD_READS) throw expired(prefix, opts.resourceVersion, h.compacted);
+      continue;
+    }
+    const watch = new BufferedWatch(prefix, opts.predicate, () => hub.remove(watch), opts.resourceVersion);
+    for (const e of replay) {
+      if (e.key.startsWith(prefix)) watch.offer(toStorageEvent(e), entryBytes(e));
+    }
+    hub.add(watch);
+    opts.signal?.addEventListener('abort', () => watch.stop(), { once: true });
+    return watch;
   }
-  hub.add(watch);
-  opts.signal?.addEventListener('abort', () => watch.stop(), { once: true });
-  return watch;
 }

@@ -174,7 +174,7 @@ export class EtcdStorage implements Storage {
     opts.signal?.throwIfAborted();
     if (opts.resourceVersion === undefined) await this.consistentRead(prefix);
     else if (opts.resourceVersion > this.cacheRv) await this.reach(opts.resourceVersion, prefix);
-    return listFromCache(this.index, this.history, this.cacheRv, prefix, opts);
+    return listFromCache(this.index, () => this.history, this.cacheRv, prefix, opts);
   }
 
   async create(key: string, obj: KubeObject): Promise<KubeObject> {
@@ -259,7 +259,7 @@ export class EtcdStorage implements Storage {
   async watch(prefix: string, opts: WatchOptions): Promise<Watch> {
     this.checkOpen(prefix);
     if (opts.resourceVersion > this.cacheRv) await this.reach(opts.resourceVersion, prefix);
-    return watchFromCache(this.history, this.hub, prefix, opts);
+    return watchFromCache(() => this.history, this.hub, prefix, opts);
   }
 
   /** Compacts etcd at its current revision: every replica started afterwards has no history before it. */

@@ -11,7 +11,7 @@
  */
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { StorageEvent, WatchEventType } from '../interfaces.js';
-import type { HistoryEntry } from '../cache/history.js';
+import type { ColdEntry, HistoryEntry } from '../cache/history.js';
 
 export const OBJECT = 'o/';
 export const INDEX = 'i/';
@@ -60,6 +60,23 @@ export function historyEntryOf(record: string): HistoryEntry {
       return parsed().prevJson;
     },
   };
+}
+
+/** What the history keeps of a stored event it does not hold the text of: what it is and what it costs. */
+export function coldEntryOf(record: string): ColdEntry {
+  const head = RECORD_HEAD.exec(record);
+  const rv = RECORD_RV.exec(record);
+  const size = record.length + 64;
+  if (head && rv)
+    return {
+      cold: true,
+      type: head[1] as WatchEventType,
+      key: JSON.parse(head[2] as string) as string,
+      resourceVersion: Number(rv[1]),
+      size,
+    };
+  const ev = JSON.parse(record) as StorageEvent;
+  return { cold: true, type: ev.type, key: ev.key, resourceVersion: ev.resourceVersion, size };
 }
 
 function parsedEntry(record: string): HistoryEntry {

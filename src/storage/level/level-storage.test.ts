@@ -10,10 +10,14 @@ import { runStorageConformance } from '../testing/conformance.js';
 import { INDEX, META_LAYOUT } from './layout.js';
 import { LevelStorage, type LevelStorageOptions } from './level-storage.js';
 
-/** The suite with the default cache (bodies mostly in memory), and with none (every body read from disk). */
+/**
+ * The suite with the default caches (bodies and events mostly in memory), with no body cache (every body read
+ * from disk) and with no event text in memory (every event a watch replays or a snapshot undoes read back).
+ */
 for (const [name, cache] of [
   ['LevelDB', {}],
   ['LevelDB, every body read from disk', { objectCacheBytes: 0 }],
+  ['LevelDB, every event read back from disk', { historyHotBytes: 0 }],
 ] as [string, Partial<LevelStorageOptions>][]) {
   runStorageConformance(name, async (opts = {}) => {
     const path = mkdtempSync(join(tmpdir(), 'level-conf-'));

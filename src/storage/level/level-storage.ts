@@ -22,11 +22,12 @@ import {
 } from '../interfaces.js';
 import { WatchHub } from '../watchers.js';
 import { type Batch, type BatchOp, GroupCommit } from './group-commit.js';
-import { entryBytes, EventHistory, type HistoryBounds, type HistoryEntry } from '../cache/history.js';
+import { type ColdStore, entryBytes, EventHistory, type HistoryBounds, type HistoryEntry, type HistorySlot } from '../cache/history.js';
 import { KeyLocks } from './key-locks.js';
 import {
   EVENT,
   eventKey,
+  coldEntryOf,
   eventRecord,
   historyEntryOf,
   INDEX,
@@ -49,12 +50,19 @@ export interface LevelStorageOptions {
   historyBytes?: number;
   /** How many bytes of bodies are kept in memory (default 32 MiB). */
   objectCacheBytes?: number;
+  /** How many bytes of the newest events keep their text in memory; older ones are read back (default 2 MiB). */
+  historyHotBytes?: number;
 }
 
 export const DEFAULT_HISTORY_SIZE = 10_000;
 export const DEFAULT_HISTORY_BYTES = 64 * 1024 * 1024;
 const LEVELDB_BLOCK_CACHE_BYTES = 2 * 1024 * 1024;
 export const DEFAULT_OBJECT_CACHE_BYTES = 32 * 1024 * 1024;
+/**
+ * The newest events' text kept in memory: enough for watches resumed after a short break; older events are
+ * read back from their `e/` records (10,000 events of 1 KB held in memory were 13.6 MiB of heap).
+ */
+const DEFAULT_HISTORY_HOT_BYTES = 2 * 1024 * 1024;
 /** Index entries read per step at start-up. */
 const LOAD_STEP = 1_000;
 
@@ -87,7 +95,8 @@ export class LevelStorage implements Storage {
   /** Readers waiting for a resourceVersion this store has not reached yet. */
   private readonly rvWaiters = new Set<{ rv: number; resolve: (reached: boolean) => void }>();
   /** History entries a batch drops, planned when it is written and applied once it is on disk. */
-  private readonly dropping = new WeakMap<Batch<Written>, HistoryEntry[]>();
+  private readonly dropping = new WeakMap<Batch<Written>, HistorySlot[]>();
+  private readonly coldStore: ColdStore;
   private state: 'new' | 'open' | 'closed' = 'new';
 
   constructor(private readonly options: LevelStorageOptions) {
@@ -95,7 +104,8 @@ export class LevelStorage implements Storage {
     // block once, in key order (its default of 8 MiB only added to the memory a full list leaves behind).
     this.db = new Level<string, string>(options.path, { keyEncoding: 'utf8', valueEncoding: 'utf8', cacheSize: LEVELDB_BLOCK_CACHE_BYTES });
     this.index = new ObjectIndex(new DiskBodies(this.db, options.objectCacheBytes ?? DEFAULT_OBJECT_CACHE_BYTES));
-    this.history = new EventHistory(this.bounds());
+    this.coldStore = { hotBytes: options.historyHotBytes ?? DEFAULT_HISTORY_HOT_BYTES, read: (rvs) => this.readEvents(rvs) };
+    this.history = new EventHistory(this.bounds(), 0, this.coldStore);
     this.log = new GroupCommit<Written>(
       this.db,
       {
@@ -160,7 +170,7 @@ export class LevelStorage implements Storage {
    */
   private async loadHistory(compacted: number): Promise<void> {
     const bounds = this.bounds();
-    const kept: HistoryEntry[] = [];
+    const kept: HistorySlot[] = [];
     let bytes = 0;
     let cut: number | undefined;
     scan: for await (const step of inSteps(this.db.iterator({ gte: EVENT, lt: `${EVENT}\uffff`, reverse: true }))) {
@@ -171,7 +181,7 @@ export class LevelStorage implements Storage {
           cut = rv;
           break scan;
         }
-        kept.push(historyEntryOf(record));
+        kept.push(coldEntryOf(record));
         bytes += record.length;
       }
     }
@@ -180,8 +190,20 @@ export class LevelStorage implements Storage {
       await this.db.put(META_COMPACTED, String(compacted), { sync: true });
       await this.db.clear({ gte: EVENT, lte: eventKey(cut) });
     }
-    this.history = new EventHistory(bounds, compacted);
+    this.history = new EventHistory(bounds, compacted, this.coldStore);
     this.history.apply(kept.reverse(), []);
+  }
+
+  /** Events read back for the history (one that a compaction deleted meanwhile is left out). */
+  private async readEvents(rvs: number[]): Promise<Map<number, HistoryEntry>> {
+    const records = await this.db.getMany(rvs.map(eventKey));
+    const read = new Map<number, HistoryEntry>();
+    for (const record of records) {
+      if (record === undefined) continue;
+      const entry = historyEntryOf(record);
+      read.set(entry.resourceVersion, entry);
+    }
+    return read;
   }
 
   async close(): Promise<void> {
@@ -237,7 +259,7 @@ export class LevelStorage implements Storage {
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
     this.checkOpen(prefix);
     opts.signal?.throwIfAborted();
-    return listFromCache(this.index, this.history, this.committedRv, prefix, opts);
+    return listFromCache(this.index, () => this.history, this.committedRv, prefix, opts);
   }
 
   async create(key: string, obj: KubeObject): Promise<KubeObject> {
@@ -276,7 +298,7 @@ export class LevelStorage implements Storage {
 
   async watch(prefix: string, opts: WatchOptions): Promise<Watch> {
     this.checkOpen(prefix);
-    return watchFromCache(this.history, this.hub, prefix, opts);
+    return watchFromCache(() => this.history, this.hub, prefix, opts);
   }
 
   async forgetHistory(): Promise<void> {
@@ -285,7 +307,7 @@ export class LevelStorage implements Storage {
     const compacted = this.committedRv;
     await this.db.put(META_COMPACTED, String(compacted), { sync: true });
     await this.db.clear({ gte: EVENT, lte: eventKey(compacted) });
-    this.history = new EventHistory(this.bounds(), compacted);
+    this.history = new EventHistory(this.bounds(), compacted, this.coldStore);
   }
 
   private checkOpen(key: string): void {
@@ -327,7 +349,7 @@ export class LevelStorage implements Storage {
     this.dropping.set(batch, dropped);
     if (dropped.length > 0) {
       batch.ops.push(...dropped.map((e) => ({ type: 'del' as const, key: eventKey(e.resourceVersion) })));
-      batch.ops.push({ type: 'put', key: META_COMPACTED, value: String((dropped.at(-1) as HistoryEntry).resourceVersion) });
+      batch.ops.push({ type: 'put', key: META_COMPACTED, value: String((dropped.at(-1) as HistorySlot).resourceVersion) });
     }
   }
 
