@@ -46,6 +46,7 @@ async function compare(subjects: Subject[], chosen: typeof OPERATION_TABLE): Pro
       try {
         await prepare(op, s);
         await op.check?.(s);
+        await op.warmUp?.(s);
         ready.push(s);
       } catch (err) {
         unready.set(s, `before the rounds: ${err instanceof Error ? err.message : String(err)}`);
