@@ -14,7 +14,7 @@ import type { ResourceScope } from '../registry/rest/scope.js';
 import { queryParam } from './handlers/query.js';
 import { requestSlot } from './request/context.js';
 import { negotiateOutput, type OutputFormat, tableApiVersion } from './negotiation/accept.js';
-import { type CachedRow, cellsJson, peekRow, rowOf } from './table/row-cache.js';
+import { type CachedRow, rowBytes, rowCacheFor, rowOf } from './table/row-cache.js';
 import { includeObjectOf, tableForObjects, tableHead } from './table/table.js';
 
 const JSON_TYPE = 'application/json';
@@ -133,7 +133,7 @@ const PIECE_ITEMS = 32;
  */
 export function writeRawList(reply: FastifyReply, scope: ResourceScope, rawItems: RawItems, metadata: ListMeta): Promise<FastifyReply> {
   const head = `${JSON.stringify({ apiVersion: scope.apiVersion, kind: scope.def.names.listKind, metadata }).slice(0, -1)},"items":[`;
-  return writeSpliced(reply, head, rawItems, (items) => items.join(','));
+  return writeSpliced(reply, head, rawItems, (items, from) => (from > 0 ? ',' : '') + items.join(','));
 }
 
 /**
@@ -153,53 +153,64 @@ export function writeRawTable(
     rows: [],
   });
   const now = Date.now();
+  const cache = rowCacheFor(scope.version, includeObject);
   // Rows the cache has are taken now (and their objects never read); the others are made from the text.
   const held = new Map<number, CachedRow>();
   const skip = (i: number): boolean => {
-    const row = peekRow(scope.version, includeObject, rawItems.keyOf(i), rawItems.resourceVersionOf(i));
+    const row = cache.peek(rawItems.keyOf(i), rawItems.resourceVersionOf(i));
     if (row) held.set(i, row);
     return row !== undefined;
   };
-  const render = (items: (string | undefined)[], from: number): string => {
-    let out = '';
+  const render = (items: (string | undefined)[], from: number): Buffer => {
+    const parts: Buffer[] = new Array(items.length);
     for (let j = 0; j < items.length; j++) {
       const i = from + j;
       let row = held.get(i);
       if (row) held.delete(i);
       else row = rowOf(scope.version, includeObject, rawItems.keyOf(i), rawItems.resourceVersionOf(i), items[j] as string);
-      out += `${j > 0 ? ',' : ''}{"cells":${cellsJson(row, now)},"object":${row.object}}`;
+      parts[j] = rowBytes(row, now);
     }
-    return out;
+    // Each row's bytes start with a comma; the body's first row drops it.
+    if (from === 0 && parts.length > 0) parts[0] = (parts[0] as Buffer).subarray(1);
+    return Buffer.concat(parts);
   };
   return writeSpliced(reply, head.slice(0, -2), rawItems, render, skip);
 }
 
+/** A piece of a spliced body: text, or bytes already encoded (Table rows). */
+type Piece = string | Buffer;
+
 /**
- * `head`, the items as `render` writes each piece of them (given its items and the index of the first), then
- * `]}`: one string, or a stream when large. `skip`: items not to read (see RawItems.chunks).
+ * `head`, the items as `render` writes each piece of them (given its items and the index of the first; a piece
+ * after the first starts with its comma), then `]}`: one body, or a stream when large. `skip`: items not to
+ * read (see RawItems.chunks).
  */
 async function writeSpliced(
   reply: FastifyReply,
   head: string,
   rawItems: RawItems,
-  render: (items: (string | undefined)[], from: number) => string,
+  render: (items: (string | undefined)[], from: number) => Piece,
   skip?: (i: number) => boolean,
 ): Promise<FastifyReply> {
   if (rawItems.length <= STREAMED_LIST_ITEMS) {
-    let body = head;
+    const parts: Piece[] = [head];
     let at = 0;
     for await (const items of rawItems.chunks(skip)) {
-      body += (at > 0 ? ',' : '') + render(items, at);
+      if (items.length === 0) continue;
+      parts.push(render(items, at));
       at += items.length;
     }
-    return writeBytes(reply, 200, JSON_TYPE, `${body}]}`);
+    parts.push(']}');
+    if (parts.every((p) => typeof p === 'string')) return writeBytes(reply, 200, JSON_TYPE, parts.join(''));
+    const body = Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+    return reply.code(200).header('Content-Type', JSON_TYPE).serializer(asIs).send(body);
   }
-  async function* pieces(): AsyncGenerator<string> {
+  async function* pieces(): AsyncGenerator<Piece> {
     yield head;
     let at = 0;
     for await (const items of rawItems.chunks(skip)) {
       for (let i = 0; i < items.length; i += PIECE_ITEMS) {
-        yield (at > 0 ? ',' : '') + render(items.slice(i, i + PIECE_ITEMS), at);
+        yield render(items.slice(i, i + PIECE_ITEMS), at);
         at += Math.min(PIECE_ITEMS, items.length - i);
       }
     }

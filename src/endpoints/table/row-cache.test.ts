@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { builtinDefinitionsPath, loadDefinitions } from '../../registry/definitions/load.js';
 import { wardleCodeStrategies } from '../../registry/wardle/index.js';
-import { cellsJson, peekRow, rowOf } from './row-cache.js';
+import { cellsJson, RowCache, rowBytes, rowCacheFor, rowOf } from './row-cache.js';
 import { tableForObjects } from './table.js';
 
 describe('the Table row cache', async () => {
@@ -31,16 +31,16 @@ describe('the Table row cache', async () => {
 
   it('keeps one row per key at its resourceVersion: found without the text; a new resourceVersion replaces it', () => {
     const first = rowOf(version, 'Metadata', '/k/d', 1, JSON.stringify(flunder('d', 'x')));
-    expect(peekRow(version, 'Metadata', '/k/d', 1)).toBe(first);
-    expect(peekRow(version, 'Metadata', '/k/d', 2)).toBeUndefined();
+    expect(rowCacheFor(version, 'Metadata').peek('/k/d', 1)).toBe(first);
+    expect(rowCacheFor(version, 'Metadata').peek('/k/d', 2)).toBeUndefined();
     const written = rowOf(version, 'Metadata', '/k/d', 2, JSON.stringify(flunder('d', 'changed')));
     expect(written).not.toBe(first);
     expect(written.cells).toContain('"changed"');
-    expect(peekRow(version, 'Metadata', '/k/d', 1)).toBeUndefined();
+    expect(rowCacheFor(version, 'Metadata').peek('/k/d', 1)).toBeUndefined();
     // A body of unknown resourceVersion (from the history) is rendered, never cached.
     const unknown = rowOf(version, 'Metadata', '/k/d', -1, JSON.stringify(flunder('d', 'older')));
     expect(unknown.cells).toContain('"older"');
-    expect(peekRow(version, 'Metadata', '/k/d', 2)).toBe(written);
+    expect(rowCacheFor(version, 'Metadata').peek('/k/d', 2)).toBe(written);
   });
 
   it('renders ages when the Table is written, not when the row was cached', () => {
@@ -48,5 +48,38 @@ describe('the Table row cache', async () => {
     const created = Date.parse('2026-11-30T10:00:00Z');
     expect(JSON.parse(cellsJson(row, created + 5 * 60_000)).at(-1)).toBe('5m');
     expect(JSON.parse(cellsJson(row, created + 3 * 3600_000)).at(-1)).toBe('3h');
+  });
+
+  it('writes a row as bytes after a comma, the same through a second of the clock and re-rendered in the next', () => {
+    const row = rowOf(version, 'Metadata', '/k/f', 1, JSON.stringify(flunder('f', 'x')));
+    const created = Date.parse('2026-11-30T10:00:00Z');
+    const at = (ms: number) => rowBytes(row, created + ms);
+    const parsed = (b: Buffer) => JSON.parse(b.subarray(1).toString()) as { cells: unknown[]; object: unknown };
+    expect(at(65_000).subarray(0, 1).toString()).toBe(',');
+    expect(parsed(at(65_000))).toEqual({ cells: JSON.parse(cellsJson(row, created + 65_000)), object: JSON.parse(row.object) });
+    // The same second: the same bytes, not encoded again; the next second: the age moves on.
+    expect(at(65_999)).toBe(at(65_000));
+    expect(parsed(at(66_000)).cells.at(-1)).toBe('66s');
+    // An age counted from a fraction of a second is never kept: its text can change within a second.
+    const fractional = rowOf(version, 'Metadata', '/k/g', 1, JSON.stringify(flunder('g', 'x', '2026-11-30T10:00:00.500Z')));
+    expect(rowBytes(fractional, created + 1_000)).not.toBe(rowBytes(fractional, created + 1_000));
+  });
+
+  it('holds rows up to its bound in bytes, the least recently made out first', () => {
+    const cache = new RowCache(3_000);
+    const row = (n: number) => ({ cells: ['"x"'], object: 'o'.repeat(n), wholeSeconds: true });
+    cache.set('/k/a', 1, row(500));
+    cache.set('/k/b', 1, row(500));
+    cache.set('/k/a', 2, row(500)); // rewritten: now the newest
+    cache.set('/k/c', 1, row(500));
+    expect(cache.peek('/k/b', 1)).toBeUndefined();
+    expect(cache.peek('/k/a', 2)).toBeDefined();
+    expect(cache.peek('/k/c', 1)).toBeDefined();
+    expect(cache.totalBytes).toBeLessThanOrEqual(3_000);
+    // A row larger than the whole bound is not kept, and evicts nothing.
+    cache.set('/k/huge', 1, row(5_000));
+    expect(cache.peek('/k/huge', 1)).toBeUndefined();
+    expect(cache.peek('/k/c', 1)).toBeDefined();
+    expect(cache.peek('/k/c', -1)).toBeUndefined();
   });
 });
