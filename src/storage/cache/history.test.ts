@@ -35,15 +35,27 @@ describe('EventHistory with a cold store', () => {
     expect(h.size).toBe(10);
     expect(h.totalBytes).toBe(bytesBefore);
     // Without the bodies read back, a replay from the start cannot be given; from near the present it can.
-    expect(h.since(0)).toBeUndefined();
-    expect(h.since(8)?.map((e) => e.resourceVersion)).toEqual([9, 10]);
+    expect(h.since(0, '/g/t/')).toBeUndefined();
+    expect(h.since(8, '/g/t/')?.map((e) => e.resourceVersion)).toEqual([9, 10]);
     expect(cold.asked).toEqual([]);
 
     const bodies = await h.readCold(0, '/g/t/');
-    expect(h.since(0, bodies)?.map((e) => e.resourceVersion)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(h.since(0, '/g/t/', bodies)?.map((e) => e.resourceVersion)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     // Only cold entries under the prefix are read.
     expect(cold.asked).toEqual([[1, 2, 3, 4, 5, 6, 7, 8]]);
     expect((await h.readCold(0, '/other/')).size).toBe(0);
+  });
+
+  it('replays one prefix from its own cold events, whatever other prefixes hold', async () => {
+    const cold = store(0);
+    const h = new EventHistory({ maxEvents: 100, maxBytes: 1 << 20 }, 0, cold);
+    const written = [entry(1, '/g/a/ns/x'), entry(2, '/g/b/ns/y'), entry(3, '/g/a/ns/x')];
+    for (const e of written) cold.all.set(e.resourceVersion, e);
+    h.apply(written, []);
+    const bodies = await h.readCold(0, '/g/a/');
+    expect(cold.asked).toEqual([[1, 3]]);
+    expect(h.since(0, '/g/a/', bodies)?.map((e) => e.resourceVersion)).toEqual([1, 3]);
+    expect(h.since(0, '/g/', bodies)).toBeUndefined();
   });
 
   it('undoes cold events for a snapshot only with their bodies, and keeps ADDED without reading', async () => {
@@ -72,9 +84,9 @@ describe('EventHistory with a cold store', () => {
     }
     expect(h.size).toBe(4);
     expect(h.compacted).toBe(6);
-    expect(h.since(6)).toBeUndefined();
-    expect(h.since(9)?.map((e) => e.resourceVersion)).toEqual([10]);
-    expect(h.since(6, cold.all)?.map((e) => e.resourceVersion)).toEqual([7, 8, 9, 10]);
+    expect(h.since(6, '/g/t/')).toBeUndefined();
+    expect(h.since(9, '/g/t/')?.map((e) => e.resourceVersion)).toEqual([10]);
+    expect(h.since(6, '/g/t/', cold.all)?.map((e) => e.resourceVersion)).toEqual([7, 8, 9, 10]);
     expect(isCold(entry(1))).toBe(false);
   });
 
@@ -84,6 +96,6 @@ describe('EventHistory with a cold store', () => {
       Array.from({ length: 50 }, (_, i) => entry(i + 1)),
       [],
     );
-    expect(h.since(0)?.length).toBe(50);
+    expect(h.since(0, '/g/t/')?.length).toBe(50);
   });
 });

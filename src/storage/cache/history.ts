@@ -129,15 +129,18 @@ export class EventHistory {
     this.cool();
   }
 
-  /** Entries strictly after `rv`, oldest first; undefined when one of them is cold and not in `bodies`. */
-  since(rv: number, bodies?: Map<number, HistoryEntry>): HistoryEntry[] | undefined {
-    const after = this.entries.slice(this.after(rv));
-    const out: HistoryEntry[] = new Array(after.length);
-    for (let i = 0; i < after.length; i++) {
-      const e = after[i] as HistorySlot;
+  /**
+   * The entries under `prefix` strictly after `rv`, oldest first; undefined when one of them is cold and not in
+   * `bodies`.
+   */
+  since(rv: number, prefix: string, bodies?: Map<number, HistoryEntry>): HistoryEntry[] | undefined {
+    const out: HistoryEntry[] = [];
+    for (let i = this.after(rv); i < this.entries.length; i++) {
+      const e = this.entries[i] as HistorySlot;
+      if (!e.key.startsWith(prefix)) continue;
       const entry = isCold(e) ? bodies?.get(e.resourceVersion) : e;
       if (!entry) return undefined;
-      out[i] = entry;
+      out.push(entry);
     }
     return out;
   }

@@ -46,15 +46,13 @@ export async function watchFromCache(history: () => EventHistory, hub: WatchHub,
     // The replay and joining the fan-out happen in one turn: no event falls between them.
     const h = history();
     if (opts.resourceVersion < h.compacted) throw expired(prefix, opts.resourceVersion, h.compacted);
-    const replay = h.since(opts.resourceVersion, bodies);
+    const replay = h.since(opts.resourceVersion, prefix, bodies);
     if (!replay) {
       if (attempt === COLD_READS) throw expired(prefix, opts.resourceVersion, h.compacted);
       continue;
     }
     const watch = new BufferedWatch(prefix, opts.predicate, () => hub.remove(watch), opts.resourceVersion);
-    for (const e of replay) {
-      if (e.key.startsWith(prefix)) watch.offer(toStorageEvent(e), entryBytes(e));
-    }
+    for (const e of replay) watch.offer(toStorageEvent(e), entryBytes(e));
     hub.add(watch);
     opts.signal?.addEventListener('abort', () => watch.stop(), { once: true });
     return watch;

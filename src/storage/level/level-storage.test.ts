@@ -156,6 +156,22 @@ describe('LevelStorage', () => {
     });
   });
 
+  it('replays a watch and undoes a snapshot of one resource from events read back from disk, whatever other resources wrote', async () => {
+    await withStore('level-cold', { historyHotBytes: 0 }, async (s) => {
+      const a = await s.create('/g/a/ns/x', thing('x', { n: 1 }));
+      await s.create('/g/b/ns/y', thing('y'));
+      await s.update('/g/a/ns/x', (o) => ({ ...o, spec: { n: 2 } }));
+      await s.create('/g/b/ns/z', thing('z'));
+      const w = await s.watch('/g/a/', { resourceVersion: Number(a.metadata.resourceVersion) - 1 });
+      expect((await w.next())?.type).toBe('ADDED');
+      const modified = await w.next();
+      expect([modified?.type, modified?.object.spec]).toEqual(['MODIFIED', { n: 2 }]);
+      w.stop();
+      const then = await s.list('/g/a/', { resourceVersion: Number(a.metadata.resourceVersion) });
+      expect(then.items.map((o) => o.spec)).toEqual([{ n: 1 }]);
+    });
+  });
+
   it('gives 500 concurrent creates 500 distinct resourceVersions, all durable', async () => {
     await withStore('level-group', {}, async (s) => {
       const results = await Promise.all(
