@@ -95,8 +95,14 @@ export class BufferedWatch implements Watch {
 
 export class WatchHub {
   private readonly watches = new Set<BufferedWatch>();
+  private closed = false;
 
+  /** A watch that joins once the store has closed (it read old events from disk meanwhile) ends at once. */
   add(w: BufferedWatch): void {
+    if (this.closed) {
+      w.stop();
+      return;
+    }
     this.watches.add(w);
   }
 
@@ -118,7 +124,14 @@ export class WatchHub {
     for (const w of this.watches) w.advance(resourceVersion);
   }
 
+  /** Ends every watch; new ones may still join (etcd's cache ends them all when it lists again). */
   endAll(): void {
     for (const w of [...this.watches]) w.stop();
+  }
+
+  /** Ends every watch, and any that joins later: the store has closed. */
+  close(): void {
+    this.closed = true;
+    this.endAll();
   }
 }

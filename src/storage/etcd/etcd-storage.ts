@@ -114,7 +114,7 @@ export class EtcdStorage implements Storage {
     clearTimeout(this.rewatchTimer);
     clearInterval(this.progressTimer);
     this.stream?.close();
-    this.hub.endAll();
+    this.hub.close();
     for (const w of this.rvWaiters) w.resolve(false);
     this.client.close();
   }

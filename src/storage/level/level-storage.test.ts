@@ -172,6 +172,22 @@ describe('LevelStorage', () => {
     });
   });
 
+  it('ends a watch that joins while the store closes (it was reading old events from disk)', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'level-closing-'));
+    const s = new LevelStorage({ path, historyHotBytes: 0 });
+    await s.open();
+    try {
+      await s.create('/g/a/ns/x', thing('x'));
+      const joining = s.watch('/g/a/', { resourceVersion: 0 });
+      await s.close();
+      // Ended (or refused, had the read found LevelDB closed), not left waiting for events that never come.
+      const w = await joining.catch(() => undefined);
+      if (w) expect(await w.next()).toBeUndefined();
+    } finally {
+      rmSync(path, { recursive: true, force: true });
+    }
+  });
+
   it('gives 500 concurrent creates 500 distinct resourceVersions, all durable', async () => {
     await withStore('level-group', {}, async (s) => {
       const results = await Promise.all(

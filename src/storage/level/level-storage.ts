@@ -210,7 +210,7 @@ export class LevelStorage implements Storage {
     if (this.state !== 'open') return;
     await this.log.drain();
     this.state = 'closed';
-    this.hub.endAll();
+    this.hub.close();
     await this.db.close();
   }
 
