@@ -28,7 +28,7 @@ export function tokenReviewAuthenticator(review: TokenReviewer, ttlSeconds: numb
       if (!m?.[1]) return undefined;
       const key = createHash('sha256').update(m[1]).digest('hex');
       let entry = cache.get(key);
-      metrics?.tokenCache.inc({ status: entry ? 'hit' : 'miss' });
+      metrics?.tokenCache.inc([entry ? 'hit' : 'miss']);
       if (!entry) {
         const token = m[1];
         const status = metrics

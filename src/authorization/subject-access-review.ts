@@ -74,11 +74,11 @@ export function subjectAccessReviewAuthorizer(review: SubjectAccessReviewer, opt
       const key = JSON.stringify(spec);
       const cached = cache.get(key);
       if (cached) {
-        metrics?.authzCache.inc({ status: 'hit' });
+        metrics?.authzCache.inc(['hit']);
         return cached;
       }
       let pending = inFlight.get(key);
-      metrics?.authzCache.inc({ status: pending ? 'shared' : 'miss' });
+      metrics?.authzCache.inc([pending ? 'shared' : 'miss']);
       if (!pending) {
         const call = (): Promise<SubjectAccessReviewStatus> => review(spec);
         pending = (metrics ? metrics.timeReview(metrics.authzRequests, metrics.authzDuration, call) : call())
