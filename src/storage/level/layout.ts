@@ -35,23 +35,28 @@ const RECORD_HEAD = /^\{"type":"(ADDED|MODIFIED|DELETED)","key":("(?:[^"\\]|\\.)
 /** The end of a record as `eventRecord` writes it: its resourceVersion. */
 const RECORD_RV = /,"resourceVersion":(\d+)\}$/;
 
-/**
- * The history entry of a stored event, its bodies parsed only when first read: start-up loads thousands of
- * events, and most are never read before they are dropped.
- */
-export function historyEntryOf(record: string): HistoryEntry {
+/** What a record as `eventRecord` writes it is, read off its ends without parsing its bodies. */
+function recordHead(record: string): { type: WatchEventType; key: string; resourceVersion: number } | undefined {
   const head = RECORD_HEAD.exec(record);
   const rv = RECORD_RV.exec(record);
-  if (!head || !rv) return parsedEntry(record);
+  if (!head || !rv) return undefined;
+  return { type: head[1] as WatchEventType, key: JSON.parse(head[2] as string) as string, resourceVersion: Number(rv[1]) };
+}
+
+/**
+ * The history entry of a stored event read back from disk, its bodies parsed only when first read: a list at
+ * an older resourceVersion reads back events whose bodies it never needs (an ADDED one is undone by its key).
+ */
+export function historyEntryOf(record: string): HistoryEntry {
+  const head = recordHead(record);
+  if (!head) return parsedEntry(record);
   let bodies: { json: string; prevJson?: string } | undefined;
   const parsed = () => {
     bodies ??= parsedEntry(record);
     return bodies;
   };
   return {
-    type: head[1] as WatchEventType,
-    key: JSON.parse(head[2] as string) as string,
-    resourceVersion: Number(rv[1]),
+    ...head,
     size: record.length + 64,
     get json() {
       return parsed().json;
@@ -64,19 +69,12 @@ export function historyEntryOf(record: string): HistoryEntry {
 
 /** What the history keeps of a stored event it does not hold the text of: what it is and what it costs. */
 export function coldEntryOf(record: string): ColdEntry {
-  const head = RECORD_HEAD.exec(record);
-  const rv = RECORD_RV.exec(record);
-  const size = record.length + 64;
-  if (head && rv)
-    return {
-      cold: true,
-      type: head[1] as WatchEventType,
-      key: JSON.parse(head[2] as string) as string,
-      resourceVersion: Number(rv[1]),
-      size,
-    };
-  const ev = JSON.parse(record) as StorageEvent;
-  return { cold: true, type: ev.type, key: ev.key, resourceVersion: ev.resourceVersion, size };
+  let head = recordHead(record);
+  if (!head) {
+    const ev = JSON.parse(record) as StorageEvent;
+    head = { type: ev.type, key: ev.key, resourceVersion: ev.resourceVersion };
+  }
+  return { cold: true, ...head, size: record.length + 64 };
 }
 
 function parsedEntry(record: string): HistoryEntry {
