@@ -8,7 +8,6 @@
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import type { KubeObject } from '../apimachinery/types.js';
-import { BackupWriter } from '../backup/format.js';
 import type { ResourceDefinition } from '../registry/definitions/types.js';
 import { objectKey } from '../registry/keys.js';
 import { Cluster, statusMessage } from '../server/cluster-client.js';
@@ -61,6 +60,8 @@ export async function runBackup(opts: BackupOptions): Promise<{ count: number; r
   const errs = opts.validate();
   if (errs.length > 0) throw new Error(errs.join('; '));
   const definitions = await opts.definitions.load();
+  // Loaded here, not at start: only backup and restore read or write the file format.
+  const { BackupWriter } = await import('../backup/format.js');
   const cluster = await Cluster.load(opts.target.kubeconfig);
   const get = async (path: string): Promise<ListPage> => {
     const res = await cluster.get<ListPage>(path);

@@ -5,8 +5,6 @@
  */
 import type { Command } from 'commander';
 import { Cluster } from '../server/cluster-client.js';
-import { diagnose } from '../doctor/doctor.js';
-import { formatText } from '../doctor/report.js';
 
 interface DoctorFlags {
   kubeconfig?: string;
@@ -30,6 +28,8 @@ export function addDoctorCommand(program: Command): void {
     .option('-o, --output <format>', 'text or json', 'text')
     .action(async (flags: DoctorFlags) => {
       if (flags.output !== 'text' && flags.output !== 'json') throw new Error(`--output must be text or json, not ${flags.output}`);
+      // Loaded here, not at start: the server's own start-up never runs the checks.
+      const [{ diagnose }, { formatText }] = await Promise.all([import('../doctor/doctor.js'), import('../doctor/report.js')]);
       const report = await diagnose(await Cluster.load(flags.kubeconfig), { apiServices: flags.apiservice, group: flags.group });
       process.stdout.write(flags.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatText(report));
       process.exitCode = report.healthy ? 0 : 1;

@@ -8,9 +8,7 @@
  * restore's writes as changes.
  */
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { BackupError, BackupReader } from '../backup/format.js';
 import { newStorage } from '../storage/factory.js';
 import { CommandOptions, type Flags, type OptionGroup } from './options/group.js';
 import { StorageOptions } from './options/storage.js';
@@ -53,14 +51,13 @@ export async function runRestore(opts: RestoreOptions): Promise<{ count: number;
   const errs = opts.validate();
   if (errs.length > 0) throw new Error(errs.join('; '));
   const path = opts.source.input as string;
+  // Loaded here, not at start: only backup and restore read or write the file format.
+  const [{ createInterface }, format] = await Promise.all([import('node:readline'), import('../backup/format.js')]);
   const lines = () => createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-  let reader: BackupReader;
-  try {
-    reader = await BackupReader.open(lines);
-  } catch (err) {
-    if (err instanceof BackupError) throw new Error(`${path}: ${err.message}; nothing was restored`);
+  const reader = await format.BackupReader.open(lines).catch((err: unknown) => {
+    if (err instanceof format.BackupError) throw new Error(`${path}: ${err.message}; nothing was restored`);
     throw err;
-  }
+  });
   const storage = await newStorage(opts.storage.toConfig());
   await storage.open();
   try {
