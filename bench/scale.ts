@@ -1,8 +1,9 @@
 /**
  * Memory, start-up, lists and writes by collection size: for each count of `BENCH_SCALE` (comma separated; 0,
  * 10,000 and 100,000 by default; 1,000,000 when asked), a LevelDB store is filled with that many Flunders of
- * about 1 KB, a local server started on it and measured: spawn to serving, RSS once serving, first byte and
- * whole time of a full JSON list and the RSS peak over two of them, and create throughput with that many stored.
+ * about 1 KB, a local server started on it and measured: spawn to serving, RSS once serving and at rest, first
+ * byte and whole time of a full JSON list and the RSS peak over two of them, and create throughput with that
+ * many stored.
  *
  * The store is written in this process in the LevelDB layout, with copies of one Flunder the server created (so
  * they are what the API would have stored): a million creates over HTTPS would take a quarter of an hour
@@ -22,7 +23,15 @@ import { localAdminTls, send, startServer, type Tls } from './cannon.js';
 export interface ScaleFigure {
   objects: number;
   startMs: number;
+  /** One second after the server said it serves. */
   rssMiB: number;
+  /**
+   * After REST_MS more without a request: V8 gives the young generation that start-up grew back to the
+   * system only when its memory reducer runs, 8 s after the last full collection. This is what a server
+   * that has been up a while holds between requests.
+   */
+  restMiB: number;
+  restAnonMiB: number;
   /** The RSS peak over two full lists read one after the other. */
   peakMiB: number;
   /**
@@ -45,6 +54,7 @@ const PATH = `/apis/wardle.example.com/v1alpha1/namespaces/${NAMESPACE}/flunders
 const KEY_PREFIX = `/wardle.example.com/flunders/${NAMESPACE}/`;
 const CREATES = 2_000;
 const CREATE_CONCURRENCY = 16;
+const REST_MS = 10_000;
 
 /** The process's resident memory in MiB, whole and anonymous. */
 function rssMiB(pid: number): { rss: number; anon: number } {
@@ -176,6 +186,8 @@ export async function benchScale(scales: number[]): Promise<ScaleFigure[]> {
       try {
         await new Promise((r) => setTimeout(r, 1000));
         const rss = rssMiB(pid);
+        await new Promise((r) => setTimeout(r, REST_MS - 1000));
+        const rest = rssMiB(pid);
         const peak = { ...rss };
         const sample = (): void => {
           const now = rssMiB(pid);
@@ -193,6 +205,8 @@ export async function benchScale(scales: number[]): Promise<ScaleFigure[]> {
           rssMiB: rss.rss,
           peakMiB: peak.rss,
           rssAnonMiB: rss.anon,
+          restMiB: rest.rss,
+          restAnonMiB: rest.anon,
           peakAnonMiB: peak.anon,
           listFirstByteMs: Math.min(...lists.map((l) => l.firstByteMs)),
           listMs: Math.min(...lists.map((l) => l.ms)),
@@ -215,6 +229,7 @@ export function printScale(figures: ScaleFigure[]): void {
     'objects'.padStart(10),
     'start ms'.padStart(9),
     'RSS MiB (anon)'.padStart(15),
+    'at rest (anon)'.padStart(15),
     'peak over 2 lists (anon)'.padStart(25),
     'list 1st byte ms'.padStart(17),
     'list ms'.padStart(8),
@@ -227,6 +242,7 @@ export function printScale(figures: ScaleFigure[]): void {
       f.objects.toLocaleString('en-US').padStart(10),
       String(f.startMs).padStart(9),
       `${f.rssMiB.toFixed(0)} (${f.rssAnonMiB.toFixed(0)})`.padStart(15),
+      `${f.restMiB.toFixed(0)} (${f.restAnonMiB.toFixed(0)})`.padStart(15),
       `${f.peakMiB.toFixed(0)} (${f.peakAnonMiB.toFixed(0)})`.padStart(25),
       f.listFirstByteMs.toFixed(1).padStart(17),
       f.listMs.toFixed(0).padStart(8),
