@@ -39,6 +39,6 @@ describe('delegating authenticator', () => {
       }),
     });
     expect(proxied.anonymous).toBe(false);
-    expect(proxied.identityHeaders?.()).toEqual({ names: ['X-Remote-User', 'X-Remote-Group'], prefixes: ['X-Remote-Extra-'] });
+    expect(proxied.identityHeaders?.()).toEqual({ names: ['x-remote-user', 'x-remote-group'], prefixes: ['x-remote-extra-'] });
   });
 });

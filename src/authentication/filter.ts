@@ -12,7 +12,10 @@ export interface AuthenticationOptions {
   authenticator: Authenticator;
   /** Requests with no credentials at all become `system:anonymous`; bad credentials are always a 401. */
   anonymous: boolean;
-  /** The front-proxy identity headers and extra-header prefixes, removed once a request is authenticated. */
+  /**
+   * The front-proxy identity headers and extra-header prefixes, lowercased as Node's parsed headers are,
+   * removed once a request is authenticated.
+   */
   identityHeaders?: () => { names: string[]; prefixes: string[] };
 }
 
@@ -28,9 +31,9 @@ export function installAuthentication(app: FastifyInstance, opts: Authentication
     if (!res && !opts.anonymous) throw newUnauthorized();
     setUser(req, res?.user ?? ANONYMOUS);
     delete req.headers.authorization;
-    const identity = opts.identityHeaders?.() ?? { names: [], prefixes: [] };
-    const names = identity.names.map((h) => h.toLowerCase());
-    const prefixes = identity.prefixes.map((h) => h.toLowerCase());
+    const identity = opts.identityHeaders?.();
+    if (!identity) return;
+    const { names, prefixes } = identity;
     for (const h of Object.keys(req.headers)) {
       if (names.includes(h) || prefixes.some((p) => h.startsWith(p))) delete req.headers[h];
     }

@@ -20,33 +20,64 @@ export interface RequestHeaderConfig {
   extraHeaderPrefixes: string[];
 }
 
+/** A config's header names and prefixes, lowercased once per config rather than on every request. */
+interface Prepared {
+  usernames: string[];
+  uids: string[];
+  groups: string[];
+  prefixes: string[];
+  names: Set<string>;
+  /** What the authentication filter strips once the request is authenticated. */
+  identity: { names: string[]; prefixes: string[] };
+}
+
+const prepared = new WeakMap<RequestHeaderConfig, Prepared>();
+
+function prepare(c: RequestHeaderConfig): Prepared {
+  let p = prepared.get(c);
+  if (!p) {
+    const lower = (xs: string[]): string[] => xs.map((x) => x.toLowerCase());
+    const [usernames, uids, groups, prefixes] = [
+      lower(c.usernameHeaders),
+      lower(c.uidHeaders),
+      lower(c.groupHeaders),
+      lower(c.extraHeaderPrefixes),
+    ];
+    const names = new Set([...usernames, ...uids, ...groups]);
+    p = { usernames, uids, groups, prefixes, names, identity: { names: [...names], prefixes } };
+    prepared.set(c, p);
+  }
+  return p;
+}
+
 /**
- * Every header's values, one per occurrence, from the raw header list: the parsed headers join repeats with
- * ", ", which would turn two groups into one.
+ * The identity headers' values, one per occurrence, from the raw header list (the parsed headers join
+ * repeats with ", ", which would turn two groups into one), in the order each header first appears.
  */
-function distinctHeaders(req: FastifyRequest): Map<string, string[]> {
+function identityValues(req: FastifyRequest, p: Prepared): Map<string, string[]> {
   const raw = req.raw.rawHeaders;
   const out = new Map<string, string[]>();
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = (raw[i] as string).toLowerCase();
-    const list = out.get(name) ?? [];
-    list.push(raw[i + 1] as string);
-    out.set(name, list);
+    if (!p.names.has(name) && !p.prefixes.some((prefix) => name.startsWith(prefix))) continue;
+    const list = out.get(name);
+    if (list) list.push(raw[i + 1] as string);
+    else out.set(name, [raw[i + 1] as string]);
   }
   return out;
 }
 
 function first(headers: Map<string, string[]>, names: string[]): string {
   for (const n of names) {
-    const v = headers.get(n.toLowerCase())?.find((x) => x.length > 0);
+    const v = headers.get(n)?.find((x) => x.length > 0);
     if (v) return v;
   }
   return '';
 }
 
-/** The header names and prefixes to strip once the request is authenticated. */
+/** The header names and prefixes to strip once the request is authenticated, lowercased. */
 export function identityHeaders(c: RequestHeaderConfig): { names: string[]; prefixes: string[] } {
-  return { names: [...c.usernameHeaders, ...c.uidHeaders, ...c.groupHeaders], prefixes: c.extraHeaderPrefixes };
+  return prepare(c).identity;
 }
 
 export function requestHeaderAuthenticator(config: () => RequestHeaderConfig | undefined): Authenticator {
@@ -60,16 +91,16 @@ export function requestHeaderAuthenticator(config: () => RequestHeaderConfig | u
       if (c.allowedNames.length > 0 && !c.allowedNames.includes(commonName)) {
         throw new CertificateError(`x509: subject with cn=${commonName} is not in the allowed list`);
       }
-      const headers = distinctHeaders(req);
-      const name = first(headers, c.usernameHeaders);
+      const p = prepare(c);
+      const headers = identityValues(req, p);
+      const name = first(headers, p.usernames);
       if (!name) return undefined;
       const user: UserInfo = { name, groups: [], extra: {} };
-      const uid = first(headers, c.uidHeaders);
+      const uid = first(headers, p.uids);
       if (uid) user.uid = uid;
-      for (const h of c.groupHeaders) user.groups.push(...(headers.get(h.toLowerCase()) ?? []));
-      const prefixes = c.extraHeaderPrefixes.map((p) => p.toLowerCase());
+      for (const h of p.groups) user.groups.push(...(headers.get(h) ?? []));
       for (const [header, vs] of headers) {
-        const prefix = prefixes.find((p) => header.startsWith(p));
+        const prefix = p.prefixes.find((prefix) => header.startsWith(prefix));
         if (!prefix || !vs) continue;
         let key = header.slice(prefix.length);
         try {

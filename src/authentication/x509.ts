@@ -58,8 +58,15 @@ export function verifyChain(chain: X509Certificate[], roots: X509Certificate[], 
   throw new CertificateError('x509: certificate signed by unknown authority');
 }
 
-/** CN and O values of a subject as Node renders it (`CN=alice\nO=dev\nO=ops`). */
+const namesOf = new WeakMap<X509Certificate, { commonName: string; organizations: string[] }>();
+
+/**
+ * CN and O values of a subject as Node renders it (`CN=alice\nO=dev\nO=ops`). Kept per certificate object:
+ * a connection's verified leaf is the same object for each of its requests.
+ */
 export function subjectNames(cert: X509Certificate): { commonName: string; organizations: string[] } {
+  const known = namesOf.get(cert);
+  if (known) return known;
   let commonName = '';
   const organizations: string[] = [];
   for (const line of cert.subject.split('\n')) {
@@ -69,7 +76,9 @@ export function subjectNames(cert: X509Certificate): { commonName: string; organ
     if (key === 'CN') commonName = value;
     if (key === 'O') organizations.push(value);
   }
-  return { commonName, organizations };
+  const names = { commonName, organizations };
+  namesOf.set(cert, names);
+  return names;
 }
 
 interface Verified {
@@ -123,7 +132,7 @@ export function x509Authenticator(caBundle: () => X509Certificate[]): Authentica
       if (!leaf) return undefined;
       const { commonName, organizations } = subjectNames(leaf);
       if (!commonName) throw new CertificateError('x509: certificate has no common name');
-      return { user: { name: commonName, groups: organizations, extra: {} } };
+      return { user: { name: commonName, groups: [...organizations], extra: {} } };
     },
   };
 }

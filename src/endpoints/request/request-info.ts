@@ -20,7 +20,6 @@ export function isTruthy(value: string | null | undefined): boolean {
 export function newRequestInfo(method: string, url: string): RequestInfo {
   const q = url.indexOf('?');
   const path = q >= 0 ? url.slice(0, q) : url;
-  const query = new URLSearchParams(q >= 0 ? url.slice(q + 1) : '');
   const info: RequestInfo = {
     isResourceRequest: false,
     path,
@@ -34,40 +33,37 @@ export function newRequestInfo(method: string, url: string): RequestInfo {
     name: '',
     parts: [],
   };
-  let parts = path
-    .replace(/^\/+|\/+$/g, '')
-    .split('/')
-    .filter((p) => p !== '');
-  if (parts.length < 1 || !API_PREFIXES.has(parts[0] as string)) return info;
-  info.apiPrefix = parts[0] as string;
-  parts = parts.slice(1);
+  // Every request runs this: the segments are walked by index rather than sliced, and the query is parsed
+  // only for a collection get, the one case that reads it.
+  const segments = path.split('/').filter((p) => p !== '');
+  let at = 0;
+  if (segments.length < 1 || !API_PREFIXES.has(segments[0] as string)) return info;
+  info.apiPrefix = segments[at++] as string;
   if (info.apiPrefix === 'apis') {
-    if (parts.length < 2) return info;
-    info.apiGroup = parts[0] as string;
-    parts = parts.slice(1);
+    if (segments.length - at < 2) return info;
+    info.apiGroup = segments[at++] as string;
   }
-  if (parts.length < 1) return info;
-  info.apiVersion = parts[0] as string;
-  parts = parts.slice(1);
-  if (parts.length < 1) return info;
+  if (segments.length - at < 1) return info;
+  info.apiVersion = segments[at++] as string;
+  if (segments.length - at < 1) return info;
   info.isResourceRequest = true;
   // Any other method on a resource has no verb, so no rule can allow it.
   info.verb = VERB_OF_METHOD[method.toUpperCase()] ?? '';
-  if (parts[0] === 'watch') {
+  if (segments[at] === 'watch') {
     info.verb = 'watch';
-    parts = parts.slice(1);
+    at++;
   }
-  if (parts[0] === 'namespaces') {
-    if (parts.length > 1) {
-      info.namespace = parts[1] as string;
-      if (parts.length > 2 && !NAMESPACE_SUBRESOURCES.has(parts[2] as string)) parts = parts.slice(2);
-    }
+  if (segments[at] === 'namespaces' && segments.length - at > 1) {
+    info.namespace = segments[at + 1] as string;
+    if (segments.length - at > 2 && !NAMESPACE_SUBRESOURCES.has(segments[at + 2] as string)) at += 2;
   }
+  const parts = segments.slice(at);
   info.parts = parts;
   if (parts.length >= 3 && !SPECIAL_VERBS_NO_SUBRESOURCES.has(info.verb)) info.subresource = parts[2] as string;
   if (parts.length >= 2) info.name = parts[1] as string;
   if (parts.length >= 1) info.resource = parts[0] as string;
   if (!info.name && info.verb === 'get') {
+    const query = new URLSearchParams(q >= 0 ? url.slice(q + 1) : '');
     info.verb = isTruthy(query.get('watch')) ? 'watch' : 'list';
     // A single-object list or watch is about that object (`fieldSelector=metadata.name=<x>`).
     const m = /^metadata\.name==?([^,]+)$/.exec(query.get('fieldSelector') ?? '');
