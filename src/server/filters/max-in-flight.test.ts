@@ -2,6 +2,7 @@ import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { decorateRequestContext, setUser } from '../../endpoints/request/context.js';
 import { installRequestInfo } from '../../endpoints/request/request-info.js';
+import { Metrics } from '../../metrics/metrics.js';
 import { installErrorHandler } from '../error-handler.js';
 import { installMaxInFlight } from './max-in-flight.js';
 
@@ -38,6 +39,43 @@ describe('max in flight', () => {
       expect((await slow).status).toBe(200);
       await new Promise((r) => setTimeout(r, 50));
       expect((await fetch(`${base}/apis/g/v1/things/a`)).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('publishes the most requests in flight during the last second (upstream watermark)', async () => {
+    const app = Fastify();
+    decorateRequestContext(app);
+    installErrorHandler(app);
+    installRequestInfo(app);
+    app.addHook('onRequest', async (req) => {
+      setUser(req, { name: 'u', groups: [], extra: {} });
+    });
+    const metrics = new Metrics();
+    installMaxInFlight(app, { maxRequestsInflight: 5, maxMutatingRequestsInflight: 5 }, metrics);
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    app.get('/apis/g/v1/things', async () => {
+      await held;
+      return { ok: true };
+    });
+    const gauge = async (kind: string) => (await metrics.inflight.get()).values.find((v) => v.labels.request_kind === kind)?.value ?? 0;
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+      const slow = [fetch(`${base}/apis/g/v1/things`), fetch(`${base}/apis/g/v1/things`)];
+      await new Promise((r) => setTimeout(r, 1100));
+      expect(await gauge('readOnly')).toBe(2);
+      expect(await gauge('mutating')).toBe(0);
+      release();
+      for (const res of await Promise.all(slow)) expect(res.status).toBe(200);
+      // Not set per request: the second the release fell in saw both; the one after that saw none.
+      expect(await gauge('readOnly')).toBe(2);
+      await new Promise((r) => setTimeout(r, 2100));
+      expect(await gauge('readOnly')).toBe(0);
     } finally {
       await app.close();
     }
