@@ -147,9 +147,9 @@ export const OPERATION_TABLE: Operation[] = [
 
 const filled = new Map<string, Promise<void>>();
 
-/** Fills the collection `op` needs on `s`, once per subject; the ceiling keeps nothing. */
+/** Fills the collection `op` needs on `s`, once per subject; the ceiling (and its calibration copies) keeps nothing. */
 export function prepare(op: Operation, s: Subject): Promise<void> {
-  if (!op.needs || s.key === 'ceiling') return Promise.resolve();
+  if (!op.needs || s.key.startsWith('ceiling')) return Promise.resolve();
   const key = `${s.key}/${op.needs}`;
   let done = filled.get(key);
   if (!done) {

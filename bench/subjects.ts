@@ -14,7 +14,10 @@ import type { OperationName } from './operations.js';
 import { startReviewer } from './reviewer.js';
 import type { Target } from './watch.js';
 
-export type SubjectKey = 'ceiling' | 'serve' | 'local' | 'crd' | 'aggregated' | 'sample';
+export type SubjectKey = 'ceiling' | 'ceiling+20us' | 'ceiling+40us' | 'serve' | 'local' | 'crd' | 'aggregated' | 'sample';
+
+/** The microseconds of busy work the calibration subjects add to each of the ceiling's requests (get only). */
+export const CALIBRATION_WORK_US = [20, 40] as const;
 
 export interface Subject extends Target {
   key: SubjectKey;
@@ -47,6 +50,20 @@ export async function startOwnSubjects(): Promise<Running> {
     stops.push(() => stopChild(local.child));
     const ceiling = await startServer(['--import', 'tsx', 'bench/ceiling.ts', join(dir, 'local')]);
     stops.push(() => stopChild(ceiling.child));
+    const calibration: Subject[] = [];
+    for (const us of CALIBRATION_WORK_US) {
+      const c = await startServer(['--import', 'tsx', 'bench/ceiling.ts', join(dir, 'local'), String(us)]);
+      stops.push(() => stopChild(c.child));
+      calibration.push({
+        key: `ceiling+${us}us`,
+        name: `calibration: the ceiling + ${us} us of work`,
+        url: c.url,
+        tls: localAdminTls(dir),
+        headers: {},
+        group: WARDLE,
+        operations: ['get'],
+      });
+    }
     const reviewer = await startReviewer(join(dir, 'serve'));
     stops.push(async () => reviewer.close());
     const serve = await startServer([
@@ -90,6 +107,7 @@ export async function startOwnSubjects(): Promise<Running> {
         group: WARDLE,
         operations: ['create', 'update', 'apply', 'get'],
       },
+      ...calibration,
       {
         key: 'serve',
         name: 'ours direct: serve (front proxy, SAR cache)',
