@@ -16,7 +16,7 @@ export type Overrides = Map<string, string | null>;
  * next collected (chunks of 500 outlived it, were promoted, and raised a 100,000-object list's peak by 100 MiB
  * with the server's small young generation; see SERVER_NODE_FLAGS in bench/cannon.ts).
  */
-const CHUNK = 128;
+export const CHUNK = 128;
 /** Marks a body the caller does not want read (an object's own text is never this string). */
 const SKIPPED = '';
 
@@ -48,7 +48,7 @@ export async function listSnapshot(
     const items: KubeObject[] = [];
     let i = 0;
     for (; i < n && items.length < limit; i++) {
-      const obj = JSON.parse(await reader.body(i)) as KubeObject;
+      const obj = JSON.parse(await reader.take(i)) as KubeObject;
       if (!opts.predicate || opts.predicate(obj)) items.push(obj);
     }
     const result: ListResult = { items, resourceVersion: at };
@@ -66,7 +66,7 @@ export async function listSnapshot(
 async function hasMore(reader: ChunkReader, from: number, n: number, opts: ListOptions): Promise<boolean> {
   if (!opts.predicate) return true;
   for (let i = from; i < n; i++) {
-    if (opts.predicate(JSON.parse(await reader.body(i)) as KubeObject)) return true;
+    if (opts.predicate(JSON.parse(await reader.take(i)) as KubeObject)) return true;
   }
   return false;
 }
@@ -110,8 +110,8 @@ function withOverrides(sel: Selection, prefix: string, startAfter: string | unde
   return { keys, rvs, bodies };
 }
 
-/** Reads the bodies memory did not hold, a chunk at a time, from the read view taken with the selection. */
-class ChunkReader {
+/** Reads the bodies memory did not hold, a chunk at a time, from the read view taken with the selection (exported for its test). */
+export class ChunkReader {
   private closed = false;
 
   constructor(
@@ -119,11 +119,15 @@ class ChunkReader {
     private readonly snapshot: BodySnapshot | undefined,
   ) {}
 
-  async body(i: number): Promise<string> {
-    const known = this.sel.bodies[i];
-    if (known !== undefined) return known;
-    await this.fill(i, Math.min(i + CHUNK, this.sel.keys.length));
-    return this.sel.bodies[i] as string;
+  /**
+   * Body `i`, read once: the reader lets go of it, so a list that scans every object for the few its selector
+   * matches holds a chunk of bodies at a time, not all of them.
+   */
+  async take(i: number): Promise<string> {
+    if (this.sel.bodies[i] === undefined) await this.fill(i, Math.min(i + CHUNK, this.sel.keys.length));
+    const body = this.sel.bodies[i] as string;
+    this.sel.bodies[i] = undefined;
+    return body;
   }
 
   /** The first `count` bodies, a chunk at a time; each chunk's bodies are dropped once handed out. */
