@@ -2,8 +2,8 @@
  * Memory, start-up, lists and writes by collection size: for each count of `BENCH_SCALE` (comma separated; 0,
  * 10,000 and 100,000 by default; 1,000,000 when asked), a LevelDB store is filled with that many Flunders of
  * about 1 KB, a local server started on it and measured: spawn to serving, RSS once serving and at rest, first
- * byte and whole time of a full JSON list and the RSS peak over two of them, and create throughput with that
- * many stored.
+ * byte and whole time of a full JSON list, the time of a list with a label selector matching nothing, the RSS
+ * peak over two full lists and that one, and create throughput with that many stored.
  *
  * The store is written in this process in the LevelDB layout, with copies of one Flunder the server created (so
  * they are what the API would have stored): a million creates over HTTPS would take a quarter of an hour
@@ -32,7 +32,7 @@ export interface ScaleFigure {
    */
   restMiB: number;
   restAnonMiB: number;
-  /** The RSS peak over two full lists read one after the other. */
+  /** The RSS peak over two full lists read one after the other, then a list with a label selector. */
   peakMiB: number;
   /**
    * The anonymous part of each (the rest is file-backed: the program's code and LevelDB's tables, which
@@ -43,6 +43,8 @@ export interface ScaleFigure {
   /** Of a full JSON list: first byte, and the whole body, in ms (the faster of the two). */
   listFirstByteMs: number;
   listMs: number;
+  /** Of a list with a label selector that matches no object (so every object is read and tested), in ms. */
+  selectorListMs: number;
   /** Creates per second with that many stored, 16 at a time, over HTTPS. */
   createRps: number;
 }
@@ -122,12 +124,12 @@ async function seed(dir: string, template: KubeObject, count: number): Promise<v
   }
 }
 
-/** A full JSON list: ms to its first byte and to its end. */
-function listAll(url: string, tls: Tls): Promise<{ firstByteMs: number; ms: number }> {
+/** A full JSON list (or, with a query, that list): ms to its first byte and to its end. */
+function listAll(url: string, tls: Tls, query = ''): Promise<{ firstByteMs: number; ms: number }> {
   const started = process.hrtime.bigint();
   const ms = (): number => Number(process.hrtime.bigint() - started) / 1e6;
   return new Promise((resolve, reject) => {
-    const req = request(new URL(PATH, url), tls, (res) => {
+    const req = request(new URL(`${PATH}${query}`, url), tls, (res) => {
       let firstByteMs = -1;
       res.on('data', () => {
         if (firstByteMs < 0) firstByteMs = ms();
@@ -196,6 +198,8 @@ export async function benchScale(scales: number[]): Promise<ScaleFigure[]> {
         };
         const sampler = setInterval(sample, 10);
         const lists = [await listAll(server.url, tls), await listAll(server.url, tls)];
+        // A label selector that matches nothing: every object is read and tested, none is sent.
+        const selected = await listAll(server.url, tls, `?labelSelector=${encodeURIComponent('app=none')}`);
         clearInterval(sampler);
         sample();
         const createRps = await createRate(server.url, tls);
@@ -210,6 +214,7 @@ export async function benchScale(scales: number[]): Promise<ScaleFigure[]> {
           peakAnonMiB: peak.anon,
           listFirstByteMs: Math.min(...lists.map((l) => l.firstByteMs)),
           listMs: Math.min(...lists.map((l) => l.ms)),
+          selectorListMs: selected.ms,
           createRps,
         });
       } finally {
@@ -230,9 +235,10 @@ export function printScale(figures: ScaleFigure[]): void {
     'start ms'.padStart(9),
     'RSS MiB (anon)'.padStart(15),
     'at rest (anon)'.padStart(15),
-    'peak over 2 lists (anon)'.padStart(25),
+    'peak, 3 lists (anon)'.padStart(21),
     'list 1st byte ms'.padStart(17),
     'list ms'.padStart(8),
+    'selector list ms'.padStart(17),
     'creates/s'.padStart(10),
     'of empty'.padStart(9),
   );
@@ -243,9 +249,10 @@ export function printScale(figures: ScaleFigure[]): void {
       String(f.startMs).padStart(9),
       `${f.rssMiB.toFixed(0)} (${f.rssAnonMiB.toFixed(0)})`.padStart(15),
       `${f.restMiB.toFixed(0)} (${f.restAnonMiB.toFixed(0)})`.padStart(15),
-      `${f.peakMiB.toFixed(0)} (${f.peakAnonMiB.toFixed(0)})`.padStart(25),
+      `${f.peakMiB.toFixed(0)} (${f.peakAnonMiB.toFixed(0)})`.padStart(21),
       f.listFirstByteMs.toFixed(1).padStart(17),
       f.listMs.toFixed(0).padStart(8),
+      f.selectorListMs.toFixed(0).padStart(17),
       f.createRps.toFixed(0).padStart(10),
       (empty ? `${((f.createRps / empty) * 100).toFixed(0)}%` : '').padStart(9),
     );
