@@ -9,7 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringify as toYaml } from 'yaml';
 import { newNotAcceptable, type Status } from '../apimachinery/errors.js';
 import type { KubeObject, ListMeta } from '../apimachinery/types.js';
-import type { RawItems } from '../storage/interfaces.js';
+import type { ListedItems } from '../registry/rest/list.js';
 import type { ResourceScope } from '../registry/rest/scope.js';
 import { queryParam } from './handlers/query.js';
 import { requestSlot } from './request/context.js';
@@ -126,25 +126,29 @@ export const STREAMED_LIST_ITEMS = 1000;
 const PIECE_ITEMS = 32;
 
 /**
- * A JSON list whose items are the stored JSON text, spliced in without a parse and re-serialisation. A large
- * one goes out as chunks of items read from storage while the socket takes them: the first bytes leave at
- * once and the whole body never exists in memory (nor, at RequestResponse level, in the audit event, which
- * then omits it).
+ * A JSON list whose items are JSON text (in the storage version, the stored text, spliced in without a parse
+ * and re-serialisation). A large one goes out as chunks of items read from storage while the socket takes
+ * them: the first bytes leave at once and the whole body never exists in memory (nor, at RequestResponse
+ * level, in the audit event, which then omits it).
  */
-export function writeRawList(reply: FastifyReply, scope: ResourceScope, rawItems: RawItems, metadata: ListMeta): Promise<FastifyReply> {
+export function writeRawList(reply: FastifyReply, scope: ResourceScope, rawItems: ListedItems, metadata: ListMeta): Promise<FastifyReply> {
   const head = `${JSON.stringify({ apiVersion: scope.apiVersion, kind: scope.def.names.listKind, metadata }).slice(0, -1)},"items":[`;
-  return writeSpliced(reply, head, rawItems, (items, from) => (from > 0 ? ',' : '') + items.join(','));
+  return writeSpliced(reply, head, rawItems, (items) => {
+    let piece = '';
+    for (const item of items) if (item) piece += `,${item}`;
+    return piece;
+  });
 }
 
 /**
- * A Table of a list served in the storage version, from the stored JSON text: each row from the row cache
- * (so only objects written since the last Table are parsed), ages rendered now, spliced into the Table's text.
+ * A Table of a list, from the items' JSON text: each row from the row cache (so only objects written since the
+ * last Table are parsed), ages rendered now, spliced into the Table's text.
  */
 export function writeRawTable(
   req: FastifyRequest,
   reply: FastifyReply,
   scope: ResourceScope,
-  rawItems: RawItems,
+  rawItems: ListedItems,
   metadata: ListMeta,
 ): Promise<FastifyReply> {
   const includeObject = includeObjectOf(queryParam(req, 'includeObject'));
@@ -161,17 +165,17 @@ export function writeRawTable(
     if (row) held.set(i, row);
     return row !== undefined;
   };
-  const render = (items: (string | undefined)[], from: number): Buffer => {
-    const parts: Buffer[] = new Array(items.length);
+  const render = (items: (string | null | undefined)[], from: number): Buffer => {
+    const parts: Buffer[] = [];
     for (let j = 0; j < items.length; j++) {
       const i = from + j;
+      const text = items[j];
+      if (text === null) continue;
       let row = held.get(i);
       if (row) held.delete(i);
-      else row = rowOf(scope.version, includeObject, rawItems.keyOf(i), rawItems.resourceVersionOf(i), items[j] as string);
-      parts[j] = rowBytes(row, now);
+      else row = rowOf(scope.version, includeObject, rawItems.keyOf(i), rawItems.resourceVersionOf(i), text as string);
+      parts.push(rowBytes(row, now));
     }
-    // Each row's bytes start with a comma; the body's first row drops it.
-    if (from === 0 && parts.length > 0) parts[0] = (parts[0] as Buffer).subarray(1);
     return Buffer.concat(parts);
   };
   return writeSpliced(reply, head.slice(0, -2), rawItems, render, skip);
@@ -181,23 +185,32 @@ export function writeRawTable(
 type Piece = string | Buffer;
 
 /**
- * `head`, the items as `render` writes each piece of them (given its items and the index of the first; a piece
- * after the first starts with its comma), then `]}`: one body, or a stream when large. `skip`: items not to
- * read (see RawItems.chunks).
+ * `head`, the items as `render` writes each piece of them (given its items and the index of the first; each
+ * item it writes starts with a comma), then `]}`: one body, or a stream when large. `skip`: items not to read
+ * (see RawItems.chunks).
  */
 async function writeSpliced(
   reply: FastifyReply,
   head: string,
-  rawItems: RawItems,
-  render: (items: (string | undefined)[], from: number) => Piece,
+  rawItems: ListedItems,
+  render: (items: (string | null | undefined)[], from: number) => Piece,
   skip?: (i: number) => boolean,
 ): Promise<FastifyReply> {
+  // The body's first item drops its comma; the first item is not always in the first piece, when a selector
+  // left out every item before it.
+  let first = true;
+  const rendered = (items: (string | null | undefined)[], from: number): Piece => {
+    const piece = render(items, from);
+    if (!first || piece.length === 0) return piece;
+    first = false;
+    return typeof piece === 'string' ? piece.slice(1) : piece.subarray(1);
+  };
   if (rawItems.length <= STREAMED_LIST_ITEMS) {
     const parts: Piece[] = [head];
     let at = 0;
     for await (const items of rawItems.chunks(skip)) {
       if (items.length === 0) continue;
-      parts.push(render(items, at));
+      parts.push(rendered(items, at));
       at += items.length;
     }
     parts.push(']}');
@@ -210,7 +223,8 @@ async function writeSpliced(
     let at = 0;
     for await (const items of rawItems.chunks(skip)) {
       for (let i = 0; i < items.length; i += PIECE_ITEMS) {
-        yield render(items.slice(i, i + PIECE_ITEMS), at);
+        const piece = rendered(items.slice(i, i + PIECE_ITEMS), at);
+        if (piece.length > 0) yield piece;
         at += Math.min(PIECE_ITEMS, items.length - i);
       }
     }

@@ -20,14 +20,25 @@ export interface ListParams {
   resourceVersionMatch?: string;
   /** Only to be refused: sendInitialEvents is for watches. */
   sendInitialEvents?: boolean;
-  /** Ask for the stored JSON text of the items (`rawItems`) when they need no conversion. */
+  /** Ask for the items as JSON text (`rawItems`), read as they are written out. */
   raw?: boolean;
+}
+
+/**
+ * A list's items as JSON text in the version asked for, read from storage a chunk at a time as the caller
+ * takes them. Where an item is null, the list's selector left it out.
+ */
+export interface ListedItems extends Omit<RawItems, 'chunks'> {
+  chunks(skip?: (i: number) => boolean): AsyncGenerator<(string | null | undefined)[]>;
 }
 
 export interface ListOutcome {
   items: KubeObject[];
-  /** The items as JSON text, when `raw` was asked and possible (storage version, no predicate): to be read. */
-  rawItems?: RawItems;
+  /**
+   * The items as JSON text when `raw` was asked, to be read: for every list but one with both a selector and a
+   * limit, whose few matches are found first.
+   */
+  rawItems?: ListedItems;
   metadata: ListMeta;
 }
 
@@ -76,12 +87,16 @@ export async function listObjects(store: StoreTarget, scope: ResourceScope, para
     if (match === 'Exact') readAt = rv;
   }
   try {
-    const raw = params.raw === true && !params.predicate && scope.version.name === store.def.storageVersion;
+    // Text from storage, converted and selected here an item at a time as it is written out, so that a full list
+    // in another version, or with a selector, never holds every object parsed at once. With a selector and a
+    // limit, the storage finds the page's matches first (the continue token needs the last one).
+    const predicate = params.predicate;
+    const raw = params.raw === true && (!predicate || params.limit === undefined);
     const result = await store.storage.list(prefix, {
       resourceVersion: readAt,
       startAfter,
       limit: params.limit,
-      predicate: params.predicate,
+      predicate: raw ? undefined : predicate,
       raw,
     });
     const metadata: ListMeta = { resourceVersion: String(result.resourceVersion) };
@@ -89,7 +104,19 @@ export async function listObjects(store: StoreTarget, scope: ResourceScope, para
       metadata.continue = encodeContinue(result.resourceVersion, prefix, result.lastKey);
       if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;
     }
-    if (result.rawItems) return { items: [], rawItems: result.rawItems, metadata };
+    if (result.rawItems) {
+      const version = scope.version.name;
+      if (!predicate && version === store.def.storageVersion) return { items: [], rawItems: result.rawItems, metadata };
+      return {
+        items: [],
+        rawItems: selected(
+          result.rawItems,
+          version === store.def.storageVersion ? undefined : (o) => store.toVersion(o, version),
+          predicate,
+        ),
+        metadata,
+      };
+    }
     return { items: result.items.map((o) => store.toVersion(o, scope.version.name)), metadata };
   } catch (err) {
     if (err instanceof StorageError && err.code === 'Expired' && params.continueToken && startAfter !== undefined) {
@@ -97,4 +124,26 @@ export async function listObjects(store: StoreTarget, scope: ResourceScope, para
     }
     return withStatusErrors(scope.gr, '', () => Promise.reject(err));
   }
+}
+
+/**
+ * Stored text converted to `convert`'s version and tested against `predicate`, an item at a time (null for one
+ * left out). With a predicate every item is read: a row a Table keeps for an object says nothing of its labels.
+ */
+function selected(items: RawItems, convert: ((o: KubeObject) => KubeObject) | undefined, predicate: Predicate | undefined): ListedItems {
+  const each = (text: string | undefined): string | null | undefined => {
+    if (text === undefined) return undefined;
+    const obj = JSON.parse(text) as KubeObject;
+    if (predicate && !predicate(obj)) return null;
+    return convert ? JSON.stringify(convert(obj)) : text;
+  };
+  return {
+    length: items.length,
+    keyOf: (i) => items.keyOf(i),
+    resourceVersionOf: (i) => items.resourceVersionOf(i),
+    close: () => items.close(),
+    async *chunks(skip) {
+      for await (const chunk of items.chunks(predicate ? undefined : skip)) yield chunk.map(each);
+    },
+  };
 }
