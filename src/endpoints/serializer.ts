@@ -158,6 +158,7 @@ export function writeRawTable(
   });
   const now = Date.now();
   const cache = rowCacheFor(scope.version, includeObject);
+  const remember = cache.fits(rawItems.length);
   // Rows the cache has are taken now (and their objects never read); the others are made from the text.
   const held = new Map<number, CachedRow>();
   const skip = (i: number): boolean => {
@@ -173,7 +174,7 @@ export function writeRawTable(
       if (text === null) continue;
       let row = held.get(i);
       if (row) held.delete(i);
-      else row = rowOf(scope.version, includeObject, rawItems.keyOf(i), rawItems.resourceVersionOf(i), text as string);
+      else row = rowOf(scope.version, includeObject, rawItems.keyOf(i), rawItems.resourceVersionOf(i), text as string, remember);
       parts.push(rowBytes(row, now));
     }
     return Buffer.concat(parts);

@@ -82,4 +82,20 @@ describe('the Table row cache', async () => {
     expect(cache.peek('/k/c', 1)).toBeDefined();
     expect(cache.peek('/k/c', -1)).toBeUndefined();
   });
+
+  it('says whether the rows of a list fit, from the mean size of the rows it holds; rows not to remember are made all the same', () => {
+    const cache = new RowCache(100_000);
+    // Empty: a row is taken as 1 KB.
+    expect(cache.fits(97)).toBe(true);
+    expect(cache.fits(98)).toBe(false);
+    const row = (n: number) => ({ cells: ['"x"'], object: 'o'.repeat(n), wholeSeconds: true });
+    for (let i = 0; i < 10; i++) cache.set(`/k/${i}`, 1, row(2_000));
+    const perRow = cache.totalBytes / 10;
+    expect(cache.fits(Math.floor(100_000 / perRow))).toBe(true);
+    expect(cache.fits(Math.floor(100_000 / perRow) + 1)).toBe(false);
+
+    const made = rowOf(version, 'None', '/k/h', 1, JSON.stringify(flunder('h', 'x')), false);
+    expect(made.cells).toContain('"x"');
+    expect(rowCacheFor(version, 'None').peek('/k/h', 1)).toBeUndefined();
+  });
 });
