@@ -2,8 +2,9 @@
  * Memory, start-up, lists and writes by collection size: for each count of `BENCH_SCALE` (comma separated; 0,
  * 10,000 and 100,000 by default; 1,000,000 when asked), a LevelDB store is filled with that many Flunders of
  * about 1 KB, a local server started on it and measured: spawn to serving, RSS once serving and at rest, first
- * byte and whole time of a full JSON list, the time of a list with a label selector matching nothing, the RSS
- * peak over two full lists and that one, and create throughput with that many stored.
+ * byte and whole time of a full JSON list; the time of the full list with a label selector matching nothing,
+ * as a Table and in v1beta1 (converted); the RSS peak over those five lists; and create throughput with that
+ * many stored.
  *
  * The store is written in this process in the LevelDB layout, with copies of one Flunder the server created (so
  * they are what the API would have stored): a million creates over HTTPS would take a quarter of an hour
@@ -32,7 +33,10 @@ export interface ScaleFigure {
    */
   restMiB: number;
   restAnonMiB: number;
-  /** The RSS peak over two full lists read one after the other, then a list with a label selector. */
+  /**
+   * The RSS peak over two full lists read one after the other, then the full list with a label selector, as a
+   * Table, and in the version that is not the storage version.
+   */
   peakMiB: number;
   /**
    * The anonymous part of each (the rest is file-backed: the program's code and LevelDB's tables, which
@@ -45,6 +49,9 @@ export interface ScaleFigure {
   listMs: number;
   /** Of a list with a label selector that matches no object (so every object is read and tested), in ms. */
   selectorListMs: number;
+  /** Of the full list as a Table (kubectl's), and in v1beta1 (every object converted), in ms. */
+  tableListMs: number;
+  convertedListMs: number;
   /** Creates per second with that many stored, 16 at a time, over HTTPS. */
   createRps: number;
 }
@@ -124,12 +131,18 @@ async function seed(dir: string, template: KubeObject, count: number): Promise<v
   }
 }
 
-/** A full JSON list (or, with a query, that list): ms to its first byte and to its end. */
-function listAll(url: string, tls: Tls, query = ''): Promise<{ firstByteMs: number; ms: number }> {
+/** A full JSON list (or that list with a query, in a version, as a Table): ms to its first byte and to its end. */
+function listAll(
+  url: string,
+  tls: Tls,
+  query = '',
+  path = PATH,
+  accept = 'application/json',
+): Promise<{ firstByteMs: number; ms: number }> {
   const started = process.hrtime.bigint();
   const ms = (): number => Number(process.hrtime.bigint() - started) / 1e6;
   return new Promise((resolve, reject) => {
-    const req = request(new URL(`${PATH}${query}`, url), tls, (res) => {
+    const req = request(new URL(`${path}${query}`, url), { ...tls, headers: { accept } }, (res) => {
       let firstByteMs = -1;
       res.on('data', () => {
         if (firstByteMs < 0) firstByteMs = ms();
@@ -200,6 +213,8 @@ export async function benchScale(scales: number[]): Promise<ScaleFigure[]> {
         const lists = [await listAll(server.url, tls), await listAll(server.url, tls)];
         // A label selector that matches nothing: every object is read and tested, none is sent.
         const selected = await listAll(server.url, tls, `?labelSelector=${encodeURIComponent('app=none')}`);
+        const table = await listAll(server.url, tls, '', PATH, 'application/json;as=Table;v=v1;g=meta.k8s.io');
+        const converted = await listAll(server.url, tls, '', PATH.replace('/v1alpha1/', '/v1beta1/'));
         clearInterval(sampler);
         sample();
         const createRps = await createRate(server.url, tls);
@@ -215,6 +230,8 @@ export async function benchScale(scales: number[]): Promise<ScaleFigure[]> {
           listFirstByteMs: Math.min(...lists.map((l) => l.firstByteMs)),
           listMs: Math.min(...lists.map((l) => l.ms)),
           selectorListMs: selected.ms,
+          tableListMs: table.ms,
+          convertedListMs: converted.ms,
           createRps,
         });
       } finally {
@@ -235,10 +252,12 @@ export function printScale(figures: ScaleFigure[]): void {
     'start ms'.padStart(9),
     'RSS MiB (anon)'.padStart(15),
     'at rest (anon)'.padStart(15),
-    'peak, 3 lists (anon)'.padStart(21),
+    'peak, 5 lists (anon)'.padStart(21),
     'list 1st byte ms'.padStart(17),
     'list ms'.padStart(8),
-    'selector list ms'.padStart(17),
+    'selector ms'.padStart(12),
+    'Table ms'.padStart(9),
+    'v1beta1 ms'.padStart(11),
     'creates/s'.padStart(10),
     'of empty'.padStart(9),
   );
@@ -252,7 +271,9 @@ export function printScale(figures: ScaleFigure[]): void {
       `${f.peakMiB.toFixed(0)} (${f.peakAnonMiB.toFixed(0)})`.padStart(21),
       f.listFirstByteMs.toFixed(1).padStart(17),
       f.listMs.toFixed(0).padStart(8),
-      f.selectorListMs.toFixed(0).padStart(17),
+      f.selectorListMs.toFixed(0).padStart(12),
+      f.tableListMs.toFixed(0).padStart(9),
+      f.convertedListMs.toFixed(0).padStart(11),
       f.createRps.toFixed(0).padStart(10),
       (empty ? `${((f.createRps / empty) * 100).toFixed(0)}%` : '').padStart(9),
     );
