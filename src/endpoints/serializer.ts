@@ -141,6 +141,19 @@ export function writeRawList(reply: FastifyReply, scope: ResourceScope, rawItems
 }
 
 /**
+ * A PartialObjectMetadataList (client-go's metadata informers: the garbage collector's and the namespace
+ * controller's), each item's metadata taken from its JSON text as it is written out.
+ */
+export function writeRawMetadataList(reply: FastifyReply, rawItems: ListedItems, metadata: ListMeta): Promise<FastifyReply> {
+  const head = `${JSON.stringify({ kind: 'PartialObjectMetadataList', apiVersion: META_V1, metadata }).slice(0, -1)},"items":[`;
+  return writeSpliced(reply, head, rawItems, (items) => {
+    let piece = '';
+    for (const item of items) if (item) piece += `,${JSON.stringify(partialObjectMetadata(JSON.parse(item) as KubeObject))}`;
+    return piece;
+  });
+}
+
+/**
  * A Table of a list, from the items' JSON text: each row from the row cache (so only objects written since the
  * last Table are parsed), ages rendered now, spliced into the Table's text.
  */

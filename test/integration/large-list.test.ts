@@ -167,4 +167,30 @@ describe('large lists', () => {
       }
     }
   });
+
+  it('streams a PartialObjectMetadataList (metadata informers), each item the metadata of the object', async () => {
+    const accept = { accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1' };
+    const whole = await call(local.url, id, 'GET', path('big'));
+    const meta = await call(
+      local.url,
+      id,
+      'GET',
+      `${path('big')}?resourceVersion=${whole.json.metadata.resourceVersion}&resourceVersionMatch=Exact`,
+      undefined,
+      accept,
+    );
+    expect(meta.status).toBe(200);
+    expect(meta.headers['content-length']).toBeUndefined();
+    expect(Object.keys(meta.json)).toEqual(['kind', 'apiVersion', 'metadata', 'items']);
+    expect(meta.json.kind).toBe('PartialObjectMetadataList');
+    expect(meta.json.items).toEqual(
+      whole.json.items.map((o: { metadata: unknown }) => ({
+        kind: 'PartialObjectMetadata',
+        apiVersion: 'meta.k8s.io/v1',
+        metadata: o.metadata,
+      })),
+    );
+    const picked = await call(local.url, id, 'GET', `${path('big', 'v1beta1')}?labelSelector=pick%3Dyes`, undefined, accept);
+    expect(picked.json.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(['f-01100', 'f-01200']);
+  });
 });

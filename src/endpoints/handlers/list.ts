@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { requestInfoFrom } from '../request/context.js';
 import { isLongRunning } from '../request/long-running.js';
 import { intParam, optionalBoolParam, queryParam } from './query.js';
-import { outputFormat, writeList, writeRawList, writeRawTable } from '../serializer.js';
+import { outputFormat, writeList, writeRawList, writeRawMetadataList, writeRawTable } from '../serializer.js';
 import { nameOf, namespaceOf, type RouteContext } from './route-context.js';
 import { predicateFrom } from './selectors.js';
 import { serveWatch } from './watch.js';
@@ -13,8 +13,8 @@ export async function listOrWatch(ctx: RouteContext, req: FastifyRequest, reply:
   const limit = intParam(req, 'limit');
   const format = outputFormat(req);
   const listed = await ctx.store.list(ctx.scope, {
-    // A JSON list splices the stored text; a Table's rows come from it too, through the row cache.
-    raw: format === 'json' || format === 'table',
+    // A JSON list splices the stored text; a Table's rows, and a metadata list's items, are made from it.
+    raw: format === 'json' || format === 'table' || format === 'PartialObjectMetadataList',
     namespace: namespaceOf(req),
     predicate: predicateFrom(req, ctx.scope),
     limit: limit !== undefined && limit > 0 ? limit : undefined,
@@ -27,6 +27,7 @@ export async function listOrWatch(ctx: RouteContext, req: FastifyRequest, reply:
   if (raw) {
     try {
       if (format === 'table') return await writeRawTable(req, reply, ctx.scope, raw, listed.metadata);
+      if (format === 'PartialObjectMetadataList') return await writeRawMetadataList(reply, raw, listed.metadata);
       return await writeRawList(reply, ctx.scope, raw, listed.metadata);
     } catch (err) {
       // Refused before its items were read (a bad includeObject): the read view is released all the same.
