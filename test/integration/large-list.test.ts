@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalServer } from '../../src/cmd/local.js';
 import { STREAMED_LIST_ITEMS } from '../../src/endpoints/serializer.js';
-import { call, type ClientIdentity } from '../support/client.js';
+import { call, type ClientIdentity, watchEvents } from '../support/client.js';
 import { startTestServer, tempDir } from '../support/local.js';
 
 const path = (ns: string, version = 'v1alpha1') => `/apis/wardle.example.com/${version}/namespaces/${ns}/flunders`;
@@ -192,5 +192,20 @@ describe('large lists', () => {
     );
     const picked = await call(local.url, id, 'GET', `${path('big', 'v1beta1')}?labelSelector=pick%3Dyes`, undefined, accept);
     expect(picked.json.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(['f-01100', 'f-01200']);
+  });
+
+  it('streams the initial state of a watch from its snapshot: every object, in order, then the end bookmark', async () => {
+    const whole = await call(local.url, id, 'GET', path('big', 'v1beta1'));
+    const watchList = 'watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan';
+    const { events } = await watchEvents(local.url, id, `${path('big', 'v1beta1')}?${watchList}`, count + 1, 30_000);
+    expect(events).toHaveLength(count + 1);
+    expect(events.slice(0, count).every((e) => e.type === 'ADDED')).toBe(true);
+    expect(events.slice(0, count).map((e) => e.object)).toEqual(whole.json.items);
+    expect(events[count].type).toBe('BOOKMARK');
+    expect(events[count].object.metadata.annotations).toEqual({ 'k8s.io/initial-events-end': 'true' });
+    expect(Number(events[count].object.metadata.resourceVersion)).toBeGreaterThanOrEqual(Number(whole.json.metadata.resourceVersion));
+
+    const picked = await watchEvents(local.url, id, `${path('big')}?${watchList}&labelSelector=pick%3Dyes`, 3, 30_000);
+    expect(picked.events.map((e) => `${e.type} ${e.object.metadata.name ?? ''}`)).toEqual(['ADDED f-01100', 'ADDED f-01200', 'BOOKMARK ']);
   });
 });

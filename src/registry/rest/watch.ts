@@ -5,7 +5,7 @@
  */
 import { newResourceExpired } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import { StorageError, type Predicate, type Watch } from '../../storage/interfaces.js';
+import { type Predicate, type RawItems, StorageError, type Watch } from '../../storage/interfaces.js';
 import { listPrefix } from '../keys.js';
 import { parseResourceVersion, waitUntilFresh } from './list.js';
 import type { ResourceScope, StoreTarget } from './scope.js';
@@ -13,7 +13,7 @@ import type { ResourceScope, StoreTarget } from './scope.js';
 export interface WatchEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
   object: KubeObject;
-  /** The store's resourceVersion this event brings the watcher up to. */
+  /** The store's resourceVersion this event brings the watcher up to (0 for the initial state's ADDED events). */
   resourceVersion: number;
 }
 
@@ -70,41 +70,70 @@ function tooOld(requested: number, oldest: number): Error {
 export async function startWatch(store: StoreTarget, scope: ResourceScope, params: WatchParams): Promise<ObjectWatch> {
   const prefix = listPrefix(store.def, params.namespace);
   const rv = parseResourceVersion(params.resourceVersion);
-  const initial: WatchEvent[] = [];
   let from: number;
+  // The initial state is read from its snapshot a chunk at a time as the client takes it, each object parsed,
+  // selected and converted then: the state of 100,000 objects is never held at once.
+  let state: RawItems | undefined;
+  let chunks: AsyncGenerator<(string | undefined)[]> | undefined;
+  const queued: WatchEvent[] = [];
   const sendInitial = params.sendInitialEvents ?? (rv === undefined || rv === 0);
   if (sendInitial) {
-    const state = await store.storage.list(prefix, { predicate: params.predicate, signal: params.signal });
-    from = state.resourceVersion;
-    for (const obj of state.items) {
-      initial.push({ type: 'ADDED', object: store.toVersion(obj, scope.version.name), resourceVersion: from });
-    }
-    if (params.sendInitialEvents) initial.push(bookmark(scope, from, true));
+    const listed = await store.storage.list(prefix, { raw: true, signal: params.signal });
+    from = listed.resourceVersion;
+    state = listed.rawItems;
+    chunks = state?.chunks();
+    if (!chunks) for (const obj of listed.items) queued.push(added(obj));
   } else {
     from = rv ?? 0;
     await waitUntilFresh(store.storage, from);
+  }
+  // An initial event brings the client up to nothing yet (0): a bookmark sent between two of them must not say
+  // that the state up to `from` was all sent. The end bookmark, or the first change after, brings it to `from`.
+  function added(obj: KubeObject): WatchEvent {
+    return { type: 'ADDED', object: store.toVersion(obj, scope.version.name), resourceVersion: 0 };
   }
   let watch: Watch;
   try {
     watch = await store.storage.watch(prefix, { resourceVersion: from, predicate: params.predicate, signal: params.signal });
   } catch (err) {
+    state?.close();
     if (err instanceof StorageError && err.code === 'Expired')
       throw tooOld(from, err.oldestResourceVersion ?? (await store.storage.oldestResourceVersion()));
     throw err;
   }
+  let initialEnded = !sendInitial;
+  const endInitial = (): void => {
+    initialEnded = true;
+    if (params.sendInitialEvents) queued.push(bookmark(scope, from, true));
+  };
+  if (!chunks && sendInitial) endInitial();
   return {
     async next() {
-      const queued = initial.shift();
-      if (queued) return queued;
+      while (queued.length === 0 && chunks) {
+        const chunk = await chunks.next();
+        if (chunk.done) {
+          chunks = undefined;
+          endInitial();
+          break;
+        }
+        for (const text of chunk.value) {
+          const obj = JSON.parse(text as string) as KubeObject;
+          if (!params.predicate || params.predicate(obj)) queued.push(added(obj));
+        }
+      }
+      const next = queued.shift();
+      if (next) return next;
       const ev = await watch.next();
       if (!ev) return undefined;
       return { type: ev.type, object: sharedVersion(store, ev.object, scope.version.name), resourceVersion: ev.resourceVersion };
     },
     progress() {
-      return initial.length > 0 ? 0 : watch.progress();
+      return initialEnded && queued.length === 0 ? watch.progress() : 0;
     },
     stop() {
-      initial.length = 0;
+      queued.length = 0;
+      chunks = undefined;
+      state?.close();
       watch.stop();
     },
   };
