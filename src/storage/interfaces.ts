@@ -46,8 +46,19 @@ export interface StorageEvent {
   resourceVersion: number;
 }
 
-/** Decides whether an object belongs in a list or a watch (label and field selectors). */
-export type Predicate = (obj: KubeObject) => boolean;
+/**
+ * Decides whether an object belongs in a list or a watch (label and field selectors). `requiredText`: text the
+ * compact JSON of every object it accepts contains, so that a scan skips parsing the others.
+ */
+export type Predicate = ((obj: KubeObject) => boolean) & { requiredText?: readonly string[] };
+
+/** Whether an object stored as `json` may be accepted by `predicate` (false: it is not, without a parse). */
+export function mayMatch(predicate: Predicate, json: string): boolean {
+  const required = predicate.requiredText;
+  if (!required) return true;
+  for (const text of required) if (!json.includes(text)) return false;
+  return true;
+}
 
 export interface ListOptions {
   /**

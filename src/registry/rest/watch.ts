@@ -5,7 +5,7 @@
  */
 import { newResourceExpired } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import { type Predicate, type RawItems, StorageError, type Watch } from '../../storage/interfaces.js';
+import { mayMatch, type Predicate, type RawItems, StorageError, type Watch } from '../../storage/interfaces.js';
 import { listPrefix } from '../keys.js';
 import { parseResourceVersion, waitUntilFresh } from './list.js';
 import type { ResourceScope, StoreTarget } from './scope.js';
@@ -82,7 +82,8 @@ export async function startWatch(store: StoreTarget, scope: ResourceScope, param
     from = listed.resourceVersion;
     state = listed.rawItems;
     chunks = state?.chunks();
-    if (!chunks) for (const obj of listed.items) queued.push(added(obj));
+    // A store that answers with parsed objects (none does today) is selected the same way.
+    if (!chunks) for (const obj of listed.items) if (!params.predicate || params.predicate(obj)) queued.push(added(obj));
   } else {
     from = rv ?? 0;
     await waitUntilFresh(store.storage, from);
@@ -102,6 +103,7 @@ export async function startWatch(store: StoreTarget, scope: ResourceScope, param
     throw err;
   }
   let initialEnded = !sendInitial;
+  let stopped = false;
   const endInitial = (): void => {
     initialEnded = true;
     if (params.sendInitialEvents) queued.push(bookmark(scope, from, true));
@@ -110,14 +112,23 @@ export async function startWatch(store: StoreTarget, scope: ResourceScope, param
   return {
     async next() {
       while (queued.length === 0 && chunks) {
-        const chunk = await chunks.next();
+        let chunk: IteratorResult<(string | undefined)[]>;
+        try {
+          chunk = await chunks.next();
+        } catch (err) {
+          // Stopped (the client went away) while a chunk was read: its read view was closed under it.
+          if (stopped) return undefined;
+          throw err;
+        }
+        if (stopped) return undefined;
         if (chunk.done) {
           chunks = undefined;
           endInitial();
           break;
         }
-        for (const text of chunk.value) {
-          const obj = JSON.parse(text as string) as KubeObject;
+        for (const text of chunk.value as string[]) {
+          if (params.predicate && !mayMatch(params.predicate, text)) continue;
+          const obj = JSON.parse(text) as KubeObject;
           if (!params.predicate || params.predicate(obj)) queued.push(added(obj));
         }
       }
@@ -131,6 +142,7 @@ export async function startWatch(store: StoreTarget, scope: ResourceScope, param
       return initialEnded && queued.length === 0 ? watch.progress() : 0;
     },
     stop() {
+      stopped = true;
       queued.length = 0;
       chunks = undefined;
       state?.close();
