@@ -6,28 +6,36 @@ import { Metrics } from '../../metrics/metrics.js';
 import { installErrorHandler } from '../error-handler.js';
 import { installMaxInFlight } from './max-in-flight.js';
 
+/**
+ * An app with the filter in front of a collection whose gets wait for `release`, and of its objects, which do
+ * not; a request with an x-admin header is from system:masters.
+ */
+async function heldApp(limit: number, metrics?: Metrics) {
+  const app = Fastify();
+  decorateRequestContext(app);
+  installErrorHandler(app);
+  installRequestInfo(app);
+  app.addHook('onRequest', async (req) => {
+    setUser(req, { name: 'u', groups: req.headers['x-admin'] ? ['system:masters'] : [], extra: {} });
+  });
+  installMaxInFlight(app, { maxRequestsInflight: limit, maxMutatingRequestsInflight: limit }, metrics);
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  app.get('/apis/g/v1/things', async () => {
+    await held;
+    return { ok: true };
+  });
+  app.get('/apis/g/v1/things/:name', async () => ({ ok: true }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { app, release, base: `http://127.0.0.1:${(app.server.address() as { port: number }).port}` };
+}
+
 describe('max in flight', () => {
   it('answers 429 with Retry-After past the limit, exempts watches and system:masters, and recovers', async () => {
-    const app = Fastify();
-    decorateRequestContext(app);
-    installErrorHandler(app);
-    installRequestInfo(app);
-    app.addHook('onRequest', async (req) => {
-      setUser(req, { name: 'u', groups: req.headers['x-admin'] ? ['system:masters'] : [], extra: {} });
-    });
-    installMaxInFlight(app, { maxRequestsInflight: 1, maxMutatingRequestsInflight: 1 });
-    let release: () => void = () => {};
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    app.get('/apis/g/v1/things', async () => {
-      await held;
-      return { ok: true };
-    });
-    app.get('/apis/g/v1/things/:name', async () => ({ ok: true }));
-    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { app, release, base } = await heldApp(1);
     try {
-      const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
       const slow = fetch(`${base}/apis/g/v1/things`);
       await new Promise((r) => setTimeout(r, 100));
       const refused = await fetch(`${base}/apis/g/v1/things/a`);
@@ -45,27 +53,10 @@ describe('max in flight', () => {
   });
 
   it('publishes the most requests in flight during the last second (upstream watermark)', async () => {
-    const app = Fastify();
-    decorateRequestContext(app);
-    installErrorHandler(app);
-    installRequestInfo(app);
-    app.addHook('onRequest', async (req) => {
-      setUser(req, { name: 'u', groups: [], extra: {} });
-    });
     const metrics = new Metrics();
-    installMaxInFlight(app, { maxRequestsInflight: 5, maxMutatingRequestsInflight: 5 }, metrics);
-    let release: () => void = () => {};
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    app.get('/apis/g/v1/things', async () => {
-      await held;
-      return { ok: true };
-    });
+    const { app, release, base } = await heldApp(5, metrics);
     const gauge = async (kind: string) => (await metrics.inflight.get()).values.find((v) => v.labels.request_kind === kind)?.value ?? 0;
-    await app.listen({ port: 0, host: '127.0.0.1' });
     try {
-      const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
       const slow = [fetch(`${base}/apis/g/v1/things`), fetch(`${base}/apis/g/v1/things`)];
       await new Promise((r) => setTimeout(r, 1100));
       expect(await gauge('readOnly')).toBe(2);
