@@ -20,7 +20,10 @@ export interface RequestHeaderConfig {
   extraHeaderPrefixes: string[];
 }
 
-/** A config's header names and prefixes, lowercased once per config rather than on every request. */
+/**
+ * A config's header names and prefixes, lowercased once per config rather than on every request. Kept by the
+ * config object: a reloaded ConfigMap is a new one (trustFrom), so changed headers apply at once.
+ */
 interface Prepared {
   usernames: string[];
   uids: string[];
