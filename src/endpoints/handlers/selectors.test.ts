@@ -11,7 +11,14 @@ describe('the text a label selector requires of an object it accepts', () => {
     metadata: { name: 'n', namespace: 'ns', ...(labels ? { labels } : {}), annotations: { note: 'x' } },
     spec: { reference: 'app' },
   });
-  const labelSets = [undefined, {}, { app: 'web' }, { app: 'db' }, { 'example.com/tier': 'front', app: 'web' }, { tier: 'app' }];
+  const labelSets: (Record<string, string> | undefined)[] = [
+    undefined,
+    {},
+    { app: 'web' },
+    { app: 'db' },
+    { 'example.com/tier': 'front', app: 'web' },
+    { tier: 'app' },
+  ];
   const selectors = [
     'app=web',
     'app==web',
