@@ -60,6 +60,16 @@ export function mayMatch(predicate: Predicate, json: string): boolean {
   return true;
 }
 
+/**
+ * The object stored as `json` when `predicate` accepts it (any, without one), else undefined: its text is
+ * tested first, so an object the text rules out is never parsed. Every scan of stored text selects through it.
+ */
+export function parseSelected(json: string, predicate: Predicate | undefined): KubeObject | undefined {
+  if (predicate && !mayMatch(predicate, json)) return undefined;
+  const obj = JSON.parse(json) as KubeObject;
+  return !predicate || predicate(obj) ? obj : undefined;
+}
+
 export interface ListOptions {
   /**
    * Read the state as of this resourceVersion (a consistent snapshot for paging).

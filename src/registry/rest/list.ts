@@ -5,7 +5,7 @@
 import { newBadRequest, newResourceExpired, newTimeout } from '../../apimachinery/errors.js';
 import { newInvalidOptions, validateListOptions } from '../../apimachinery/options.js';
 import type { KubeObject, ListMeta } from '../../apimachinery/types.js';
-import { mayMatch, type Predicate, type RawItems, type Storage, StorageError } from '../../storage/interfaces.js';
+import { parseSelected, type Predicate, type RawItems, type Storage, StorageError } from '../../storage/interfaces.js';
 import { listPrefix } from '../keys.js';
 import { withStatusErrors } from '../storage-errors.js';
 import { CONTINUE_EXPIRED_MESSAGE, decodeContinue, encodeContinue } from './continue-token.js';
@@ -133,9 +133,8 @@ export async function listObjects(store: StoreTarget, scope: ResourceScope, para
 function selected(items: RawItems, convert: ((o: KubeObject) => KubeObject) | undefined, predicate: Predicate | undefined): ListedItems {
   const each = (text: string | undefined): string | null | undefined => {
     if (text === undefined) return undefined;
-    if (predicate && !mayMatch(predicate, text)) return null;
-    const obj = JSON.parse(text) as KubeObject;
-    if (predicate && !predicate(obj)) return null;
+    const obj = parseSelected(text, predicate);
+    if (!obj) return null;
     return convert ? JSON.stringify(convert(obj)) : text;
   };
   return {

@@ -5,7 +5,7 @@
  */
 import { newResourceExpired } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import { mayMatch, type Predicate, type RawItems, StorageError, type Watch } from '../../storage/interfaces.js';
+import { parseSelected, type Predicate, type RawItems, StorageError, type Watch } from '../../storage/interfaces.js';
 import { listPrefix } from '../keys.js';
 import { parseResourceVersion, waitUntilFresh } from './list.js';
 import type { ResourceScope, StoreTarget } from './scope.js';
@@ -127,9 +127,8 @@ export async function startWatch(store: StoreTarget, scope: ResourceScope, param
           break;
         }
         for (const text of chunk.value as string[]) {
-          if (params.predicate && !mayMatch(params.predicate, text)) continue;
-          const obj = JSON.parse(text) as KubeObject;
-          if (!params.predicate || params.predicate(obj)) queued.push(added(obj));
+          const obj = parseSelected(text, params.predicate);
+          if (obj) queued.push(added(obj));
         }
       }
       const next = queued.shift();

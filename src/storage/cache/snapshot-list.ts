@@ -5,7 +5,7 @@
  * and for a raw list only as the caller consumes them.
  */
 import type { KubeObject } from '../../apimachinery/types.js';
-import { type ListOptions, type ListResult, mayMatch, type RawItems } from '../interfaces.js';
+import { type ListOptions, type ListResult, parseSelected, type RawItems } from '../interfaces.js';
 import type { BodySnapshot, ObjectIndex, Selection } from './object-index.js';
 
 /** Keys whose value at the snapshot differs from now: their JSON then, or null where they did not exist. */
@@ -48,10 +48,8 @@ export async function listSnapshot(
     const items: KubeObject[] = [];
     let i = 0;
     for (; i < n && items.length < limit; i++) {
-      const text = await reader.take(i);
-      if (opts.predicate && !mayMatch(opts.predicate, text)) continue;
-      const obj = JSON.parse(text) as KubeObject;
-      if (!opts.predicate || opts.predicate(obj)) items.push(obj);
+      const obj = parseSelected(await reader.take(i), opts.predicate);
+      if (obj) items.push(obj);
     }
     const result: ListResult = { items, resourceVersion: at };
     if (items.length > 0 && i < n && (await hasMore(reader, i, n, opts))) {
@@ -68,8 +66,7 @@ export async function listSnapshot(
 async function hasMore(reader: ChunkReader, from: number, n: number, opts: ListOptions): Promise<boolean> {
   if (!opts.predicate) return true;
   for (let i = from; i < n; i++) {
-    const text = await reader.take(i);
-    if (mayMatch(opts.predicate, text) && opts.predicate(JSON.parse(text) as KubeObject)) return true;
+    if (parseSelected(await reader.take(i), opts.predicate)) return true;
   }
   return false;
 }
