@@ -133,11 +133,7 @@ const PIECE_ITEMS = 32;
  */
 export function writeRawList(reply: FastifyReply, scope: ResourceScope, rawItems: ListedItems, metadata: ListMeta): Promise<FastifyReply> {
   const head = `${JSON.stringify({ apiVersion: scope.apiVersion, kind: scope.def.names.listKind, metadata }).slice(0, -1)},"items":[`;
-  return writeSpliced(reply, head, rawItems, (items) => {
-    let piece = '';
-    for (const item of items) if (item) piece += `,${item}`;
-    return piece;
-  });
+  return writeSpliced(reply, head, rawItems, (items) => commaJoined(items, (item) => item));
 }
 
 /**
@@ -146,11 +142,16 @@ export function writeRawList(reply: FastifyReply, scope: ResourceScope, rawItems
  */
 export function writeRawMetadataList(reply: FastifyReply, rawItems: ListedItems, metadata: ListMeta): Promise<FastifyReply> {
   const head = `${JSON.stringify({ kind: 'PartialObjectMetadataList', apiVersion: META_V1, metadata }).slice(0, -1)},"items":[`;
-  return writeSpliced(reply, head, rawItems, (items) => {
-    let piece = '';
-    for (const item of items) if (item) piece += `,${JSON.stringify(partialObjectMetadata(JSON.parse(item) as KubeObject))}`;
-    return piece;
-  });
+  return writeSpliced(reply, head, rawItems, (items) =>
+    commaJoined(items, (item) => JSON.stringify(partialObjectMetadata(JSON.parse(item) as KubeObject))),
+  );
+}
+
+/** A piece of a spliced list: each item's text as `encode` writes it, after a comma; those left out skipped. */
+function commaJoined(items: (string | null | undefined)[], encode: (item: string) => string): string {
+  let piece = '';
+  for (const item of items) if (item) piece += `,${encode(item)}`;
+  return piece;
 }
 
 /**
