@@ -80,10 +80,9 @@ export async function startWatch(store: StoreTarget, scope: ResourceScope, param
   if (sendInitial) {
     const listed = await store.storage.list(prefix, { raw: true, signal: params.signal });
     from = listed.resourceVersion;
-    state = listed.rawItems;
-    chunks = state?.chunks();
-    // A store that answers with parsed objects (none does today) is selected the same way.
-    if (!chunks) for (const obj of listed.items) if (!params.predicate || params.predicate(obj)) queued.push(added(obj));
+    // Asked raw, with no predicate, a store always answers with the text (ListOptions.raw).
+    state = listed.rawItems as RawItems;
+    chunks = state.chunks();
   } else {
     from = rv ?? 0;
     await waitUntilFresh(store.storage, from);
@@ -102,13 +101,7 @@ export async function startWatch(store: StoreTarget, scope: ResourceScope, param
       throw tooOld(from, err.oldestResourceVersion ?? (await store.storage.oldestResourceVersion()));
     throw err;
   }
-  let initialEnded = !sendInitial;
   let stopped = false;
-  const endInitial = (): void => {
-    initialEnded = true;
-    if (params.sendInitialEvents) queued.push(bookmark(scope, from, true));
-  };
-  if (!chunks && sendInitial) endInitial();
   return {
     async next() {
       while (queued.length === 0 && chunks) {
@@ -123,7 +116,7 @@ export async function startWatch(store: StoreTarget, scope: ResourceScope, param
         if (stopped) return undefined;
         if (chunk.done) {
           chunks = undefined;
-          endInitial();
+          if (params.sendInitialEvents) queued.push(bookmark(scope, from, true));
           break;
         }
         for (const text of chunk.value as string[]) {
@@ -138,7 +131,8 @@ export async function startWatch(store: StoreTarget, scope: ResourceScope, param
       return { type: ev.type, object: sharedVersion(store, ev.object, scope.version.name), resourceVersion: ev.resourceVersion };
     },
     progress() {
-      return initialEnded && queued.length === 0 ? watch.progress() : 0;
+      // Nothing while the initial state is read or events wait to be taken.
+      return chunks === undefined && queued.length === 0 ? watch.progress() : 0;
     },
     stop() {
       stopped = true;
