@@ -50,6 +50,7 @@ export async function startOwnSubjects(): Promise<Running> {
     stops.push(() => stopChild(local.child));
     const ceiling = await startServer(['--import', 'tsx', 'bench/ceiling.ts', join(dir, 'local')]);
     stops.push(() => stopChild(ceiling.child));
+    const adminTls = localAdminTls(dir);
     const calibration: Subject[] = [];
     for (const us of CALIBRATION_WORK_US) {
       const c = await startServer(['--import', 'tsx', 'bench/ceiling.ts', join(dir, 'local'), String(us)]);
@@ -58,7 +59,7 @@ export async function startOwnSubjects(): Promise<Running> {
         key: `ceiling+${us}us`,
         name: `calibration: the ceiling + ${us} us of work`,
         url: c.url,
-        tls: localAdminTls(dir),
+        tls: adminTls,
         headers: {},
         group: WARDLE,
         operations: ['get'],
@@ -96,7 +97,6 @@ export async function startOwnSubjects(): Promise<Running> {
       'X-Remote-Group',
     ]);
     stops.push(() => stopChild(serve.child));
-    const adminTls = localAdminTls(dir);
     const subjects: Subject[] = [
       {
         key: 'ceiling',
