@@ -323,12 +323,15 @@ export function requestSequence(s: Subject): RequestSpec[] {
       },
     })),
   );
-  const list = (name: string, query: string, headers?: Record<string, string>): Omit<RequestSpec, 'topic'> => ({
-    name,
-    method: 'GET',
-    path: `${lcoll}${query}`,
-    ...(headers ? { headers } : {}),
-  });
+  const listOf =
+    (collection: string, suffix = '') =>
+    (name: string, query: string, headers?: Record<string, string>): Omit<RequestSpec, 'topic'> => ({
+      name: `${name}${suffix}`,
+      method: 'GET',
+      path: `${collection}${query}`,
+      ...(headers ? { headers } : {}),
+    });
+  const list = listOf(lcoll);
   add(
     'list options',
     list('list resourceVersion=0', '?resourceVersion=0'),
@@ -432,12 +435,7 @@ export function requestSequence(s: Subject): RequestSpec[] {
   // The same lists in the version that is not the storage version: each object converted as it is written
   // (streamed by us past 1,000 items; here the answers, which are the same either way).
   const other = coll(s.versions[1] as string, s.listNamespace);
-  const otherList = (name: string, query: string, headers?: Record<string, string>): Omit<RequestSpec, 'topic'> => ({
-    name: `${name} in ${s.versions[1]}`,
-    method: 'GET',
-    path: `${other}${query}`,
-    ...(headers ? { headers } : {}),
-  });
+  const otherList = listOf(other, ` in ${s.versions[1]}`);
   add(
     'lists in the other version',
     otherList('list', ''),
