@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringify as toYaml } from 'yaml';
 import { newNotAcceptable, type Status } from '../apimachinery/errors.js';
 import type { KubeObject, ListMeta } from '../apimachinery/types.js';
+import { parseObject } from '../apimachinery/parse-object.js';
 import type { ListedItems } from '../registry/rest/list.js';
 import type { ResourceScope } from '../registry/rest/scope.js';
 import { queryParam } from './handlers/query.js';
@@ -143,7 +144,7 @@ export function writeRawList(reply: FastifyReply, scope: ResourceScope, rawItems
 export function writeRawMetadataList(reply: FastifyReply, rawItems: ListedItems, metadata: ListMeta): Promise<FastifyReply> {
   const head = `${JSON.stringify({ kind: 'PartialObjectMetadataList', apiVersion: META_V1, metadata }).slice(0, -1)},"items":[`;
   return writeSpliced(reply, head, rawItems, (items) =>
-    commaJoined(items, (item) => JSON.stringify(partialObjectMetadata(JSON.parse(item) as KubeObject))),
+    commaJoined(items, (item) => JSON.stringify(partialObjectMetadata(parseObject(item)))),
   );
 }
 

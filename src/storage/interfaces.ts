@@ -7,6 +7,7 @@
  * its watch event commit together, so a watch resumed from any retained resourceVersion misses nothing.
  */
 import type { KubeObject } from '../apimachinery/types.js';
+import { parseObject } from '../apimachinery/parse-object.js';
 
 export type StorageErrorCode =
   /** The key does not exist (get, update, delete). */
@@ -66,7 +67,7 @@ export function mayMatch(predicate: Predicate, json: string): boolean {
  */
 export function parseSelected(json: string, predicate: Predicate | undefined): KubeObject | undefined {
   if (predicate && !mayMatch(predicate, json)) return undefined;
-  const obj = JSON.parse(json) as KubeObject;
+  const obj = parseObject(json);
   return !predicate || predicate(obj) ? obj : undefined;
 }
 

@@ -5,7 +5,7 @@
  * is kept as its JSON text; a date column keeps the time it counts from, rendered as an age per request.
  * Bounded by bytes.
  */
-import type { KubeObject } from '../../apimachinery/types.js';
+import { parseObject } from '../../apimachinery/parse-object.js';
 import type { VersionDefinition } from '../../registry/definitions/types.js';
 import { humanDuration } from './human-duration.js';
 import { rowTemplate } from './table.js';
@@ -114,7 +114,7 @@ export function rowOf(
   const cache = rowCacheFor(version, includeObject);
   const cached = cache.peek(key, resourceVersion);
   if (cached) return cached;
-  const template = rowTemplate(JSON.parse(raw) as KubeObject, version, includeObject);
+  const template = rowTemplate(parseObject(raw), version, includeObject);
   const cells = template.cells.map((c) => {
     if (c === null || typeof c !== 'object' || !('date' in c)) return JSON.stringify(c);
     const date = (c as { date: unknown }).date;

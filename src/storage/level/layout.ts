@@ -9,7 +9,7 @@
  * A write puts its object and its index entry (or deletes both), its event and the new `m/rv` in one atomic
  * batch, so a crash never leaves an object without its event or a reused resourceVersion.
  */
-import type { KubeObject } from '../../apimachinery/types.js';
+import { parseObject } from '../../apimachinery/parse-object.js';
 import type { StorageEvent, WatchEventType } from '../interfaces.js';
 import type { ColdEntry, HistoryEntry } from '../cache/history.js';
 
@@ -85,5 +85,5 @@ function parsedEntry(record: string): HistoryEntry {
 }
 
 export function resourceVersionOf(json: string): number {
-  return Number((JSON.parse(json) as KubeObject).metadata.resourceVersion ?? 0);
+  return Number(parseObject(json).metadata.resourceVersion ?? 0);
 }
