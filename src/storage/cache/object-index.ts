@@ -79,6 +79,23 @@ export interface Selection {
   bodies: (string | undefined)[];
 }
 
+/**
+ * The keys from `prefix` (or from `startAfter`, when it is within) up to `to`: keys are ASCII, so every key with
+ * the prefix sorts below prefix + U+FFFF.
+ */
+function range(prefix: string, startAfter: string | undefined): { from: string; to: string } {
+  return { from: startAfter !== undefined && startAfter >= prefix ? startAfter : prefix, to: `${prefix}\uffff` };
+}
+
+/** The keys of a list as of when it was taken, read a chunk at a time (`ObjectIndex.view`). */
+export interface KeyView {
+  readonly length: number;
+  /** At most `max` keys after `after` (undefined: the first), with the bodies memory holds of them. */
+  next(after: string | undefined, max: number): Selection;
+  /** The bodies memory does not hold, as committed when the view was taken; the caller closes it. */
+  readonly snapshot: BodySnapshot;
+}
+
 export class ObjectIndex {
   private rvs = new BTree<string, number>(undefined, compareKeys, NODE_SIZE);
   private readonly pending = new Map<string, Pending>();
@@ -167,16 +184,21 @@ export class ObjectIndex {
     }
   }
 
+  /** How many committed keys start with `prefix` (strictly after `startAfter`): O(log n + n / 64). */
+  count(prefix: string, startAfter?: string): number {
+    const { from, to } = range(prefix, startAfter);
+    const n = this.rvs.forRange(from, to, false);
+    return startAfter !== undefined && from === startAfter && this.rvs.has(startAfter) ? n - 1 : n;
+  }
+
   /**
    * The committed keys starting with `prefix` (strictly after `startAfter`), in order, with the bodies memory
    * holds now; `snapshot` reads the others as they are now. Both are taken in one turn of the event loop.
    */
   select(prefix: string, startAfter?: string): Selection {
-    const from = startAfter !== undefined && startAfter >= prefix ? startAfter : prefix;
-    // forRange, not entries(): no [key, value] pair is made per object. Keys are ASCII, so every key with the
-    // prefix sorts below prefix + U+FFFF. Counted first, so that the arrays are made at their size: grown by
-    // push, a list of a million objects left tens of MiB of outgrown copies behind.
-    const to = `${prefix}\uffff`;
+    // forRange, not entries(): no [key, value] pair is made per object. Counted first, so that the arrays are
+    // made at their size: grown by push, a list of a million objects left tens of MiB of outgrown copies behind.
+    const { from, to } = range(prefix, startAfter);
     const n = this.rvs.forRange(from, to, false);
     const keys = new Array<string>(n);
     const rvs = new Array<number>(n);
@@ -194,6 +216,42 @@ export class ObjectIndex {
     rvs.length = i;
     bodies.length = i;
     return { keys, rvs, bodies };
+  }
+
+  /**
+   * The committed keys starting with `prefix` (strictly after `startAfter`) as of now, to be read a chunk at a
+   * time: for a list that streams them all, so that a list of a million objects does not make three arrays of a
+   * million (24 MiB that only V8's next full collection frees, left by every such list). The keys are a clone of
+   * the tree (O(1): the tree copies a node the first time a later write changes it), and the bodies are read as
+   * each chunk is: from memory where it holds that resourceVersion, else from a read view of the disk taken now.
+   * A key with a write in flight has its committed body taken now, as the disk may already hold the newer one.
+   * Undefined when every body is in memory: `select` takes them at once.
+   */
+  view(prefix: string, startAfter: string | undefined): KeyView | undefined {
+    const snapshot = this.bodies.snapshot();
+    if (!snapshot) return undefined;
+    const { from, to } = range(prefix, startAfter);
+    const length = this.count(prefix, startAfter);
+    const keys = this.rvs.clone();
+    const pinned = new Map<string, string>();
+    for (const [key, p] of this.pending) if (p.committed !== undefined && key >= from && key < to) pinned.set(key, p.committed);
+    const bodies = this.bodies;
+    return {
+      length,
+      snapshot,
+      next(after, max) {
+        const sel: Selection = { keys: [], rvs: [], bodies: [] };
+        const skip = after ?? startAfter;
+        keys.forRange(after ?? from, to, false, (k, rv) => {
+          if (k === skip) return;
+          sel.keys.push(k);
+          sel.rvs.push(rv);
+          sel.bodies.push(pinned.get(k) ?? bodies.peek(k, rv, false));
+          if (sel.keys.length === max) return { break: true };
+        });
+        return sel;
+      },
+    };
   }
 
   /** A view of the committed bodies as of now, for those `select` found missing. */

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import type { Selection } from './object-index.js';
-import { CHUNK, ChunkReader } from './snapshot-list.js';
+import { describe, expect, it, vi } from 'vitest';
+import { type Bodies, ObjectIndex, type Selection } from './object-index.js';
+import { CHUNK, ChunkReader, listSnapshot } from './snapshot-list.js';
 
 describe('ChunkReader', () => {
   it('holds one chunk of bodies at a time while a selector scan takes them in order', async () => {
@@ -26,5 +26,80 @@ describe('ChunkReader', () => {
     expect(mostHeld).toBeLessThanOrEqual(CHUNK + n / 10);
     expect(reads.length).toBe(Math.ceil(n / CHUNK));
     reader.close();
+  });
+});
+
+/** Bodies only on a disk, whose snapshot is a copy of it as it was: none in memory. */
+class Disk implements Bodies {
+  readonly disk = new Map<string, string>();
+  peek(): undefined {
+    return undefined;
+  }
+  remember(key: string, _rv: number, json: string): void {
+    this.disk.set(key, json);
+  }
+  forget(key: string): void {
+    this.disk.delete(key);
+  }
+  snapshot() {
+    const then = new Map(this.disk);
+    return { read: async (keys: string[]) => keys.map((k) => then.get(k)), close: () => {} };
+  }
+}
+
+describe('listSnapshot of every key', () => {
+  it('reads the keys a chunk at a time from a view of the index as it began, never an array of them all', async () => {
+    const n = 3 * CHUNK + 5;
+    const keys = Array.from({ length: n }, (_, i) => `/g/things/ns/o${String(i).padStart(5, '0')}`);
+    const bodies = new Disk();
+    const index = new ObjectIndex(bodies);
+    index.loadSorted(
+      keys,
+      keys.map(() => 1),
+    );
+    for (const k of keys) bodies.disk.set(k, `{"key":"${k}","rv":1}`);
+    // A write of the sixth key is in flight: the disk holds it already, but it is not committed.
+    const sixth = keys[5] as string;
+    index.enqueue(sixth, { json: `{"key":"${sixth}","rv":2}`, rv: 2 }, `{"key":"${sixth}","rv":1}`);
+    bodies.disk.set(sixth, `{"key":"${sixth}","rv":2}`);
+    const select = vi.spyOn(index, 'select');
+
+    const listed = await listSnapshot(index, '/g/things/', 1, undefined, { raw: true });
+    // Writes after the list began: a delete, an update and a create, each committed.
+    index.commit([
+      { type: 'DELETED', key: keys[1] as string, resourceVersion: 3, json: '{}' },
+      { type: 'MODIFIED', key: keys[300] as string, resourceVersion: 4, json: '{"rv":4}' },
+      { type: 'ADDED', key: '/g/things/ns/o00002a', resourceVersion: 5, json: '{"rv":5}' },
+    ]);
+    const seen: string[] = [];
+    const texts: string[] = [];
+    let i = 0;
+    for await (const chunk of listed.rawItems?.chunks() ?? []) {
+      for (const text of chunk) {
+        seen.push(`${listed.rawItems?.keyOf(i)}@${listed.rawItems?.resourceVersionOf(i)}`);
+        texts.push(text as string);
+        i++;
+      }
+    }
+    expect(listed.rawItems?.length).toBe(n);
+    expect(seen).toEqual(keys.map((k) => `${k}@1`));
+    expect(texts).toEqual(keys.map((k) => `{"key":"${k}","rv":1}`));
+    expect(select).not.toHaveBeenCalled();
+  });
+
+  it('counts from after the continue key, as the pages of the same list do', async () => {
+    const keys = Array.from({ length: 2 * CHUNK }, (_, i) => `/g/things/ns/o${String(i).padStart(5, '0')}`);
+    const bodies = new Disk();
+    const index = new ObjectIndex(bodies);
+    index.loadSorted(
+      keys,
+      keys.map(() => 1),
+    );
+    for (const k of keys) bodies.disk.set(k, `"${k}"`);
+    const rest = await listSnapshot(index, '/g/things/', 1, undefined, { raw: true, startAfter: keys[9] });
+    const texts: string[] = [];
+    for await (const chunk of rest.rawItems?.chunks() ?? []) texts.push(...(chunk as string[]));
+    expect(rest.rawItems?.length).toBe(keys.length - 10);
+    expect(texts).toEqual(keys.slice(10).map((k) => `"${k}"`));
   });
 });

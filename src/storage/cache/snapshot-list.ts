@@ -6,7 +6,7 @@
  */
 import type { KubeObject } from '../../apimachinery/types.js';
 import { type ListOptions, type ListResult, parseSelected, type RawItems } from '../interfaces.js';
-import type { BodySnapshot, ObjectIndex, Selection } from './object-index.js';
+import type { BodySnapshot, KeyView, ObjectIndex, Selection } from './object-index.js';
 
 /** Keys whose value at the snapshot differs from now: their JSON then, or null where they did not exist. */
 export type Overrides = Map<string, string | null>;
@@ -28,10 +28,16 @@ export async function listSnapshot(
   opts: ListOptions,
 ): Promise<ListResult> {
   // Everything up to the first await happens in one turn: the selection and its read view agree.
+  const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
+  // A list that streams every key of more than a chunk reads them a chunk at a time; the others select at once.
+  if (opts.raw && !opts.predicate && (!overrides || overrides.size === 0)) {
+    const n = index.count(prefix, opts.startAfter);
+    const view = n > CHUNK && n <= limit ? index.view(prefix, opts.startAfter) : undefined;
+    if (view) return { items: [], resourceVersion: at, rawItems: viewItems(view) };
+  }
   const sel = withOverrides(index.select(prefix, opts.startAfter), prefix, opts.startAfter, overrides);
   const snapshot = sel.bodies.includes(undefined) ? index.snapshot() : undefined;
   const reader = new ChunkReader(sel, snapshot);
-  const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
   const n = sel.keys.length;
 
   if (opts.raw && !opts.predicate) {
@@ -161,16 +167,54 @@ export class ChunkReader {
     this.snapshot?.close();
   }
 
-  private async fill(from: number, to: number): Promise<void> {
-    const missing: number[] = [];
-    for (let i = from; i < to; i++) if (this.sel.bodies[i] === undefined) missing.push(i);
-    if (missing.length === 0) return;
-    if (!this.snapshot || this.closed) throw new Error('storage: the list was read after it was closed');
-    const read = await this.snapshot.read(missing.map((i) => this.sel.keys[i] as string));
-    missing.forEach((idx, n) => {
-      const body = read[n];
-      if (body === undefined) throw new Error(`storage: ${this.sel.keys[idx]} is missing from disk`);
-      this.sel.bodies[idx] = body;
-    });
+  private fill(from: number, to: number): Promise<void> {
+    return readMissing(this.sel, from, to, this.closed ? undefined : this.snapshot);
   }
+}
+
+/** Reads into `sel` the bodies of `from`..`to` it does not hold. */
+async function readMissing(sel: Selection, from: number, to: number, snapshot: BodySnapshot | undefined): Promise<void> {
+  const missing: number[] = [];
+  for (let i = from; i < to; i++) if (sel.bodies[i] === undefined) missing.push(i);
+  if (missing.length === 0) return;
+  if (!snapshot) throw new Error('storage: the list was read after it was closed');
+  const read = await snapshot.read(missing.map((i) => sel.keys[i] as string));
+  missing.forEach((idx, n) => {
+    const body = read[n];
+    if (body === undefined) throw new Error(`storage: ${sel.keys[idx]} is missing from disk`);
+    sel.bodies[idx] = body;
+  });
+}
+
+/** Every key of a view, a chunk of keys and bodies at a time; item `i`'s key is known while its chunk is read. */
+function viewItems(view: KeyView): RawItems {
+  let window: Selection = { keys: [], rvs: [], bodies: [] };
+  let start = 0;
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    view.snapshot.close();
+  };
+  return {
+    length: view.length,
+    keyOf: (i) => window.keys[i - start] as string,
+    resourceVersionOf: (i) => window.rvs[i - start] as number,
+    close,
+    async *chunks(skip) {
+      try {
+        for (let i = 0; i < view.length; i += CHUNK) {
+          window = view.next(window.keys.at(-1), Math.min(CHUNK, view.length - i));
+          start = i;
+          const n = window.keys.length;
+          if (n === 0) throw new Error('storage: a list view ended before its length');
+          if (skip) for (let k = 0; k < n; k++) if (skip(i + k)) window.bodies[k] = SKIPPED;
+          await readMissing(window, 0, n, closed ? undefined : view.snapshot);
+          yield window.bodies.map((b) => (b === SKIPPED ? undefined : b));
+        }
+      } finally {
+        close();
+      }
+    },
+  };
 }

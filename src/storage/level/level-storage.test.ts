@@ -60,24 +60,34 @@ const thing = (name: string, spec: Record<string, unknown> = {}): KubeObject => 
 });
 
 describe('LevelStorage bodies on disk', () => {
-  it('streams a list from its snapshot: writes made while it is read do not show', async () => {
-    await withStore('level-snap', { objectCacheBytes: 0 }, async (s) => {
-      for (let i = 0; i < 1200; i++) await s.create(`/g/r/ns/o${String(i).padStart(4, '0')}`, thing(`o${i}`, { v: 0 }));
-      const listed = await s.list('/g/r/', { raw: true });
-      expect(listed.rawItems?.length).toBe(1200);
-      // Every object changes, and some go, before the list's chunks are read.
-      for (let i = 0; i < 1200; i += 7) await s.update(`/g/r/ns/o${String(i).padStart(4, '0')}`, (cur) => ({ ...cur, spec: { v: 1 } }));
-      for (let i = 3; i < 1200; i += 11) await s.delete(`/g/r/ns/o${String(i).padStart(4, '0')}`);
-      const items = (await readRaw(listed.rawItems)).map((j) => JSON.parse(j) as KubeObject);
-      expect(items).toHaveLength(1200);
-      expect(items.every((o) => (o.spec as { v: number }).v === 0 && Number(o.metadata.resourceVersion) <= listed.resourceVersion)).toBe(
-        true,
-      );
-      // The same list at that resourceVersion, read now, agrees (the history undoes the newer writes).
-      const again = await s.list('/g/r/', { resourceVersion: listed.resourceVersion });
-      expect(again.items).toEqual(items);
+  for (const [cache, opts] of [
+    ['every body read from disk', { objectCacheBytes: 0 }],
+    ['bodies cached', {}],
+  ] as [string, Partial<LevelStorageOptions>][]) {
+    it(`streams a list from its snapshot, ${cache}: writes made while it is read, or in flight when it began, do not show`, async () => {
+      await withStore('level-snap', opts, async (s) => {
+        const key = (i: number): string => `/g/r/ns/o${String(i).padStart(4, '0')}`;
+        for (let i = 0; i < 1200; i++) await s.create(key(i), thing(`o${i}`, { v: 0 }));
+        // A write enqueued but not committed when the list is taken: the disk may hold it before the list reads.
+        const inFlight = s.update(key(5), (cur) => ({ ...cur, spec: { v: 2 } }));
+        const listed = await s.list('/g/r/', { raw: true });
+        await inFlight;
+        expect(listed.rawItems?.length).toBe(1200);
+        // Every seventh object changes, some go and new ones come, before the list's chunks are read.
+        for (let i = 0; i < 1200; i += 7) await s.update(key(i), (cur) => ({ ...cur, spec: { v: 1 } }));
+        for (let i = 3; i < 1200; i += 11) await s.delete(key(i));
+        for (let i = 1200; i < 1300; i++) await s.create(key(i), thing(`o${i}`, { v: 1 }));
+        const items = (await readRaw(listed.rawItems)).map((j) => JSON.parse(j) as KubeObject);
+        expect(items.map((o) => o.metadata.name)).toEqual(Array.from({ length: 1200 }, (_, i) => `o${i}`));
+        expect(items.every((o) => (o.spec as { v: number }).v === 0 && Number(o.metadata.resourceVersion) <= listed.resourceVersion)).toBe(
+          true,
+        );
+        // The same list at that resourceVersion, read now, agrees (the history undoes the newer writes).
+        const again = await s.list('/g/r/', { resourceVersion: listed.resourceVersion });
+        expect(again.items).toEqual(items);
+      });
     });
-  });
+  }
 
   it('keeps no more bodies in memory than objectCacheBytes', async () => {
     const path = mkdtempSync(join(tmpdir(), 'level-cache-'));
