@@ -225,13 +225,13 @@ export class ObjectIndex {
    * the tree (O(1): the tree copies a node the first time a later write changes it), and the bodies are read as
    * each chunk is: from memory where it holds that resourceVersion, else from a read view of the disk taken now.
    * A key with a write in flight has its committed body taken now, as the disk may already hold the newer one.
-   * Undefined when every body is in memory: `select` takes them at once.
+   * `length` is their `count`, taken in the same turn. Undefined when every body is in memory: `select` takes
+   * them at once.
    */
-  view(prefix: string, startAfter: string | undefined): KeyView | undefined {
+  view(prefix: string, startAfter: string | undefined, length: number): KeyView | undefined {
     const snapshot = this.bodies.snapshot();
     if (!snapshot) return undefined;
     const { from, to } = range(prefix, startAfter);
-    const length = this.count(prefix, startAfter);
     const keys = this.rvs.clone();
     const pinned = new Map<string, string>();
     for (const [key, p] of this.pending) if (p.committed !== undefined && key >= from && key < to) pinned.set(key, p.committed);

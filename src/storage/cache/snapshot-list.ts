@@ -32,7 +32,7 @@ export async function listSnapshot(
   // A list that streams every key of more than a chunk reads them a chunk at a time; the others select at once.
   if (opts.raw && !opts.predicate && (!overrides || overrides.size === 0)) {
     const n = index.count(prefix, opts.startAfter);
-    const view = n > CHUNK && n <= limit ? index.view(prefix, opts.startAfter) : undefined;
+    const view = n > CHUNK && n <= limit ? index.view(prefix, opts.startAfter, n) : undefined;
     if (view) return { items: [], resourceVersion: at, rawItems: viewItems(view) };
   }
   const sel = withOverrides(index.select(prefix, opts.startAfter), prefix, opts.startAfter, overrides);
