@@ -98,7 +98,11 @@ export interface ListOptions {
  */
 export interface RawItems {
   readonly length: number;
-  /** Item `i`'s key and resourceVersion (-1 when not known): what identifies its text without reading it. */
+  /**
+   * Item `i`'s key and resourceVersion (-1 when not known): what identifies its text without reading it. Asked
+   * only while `chunks` is at the chunk of item `i` (in `skip`, or before the next chunk is asked for): a list of
+   * every key holds only the current chunk's keys.
+   */
   keyOf(i: number): string;
   resourceVersionOf(i: number): number;
   /**
