@@ -85,6 +85,12 @@ describe('listSnapshot of every key', () => {
     expect(seen).toEqual(keys.map((k) => `${k}@1`));
     expect(texts).toEqual(keys.map((k) => `{"key":"${k}","rv":1}`));
     expect(select).not.toHaveBeenCalled();
+    // The index itself has the writes: the view's clone copied what they changed.
+    const now = index.select('/g/things/');
+    expect(now.keys).toHaveLength(n);
+    expect(now.keys).not.toContain(keys[1]);
+    expect(now.keys[2]).toBe('/g/things/ns/o00002a');
+    expect(now.rvs[now.keys.indexOf(keys[300] as string)]).toBe(4);
   });
 
   it('counts from after the continue key, as the pages of the same list do', async () => {
