@@ -7,7 +7,7 @@
  * a label selector, or as a PartialObjectMetadataList) therefore added a string per object to the old generation
  * and an entry to the table, which only V8's next full collection frees: at a million objects the old space
  * grew by about 50 MiB and the table by 60 (`npm run bench`, the scale section). Here those two values are
- * parsed as the number 0 and set back afterwards from slices of the text, which are not internalized.
+ * parsed as a number and set back afterwards from slices of the text, which are not internalized.
  *
  * The values are found by their keys (the last `"resourceVersion":"`, the first `"metadata":{"name":"`) and parsed
  * as -0, which JSON.stringify never writes. Where that -0 is not what the parsed object's own field holds (the key
