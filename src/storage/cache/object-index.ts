@@ -191,15 +191,22 @@ export class ObjectIndex {
     return startAfter !== undefined && from === startAfter && this.rvs.has(startAfter) ? n - 1 : n;
   }
 
+  /** Whether `key` is committed. */
+  has(key: string): boolean {
+    return this.rvs.has(key);
+  }
+
   /**
-   * The committed keys starting with `prefix` (strictly after `startAfter`), in order, with the bodies memory
-   * holds now; `snapshot` reads the others as they are now. Both are taken in one turn of the event loop.
+   * The committed keys starting with `prefix` (strictly after `startAfter`), in order, at most `max` of them,
+   * with the bodies memory holds now; `snapshot` reads the others as they are now. Both are taken in one turn of
+   * the event loop.
    */
-  select(prefix: string, startAfter?: string): Selection {
-    // forRange, not entries(): no [key, value] pair is made per object. Counted first, so that the arrays are
-    // made at their size: grown by push, a list of a million objects left tens of MiB of outgrown copies behind.
+  select(prefix: string, startAfter?: string, max = Infinity): Selection {
+    // forRange, not entries(): no [key, value] pair is made per object. A whole range is counted first, so that
+    // its arrays are made at their size: grown by push, a list of a million objects left tens of MiB of outgrown
+    // copies behind. A page's arrays grow: counting a million keys takes tens of milliseconds.
     const { from, to } = range(prefix, startAfter);
-    const n = this.rvs.forRange(from, to, false);
+    const n = max === Infinity ? this.rvs.forRange(from, to, false) : 0;
     const keys = new Array<string>(n);
     const rvs = new Array<number>(n);
     const bodies = new Array<string | undefined>(n);
@@ -210,6 +217,7 @@ export class ObjectIndex {
       rvs[i] = rv;
       bodies[i] = this.bodyInMemory(k, rv, false);
       i++;
+      if (i === max) return { break: true };
     });
     // startAfter itself was counted when it is still stored.
     keys.length = i;

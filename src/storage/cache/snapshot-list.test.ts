@@ -109,3 +109,46 @@ describe('listSnapshot of every key', () => {
     expect(texts).toEqual(keys.slice(10).map((k) => `"${k}"`));
   });
 });
+
+describe('listSnapshot by pages', () => {
+  it('selects only a page of keys, also at an older resourceVersion, and counts what remains as the whole list does', async () => {
+    const keys = Array.from({ length: 300 }, (_, i) => `/g/things/ns/o${String(i).padStart(5, '0')}`);
+    const bodies = new Disk();
+    const index = new ObjectIndex(bodies);
+    index.loadSorted(
+      keys,
+      keys.map(() => 1),
+    );
+    for (const k of keys) bodies.disk.set(k, `"${k}"`);
+    // At the snapshot: every fifth key did not exist yet, a few existed that are gone now, one had another body.
+    const overrides = new Map<string, string | null>();
+    for (let i = 0; i < 300; i += 5) overrides.set(keys[i] as string, null);
+    for (const gone of ['/g/things/ns/o00001a', '/g/things/ns/o00150a', '/g/things/ns/zzz']) overrides.set(gone, `"then ${gone}"`);
+    overrides.set(keys[7] as string, '"then o7"');
+    overrides.set('/g/other/ns/o', '"elsewhere"');
+    const expected = [...keys.filter((_, i) => i % 5 !== 0), '/g/things/ns/o00001a', '/g/things/ns/o00150a', '/g/things/ns/zzz']
+      .sort()
+      .map((k) => (overrides.has(k) ? (overrides.get(k) as string) : `"${k}"`));
+    const select = vi.spyOn(index, 'select');
+
+    for (const [limit, older] of [
+      [1, overrides],
+      [7, overrides],
+      [500, overrides],
+      [13, undefined],
+    ] as const) {
+      const want = older ? expected : keys.map((k) => `"${k}"`);
+      const texts: string[] = [];
+      let startAfter: string | undefined;
+      do {
+        select.mockClear();
+        const page = await listSnapshot(index, '/g/things/', 1, older, { raw: true, limit, startAfter });
+        for await (const chunk of page.rawItems?.chunks() ?? []) texts.push(...(chunk as string[]));
+        for (const r of select.mock.results) expect((r.value as Selection).keys.length).toBeLessThanOrEqual(limit + (older?.size ?? 0));
+        expect(page.remainingItemCount).toBe(page.lastKey === undefined ? undefined : want.length - texts.length);
+        startAfter = page.lastKey;
+      } while (startAfter !== undefined);
+      expect(texts, `limit ${limit}`).toEqual(want);
+    }
+  });
+});

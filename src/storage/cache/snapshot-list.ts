@@ -29,26 +29,30 @@ export async function listSnapshot(
 ): Promise<ListResult> {
   // Everything up to the first await happens in one turn: the selection and its read view agree.
   const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
-  // A list that streams every key of more than a chunk reads them a chunk at a time; the others select at once.
-  if (opts.raw && !opts.predicate && (!overrides || overrides.size === 0)) {
-    const n = index.count(prefix, opts.startAfter);
-    const view = n > CHUNK && n <= limit ? index.view(prefix, opts.startAfter, n) : undefined;
-    if (view) return { items: [], resourceVersion: at, rawItems: viewItems(view) };
-  }
-  const sel = withOverrides(index.select(prefix, opts.startAfter), prefix, opts.startAfter, overrides);
-  const snapshot = sel.bodies.includes(undefined) ? index.snapshot() : undefined;
-  const reader = new ChunkReader(sel, snapshot);
-  const n = sel.keys.length;
-
   if (opts.raw && !opts.predicate) {
+    // How many keys the whole list has: the index's count, and what the overrides add or take out.
+    const n = index.count(prefix, opts.startAfter) + addedBy(index, overrides, prefix, opts.startAfter);
+    // A list that streams every key of more than a chunk reads them a chunk at a time.
+    const view = n > CHUNK && n <= limit && !overrides?.size ? index.view(prefix, opts.startAfter, n) : undefined;
+    if (view) return { items: [], resourceVersion: at, rawItems: viewItems(view) };
+    // A page selects only its keys, and as many more as the overrides may take out (a page of 500 of a million
+    // objects selected every key before).
+    const sel = withOverrides(index.select(prefix, opts.startAfter, limit + (overrides?.size ?? 0)), prefix, opts.startAfter, overrides);
     const count = Math.min(n, limit);
-    const result: ListResult = { items: [], resourceVersion: at, rawItems: reader.rawItems(count) };
+    sel.keys.length = sel.rvs.length = sel.bodies.length = Math.min(sel.keys.length, count);
+    const snapshot = sel.bodies.includes(undefined) ? index.snapshot() : undefined;
+    const result: ListResult = { items: [], resourceVersion: at, rawItems: new ChunkReader(sel, snapshot).rawItems(count) };
     if (count < n) {
       result.lastKey = sel.keys[count - 1];
       result.remainingItemCount = n - count;
     }
     return result;
   }
+
+  const sel = withOverrides(index.select(prefix, opts.startAfter), prefix, opts.startAfter, overrides);
+  const snapshot = sel.bodies.includes(undefined) ? index.snapshot() : undefined;
+  const reader = new ChunkReader(sel, snapshot);
+  const n = sel.keys.length;
 
   try {
     const items: KubeObject[] = [];
@@ -75,6 +79,18 @@ async function hasMore(reader: ChunkReader, from: number, n: number, opts: ListO
     if (parseSelected(await reader.take(i), opts.predicate)) return true;
   }
   return false;
+}
+
+/** How many keys the overrides add to the list (less those they take out): the snapshot's count less now's. */
+function addedBy(index: ObjectIndex, overrides: Overrides | undefined, prefix: string, startAfter: string | undefined): number {
+  let added = 0;
+  for (const [key, then] of overrides ?? []) {
+    if (!key.startsWith(prefix) || (startAfter !== undefined && key <= startAfter)) continue;
+    const now = index.has(key);
+    if (then === null && now) added--;
+    else if (then !== null && !now) added++;
+  }
+  return added;
 }
 
 /** The selection with the snapshot's values in place of the current ones: merged by key, null dropping a key. */
