@@ -47,17 +47,23 @@ class Disk implements Bodies {
   }
 }
 
+/** An index of `n` keys committed at resourceVersion 1, their bodies (`body`) only on a disk of their own. */
+function indexOnDisk(n: number, body: (key: string) => string): { keys: string[]; bodies: Disk; index: ObjectIndex } {
+  const keys = Array.from({ length: n }, (_, i) => `/g/things/ns/o${String(i).padStart(5, '0')}`);
+  const bodies = new Disk();
+  const index = new ObjectIndex(bodies);
+  index.loadSorted(
+    keys,
+    keys.map(() => 1),
+  );
+  for (const k of keys) bodies.disk.set(k, body(k));
+  return { keys, bodies, index };
+}
+
 describe('listSnapshot of every key', () => {
   it('reads the keys a chunk at a time from a view of the index as it began, never an array of them all', async () => {
     const n = 3 * CHUNK + 5;
-    const keys = Array.from({ length: n }, (_, i) => `/g/things/ns/o${String(i).padStart(5, '0')}`);
-    const bodies = new Disk();
-    const index = new ObjectIndex(bodies);
-    index.loadSorted(
-      keys,
-      keys.map(() => 1),
-    );
-    for (const k of keys) bodies.disk.set(k, `{"key":"${k}","rv":1}`);
+    const { keys, bodies, index } = indexOnDisk(n, (k) => `{"key":"${k}","rv":1}`);
     // A write of the sixth key is in flight: the disk holds it already, but it is not committed.
     const sixth = keys[5] as string;
     index.enqueue(sixth, { json: `{"key":"${sixth}","rv":2}`, rv: 2 }, `{"key":"${sixth}","rv":1}`);
@@ -94,14 +100,7 @@ describe('listSnapshot of every key', () => {
   });
 
   it('counts from after the continue key, as the pages of the same list do', async () => {
-    const keys = Array.from({ length: 2 * CHUNK }, (_, i) => `/g/things/ns/o${String(i).padStart(5, '0')}`);
-    const bodies = new Disk();
-    const index = new ObjectIndex(bodies);
-    index.loadSorted(
-      keys,
-      keys.map(() => 1),
-    );
-    for (const k of keys) bodies.disk.set(k, `"${k}"`);
+    const { keys, index } = indexOnDisk(2 * CHUNK, (k) => `"${k}"`);
     const rest = await listSnapshot(index, '/g/things/', 1, undefined, { raw: true, startAfter: keys[9] });
     const texts: string[] = [];
     for await (const chunk of rest.rawItems?.chunks() ?? []) texts.push(...(chunk as string[]));
@@ -112,14 +111,7 @@ describe('listSnapshot of every key', () => {
 
 describe('listSnapshot by pages', () => {
   it('selects only a page of keys, also at an older resourceVersion, and counts what remains as the whole list does', async () => {
-    const keys = Array.from({ length: 300 }, (_, i) => `/g/things/ns/o${String(i).padStart(5, '0')}`);
-    const bodies = new Disk();
-    const index = new ObjectIndex(bodies);
-    index.loadSorted(
-      keys,
-      keys.map(() => 1),
-    );
-    for (const k of keys) bodies.disk.set(k, `"${k}"`);
+    const { keys, index } = indexOnDisk(300, (k) => `"${k}"`);
     // At the snapshot: every fifth key did not exist yet, a few existed that are gone now, one had another body.
     const overrides = new Map<string, string | null>();
     for (let i = 0; i < 300; i += 5) overrides.set(keys[i] as string, null);
