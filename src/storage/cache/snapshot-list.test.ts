@@ -144,3 +144,41 @@ describe('listSnapshot by pages', () => {
     }
   });
 });
+
+describe('listSnapshot with a selector', () => {
+  it('scans a chunk of keys at a time and pages as the scan of a selection does, without the writes after it began', async () => {
+    const n = 4 * CHUNK + 9;
+    // Every third object has the label; a page of a selector stops at its limit and continues after its last item.
+    const { keys, index } = indexOnDisk(n, (k) => JSON.stringify({ metadata: { name: k, labels: { odd: String(Number(k.slice(-5)) % 3 === 0) } } }));
+    const predicate = Object.assign((o: { metadata?: { labels?: Record<string, string> } }) => o.metadata?.labels?.odd === 'true', {
+      requiredText: ['"odd":"true"'],
+    });
+    const want = keys.filter((_, i) => i % 3 === 0);
+    const select = vi.spyOn(index, 'select');
+
+    for (const [limit, selector] of [
+      [1, predicate],
+      [50, predicate],
+      [1000, predicate],
+      [100, undefined],
+    ] as const) {
+      const expected = selector ? want : keys;
+      const names: string[] = [];
+      let startAfter: string | undefined;
+      do {
+        const page = await listSnapshot(index, '/g/things/', 1, undefined, { limit, startAfter, predicate: selector });
+        // A later write is not in the page: its keys were taken when it began.
+        index.commit([{ type: 'ADDED', key: `/g/things/ns/o00000${names.length}a`, resourceVersion: 2, json: '{"metadata":{"labels":{"odd":"true"}}}' }]);
+        index.commit([{ type: 'DELETED', key: `/g/things/ns/o00000${names.length}a`, resourceVersion: 3, json: '{}' }]);
+        names.push(...page.items.map((o) => o.metadata?.name as string));
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        expect(page.lastKey).toBe(names.length < expected.length ? names.at(-1) : undefined);
+        expect(page.remainingItemCount).toBe(selector || page.lastKey === undefined ? undefined : expected.length - names.length);
+        startAfter = page.lastKey;
+      } while (startAfter !== undefined);
+      expect(names, `limit ${limit}`).toEqual(expected);
+    }
+    // Only the pages that begin within the last chunk select their keys.
+    for (const r of select.mock.results) expect((r.value as Selection).keys.length).toBeLessThanOrEqual(CHUNK);
+  });
+});

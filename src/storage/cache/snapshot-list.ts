@@ -49,6 +49,13 @@ export async function listSnapshot(
     return result;
   }
 
+  // A scan of more than a chunk of keys reads them a chunk at a time too: a page of a label selector over a
+  // million objects selected every key after its position, to stop at its first `limit` matches.
+  if (!overrides?.size) {
+    const n = index.count(prefix, opts.startAfter);
+    const view = n > CHUNK ? index.view(prefix, opts.startAfter, n) : undefined;
+    if (view) return scanView(view, at, limit, opts);
+  }
   const sel = withOverrides(index.select(prefix, opts.startAfter), prefix, opts.startAfter, overrides);
   const snapshot = sel.bodies.includes(undefined) ? index.snapshot() : undefined;
   const reader = new ChunkReader(sel, snapshot);
@@ -69,6 +76,38 @@ export async function listSnapshot(
     return result;
   } finally {
     reader.close();
+  }
+}
+
+/**
+ * The parsed list of a view's keys the predicate accepts, up to `limit`, read a chunk at a time; the same result
+ * as the scan of a selection below.
+ */
+async function scanView(view: KeyView, at: number, limit: number, opts: ListOptions): Promise<ListResult> {
+  const items: KubeObject[] = [];
+  let window: Selection = { keys: [], rvs: [], bodies: [] };
+  let taken = 0;
+  let lastKey: string | undefined;
+  try {
+    for (;;) {
+      if (taken === view.length) return { items, resourceVersion: at };
+      window = view.next(window.keys.at(-1), Math.min(CHUNK, view.length - taken));
+      if (window.keys.length === 0) throw new Error('storage: a list view ended before its length');
+      await readMissing(window, 0, window.keys.length, view.snapshot);
+      for (let k = 0; k < window.keys.length; k++) {
+        const obj = parseSelected(window.bodies[k] as string, opts.predicate);
+        if (!obj) continue;
+        if (items.length === limit) {
+          // A match past the page: the list continues after the page's last item.
+          return { items, resourceVersion: at, lastKey, ...(opts.predicate ? {} : { remainingItemCount: view.length - taken - k }) };
+        }
+        items.push(obj);
+        lastKey = window.keys[k];
+      }
+      taken += window.keys.length;
+    }
+  } finally {
+    view.snapshot.close();
   }
 }
 
