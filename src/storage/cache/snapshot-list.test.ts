@@ -149,7 +149,9 @@ describe('listSnapshot with a selector', () => {
   it('scans a chunk of keys at a time and pages as the scan of a selection does, without the writes after it began', async () => {
     const n = 4 * CHUNK + 9;
     // Every third object has the label; a page of a selector stops at its limit and continues after its last item.
-    const { keys, index } = indexOnDisk(n, (k) => JSON.stringify({ metadata: { name: k, labels: { odd: String(Number(k.slice(-5)) % 3 === 0) } } }));
+    const { keys, index } = indexOnDisk(n, (k) =>
+      JSON.stringify({ metadata: { name: k, labels: { odd: String(Number(k.slice(-5)) % 3 === 0) } } }),
+    );
     const predicate = Object.assign((o: { metadata?: { labels?: Record<string, string> } }) => o.metadata?.labels?.odd === 'true', {
       requiredText: ['"odd":"true"'],
     });
@@ -166,10 +168,13 @@ describe('listSnapshot with a selector', () => {
       const names: string[] = [];
       let startAfter: string | undefined;
       do {
-        const page = await listSnapshot(index, '/g/things/', 1, undefined, { limit, startAfter, predicate: selector });
-        // A later write is not in the page: its keys were taken when it began.
-        index.commit([{ type: 'ADDED', key: `/g/things/ns/o00000${names.length}a`, resourceVersion: 2, json: '{"metadata":{"labels":{"odd":"true"}}}' }]);
-        index.commit([{ type: 'DELETED', key: `/g/things/ns/o00000${names.length}a`, resourceVersion: 3, json: '{}' }]);
+        const listing = listSnapshot(index, '/g/things/', 1, undefined, { limit, startAfter, predicate: selector });
+        // A matching object created while the page is read, in its second chunk of keys, is not in it: its keys
+        // were taken when it began.
+        const late = `${keys[keys.indexOf(startAfter ?? '') + CHUNK + 10] ?? '/g/things/ns/o'}a`;
+        index.commit([{ type: 'ADDED', key: late, resourceVersion: 2, json: '{"metadata":{"name":"late","labels":{"odd":"true"}}}' }]);
+        const page = await listing;
+        index.commit([{ type: 'DELETED', key: late, resourceVersion: 3, json: '{}' }]);
         names.push(...page.items.map((o) => o.metadata?.name as string));
         expect(page.items.length).toBeLessThanOrEqual(limit);
         expect(page.lastKey).toBe(names.length < expected.length ? names.at(-1) : undefined);
