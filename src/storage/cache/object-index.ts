@@ -8,6 +8,7 @@
  * pinned in memory, because the disk may already hold the newer one.
  */
 import { createRequire } from 'node:module';
+import { rank } from './btree-rank.js';
 import type { HistoryEntry } from './history.js';
 
 // CommonJS modules; required, so Node and the test runner agree.
@@ -184,10 +185,10 @@ export class ObjectIndex {
     }
   }
 
-  /** How many committed keys start with `prefix` (strictly after `startAfter`): O(log n + n / 64). */
+  /** How many committed keys start with `prefix` (strictly after `startAfter`): O(log n). */
   count(prefix: string, startAfter?: string): number {
     const { from, to } = range(prefix, startAfter);
-    const n = this.rvs.forRange(from, to, false);
+    const n = rank(this.rvs, to, compareKeys) - rank(this.rvs, from, compareKeys);
     return startAfter !== undefined && from === startAfter && this.rvs.has(startAfter) ? n - 1 : n;
   }
 
@@ -202,11 +203,11 @@ export class ObjectIndex {
    * the event loop.
    */
   select(prefix: string, startAfter?: string, max = Infinity): Selection {
-    // forRange, not entries(): no [key, value] pair is made per object. A whole range is counted first, so that
-    // its arrays are made at their size: grown by push, a list of a million objects left tens of MiB of outgrown
-    // copies behind. A page's arrays grow: counting a million keys takes tens of milliseconds.
+    // forRange, not entries(): no [key, value] pair is made per object. The range is counted first, so that its
+    // arrays are made at their size: grown by push, a list of a million objects left tens of MiB of outgrown
+    // copies behind.
     const { from, to } = range(prefix, startAfter);
-    const n = max === Infinity ? this.rvs.forRange(from, to, false) : 0;
+    const n = Math.min(max, rank(this.rvs, to, compareKeys) - rank(this.rvs, from, compareKeys));
     const keys = new Array<string>(n);
     const rvs = new Array<number>(n);
     const bodies = new Array<string | undefined>(n);
