@@ -83,6 +83,37 @@ describe('the Table row cache', async () => {
     expect(cache.peek('/k/c', -1)).toBeUndefined();
   });
 
+  it('makes out the oldest rows first through any number of sets, rewrites and evictions', () => {
+    const row = { cells: ['"x"'], object: 'o'.repeat(100), wholeSeconds: true };
+    const cache = new RowCache(10_000);
+    // Keys of one length: every row costs the same.
+    const key = (n: number): string => `/k/${String(n).padStart(6, '0')}`;
+    cache.set('/k/probe0', 1, row);
+    const perRow = cache.totalBytes;
+    const held = Math.floor(10_000 / perRow);
+    // The newest `held` of every key set (a rewrite moves its key to the newest), as a list kept in order.
+    const order: string[] = [];
+    const set = (key: string, rv: number): void => {
+      cache.set(key, rv, row);
+      const at = order.indexOf(key);
+      if (at >= 0) order.splice(at, 1);
+      order.push(key);
+      if (order.length > held) order.splice(0, order.length - held);
+    };
+    set('/k/probe0', 1);
+    for (let i = 0; i < 40 * held; i++) {
+      set(key(i), 1);
+      // Every seventh set rewrites a row still held, and every thirteenth one already made out.
+      if (i % 7 === 0) set(key(i - Math.floor(held / 2)), 2);
+      if (i % 13 === 0) set(key(i - 3 * held), 3);
+      if (i % 97 === 0 || i === 40 * held - 1) {
+        const kept = order.filter((k) => cache.peek(k, 1) ?? cache.peek(k, 2) ?? cache.peek(k, 3));
+        expect(kept).toEqual(order);
+        expect(cache.totalBytes).toBe(order.length * perRow);
+      }
+    }
+  });
+
   it('says whether the rows of a list fit, from the mean size of the rows it holds; rows not to remember are made all the same', () => {
     const cache = new RowCache(100_000);
     // Empty: a row is taken as 1 KB.
