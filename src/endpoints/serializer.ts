@@ -173,7 +173,7 @@ export function writeRawTable(
   });
   const now = Date.now();
   const cache = rowCacheFor(scope.version, includeObject);
-  const remember = cache.fits(rawItems.length);
+  const remember = cache.fits(rawItems.length, metadata.remainingItemCount);
   // Rows the cache has are taken now (and their objects never read); the others are made from the text.
   const held = new Map<number, CachedRow>();
   const skip = (i: number): boolean => {
