@@ -148,10 +148,27 @@ export function writeRawMetadataList(reply: FastifyReply, rawItems: ListedItems,
   );
 }
 
-/** A piece of a spliced list: each item's text as `encode` writes it, after a comma; those left out skipped. */
-function commaJoined(items: (string | null | undefined)[], encode: (item: string) => string): string {
-  let piece = '';
-  for (const item of items) if (item) piece += `,${encode(item)}`;
+/**
+ * A piece of a spliced list: each item's text as `encode` writes it, after a comma; those left out skipped. As
+ * bytes, each item written into them: joined as text, a chunk of 128 objects of 1 KB and a page of 500 were
+ * strings too large for V8's young generation, and every page of a paged walk left them among old objects
+ * until a full collection (a walk of a million objects in pages of 500 peaked at 565 MiB, now 451).
+ */
+function commaJoined(items: (string | null | undefined)[], encode: (item: string) => string): Buffer {
+  const texts: string[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    if (!item) continue;
+    const text = encode(item);
+    texts.push(text);
+    bytes += 1 + Buffer.byteLength(text);
+  }
+  const piece = Buffer.allocUnsafe(bytes);
+  let at = 0;
+  for (const text of texts) {
+    piece[at++] = 0x2c; // ','
+    at += piece.write(text, at);
+  }
   return piece;
 }
 
