@@ -190,7 +190,9 @@ export function writeRawTable(
   });
   const now = Date.now();
   const cache = rowCacheFor(scope.version, includeObject);
-  const remember = cache.fits(rawItems.length, metadata.remainingItemCount);
+  // A page counts as the whole list it is part of: kubectl's pages of 500 through a collection larger than the
+  // cache made out every row before its next walk came back to it, and filled the cache at the walk's end.
+  const remember = cache.fits(rawItems.listLength ?? rawItems.length);
   // Rows the cache has are taken now (and their objects never read); the others are made from the text.
   const held = new Map<number, CachedRow>();
   const skip = (i: number): boolean => {

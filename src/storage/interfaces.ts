@@ -99,6 +99,11 @@ export interface ListOptions {
 export interface RawItems {
   readonly length: number;
   /**
+   * When these items are a page of a list (a limit, a continue): how many the whole list has, from its first key.
+   * What a cache of rows needs to know whether the list it serves fits.
+   */
+  readonly listLength?: number;
+  /**
    * Item `i`'s key and resourceVersion (-1 when not known): what identifies its text without reading it. Asked
    * only while `chunks` is at the chunk of item `i` (in `skip`, or before the next chunk is asked for): a list of
    * every key holds only the current chunk's keys.

@@ -124,9 +124,6 @@ describe('the Table row cache', async () => {
     const perRow = cache.totalBytes / 10;
     expect(cache.fits(Math.floor(100_000 / perRow))).toBe(true);
     expect(cache.fits(Math.floor(100_000 / perRow) + 1)).toBe(false);
-    // A page of a list counts with the items after it.
-    expect(cache.fits(5, Math.floor(100_000 / perRow) - 5)).toBe(true);
-    expect(cache.fits(5, Math.floor(100_000 / perRow) - 4)).toBe(false);
 
     const made = rowOf(version, 'None', '/k/h', 1, JSON.stringify(flunder('h', 'x')), false);
     expect(made.cells).toContain('"x"');

@@ -84,13 +84,11 @@ export class RowCache {
   /**
    * Whether rows of `count` objects fit: a list larger than the cache would make out each row it cached before
    * the next list came back to it, and every row made out is old-generation garbage (a Table of 100,000 rows
-   * peaked at 331 MiB). The size of a row is the mean of those cached, or 1 KB before any. A page counts as the
-   * whole list it is part of, with the `remaining` items after it: kubectl's pages of 500 through a collection
-   * larger than the cache made out every row before its next walk came back to it.
+   * peaked at 331 MiB). The size of a row is the mean of those cached, or 1 KB before any.
    */
-  fits(count: number, remaining = 0): boolean {
+  fits(count: number): boolean {
     const perRow = this.rows.size > 0 ? this.bytes / this.rows.size : 1024;
-    return (count + remaining) * perRow <= this.maxBytes;
+    return count * perRow <= this.maxBytes;
   }
 
   get totalBytes(): number {

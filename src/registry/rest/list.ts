@@ -139,6 +139,7 @@ function selected(items: RawItems, convert: ((o: KubeObject) => KubeObject) | un
   };
   return {
     length: items.length,
+    ...(items.listLength !== undefined ? { listLength: items.listLength } : {}),
     keyOf: (i) => items.keyOf(i),
     resourceVersionOf: (i) => items.resourceVersionOf(i),
     close: () => items.close(),

@@ -138,6 +138,9 @@ describe('listSnapshot by pages', () => {
         for await (const chunk of page.rawItems?.chunks() ?? []) texts.push(...(chunk as string[]));
         for (const r of select.mock.results) expect((r.value as Selection).keys.length).toBeLessThanOrEqual(limit + (older?.size ?? 0));
         expect(page.remainingItemCount).toBe(page.lastKey === undefined ? undefined : want.length - texts.length);
+        // Each page of a list in pages says how long the whole list is (the Table's row cache asks).
+        const paged = startAfter !== undefined || page.lastKey !== undefined;
+        expect(page.rawItems?.listLength).toBe(paged ? want.length : undefined);
         startAfter = page.lastKey;
       } while (startAfter !== undefined);
       expect(texts, `limit ${limit}`).toEqual(want);

@@ -41,7 +41,9 @@ export async function listSnapshot(
     const count = Math.min(n, limit);
     sel.keys.length = sel.rvs.length = sel.bodies.length = Math.min(sel.keys.length, count);
     const snapshot = sel.bodies.includes(undefined) ? index.snapshot() : undefined;
-    const result: ListResult = { items: [], resourceVersion: at, rawItems: new ChunkReader(sel, snapshot).rawItems(count) };
+    // A page says how long its whole list is, from the first key: counted in the same turn, O(log n).
+    const listLength = opts.startAfter === undefined ? n : index.count(prefix) + addedBy(index, overrides, prefix, undefined);
+    const result: ListResult = { items: [], resourceVersion: at, rawItems: new ChunkReader(sel, snapshot).rawItems(count, listLength) };
     if (count < n) {
       result.lastKey = sel.keys[count - 1];
       result.remainingItemCount = n - count;
@@ -192,7 +194,7 @@ export class ChunkReader {
   }
 
   /** The first `count` bodies, a chunk at a time; each chunk's bodies are dropped once handed out. */
-  rawItems(count: number): RawItems {
+  rawItems(count: number, listLength?: number): RawItems {
     const chunks = async function* (this: ChunkReader, skip?: (i: number) => boolean): AsyncGenerator<(string | undefined)[]> {
       try {
         for (let i = 0; i < count; i += CHUNK) {
@@ -209,6 +211,7 @@ export class ChunkReader {
     };
     return {
       length: count,
+      ...(listLength !== undefined && listLength !== count ? { listLength } : {}),
       keyOf: (i) => this.sel.keys[i] as string,
       resourceVersionOf: (i) => this.sel.rvs[i] as number,
       chunks: chunks.bind(this),
