@@ -3,8 +3,9 @@
  * 10,000 and 100,000 by default; 1,000,000 when asked), a LevelDB store is filled with that many Flunders of
  * about 1 KB, a local server started on it and measured: spawn to serving, RSS once serving and at rest, first
  * byte and whole time of a full JSON list; the time of the full list with a label selector matching nothing,
- * as a Table and in v1beta1 (converted); the RSS peak over those five lists; and create throughput with that
- * many stored.
+ * as a Table and in v1beta1 (converted); the time of a page of 500 in a walk of the whole list in pages, as
+ * kubectl get walks it (Table pages) and as a client-go pager does (JSON); the RSS peak over those seven lists;
+ * and create throughput with that many stored.
  *
  * The store is written in this process in the LevelDB layout, with copies of one Flunder the server created (so
  * they are what the API would have stored): a million creates over HTTPS would take a quarter of an hour
@@ -35,7 +36,7 @@ export interface ScaleFigure {
   restAnonMiB: number;
   /**
    * The RSS peak over two full lists read one after the other, then the full list with a label selector, as a
-   * Table, and in the version that is not the storage version.
+   * Table, in the version that is not the storage version, and walked in pages as a Table and as JSON.
    */
   peakMiB: number;
   /**
@@ -52,6 +53,9 @@ export interface ScaleFigure {
   /** Of the full list as a Table (kubectl's), and in v1beta1 (every object converted), in ms. */
   tableListMs: number;
   convertedListMs: number;
+  /** A page of a walk of the whole list in pages of PAGE (kubectl get's chunk size), as a Table and as JSON, in ms (the mean). */
+  tablePageMs: number;
+  jsonPageMs: number;
   /** Creates per second with that many stored, 16 at a time, over HTTPS. */
   createRps: number;
 }
@@ -64,6 +68,10 @@ const KEY_PREFIX = `/wardle.example.com/flunders/${NAMESPACE}/`;
 const CREATES = 2_000;
 const CREATE_CONCURRENCY = 16;
 const REST_MS = 10_000;
+/** kubectl get's --chunk-size, and client-go's pager's page size. */
+const PAGE = 500;
+/** What kubectl get asks for: a Table, in either version, or the list as it is. */
+const KUBECTL_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 
 /** The process's resident memory in MiB, whole and anonymous. */
 function rssMiB(pid: number): { rss: number; anon: number } {
@@ -79,15 +87,17 @@ const flunder = (name: string): KubeObject => ({
   spec: { reference: `ref-${name}-${'x'.repeat(800)}` },
 });
 
-/** One Flunder created through the API and read back: the shape every seeded object copies. */
-function getJson(url: string, tls: Tls, path: string): Promise<KubeObject> {
+/** A GET's JSON body (the Flunder every seeded object copies; a page of a list), refused unless 200. */
+function getJson(url: string, tls: Tls, path: string, accept = 'application/json'): Promise<KubeObject> {
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path, url), tls, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => {
-        body += c.toString();
+    const req = request(new URL(path, url), { ...tls, headers: { accept } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString();
+        if (res.statusCode === 200) resolve(JSON.parse(body) as KubeObject);
+        else reject(new Error(`GET ${path} answered ${res.statusCode}: ${body.slice(0, 300)}`));
       });
-      res.on('end', () => resolve(JSON.parse(body) as KubeObject));
     });
     req.on('error', reject);
     req.end();
@@ -154,6 +164,20 @@ function listAll(
   });
 }
 
+/** Every page of the list, PAGE at a time, each asked for once the one before has come: the mean ms per page. */
+async function walkPages(url: string, tls: Tls, accept: string): Promise<number> {
+  const started = process.hrtime.bigint();
+  let pages = 0;
+  let next = '';
+  do {
+    const query = `?limit=${PAGE}${next ? `&continue=${encodeURIComponent(next)}` : ''}`;
+    const page = (await getJson(url, tls, `${PATH}${query}`, accept)) as { metadata?: { continue?: string } };
+    next = page.metadata?.continue ?? '';
+    pages++;
+  } while (next);
+  return Number(process.hrtime.bigint() - started) / 1e6 / pages;
+}
+
 async function createRate(url: string, tls: Tls): Promise<number> {
   let next = 0;
   const started = process.hrtime.bigint();
@@ -215,6 +239,8 @@ export async function benchScale(scales: number[]): Promise<ScaleFigure[]> {
         const selected = await listAll(server.url, tls, `?labelSelector=${encodeURIComponent('app=none')}`);
         const table = await listAll(server.url, tls, '', PATH, 'application/json;as=Table;v=v1;g=meta.k8s.io');
         const converted = await listAll(server.url, tls, '', PATH.replace('/v1alpha1/', '/v1beta1/'));
+        const tablePageMs = await walkPages(server.url, tls, KUBECTL_ACCEPT);
+        const jsonPageMs = await walkPages(server.url, tls, 'application/json');
         clearInterval(sampler);
         sample();
         const createRps = await createRate(server.url, tls);
@@ -232,6 +258,8 @@ export async function benchScale(scales: number[]): Promise<ScaleFigure[]> {
           selectorListMs: selected.ms,
           tableListMs: table.ms,
           convertedListMs: converted.ms,
+          tablePageMs,
+          jsonPageMs,
           createRps,
         });
       } finally {
@@ -252,12 +280,14 @@ export function printScale(figures: ScaleFigure[]): void {
     'start ms'.padStart(9),
     'RSS MiB (anon)'.padStart(15),
     'at rest (anon)'.padStart(15),
-    'peak, 5 lists (anon)'.padStart(21),
+    'peak, 7 lists (anon)'.padStart(21),
     'list 1st byte ms'.padStart(17),
     'list ms'.padStart(8),
     'selector ms'.padStart(12),
     'Table ms'.padStart(9),
     'v1beta1 ms'.padStart(11),
+    'page: Table ms'.padStart(15),
+    'JSON ms'.padStart(8),
     'creates/s'.padStart(10),
     'of empty'.padStart(9),
   );
@@ -274,6 +304,8 @@ export function printScale(figures: ScaleFigure[]): void {
       f.selectorListMs.toFixed(0).padStart(12),
       f.tableListMs.toFixed(0).padStart(9),
       f.convertedListMs.toFixed(0).padStart(11),
+      f.tablePageMs.toFixed(1).padStart(15),
+      f.jsonPageMs.toFixed(1).padStart(8),
       f.createRps.toFixed(0).padStart(10),
       (empty ? `${((f.createRps / empty) * 100).toFixed(0)}%` : '').padStart(9),
     );
