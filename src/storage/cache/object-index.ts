@@ -188,7 +188,7 @@ export class ObjectIndex {
   /** How many committed keys start with `prefix` (strictly after `startAfter`): O(log n). */
   count(prefix: string, startAfter?: string): number {
     const { from, to } = range(prefix, startAfter);
-    const n = rank(this.rvs, to, compareKeys) - rank(this.rvs, from, compareKeys);
+    const n = this.keysIn(from, to);
     return startAfter !== undefined && from === startAfter && this.rvs.has(startAfter) ? n - 1 : n;
   }
 
@@ -207,7 +207,7 @@ export class ObjectIndex {
     // arrays are made at their size: grown by push, a list of a million objects left tens of MiB of outgrown
     // copies behind.
     const { from, to } = range(prefix, startAfter);
-    const n = Math.min(max, rank(this.rvs, to, compareKeys) - rank(this.rvs, from, compareKeys));
+    const n = Math.min(max, this.keysIn(from, to));
     const keys = new Array<string>(n);
     const rvs = new Array<number>(n);
     const bodies = new Array<string | undefined>(n);
@@ -266,6 +266,11 @@ export class ObjectIndex {
   /** A view of the committed bodies as of now, for those `select` found missing. */
   snapshot(): BodySnapshot | undefined {
     return this.bodies.snapshot();
+  }
+
+  /** How many keys are in [from, to): two ranks, O(log n). */
+  private keysIn(from: string, to: string): number {
+    return rank(this.rvs, to, compareKeys) - rank(this.rvs, from, compareKeys);
   }
 
   private bodyInMemory(key: string, rv: number, touch: boolean): string | undefined {

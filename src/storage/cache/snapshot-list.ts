@@ -87,27 +87,22 @@ export async function listSnapshot(
  */
 async function scanView(view: KeyView, at: number, limit: number, opts: ListOptions): Promise<ListResult> {
   const items: KubeObject[] = [];
-  let window: Selection = { keys: [], rvs: [], bodies: [] };
-  let taken = 0;
+  const cursor: ViewCursor = { window: { keys: [], rvs: [], bodies: [] }, start: 0 };
   let lastKey: string | undefined;
   try {
-    for (;;) {
-      if (taken === view.length) return { items, resourceVersion: at };
-      window = view.next(window.keys.at(-1), Math.min(CHUNK, view.length - taken));
-      if (window.keys.length === 0) throw new Error('storage: a list view ended before its length');
-      await readMissing(window, 0, window.keys.length, view.snapshot);
+    for await (const window of walkView(view, cursor)) {
       for (let k = 0; k < window.keys.length; k++) {
         const obj = parseSelected(window.bodies[k] as string, opts.predicate);
         if (!obj) continue;
         if (items.length === limit) {
           // A match past the page: the list continues after the page's last item.
-          return { items, resourceVersion: at, lastKey, ...(opts.predicate ? {} : { remainingItemCount: view.length - taken - k }) };
+          return { items, resourceVersion: at, lastKey, ...(opts.predicate ? {} : { remainingItemCount: view.length - cursor.start - k }) };
         }
         items.push(obj);
         lastKey = window.keys[k];
       }
-      taken += window.keys.length;
     }
+    return { items, resourceVersion: at };
   } finally {
     view.snapshot.close();
   }
@@ -244,10 +239,37 @@ async function readMissing(sel: Selection, from: number, to: number, snapshot: B
   });
 }
 
+/** Where a read of a view is: its chunk of keys and bodies, and the index of the chunk's first key. */
+interface ViewCursor {
+  window: Selection;
+  start: number;
+}
+
+/**
+ * Moves `cursor` through every key of `view` a chunk at a time and yields each chunk once its bodies are read,
+ * but for those `skip` marks (asked once the cursor is at their chunk). `open`: whether the view may still be read.
+ */
+async function* walkView(
+  view: KeyView,
+  cursor: ViewCursor,
+  skip?: (i: number) => boolean,
+  open = (): boolean => true,
+): AsyncGenerator<Selection> {
+  for (let i = 0; i < view.length; i += CHUNK) {
+    const window = view.next(cursor.window.keys.at(-1), Math.min(CHUNK, view.length - i));
+    cursor.window = window;
+    cursor.start = i;
+    const n = window.keys.length;
+    if (n === 0) throw new Error('storage: a list view ended before its length');
+    if (skip) for (let k = 0; k < n; k++) if (skip(i + k)) window.bodies[k] = SKIPPED;
+    await readMissing(window, 0, n, open() ? view.snapshot : undefined);
+    yield window;
+  }
+}
+
 /** Every key of a view, a chunk of keys and bodies at a time; item `i`'s key is known while its chunk is read. */
 function viewItems(view: KeyView): RawItems {
-  let window: Selection = { keys: [], rvs: [], bodies: [] };
-  let start = 0;
+  const cursor: ViewCursor = { window: { keys: [], rvs: [], bodies: [] }, start: 0 };
   let closed = false;
   const close = (): void => {
     if (closed) return;
@@ -256,20 +278,13 @@ function viewItems(view: KeyView): RawItems {
   };
   return {
     length: view.length,
-    keyOf: (i) => window.keys[i - start] as string,
-    resourceVersionOf: (i) => window.rvs[i - start] as number,
+    keyOf: (i) => cursor.window.keys[i - cursor.start] as string,
+    resourceVersionOf: (i) => cursor.window.rvs[i - cursor.start] as number,
     close,
     async *chunks(skip) {
       try {
-        for (let i = 0; i < view.length; i += CHUNK) {
-          window = view.next(window.keys.at(-1), Math.min(CHUNK, view.length - i));
-          start = i;
-          const n = window.keys.length;
-          if (n === 0) throw new Error('storage: a list view ended before its length');
-          if (skip) for (let k = 0; k < n; k++) if (skip(i + k)) window.bodies[k] = SKIPPED;
-          await readMissing(window, 0, n, closed ? undefined : view.snapshot);
+        for await (const window of walkView(view, cursor, skip, () => !closed))
           yield window.bodies.map((b) => (b === SKIPPED ? undefined : b));
-        }
       } finally {
         close();
       }
