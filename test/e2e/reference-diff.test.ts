@@ -60,7 +60,14 @@ describe.skipIf(skipE2E)('reference diff', () => {
     // After kube-apiserver: the sample-apiserver's first build reuses its compiled packages.
     const sampleBinary = await ensureSampleApiserver();
     const admin = cp.kubectl();
-    for (const ns of new Set([wardle.namespace, wardle.listNamespace, widgets.namespace, widgets.listNamespace]))
+    for (const ns of new Set([
+      wardle.namespace,
+      wardle.listNamespace,
+      wardle.largeNamespace,
+      widgets.namespace,
+      widgets.listNamespace,
+      widgets.largeNamespace,
+    ]))
       await admin.ok(['create', 'namespace', ns]);
     await admin.ok(['apply', '-f', WIDGETS_CRD]);
     // The sample's BanFlunder plugin as we ship it, a ValidatingAdmissionPolicy. The sample-apiserver reads the

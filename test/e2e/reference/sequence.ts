@@ -12,9 +12,13 @@ export interface Subject {
   versions: string[];
   resource: string;
   kind: string;
-  /** Two namespaces that exist on both sides: one for single objects, one for lists, pages and watches. */
+  /**
+   * Namespaces that exist on both sides: one for single objects, one for lists, pages and watches, and one for a
+   * list longer than a chunk.
+   */
   namespace: string;
   listNamespace: string;
+  largeNamespace: string;
   /** The body of a valid object of `version`. */
   object(version: string, name: string, labels?: Record<string, string>): Obj;
   /** A valid change of spec in `version`, for updates and patches. */
@@ -36,6 +40,11 @@ const APPLY = { 'content-type': 'application/apply-patch+yaml' };
 /** The objects that lists, pages, selectors and watches see. */
 export const LISTED = 5;
 const tier = (i: number): string => (i < 2 ? 'gold' : 'silver');
+/**
+ * The objects of the list longer than a chunk: more than the 128 keys our store reads at a time, so its pages and
+ * selector pages read through a view of the index (src/storage/cache/snapshot-list.ts).
+ */
+const LARGE = 140;
 
 const withoutResourceVersion = (o: Obj): Obj => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
 const relabel = (o: Obj, labels: Record<string, string>): Obj => ({
@@ -368,6 +377,37 @@ export function requestSequence(s: Subject): RequestSpec[] {
     list('page with an invalid continue token', '?limit=2&continue=not-a-token'),
     { name: 'page continue with resourceVersion', method: 'GET', path: (c: Context) => `${cont('page 1 (limit=2)')(c)}&resourceVersion=1` },
     list('page limit=0', '?limit=0'),
+  );
+  const gcoll = coll(v0, s.largeNamespace);
+  add(
+    'large list setup',
+    ...Array.from({ length: LARGE }, (_, i) => {
+      const name = `large-${String(i).padStart(3, '0')}`;
+      const labels = { tier: i % 3 === 0 ? 'gold' : 'silver' };
+      return {
+        name: `create ${name}`,
+        method: 'POST',
+        path: gcoll,
+        body: { ...s.object(v0, name, labels), metadata: { name, namespace: s.largeNamespace, labels } },
+      };
+    }),
+  );
+  const large = listOf(gcoll);
+  const next =
+    (from: string, query: string) =>
+    (c: Context): string =>
+      `${gcoll}?${query}&continue=${encodeURIComponent(String(c.json(from).metadata?.continue ?? ''))}`;
+  const GOLD = 'labelSelector=tier%3Dgold';
+  add(
+    'paging past a chunk',
+    large('large page 1 (limit=60)', '?limit=60'),
+    { name: 'large page 2', method: 'GET', path: next('large page 1 (limit=60)', 'limit=60') },
+    { name: 'large page 3 (last)', method: 'GET', path: next('large page 2', 'limit=60') },
+    large('large selector page 1 (limit=20)', `?limit=20&${GOLD}`),
+    { name: 'large selector page 2', method: 'GET', path: next('large selector page 1 (limit=20)', `limit=20&${GOLD}`) },
+    { name: 'large selector page 3 (last)', method: 'GET', path: next('large selector page 2', `limit=20&${GOLD}`) },
+    large('large selector, whole list', `?${GOLD}`),
+    large('Table page 1 of the large list (limit=60)', '?limit=60', { accept: TABLE }),
   );
 
   const watch = (

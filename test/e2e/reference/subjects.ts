@@ -19,6 +19,7 @@ export const wardle: Subject = {
   kind: 'Flunder',
   namespace: 'refdiff',
   listNamespace: 'refdiff-list',
+  largeNamespace: 'refdiff-large',
   object: (version, name, labels) => ({
     apiVersion: `wardle.example.com/${version}`,
     kind: 'Flunder',
@@ -141,6 +142,7 @@ export const widgets: Subject = {
   kind: 'Widget',
   namespace: 'refdiff',
   listNamespace: 'refdiff-list',
+  largeNamespace: 'refdiff-large',
   object: (version, name, labels) => ({
     apiVersion: `shop.example.com/${version}`,
     kind: 'Widget',
