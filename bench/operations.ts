@@ -6,6 +6,7 @@
 import { request } from 'node:https';
 import { fill, SECONDS, type Sample, shoot, type Shot } from './cannon.js';
 import type { Subject } from './subjects.js';
+import { startSyncProbe } from './sync-probe.js';
 import { type WatchLoad, type WatchSample, watchDelivery } from './watch.js';
 
 export const OPERATIONS = ['create', 'update', 'apply', 'get', 'list', 'largeList', 'tableList', 'watch'] as const;
@@ -141,7 +142,16 @@ export const OPERATION_TABLE: Operation[] = [
     // A process's first burst of watches pays for compiling its fan-out (V8 compiles it on first use; Go
     // ahead of time): that round's p99 was 2-5x the next ones', and a server in service has long paid it.
     warmUp: (s) => watchDelivery(s, collection(s, 'watched'), apiVersion(s), 'wux', { ...WATCH_LOAD, seconds: 1 }),
-    measure: (s, round) => watchDelivery(s, collection(s, 'watched'), apiVersion(s), `w${round}x`, WATCH_LOAD),
+    measure: async (s, round) => {
+      // The disk sampled beside each round: its stalls show in every subject's p99 (sync-probe.ts).
+      const probe = await startSyncProbe();
+      try {
+        const sample = await watchDelivery(s, collection(s, 'watched'), apiVersion(s), `w${round}x`, WATCH_LOAD);
+        return { ...sample, syncMaxMs: await probe.stop() };
+      } finally {
+        await probe.stop();
+      }
+    },
   },
 ];
 

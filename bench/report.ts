@@ -26,6 +26,9 @@ export interface Cell {
   expected?: number;
   missed?: number;
   duplicated?: number;
+  /** Watch only, per round in round order: p99 delivery latency, and the disk's slowest fdatasync beside it (ms). */
+  roundP99?: number[];
+  syncMaxMs?: number[];
   /** Of req/s medians (higher is better); for a watch, of p99 delivery latencies (lower is better). */
   vsCrd?: number;
   vsSample?: number;
@@ -62,6 +65,8 @@ export function summarise(op: Operation, outcomes: Map<Subject, Outcome<Sample |
         cell.expected = watches.reduce((a, w) => a + w.delivered + w.missed, 0);
         cell.missed = watches.reduce((a, w) => a + w.missed, 0);
         cell.duplicated = watches.reduce((a, w) => a + w.duplicated, 0);
+        cell.roundP99 = watches.map((w) => w.p99);
+        cell.syncMaxMs = watches.map((w) => w.syncMaxMs ?? Number.NaN);
       }
     }
     cells.push(cell);
@@ -84,6 +89,13 @@ const NAME = 46;
 const num = (x: number | undefined, digits: number, width: number): string => (x === undefined ? '' : x.toFixed(digits)).padStart(width);
 const times = (x: number | undefined): string => (x === undefined ? '' : `${x.toFixed(2)}x`).padStart(9);
 
+/** A watch's rounds: each p99 beside the disk's slowest sync in that round, so a stall of the disk is seen as one. */
+function byRound(c: Cell): string {
+  if (!c.roundP99 || !c.syncMaxMs) return '';
+  const ms = (xs: number[]): string => xs.map((x) => x.toFixed(0)).join('/');
+  return `; p99 by round ${ms(c.roundP99)} ms, the disk's slowest fdatasync ${ms(c.syncMaxMs)} ms`;
+}
+
 /** One table: a heading per operation, a row per subject. */
 export function printReport(reports: OperationReport[], header: string): void {
   console.log(`\n${header}`);
@@ -103,7 +115,8 @@ export function printReport(reports: OperationReport[], header: string): void {
       const d = c.rps && c.rps.median < 100 ? 1 : 0;
       const rps = c.rps ? `${c.rps.median.toFixed(d)} [${c.rps.min.toFixed(d)}-${c.rps.max.toFixed(d)}]` : '';
       const failed = c.errors.length > 0 ? `  ${c.errors.length}/${c.rounds} failed: ${c.errors[0]?.slice(0, 160)}` : '';
-      const events = c.missed !== undefined ? `  missed ${c.missed}, duplicated ${c.duplicated} of ${c.expected} deliveries` : '';
+      const events =
+        c.missed !== undefined ? `  missed ${c.missed}, duplicated ${c.duplicated} of ${c.expected} deliveries${byRound(c)}` : '';
       console.log(
         `  ${c.name}`.padEnd(NAME),
         rps.padStart(26),

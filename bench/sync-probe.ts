@@ -1,0 +1,46 @@
+/**
+ * How long the machine's disk takes to make a small write durable, sampled while a watch round runs. Every
+ * subject acknowledges a create only once it is synced (LevelDB's log, etcd's WAL), and delivers its event
+ * after that; one slow fdatasync holds up every create queued behind it, and so every watcher's copy of
+ * their events. On a shared disk single fdatasyncs of 100-300 ms were measured with no server running, so a
+ * round's p99 says as much about the disk as about the server: the report prints the two side by side.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Often enough to land in every stall longer than the interval, rarely enough to add little disk work. */
+const INTERVAL_MS = 50;
+const RECORD = Buffer.alloc(512, 'x');
+
+export interface SyncProbe {
+  /** Stops sampling (again: the same answer); the slowest write-and-fdatasync seen, in ms (0 if none finished). */
+  stop(): Promise<number>;
+}
+
+/** Appends 512 bytes and fdatasyncs them every INTERVAL_MS, one at a time, in a file of its own beside the subjects' data. */
+export async function startSyncProbe(): Promise<SyncProbe> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-sync-'));
+  const file = await open(join(dir, 'probe'), 'a');
+  let slowest = 0;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const started = performance.now();
+      await file.write(RECORD);
+      await file.datasync();
+      slowest = Math.max(slowest, performance.now() - started);
+      await new Promise((r) => setTimeout(r, INTERVAL_MS));
+    }
+  })();
+  let stopping: Promise<number> | undefined;
+  const stop = async (): Promise<number> => {
+    stopped = true;
+    await loop;
+    await file.close();
+    rmSync(dir, { recursive: true, force: true });
+    return slowest;
+  };
+  return { stop: () => (stopping ??= stop()) };
+}
