@@ -28,6 +28,8 @@ export interface Sample {
   rps: number;
   p50: number;
   p99: number;
+  /** Operations that write: the disk's slowest fdatasync during the round (sync-probe.ts), in ms. */
+  syncMaxMs?: number;
 }
 
 export interface Shot {

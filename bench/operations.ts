@@ -6,7 +6,6 @@
 import { request } from 'node:https';
 import { fill, SECONDS, type Sample, shoot, type Shot } from './cannon.js';
 import type { Subject } from './subjects.js';
-import { startSyncProbe } from './sync-probe.js';
 import { type WatchLoad, type WatchSample, watchDelivery } from './watch.js';
 
 export const OPERATIONS = ['create', 'update', 'apply', 'get', 'list', 'largeList', 'tableList', 'watch'] as const;
@@ -30,6 +29,8 @@ export interface Operation {
   /** Once per subject, before the rounds, not recorded: what a server that has been running would have done. */
   warmUp?: (s: Subject) => Promise<unknown>;
   measure: (s: Subject, round: number) => Promise<Sample | WatchSample>;
+  /** Each request waits for the subject's disk sync: the disk is sampled beside every round (sync-probe.ts). */
+  writes?: true;
 }
 
 const collection = (s: Subject, namespace: string): string => `/apis/${s.group}/v1alpha1/namespaces/${namespace}/flunders`;
@@ -66,6 +67,7 @@ export const OPERATION_TABLE: Operation[] = [
   {
     name: 'create',
     title: 'create (generateName)',
+    writes: true,
     measure: (s) =>
       load(s, {
         method: 'POST',
@@ -76,6 +78,7 @@ export const OPERATION_TABLE: Operation[] = [
   {
     name: 'update',
     title: 'update (merge patch of a label, over 100 objects)',
+    writes: true,
     needs: 'small',
     measure: (s) =>
       load(s, {
@@ -88,6 +91,7 @@ export const OPERATION_TABLE: Operation[] = [
   {
     name: 'apply',
     title: 'server-side apply (a label, over 100 objects)',
+    writes: true,
     needs: 'small',
     measure: (s) =>
       load(s, {
@@ -142,16 +146,8 @@ export const OPERATION_TABLE: Operation[] = [
     // A process's first burst of watches pays for compiling its fan-out (V8 compiles it on first use; Go
     // ahead of time): that round's p99 was 2-5x the next ones', and a server in service has long paid it.
     warmUp: (s) => watchDelivery(s, collection(s, 'watched'), apiVersion(s), 'wux', { ...WATCH_LOAD, seconds: 1 }),
-    measure: async (s, round) => {
-      // The disk sampled beside each round: its stalls show in every subject's p99 (sync-probe.ts).
-      const probe = await startSyncProbe();
-      try {
-        const sample = await watchDelivery(s, collection(s, 'watched'), apiVersion(s), `w${round}x`, WATCH_LOAD);
-        return { ...sample, syncMaxMs: await probe.stop() };
-      } finally {
-        await probe.stop();
-      }
-    },
+    writes: true,
+    measure: (s, round) => watchDelivery(s, collection(s, 'watched'), apiVersion(s), `w${round}x`, WATCH_LOAD),
   },
 ];
 

@@ -26,8 +26,11 @@ export interface Cell {
   expected?: number;
   missed?: number;
   duplicated?: number;
-  /** Watch only, per round in round order: p99 delivery latency, and the disk's slowest fdatasync beside it (ms). */
-  roundP99?: number[];
+  /**
+   * Operations that write, per round in round order: the figure compared (req/s, or a watch's p99 in ms), and
+   * the disk's slowest fdatasync beside it (ms).
+   */
+  byRound?: number[];
   syncMaxMs?: number[];
   /** Of req/s medians (higher is better); for a watch, of p99 delivery latencies (lower is better). */
   vsCrd?: number;
@@ -59,14 +62,16 @@ export function summarise(op: Operation, outcomes: Map<Subject, Outcome<Sample |
       cell.rps = spread(samples.map((s) => s.rps));
       cell.p50 = median(samples.map((s) => s.p50));
       cell.p99 = median(samples.map((s) => s.p99));
+      if (samples.some((s) => s.syncMaxMs !== undefined)) {
+        cell.byRound = samples.map((s) => (ratioOf === 'req/s' ? s.rps : s.p99));
+        cell.syncMaxMs = samples.map((s) => s.syncMaxMs ?? Number.NaN);
+      }
       const watches = samples.filter(isWatch);
       if (watches.length > 0) {
         cell.writes = watches.reduce((a, w) => a + w.writes, 0);
         cell.expected = watches.reduce((a, w) => a + w.delivered + w.missed, 0);
         cell.missed = watches.reduce((a, w) => a + w.missed, 0);
         cell.duplicated = watches.reduce((a, w) => a + w.duplicated, 0);
-        cell.roundP99 = watches.map((w) => w.p99);
-        cell.syncMaxMs = watches.map((w) => w.syncMaxMs ?? Number.NaN);
       }
     }
     cells.push(cell);
@@ -89,11 +94,12 @@ const NAME = 46;
 const num = (x: number | undefined, digits: number, width: number): string => (x === undefined ? '' : x.toFixed(digits)).padStart(width);
 const times = (x: number | undefined): string => (x === undefined ? '' : `${x.toFixed(2)}x`).padStart(9);
 
-/** A watch's rounds: each p99 beside the disk's slowest sync in that round, so a stall of the disk is seen as one. */
-function byRound(c: Cell): string {
-  if (!c.roundP99 || !c.syncMaxMs) return '';
-  const ms = (xs: number[]): string => xs.map((x) => x.toFixed(0)).join('/');
-  return `; p99 by round ${ms(c.roundP99)} ms, the disk's slowest fdatasync ${ms(c.syncMaxMs)} ms`;
+/** A write operation's rounds: each figure beside the disk's slowest sync in that round, so a stall of the disk is seen as one. */
+function byRound(c: Cell, ratioOf: OperationReport['ratioOf']): string {
+  if (!c.byRound || !c.syncMaxMs) return '';
+  const slash = (xs: number[]): string => xs.map((x) => x.toFixed(0)).join('/');
+  const figure = ratioOf === 'req/s' ? `req/s by round ${slash(c.byRound)}` : `p99 by round ${slash(c.byRound)} ms`;
+  return `${figure}, the disk's slowest fdatasync ${slash(c.syncMaxMs)} ms`;
 }
 
 /** One table: a heading per operation, a row per subject. */
@@ -115,8 +121,8 @@ export function printReport(reports: OperationReport[], header: string): void {
       const d = c.rps && c.rps.median < 100 ? 1 : 0;
       const rps = c.rps ? `${c.rps.median.toFixed(d)} [${c.rps.min.toFixed(d)}-${c.rps.max.toFixed(d)}]` : '';
       const failed = c.errors.length > 0 ? `  ${c.errors.length}/${c.rounds} failed: ${c.errors[0]?.slice(0, 160)}` : '';
-      const events =
-        c.missed !== undefined ? `  missed ${c.missed}, duplicated ${c.duplicated} of ${c.expected} deliveries${byRound(c)}` : '';
+      const events = c.missed !== undefined ? `missed ${c.missed}, duplicated ${c.duplicated} of ${c.expected} deliveries` : '';
+      const notes = [events, byRound(c, r.ratioOf)].filter((n) => n !== '').join('; ');
       console.log(
         `  ${c.name}`.padEnd(NAME),
         rps.padStart(26),
@@ -124,7 +130,7 @@ export function printReport(reports: OperationReport[], header: string): void {
         num(c.p99, 2, 8),
         times(c.vsCrd),
         times(c.vsSample),
-        `${events}${failed}`,
+        `${notes ? `  ${notes}` : ''}${failed}`,
       );
     }
   }

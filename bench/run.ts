@@ -18,6 +18,7 @@ import { LARGE_LIST_CONNECTIONS, OPERATION_TABLE, OPERATIONS, prepare } from './
 import { type OperationReport, printReport, summarise } from './report.js';
 import { type Outcome, rounds } from './rounds.js';
 import { benchScale, printScale, scalesFromEnv } from './scale.js';
+import { withSyncProbe } from './sync-probe.js';
 import { CALIBRATION_WORK_US, type Running, type Subject, startOwnSubjects } from './subjects.js';
 import type { WatchSample } from './watch.js';
 
@@ -53,7 +54,9 @@ async function compare(subjects: Subject[], chosen: typeof OPERATION_TABLE): Pro
       }
     }
     const started = Date.now();
-    const measured = await rounds(ready, RUNS, (s, round) => op.measure(s, round));
+    const measured = await rounds(ready, RUNS, (s, round) =>
+      op.writes ? withSyncProbe(() => op.measure(s, round)) : op.measure(s, round),
+    );
     const outcomes = new Map<Subject, Outcome<Sample | WatchSample>[]>(
       able.map((s) => [s, measured.get(s) ?? [{ ok: false, error: unready.get(s) ?? 'not measured' }]]),
     );

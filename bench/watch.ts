@@ -22,8 +22,6 @@ export interface WatchSample extends Sample {
   delivered: number;
   missed: number;
   duplicated: number;
-  /** The slowest fdatasync of the disk during the round (sync-probe.ts), in ms. */
-  syncMaxMs?: number;
 }
 
 export interface Target {
