@@ -47,6 +47,28 @@ export function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] ?? 0;
 }
 
+/** A GET's JSON body, refused unless the answer is 200. */
+export function getJson<T = Record<string, unknown>>(
+  url: string,
+  tls: Tls,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, url), { ...tls, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        if (res.statusCode !== 200) reject(new Error(`GET ${path} answered ${res.statusCode}: ${text.slice(0, 300)}`));
+        else resolve(JSON.parse(text) as T);
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 export function send(
   url: string,
   tls: Tls,

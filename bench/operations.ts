@@ -3,8 +3,7 @@
  * patch, a server-side apply), reads (one object, 100, 10,000 as JSON and as the Table kubectl get asks for),
  * and watch delivery to 100 watchers under paced creates.
  */
-import { request } from 'node:https';
-import { fill, SECONDS, type Sample, shoot, type Shot } from './cannon.js';
+import { fill, getJson, SECONDS, type Sample, shoot, type Shot } from './cannon.js';
 import type { Subject } from './subjects.js';
 import { type WatchLoad, type WatchSample, watchDelivery } from './watch.js';
 
@@ -37,21 +36,8 @@ const collection = (s: Subject, namespace: string): string => `/apis/${s.group}/
 const apiVersion = (s: Subject): string => `${s.group}/v1alpha1`;
 const object = (s: Subject, n: number): string => `${collection(s, 'small')}/obj-${n % SMALL}`;
 
-function getJson(s: Subject, path: string, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(path, s.url), { ...s.tls, headers: { ...s.headers, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        if (res.statusCode !== 200) reject(new Error(`GET ${path} answered ${res.statusCode}: ${text.slice(0, 300)}`));
-        else resolve(JSON.parse(text) as Record<string, unknown>);
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const subjectJson = (s: Subject, path: string, headers: Record<string, string> = {}): Promise<Record<string, unknown>> =>
+  getJson(s.url, s.tls, path, { ...s.headers, ...headers });
 
 function load(s: Subject, shot: Shot): Promise<Sample> {
   return shoot(s.name, s.url, s.tls, { ...shot, headers: { ...s.headers, ...shot.headers } });
@@ -119,14 +105,14 @@ export const OPERATION_TABLE: Operation[] = [
     name: 'list',
     title: 'list 100 objects',
     needs: 'small',
-    check: async (s) => expectCount(s, 'the list of 100', (await getJson(s, collection(s, 'small'))).items, SMALL),
+    check: async (s) => expectCount(s, 'the list of 100', (await subjectJson(s, collection(s, 'small'))).items, SMALL),
     measure: (s) => load(s, { path: collection(s, 'small') }),
   },
   {
     name: 'largeList',
     title: 'list 10,000 objects as JSON',
     needs: 'large',
-    check: async (s) => expectCount(s, 'the list of 10,000', (await getJson(s, collection(s, 'large'))).items, LARGE),
+    check: async (s) => expectCount(s, 'the list of 10,000', (await subjectJson(s, collection(s, 'large'))).items, LARGE),
     measure: (s) => load(s, { path: collection(s, 'large'), connections: LARGE_LIST_CONNECTIONS }),
   },
   {
@@ -134,7 +120,7 @@ export const OPERATION_TABLE: Operation[] = [
     title: 'list 10,000 objects as a Table (kubectl get)',
     needs: 'large',
     check: async (s) => {
-      const table = await getJson(s, collection(s, 'large'), { accept: TABLE_ACCEPT });
+      const table = await subjectJson(s, collection(s, 'large'), { accept: TABLE_ACCEPT });
       if (table.kind !== 'Table') throw new Error(`${s.name}: answered a ${String(table.kind)} for a Table`);
       expectCount(s, 'the Table of 10,000', table.rows, LARGE);
     },

@@ -20,7 +20,7 @@ import type { KubeObject } from '../src/apimachinery/types.js';
 import { Level } from 'level';
 import { DEFAULT_HISTORY_SIZE } from '../src/storage/level/index.js';
 import { eventKey, eventRecord, INDEX, LAYOUT_VERSION, META_COMPACTED, META_LAYOUT, META_RV, OBJECT } from '../src/storage/level/layout.js';
-import { localAdminTls, send, startServer, type Tls } from './cannon.js';
+import { getJson, localAdminTls, send, startServer, type Tls } from './cannon.js';
 
 export interface ScaleFigure {
   objects: number;
@@ -86,23 +86,6 @@ const flunder = (name: string): KubeObject => ({
   metadata: { name },
   spec: { reference: `ref-${name}-${'x'.repeat(800)}` },
 });
-
-/** A GET's JSON body (the Flunder every seeded object copies; a page of a list), refused unless 200. */
-function getJson(url: string, tls: Tls, path: string, accept = 'application/json'): Promise<KubeObject> {
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(path, url), { ...tls, headers: { accept } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString();
-        if (res.statusCode === 200) resolve(JSON.parse(body) as KubeObject);
-        else reject(new Error(`GET ${path} answered ${res.statusCode}: ${body.slice(0, 300)}`));
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /**
  * Writes the LevelDB the server keeps under `dir` as the store would have after `count` creates of copies of
@@ -171,7 +154,7 @@ async function walkPages(url: string, tls: Tls, accept: string): Promise<number>
   let next = '';
   do {
     const query = `?limit=${PAGE}${next ? `&continue=${encodeURIComponent(next)}` : ''}`;
-    const page = (await getJson(url, tls, `${PATH}${query}`, accept)) as { metadata?: { continue?: string } };
+    const page = await getJson<{ metadata?: { continue?: string } }>(url, tls, `${PATH}${query}`, { accept });
     next = page.metadata?.continue ?? '';
     pages++;
   } while (next);
@@ -213,7 +196,8 @@ export async function benchScale(scales: number[]): Promise<ScaleFigure[]> {
       const first = await startServer(args);
       const tls = localAdminTls(dir);
       if ((await send(first.url, tls, 'POST', PATH, flunder('template'))) !== 201) throw new Error('template: create failed');
-      const template = await getJson(first.url, tls, `${PATH}/template`);
+      // The Flunder every seeded object copies.
+      const template = await getJson<KubeObject>(first.url, tls, `${PATH}/template`);
       if ((await send(first.url, tls, 'DELETE', `${PATH}/template`)) !== 200) throw new Error('template: delete failed');
       await stop(first);
       await seed(dir, template, objects);

@@ -7,7 +7,7 @@
  */
 import { Agent, request } from 'node:https';
 import type { ClientRequest } from 'node:http';
-import type { Sample, Tls } from './cannon.js';
+import { getJson, type Sample, type Tls } from './cannon.js';
 
 export interface WatchLoad {
   watchers: number;
@@ -31,21 +31,8 @@ export interface Target {
 }
 
 /** The collection's current resourceVersion, from a list of one item. */
-export function currentRv(t: Target, path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(`${path}?limit=1`, t.url), { ...t.tls, headers: t.headers }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => {
-        body += c.toString();
-      });
-      res.on('end', () => {
-        if (res.statusCode !== 200) reject(new Error(`list answered ${res.statusCode}: ${body.slice(0, 300)}`));
-        else resolve((JSON.parse(body) as { metadata: { resourceVersion: string } }).metadata.resourceVersion);
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
+async function currentRv(t: Target, path: string): Promise<string> {
+  return (await getJson<{ metadata: { resourceVersion: string } }>(t.url, t.tls, `${path}?limit=1`, t.headers)).metadata.resourceVersion;
 }
 
 /** One watch; calls `onName` with each event's object name that starts with `prefix` (found without parsing the event). */
